@@ -1,0 +1,103 @@
+// swift-tools-version: 6.1
+import Foundation
+import PackageDescription
+
+// Pingshen — professional-title evaluation for a city's HR bureau.
+//
+// One library module per concern (see ARCHITECTURE.md). Developers may set
+// PINGSHEN_ONLY=Documents,Forms (test-target stems) to build and test only those
+// modules and their dependencies while other modules are being changed.
+
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny")
+]
+
+let yams: Target.Dependency = .product(name: "Yams", package: "Yams")
+let grdb: Target.Dependency = .product(name: "GRDB", package: "GRDB.swift")
+let crypto: Target.Dependency = .product(name: "Crypto", package: "swift-crypto")
+let argumentParser: Target.Dependency = .product(name: "ArgumentParser", package: "swift-argument-parser")
+let logging: Target.Dependency = .product(name: "Logging", package: "swift-log")
+
+/// Every regular target with the names of the local targets it depends on, so a filter can
+/// keep the closure of what is being worked on.
+let libraries: [(name: String, local: [String], external: [Target.Dependency])] = [
+    ("Domain", [], [yams]),
+    ("Workflow", ["Domain"], []),
+    ("Forms", ["Domain"], [yams]),
+    ("Documents", ["CLibXML2", "CLibZip", "CQREncode"], []),
+    ("Store", ["Domain", "Workflow"], [grdb, crypto]),
+    ("Season", ["Domain", "Workflow", "Store"], []),
+    ("PingshenCLI", ["Domain", "Workflow", "Forms", "Documents", "Store", "Season"], [argumentParser, logging]),
+]
+let systemLibraries: [Target] = [
+    .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
+    .systemLibrary(name: "CLibZip", pkgConfig: "libzip", providers: [.apt(["libzip-dev"])]),
+    .systemLibrary(name: "CQREncode", pkgConfig: "libqrencode", providers: [.apt(["libqrencode-dev"])]),
+]
+let executables: [(name: String, path: String, local: [String])] = [
+    ("pingshen", "Sources/pingshen", ["PingshenCLI"]),
+    ("pingshen-bench", "Sources/pingshen-bench", ["PingshenCLI", "Season", "Store", "Documents"]),
+]
+let tests: [(name: String, local: [String], resources: Bool)] = [
+    ("DomainTests", ["Domain"], false),
+    ("WorkflowTests", ["Workflow", "Domain"], false),
+    ("FormsTests", ["Forms", "Domain"], true),
+    ("DocumentsTests", ["Documents"], true),
+    ("StoreTests", ["Store", "Workflow", "Domain"], false),
+    ("SeasonTests", ["Season", "Store", "Workflow", "Domain"], false),
+    ("PingshenCLITests", ["PingshenCLI", "Season", "Store", "Documents", "Forms", "Workflow", "Domain"], false),
+]
+
+// ---- optional filter (PINGSHEN_ONLY) ------------------------------------------------------
+let only: Set<String>? = Context.environment["PINGSHEN_ONLY"].map {
+    Set($0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) })
+}
+func closure(_ roots: [String]) -> Set<String> {
+    var seen = Set<String>()
+    var stack = roots
+    let deps = Dictionary(uniqueKeysWithValues: libraries.map { ($0.name, $0.local) })
+    while let n = stack.popLast() {
+        guard seen.insert(n).inserted else { continue }
+        stack.append(contentsOf: deps[n] ?? [])
+    }
+    return seen
+}
+let selectedTests = tests.filter { only == nil || only!.contains(String($0.name.dropLast(5))) }
+let selectedExecutables = only == nil ? executables : []
+let needed: Set<String>? =
+    only == nil ? nil : closure(selectedTests.flatMap(\.local) + selectedExecutables.flatMap(\.local))
+func isNeeded(_ name: String) -> Bool { needed == nil || needed!.contains(name) }
+
+var targets: [Target] = systemLibraries.filter { isNeeded($0.name) }
+targets += libraries.filter { isNeeded($0.name) }.map { lib in
+    .target(
+        name: lib.name,
+        dependencies: lib.local.map { .target(name: $0) } + lib.external,
+        swiftSettings: swiftSettings)
+}
+targets += selectedExecutables.map { exe in
+    .executableTarget(
+        name: exe.name, dependencies: exe.local.map { .target(name: $0) }, path: exe.path,
+        swiftSettings: swiftSettings)
+}
+targets += selectedTests.map { test in
+    .testTarget(
+        name: test.name,
+        dependencies: test.local.map { .target(name: $0) },
+        resources: test.resources ? [.copy("Fixtures")] : [],
+        swiftSettings: swiftSettings)
+}
+
+let package = Package(
+    name: "Pingshen",
+    platforms: [.macOS(.v14)],
+    products: selectedExecutables.map { .executable(name: $0.name, targets: [$0.name]) },
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.0.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.0.0"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.0.0"),
+    ],
+    targets: targets
+)

@@ -1,0 +1,1 @@
+// Documents module — see ARCHITECTURE.md

@@ -1,0 +1,1 @@
+// Forms module — see ARCHITECTURE.md

@@ -1,0 +1,11 @@
+import ArgumentParser
+
+/// The `pingshen` command: every subcommand lives in this module so tests can call it.
+public struct PingshenCommand: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "pingshen",
+        abstract: "Pingshen 评审 — professional-title evaluation for a city's HR bureau.",
+        subcommands: [])
+
+    public init() {}
+}

@@ -1,0 +1,1 @@
+// Season module — see ARCHITECTURE.md

@@ -1,0 +1,2 @@
+import PingshenCLI
+PingshenCommand.main()

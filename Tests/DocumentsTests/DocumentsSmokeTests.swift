@@ -1,0 +1,4 @@
+import Testing
+@testable import Documents
+
+@Test func moduleLoads() {}

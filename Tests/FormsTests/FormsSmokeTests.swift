@@ -1,0 +1,4 @@
+import Testing
+@testable import Forms
+
+@Test func moduleLoads() {}

@@ -1,0 +1,4 @@
+import Testing
+@testable import PingshenCLI
+
+@Test func moduleLoads() {}

@@ -1,0 +1,4 @@
+import Testing
+@testable import Season
+
+@Test func moduleLoads() {}

@@ -1,0 +1,4 @@
+import Testing
+@testable import Workflow
+
+@Test func moduleLoads() {}

@@ -1,5 +1,5 @@
-import Foundation
 public import Domain
+import Foundation
 
 /// Everything a transition may look at besides the state and the command: who acts, when,
 /// and the office's rules. Pure data; the caller (store, web, demo) fills it.

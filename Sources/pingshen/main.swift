@@ -1,2 +1,3 @@
 import PingshenCLI
+
 PingshenCommand.main()

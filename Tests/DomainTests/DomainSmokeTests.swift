@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Domain
 
 @Test func moduleLoads() {}

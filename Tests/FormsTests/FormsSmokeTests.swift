@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Forms
 
 @Test func moduleLoads() {}

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Season
 
 @Test func moduleLoads() {}

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Workflow
 
 @Test func moduleLoads() {}

@@ -1,1 +1,0 @@
-// Documents module — see ARCHITECTURE.md

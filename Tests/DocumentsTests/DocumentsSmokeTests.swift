@@ -1,5 +1,0 @@
-import Testing
-
-@testable import Documents
-
-@Test func moduleLoads() {}

@@ -1,0 +1,83 @@
+import Crypto
+import Domain
+import Foundation
+
+/// The hash chain of the event log: each event's hash covers the previous event's hash in its
+/// stream and every stored column of the event, length-prefixed so no two different events
+/// can encode to the same bytes.
+public enum EventHash {
+    /// The "previous hash" of a stream's first event.
+    public static let genesis = String(repeating: "0", count: 64)
+
+    public struct Fields: Sendable {
+        public var previous: String
+        public var streamKind: String
+        public var streamID: String
+        public var version: Int
+        public var type: String
+        public var actorID: String
+        public var actorRole: String
+        public var recordedAt: String
+        public var payload: String
+
+        public init(
+            previous: String, streamKind: String, streamID: String, version: Int, type: String, actorID: String,
+            actorRole: String, recordedAt: String, payload: String
+        ) {
+            self.previous = previous
+            self.streamKind = streamKind
+            self.streamID = streamID
+            self.version = version
+            self.type = type
+            self.actorID = actorID
+            self.actorRole = actorRole
+            self.recordedAt = recordedAt
+            self.payload = payload
+        }
+    }
+
+    public static func hash(_ f: Fields) -> String {
+        var hasher = SHA256()
+        for field in [
+            f.previous, f.streamKind, f.streamID, String(f.version), f.type, f.actorID, f.actorRole, f.recordedAt,
+            f.payload,
+        ] {
+            var bytes = Array(field.utf8)
+            var length = "\(bytes.count):".utf8.map { $0 }
+            hasher.update(data: length)
+            hasher.update(data: bytes)
+            length.removeAll()
+            bytes.removeAll()
+        }
+        return hex(hasher.finalize())
+    }
+
+    static let digits = Array("0123456789abcdef".utf8)
+
+    public static func hex(_ digest: some Sequence<UInt8>) -> String {
+        var out = [UInt8]()
+        out.reserveCapacity(64)
+        for b in digest {
+            out.append(digits[Int(b >> 4)])
+            out.append(digits[Int(b & 0xF)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+}
+
+/// Timestamps in the log: UTC, millisecond precision, ISO 8601 (`2026-03-02T01:30:00.000Z`).
+public enum Timestamp {
+    public static func format(_ date: Date) -> String {
+        let ms = Int((date.timeIntervalSince1970 * 1000).rounded())
+        let (secs, milli) = ms.quotientAndRemainder(dividingBy: 1000)
+        let s = milli < 0 ? secs - 1 : secs
+        let m = milli < 0 ? milli + 1000 : milli
+        let (days, rest) = s.quotientAndRemainder(dividingBy: 86_400)
+        let d = rest < 0 ? days - 1 : days
+        let r = rest < 0 ? rest + 86_400 : rest
+        let civil = Day(ordinal: d).components
+        return String(
+            format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", civil.year, civil.month, civil.day, r / 3600, r / 60 % 60,
+            r % 60, m)
+    }
+}

@@ -1,0 +1,124 @@
+import Domain
+import Foundation
+import GRDB
+import Testing
+import Workflow
+
+@testable import Store
+
+@Suite struct EventStoreTests {
+    @Test func executeAppendsEventsAndProjection() throws {
+        let store = try EventStore()
+        try store.execute(CounterMachine.self, id: "c1", .open, context: Fixtures.context())
+        let outcome = try store.execute(CounterMachine.self, id: "c1", .add(3, note: "甲"), context: Fixtures.context())
+        #expect(outcome.version == 2)
+        #expect(outcome.state.total == 3)
+        #expect(outcome.documents == [DocumentRequest(.minutes, subject: "counter")])
+        let loaded = try #require(try store.load(CounterMachine.self, id: "c1"))
+        #expect(loaded.version == 2)
+        #expect(loaded.state == outcome.state)
+        let events = try store.events(kind: "counter", id: "c1")
+        #expect(events.map(\.type) == ["opened", "added"])
+        #expect(events[0].prevHash == EventHash.genesis)
+        #expect(events[1].prevHash == events[0].hash)
+        #expect(loaded.headHash == events[1].hash)
+        let queued = try store.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM documents") }
+        #expect(queued == 1)
+    }
+
+    @Test func refusalWritesNothing() throws {
+        let store = try EventStore()
+        try store.execute(CounterMachine.self, id: "c1", .open, context: Fixtures.context())
+        let before = try store.events(kind: "counter", id: "c1")
+        #expect(throws: StoreError.self) {
+            try store.execute(CounterMachine.self, id: "c1", .add(-1, note: ""), context: Fixtures.context())
+        }
+        do {
+            try store.execute(
+                CounterMachine.self, id: "c1", .add(1, note: ""),
+                context: Fixtures.context(Actor(id: "x", role: .applicant)))
+            Issue.record("an applicant must be refused")
+        } catch {
+            #expect(error.refusal?.rule == "counter.role")
+            #expect(error.chinese == "只有经办人可以操作")
+        }
+        #expect(try store.events(kind: "counter", id: "c1") == before)
+        #expect(try store.load(CounterMachine.self, id: "c1")?.version == 1)
+    }
+
+    @Test func staleVersionIsAConflictAndWritesNothing() throws {
+        let store = try EventStore()
+        try store.execute(CounterMachine.self, id: "c1", .open, context: Fixtures.context())
+        try store.execute(
+            CounterMachine.self, id: "c1", .add(1, note: "a"), context: Fixtures.context(), expectedVersion: 1)
+        do {
+            // A second clerk still looking at version 1.
+            try store.execute(
+                CounterMachine.self, id: "c1", .add(5, note: "b"), context: Fixtures.context(), expectedVersion: 1)
+            Issue.record("stale version accepted")
+        } catch {
+            guard case .conflict(let stream, let expected, let actual) = error else {
+                Issue.record("wrong error \(error)")
+                return
+            }
+            #expect(stream == "counter/c1")
+            #expect(expected == 1 && actual == 2)
+            #expect(error.chinese.contains("请刷新后重试"))
+        }
+        #expect(try store.load(CounterMachine.self, id: "c1")?.state.total == 1)
+    }
+
+    @Test func aFailingStepRollsBackTheWholeTransaction() throws {
+        let store = try EventStore()
+        try store.execute(CounterMachine.self, id: "a", .open, context: Fixtures.context())
+        try store.execute(CounterMachine.self, id: "b", .open, context: Fixtures.context())
+        #expect(throws: StoreError.self) {
+            try store.write { tx in
+                try tx.execute(CounterMachine.self, id: "a", .add(1, note: "x"), context: Fixtures.context())
+                _ = try tx.nextNumber("cert-2026")
+                try tx.execute(CounterMachine.self, id: "b", .add(0, note: "bad"), context: Fixtures.context())
+            }
+        }
+        #expect(try store.load(CounterMachine.self, id: "a")?.state.total == 0)
+        // The number taken inside the failed transaction is not lost: the next one is still 1.
+        let n = try store.write { tx in try tx.nextNumber("cert-2026") }
+        #expect(n == 1)
+    }
+
+    @Test func numbersAreGapFreeAndPerName() throws {
+        let store = try EventStore()
+        let numbers = try (0..<5).map { _ in try store.write { tx in try tx.nextNumber("cert-2026") } }
+        #expect(numbers == [1, 2, 3, 4, 5])
+        #expect(try store.write { tx in try tx.nextNumber("cert-2027") } == 1)
+    }
+
+    @Test func reopeningRebuildsIdenticalStateFromTheLog() throws {
+        let path = Fixtures.temporaryPath("rebuild.sqlite")
+        var expected: [String: CounterMachine.State] = [:]
+        do {
+            let store = try EventStore(path: path)
+            for i in 0..<20 {
+                let id = "c\(i)"
+                try store.execute(CounterMachine.self, id: id, .open, context: Fixtures.context())
+                for j in 0..<(i % 4) {
+                    try store.execute(
+                        CounterMachine.self, id: id, .add(j + 1, note: "第\(j)次"), context: Fixtures.context())
+                }
+                if i % 3 == 0 { try store.execute(CounterMachine.self, id: id, .close, context: Fixtures.context()) }
+                expected[id] = try store.load(CounterMachine.self, id: id)?.state
+            }
+        }
+        let reopened = try EventStore(path: path)
+        #expect(try reopened.projectionMismatches(CounterMachine.self).isEmpty)
+        // Throw the projection away and rebuild it from the log alone.
+        try reopened.write { tx in try tx.db.execute(sql: "DELETE FROM streams") }
+        try reopened.rebuildProjection(CounterMachine.self)
+        for (id, state) in expected {
+            #expect(try reopened.load(CounterMachine.self, id: id)?.state == state)
+        }
+        #expect(try reopened.audit().isIntact)
+        let counts = try reopened.statusCounts(kind: "counter")
+        #expect(counts.map(\.status) == ["closed", "open"])
+        #expect(counts.map(\.count).reduce(0, +) == 20)
+    }
+}

@@ -1,0 +1,51 @@
+# Pingshen — two commands do all set-up on a fresh Debian 12 machine with Swift 6.3:
+#   make run    build and run the main job on the embedded SQLite default
+#   make test   build and run every test, with the outside checks (LibreOffice, xmllint, zbarimg …)
+# Both install missing system packages themselves (apt-get update first).
+
+SHELL := /bin/bash
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+OUT ?= out
+APPLICATIONS ?= 200
+SEED ?= 2026
+
+# Libraries the build links against.
+BUILD_DEBS := libxml2-dev libzip-dev libqrencode-dev libsqlite3-dev pkg-config
+# Programs the tests use as outside checks.
+TEST_DEBS := $(BUILD_DEBS) sqlite3 libxml2-utils zbar-tools poppler-utils libreoffice-writer-nogui fonts-noto-cjk python3-pip
+PY_PACKAGES := jsonschema bagit
+
+.PHONY: run test bench deps-build deps-test format demo clean
+
+define apt_install
+	@missing=$$(for p in $(1); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "installing: $$missing"; \
+		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+endef
+
+deps-build:
+	$(call apt_install,$(BUILD_DEBS))
+
+deps-test: deps-build
+	$(call apt_install,$(TEST_DEBS))
+	@for m in $(PY_PACKAGES); do python3 -c "import $$m" 2>/dev/null || python3 -m pip install --quiet $$m || python3 -m pip install --quiet --break-system-packages $$m; done
+
+run: deps-build
+	swift build -c release --product pingshen
+	.build/release/pingshen demo --out $(OUT)/demo --applications $(APPLICATIONS) --seed $(SEED)
+
+test: deps-test
+	swift build --build-tests
+	swift test --skip-build --parallel
+
+bench: deps-build
+	swift build -c release --product pingshen-bench
+	.build/release/pingshen-bench
+
+format:
+	swift-format format -i -r Sources Tests Package.swift
+
+clean:
+	rm -rf .build $(OUT)

@@ -38,7 +38,7 @@ run: deps-build
 
 test: deps-test
 	swift build --build-tests
-	swift test --skip-build --parallel
+	swift test --skip-build
 
 bench: deps-build
 	swift build -c release --product pingshen-bench

@@ -1,1 +1,0 @@
-// Forms module — see ARCHITECTURE.md

@@ -1,5 +1,0 @@
-import Testing
-
-@testable import Workflow
-
-@Test func moduleLoads() {}

@@ -1,0 +1,337 @@
+import Domain
+import Foundation
+
+/// One reason an applicant is not eligible: the rule, the fact found, the requirement, and
+/// the whole sentence in Chinese for the one-time notice 一次性告知.
+public struct EligibilityReason: Codable, Sendable, Equatable {
+    public var rule: String
+    public var fact: String
+    public var requirement: String
+    public var message: String { "\(fact);要求: \(requirement)" }
+}
+
+/// The engine's answer: eligible or not, with every reason at once.
+public struct EligibilityDecision: Codable, Sendable, Equatable {
+    public var isEligible: Bool { reasons.isEmpty }
+    public var reasons: [EligibilityReason]
+    /// The table row (route) that was met, in Chinese.
+    public var route: String?
+    /// Adjustments applied (green channel, years relaxed for youth …), in Chinese.
+    public var notes: [String]
+
+    /// The one-time notice text: every reason, numbered.
+    public var notice: String {
+        if isEligible { return "符合申报条件" + (route.map { "(\($0))" } ?? "") + "。" }
+        let lines = reasons.enumerated().map { "\($0.offset + 1). \($0.element.message)" }
+        return "不符合申报条件,原因如下:\n" + lines.joined(separator: "\n")
+    }
+}
+
+/// The eligibility rules of one form (`forms/eligibility/<form>.yaml`): per level, the routes
+/// (degree × years at the lower title …) and the seed's adjustments.
+public struct EligibilityRules: Sendable {
+    public struct Route: Sendable {
+        /// Degrees accepted; a higher degree than all of them is accepted too. Empty: any.
+        public var degrees: [Degree]
+        /// The title one must hold (nil: none needed).
+        public var lower: Level?
+        /// Years at the lower title (or at the skill level).
+        public var years: Int?
+        /// Years since the degree (probation).
+        public var yearsSinceDegree: Int?
+        public var skillLevel: SkillLevel?
+        public var minResults: Int?
+        public var label: String
+    }
+
+    public struct LevelRules: Sendable {
+        public var title: String
+        public var routes: [Route]
+    }
+
+    public enum Waiver: String, Sendable, CaseIterable {
+        case degree
+        case lowerTitle = "lower_title"
+        case years
+    }
+
+    public struct TrackAdjustment: Sendable {
+        public var levels: [Level]?
+        public var waives: Set<Waiver>
+        public var talents: [TalentCategory]
+        public var referees: Int
+    }
+
+    public struct Relief: Sendable {
+        public var months: Int
+        public var maxAge: Int?
+    }
+
+    public var formID: String
+    public var file: String
+    public var levels: [Level: LevelRules]
+    public var greenChannel: TrackAdjustment?
+    public var specialEvaluation: TrackAdjustment?
+    public var exceptional: TrackAdjustment?
+    public var youth: Relief?
+    public var countyGraduate: Relief?
+    public var grassrootsProject: Relief?
+    /// How many fewer results a rural teacher needs.
+    public var ruralTeacherResultsRelief = 0
+    /// Sanctions at least this heavy bar an application while they run.
+    public var barringSanction = SanctionKind.demerit
+
+    // MARK: Evaluation
+
+    /// Decides whether the applicant may apply, counting years up to `referenceDate` (the
+    /// evaluation's reference date, never the clock).
+    ///
+    /// ```swift
+    /// let decision = try library.rules(for: "engineering").evaluate(facts, on: Day("2025-12-31")!)
+    /// print(decision.notice)
+    /// ```
+    public func evaluate(_ facts: EligibilityFacts, on referenceDate: Day) -> EligibilityDecision {
+        var reasons: [EligibilityReason] = []
+        var notes: [String] = []
+        func refuse(_ rule: String, _ fact: String, _ requirement: String) {
+            reasons.append(EligibilityReason(rule: rule, fact: fact, requirement: requirement))
+        }
+
+        // Bars that no route lifts.
+        if let until = facts.blacklistedUntil, referenceDate < until {
+            refuse(
+                "eligibility.blacklist", "申报人列入职称评审失信黑名单,期限至\(until.chinese)",
+                "失信黑名单期限内不得申报,\(until.chinese)起方可申报")
+        }
+        if let until = facts.unitSuspendedUntil, referenceDate < until {
+            refuse(
+                "eligibility.unit-suspended", "所在单位因提供虚假材料被暂停职称评审聘用工作,期限至\(until.chinese)",
+                "单位暂停期内不受理该单位人员申报,\(until.chinese)起方可申报")
+        }
+        if facts.isRetired {
+            refuse("eligibility.retired", "申报人已办理退休", "已退休人员不得申报职称评审")
+        }
+        if let s = facts.sanction, s.kind >= barringSanction, referenceDate < s.until {
+            refuse(
+                "eligibility.sanction", "申报人受\(s.kind.chinese)处分,影响期至\(s.until.chinese)",
+                "受\(barringSanction.chinese)及以上处分的,影响期内不得申报")
+        }
+
+        let target = facts.targetLevel
+        guard let levelRules = levels[target] else {
+            refuse(
+                "eligibility.level", "申报级别为\(target.chinese)",
+                "本系列可申报的级别为: \(levels.keys.sorted().map(\.chinese).joined(separator: "、"))")
+            return EligibilityDecision(reasons: reasons, route: nil, notes: notes)
+        }
+        if let current = facts.currentLevel, current >= target {
+            refuse(
+                "eligibility.already-held", "申报人已具有\(current.chinese)职称", "申报级别应高于现有职称(\(current.chinese))")
+        }
+
+        // The track and what it waives.
+        var waived = Set<Waiver>()
+        switch facts.track {
+        case .normal, .skillsBridge: break
+        case .greenChannel:
+            if let a = greenChannel, a.levels?.contains(target) ?? true {
+                if let t = facts.talentCategory, a.talents.contains(t) {
+                    waived = a.waives
+                    notes.append("绿色通道(\(t.chinese)):直接申报\(levelRules.title),不受逐级申报和任职年限限制")
+                } else {
+                    refuse(
+                        "eligibility.green-channel", "申报人未被认定为\(a.talents.map(\.chinese).joined(separator: "或"))",
+                        "绿色通道限引进的急需紧缺人才和海外高层次人才")
+                }
+            } else {
+                refuse("eligibility.track", "申报通道为绿色通道", "本系列\(target.chinese)不设绿色通道")
+            }
+        case .specialEvaluation:
+            if let a = specialEvaluation, a.levels?.contains(target) ?? true {
+                if facts.hasMajorContribution {
+                    waived = a.waives
+                    notes.append("特殊评价:有重大发明创造或重大贡献,破除学历、任职年限限制")
+                } else {
+                    refuse("eligibility.special-evaluation", "未认定有重大发明创造或重大贡献", "特殊评价限有重大发明创造、重大贡献的人才")
+                }
+            } else {
+                refuse("eligibility.track", "申报通道为特殊评价", "本系列\(target.chinese)不适用特殊评价")
+            }
+        case .exceptional:
+            if let a = exceptional, a.levels?.contains(target) ?? true {
+                if facts.fullSeniorReferees >= a.referees {
+                    waived = a.waives
+                    notes.append("破格申报:有\(facts.fullSeniorReferees)名本专业正高级专家推荐")
+                } else {
+                    refuse(
+                        "eligibility.exceptional", "本专业正高级职称专家推荐\(facts.fullSeniorReferees)名",
+                        "破格申报须有\(a.referees)名本专业正高级职称专家推荐")
+                }
+            } else {
+                refuse("eligibility.track", "申报通道为破格申报", "本系列\(target.chinese)不适用破格申报")
+            }
+        case .youthRecommendation:
+            if !facts.isRecommended {
+                refuse("eligibility.youth-recommendation", "未经优秀青年人才举荐", "青年人才举荐通道须经举荐")
+            }
+        }
+
+        // Years relieved: the largest relief that applies (reliefs do not add up).
+        var relief = 0
+        var reliefNote: String?
+        func offer(_ months: Int, _ note: String) {
+            if months > relief {
+                relief = months
+                reliefNote = note
+            }
+        }
+        if let y = youth, facts.hasOutstandingResults || facts.isRecommended {
+            if let maxAge = y.maxAge, let birth = facts.birthDate,
+                EligibilityRules.months(from: birth, to: referenceDate) / 12 <= maxAge
+            {
+                let why = facts.isRecommended ? "经举荐" : "能力业绩特别突出"
+                offer(y.months, "青年人才(\(maxAge)周岁以下,\(why)):任职年限要求放宽\(EligibilityRules.duration(y.months))")
+            } else if y.maxAge == nil {
+                offer(y.months, "青年人才:任职年限要求放宽\(EligibilityRules.duration(y.months))")
+            }
+        }
+        if let r = countyGraduate, facts.isCountyGraduate {
+            offer(r.months, "在县域就业创业的高校毕业生:工作年限要求降低\(EligibilityRules.duration(r.months))")
+        }
+        if let r = grassrootsProject, facts.isGrassrootsProjectStaff {
+            offer(r.months, "基层服务项目人员:工作年限要求降低\(EligibilityRules.duration(r.months))")
+        }
+        let resultsRelief = facts.isRuralTeacher ? ruralTeacherResultsRelief : 0
+
+        // The table: any route met is enough; otherwise report the closest route's shortfalls.
+        var best: (route: Route, failures: [EligibilityReason])?
+        for route in levelRules.routes {
+            let failures = check(
+                route, facts: facts, on: referenceDate, waived: waived, relief: relief, resultsRelief: resultsRelief)
+            if failures.isEmpty {
+                best = (route, [])
+                break
+            }
+            if best == nil || failures.count < best!.failures.count { best = (route, failures) }
+        }
+        if let best, !best.failures.isEmpty {
+            reasons += best.failures
+        } else if let best {
+            if let reliefNote, best.route.years != nil || best.route.yearsSinceDegree != nil, !waived.contains(.years) {
+                notes.append(reliefNote)
+            }
+            if resultsRelief > 0, best.route.minResults != nil {
+                notes.append("农村学校教师:业绩成果要求降低\(resultsRelief)项")
+            }
+        }
+        let routeLabel = best.flatMap { $0.failures.isEmpty ? "\(levelRules.title):\($0.route.label)" : nil }
+        return EligibilityDecision(reasons: reasons, route: reasons.isEmpty ? routeLabel : nil, notes: notes)
+    }
+
+    func check(
+        _ route: Route, facts: EligibilityFacts, on day: Day, waived: Set<Waiver>, relief: Int, resultsRelief: Int
+    ) -> [EligibilityReason] {
+        var out: [EligibilityReason] = []
+        let row = "(\(route.label))"
+        if !route.degrees.isEmpty, !waived.contains(.degree) {
+            let accepted = route.degrees.map(\.chinese).joined(separator: "或")
+            if let d = facts.degree {
+                if !(route.degrees.contains(d) || d > route.degrees.max()!) {
+                    out.append(
+                        .init(rule: "eligibility.degree", fact: "学历为\(d.chinese)", requirement: "学历应为\(accepted)\(row)")
+                    )
+                }
+            } else {
+                out.append(.init(rule: "eligibility.degree", fact: "未提供学历", requirement: "学历应为\(accepted)\(row)"))
+            }
+        }
+        if let skill = route.skillLevel {
+            if let s = facts.skillLevel, s >= skill {
+            } else {
+                out.append(
+                    .init(
+                        rule: "eligibility.skill-level",
+                        fact: facts.skillLevel.map { "职业技能等级为\($0.chinese)" } ?? "未提供职业技能等级",
+                        requirement: "应取得\(skill.chinese)及以上职业资格或职业技能等级\(row)"))
+            }
+        }
+        var since: Day?
+        var sinceWhat = ""
+        if let lower = route.lower, !waived.contains(.lowerTitle) {
+            if let current = facts.currentLevel, current >= lower {
+                since = facts.currentLevelSince
+                sinceWhat = "取得\(lower.chinese)职称"
+            } else {
+                out.append(
+                    .init(
+                        rule: "eligibility.lower-title",
+                        fact: facts.currentLevel.map { "现有职称为\($0.chinese)" } ?? "无现有职称",
+                        requirement: "应具有\(lower.chinese)职称\(row)"))
+            }
+        } else if route.skillLevel != nil {
+            since = facts.skillLevelSince
+            sinceWhat = "取得职业技能等级"
+        }
+        if let years = route.years, !waived.contains(.years), !(route.lower != nil && waived.contains(.lowerTitle)) {
+            let needed = max(0, years * 12 - relief)
+            if let since {
+                let have = EligibilityRules.months(from: since, to: day)
+                if have < needed {
+                    out.append(
+                        .init(
+                            rule: "eligibility.years",
+                            fact: "\(sinceWhat)于\(since.chinese),至\(day.chinese)满\(EligibilityRules.duration(have))",
+                            requirement: "应满\(EligibilityRules.duration(needed))\(relief > 0 ? "(已放宽)" : "")\(row)"))
+                }
+            } else if out.allSatisfy({ $0.rule != "eligibility.lower-title" && $0.rule != "eligibility.skill-level" }) {
+                out.append(
+                    .init(
+                        rule: "eligibility.years", fact: "未提供\(sinceWhat.isEmpty ? "取得现职称" : sinceWhat)的时间",
+                        requirement: "应满\(EligibilityRules.duration(needed))\(row)"))
+            }
+        }
+        if let years = route.yearsSinceDegree, !waived.contains(.years) {
+            let needed = max(0, years * 12 - relief)
+            if let since = facts.degreeDate {
+                let have = EligibilityRules.months(from: since, to: day)
+                if have < needed {
+                    out.append(
+                        .init(
+                            rule: "eligibility.years-since-degree",
+                            fact: "毕业于\(since.chinese),至\(day.chinese)满\(EligibilityRules.duration(have))",
+                            requirement: "毕业后从事本专业工作应满\(EligibilityRules.duration(needed))\(row)"))
+                }
+            } else {
+                out.append(
+                    .init(
+                        rule: "eligibility.years-since-degree", fact: "未提供毕业时间",
+                        requirement: "毕业后从事本专业工作应满\(EligibilityRules.duration(needed))\(row)"))
+            }
+        }
+        if let minResults = route.minResults {
+            let needed = max(0, minResults - resultsRelief)
+            let have = facts.results ?? 0
+            if have < needed {
+                out.append(
+                    .init(
+                        rule: "eligibility.results", fact: "业绩成果\(have)项",
+                        requirement: "业绩成果应不少于\(needed)项\(resultsRelief > 0 ? "(农村教师已降低要求)" : "")\(row)"))
+            }
+        }
+        return out
+    }
+
+    /// Whole months from `a` to `b` (a day of month not yet reached does not count).
+    public static func months(from a: Day, to b: Day) -> Int {
+        let (ay, am, ad) = a.components
+        let (by, bm, bd) = b.components
+        return (by - ay) * 12 + (bm - am) - (bd < ad ? 1 : 0)
+    }
+
+    /// 2年, 1年11个月, 6个月.
+    public static func duration(_ months: Int) -> String {
+        let (y, m) = (months / 12, months % 12)
+        if m == 0 { return "\(y)年" }
+        return y == 0 ? "\(m)个月" : "\(y)年\(m)个月"
+    }
+}

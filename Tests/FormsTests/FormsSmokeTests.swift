@@ -1,5 +1,0 @@
-import Testing
-
-@testable import Forms
-
-@Test func moduleLoads() {}

@@ -212,7 +212,11 @@ public struct EligibilityRules: Sendable {
                 best = (route, [])
                 break
             }
-            if best == nil || failures.count < best!.failures.count { best = (route, failures) }
+            // Prefer a route the applicant's degree fits, then the one with the fewest shortfalls.
+            func score(_ f: [EligibilityReason]) -> Int {
+                (f.contains { $0.rule == "eligibility.degree" } ? 1000 : 0) + f.count
+            }
+            if best == nil || score(failures) < score(best!.failures) { best = (route, failures) }
         }
         if let best, !best.failures.isEmpty {
             reasons += best.failures

@@ -99,12 +99,13 @@ struct FormLoader {
             }
         }
         for (condition, node) in parts.conditions { check(condition, node: node, form: form) }
-        for (rule, node) in parts.rules {
+        for (rule, ruleNode) in parts.rules {
+            let node = ruleNode["any_of"] ?? ruleNode
             for alternative in rule.anyOf {
                 switch form.field(alternative.field)?.type {
                 case .group?, .attachment?: break
-                case nil: errors.append(node.error("规则引用了不存在的字段“\(alternative.field)”", childKey: "any_of"))
-                default: errors.append(node.error("字段“\(alternative.field)”不是可重复项或附件,不能计数", childKey: "any_of"))
+                case nil: errors.append(node.error("规则引用了不存在的字段“\(alternative.field)”"))
+                default: errors.append(node.error("字段“\(alternative.field)”不是可重复项或附件,不能计数"))
                 }
             }
         }

@@ -1,0 +1,21 @@
+/// Commands for a unit's standing. Suspend and lift: office head. Expire and tick: system.
+public enum UnitStandingCommand: Sendable, Equatable {
+    /// Suspend from today for `years` (nil: `policy.unitSuspensionYears`). While already
+    /// suspended, the suspension runs to the later end.
+    case suspend(reason: String, decisionNumber: String, years: Int? = nil)
+    /// Lift the suspension early.
+    case lift(reason: String)
+    /// End the suspension after its last day.
+    case expire
+    /// Run whatever `UnitStandingMachine.dueCommand` says is due.
+    case tick
+
+    public var chinese: String {
+        switch self {
+        case .suspend: "暂停单位职称工作"
+        case .lift: "解除暂停"
+        case .expire: "暂停期满恢复"
+        case .tick: "定时处理"
+        }
+    }
+}

@@ -1,0 +1,99 @@
+public import Domain
+
+/// A unit's standing: normal → suspended until a day (false proof: 2 years, seed item 4) →
+/// normal again when the scheduler finds the last day passed, or when the office head lifts it.
+/// The stream id is the unit id.
+public enum UnitStandingMachine: Machine, DeadlineDriven {
+    public typealias State = UnitStandingState
+    public typealias Command = UnitStandingCommand
+    public typealias Event = UnitStandingEvent
+
+    public static let kind = "unit"
+    public static var initial: UnitStandingState { UnitStandingState() }
+
+    public static func status(of state: UnitStandingState) -> String { state.status.rawValue }
+
+    /// Whether the unit is suspended on a day (the suspension's first and last days included).
+    public static func isSuspended(_ state: UnitStandingState, on day: Day) -> Bool {
+        guard state.status == .suspended, let s = state.suspension else { return false }
+        return s.from <= day && day <= s.until
+    }
+
+    /// The last day of the current suspension, if any.
+    public static func suspendedUntil(_ state: UnitStandingState) -> Day? {
+        state.status == .suspended ? state.suspension?.until : nil
+    }
+
+    public static func dueCommand(_ state: UnitStandingState, today: Day) -> UnitStandingCommand? {
+        guard state.status == .suspended, let s = state.suspension, today > s.until else { return nil }
+        return .expire
+    }
+
+    public static func decide(
+        _ command: UnitStandingCommand, state: UnitStandingState, context: Context
+    ) throws(Refusal) -> Decision<UnitStandingEvent> {
+        let action = command.chinese
+        let today = context.today
+        switch command {
+        case .suspend(let reason, let decisionNumber, let years):
+            try Gate.role(context.actor, [.officeHead], kind: kind, action: action)
+            try Gate.nonBlank(reason, kind: kind, field: "暂停理由", rule: "reason-missing")
+            try Gate.nonBlank(decisionNumber, kind: kind, field: "决定文号", rule: "decision-number-missing")
+            let n = years ?? context.policy.unitSuspensionYears
+            guard n >= 1 else {
+                throw Refusal(rule: "unit.years-invalid", message: "暂停年限应至少为1年,实为\(n)年")
+            }
+            var until = today.adding(years: n).adding(days: -1)
+            if let current = suspendedUntil(state), current > until { until = current }
+            return Decision([.suspended(reason: reason, decisionNumber: decisionNumber, from: today, until: until)])
+
+        case .lift(let reason):
+            try Gate.role(context.actor, [.officeHead], kind: kind, action: action)
+            guard state.status == .suspended else { throw invalid(state, action) }
+            try Gate.nonBlank(reason, kind: kind, field: "解除理由", rule: "reason-missing")
+            return Decision([.lifted(reason: reason, on: today)])
+
+        case .expire:
+            try Gate.role(context.actor, [.system], kind: kind, action: action)
+            guard state.status == .suspended, let s = state.suspension else { throw invalid(state, action) }
+            guard today > s.until else {
+                throw Refusal(
+                    rule: "unit.suspension-not-ended", message: "暂停期至\(s.until.chinese)止,尚未届满")
+            }
+            return Decision([.expired(on: today)])
+
+        case .tick:
+            try Gate.role(context.actor, [.system], kind: kind, action: action)
+            guard let due = dueCommand(state, today: today) else {
+                throw Refusal(rule: "unit.nothing-due", message: "单位当前状态为“\(state.status.chinese)”,没有到期需处理的事项")
+            }
+            return try decide(due, state: state, context: context)
+        }
+    }
+
+    static func invalid(_ state: UnitStandingState, _ action: String) -> Refusal {
+        Gate.invalidTransition(kind: kind, noun: "单位", state: state.status.chinese, action: action)
+    }
+
+    public static func evolve(_ state: UnitStandingState, _ event: UnitStandingEvent) -> UnitStandingState {
+        var s = state
+        switch event {
+        case .suspended(let reason, let number, let from, let until):
+            if let old = s.suspension { s.history.append(old) }
+            s.suspension = UnitSuspension(reason: reason, decisionNumber: number, from: from, until: until)
+            s.status = .suspended
+        case .lifted(_, let on):
+            if var old = s.suspension {
+                old.until = min(old.until, on.adding(days: -1))
+                s.history.append(old)
+            }
+            s.suspension = nil
+            s.status = .normal
+        case .expired:
+            if let old = s.suspension { s.history.append(old) }
+            s.suspension = nil
+            s.status = .normal
+        }
+        return s
+    }
+}

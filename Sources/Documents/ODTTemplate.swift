@@ -1,0 +1,230 @@
+import Foundation
+
+/// An ODT (OpenDocument Text) template compiled once and rendered many times.
+///
+/// Compiling reads the package with libzip, parses `content.xml` and `styles.xml` with
+/// libxml2 (no network, no DTD, no entities; a DOCTYPE or entity declaration is refused),
+/// finds Mustache tags even where LibreOffice split them across `text:span`s, decides what
+/// each section repeats (a table row, a list item, a paragraph, or the elements between two
+/// standalone tags) and turns each part into a tree of byte segments and holes. Rendering
+/// appends bytes and writes the package; it never parses XML.
+///
+/// Image placeholders: a `draw:frame` whose name (LibreOffice: Format ▸ Name…) is
+/// `qr:NAME` receives a QR code (level M) of the text at NAME (e.g. `qr:verification_url`);
+/// one named `image:KEY` receives the PNG/JPEG bytes passed as `images[KEY]` (e.g.
+/// `image:photo`). The frame's size and position are the template's.
+///
+/// The value is immutable and `Sendable`: share one compiled template between threads.
+public final class ODTTemplate: Sendable {
+    public let name: String
+    /// How `content.xml`, `styles.xml` and the manifest of each document are stored.
+    public let compression: EntryCompression
+
+    enum PlanEntry: Sendable {
+        case copy(index: Int, name: String)
+        case part(String)
+        case manifest(String)
+    }
+
+    let archive: StableBytes
+    let plan: [PlanEntry]
+    let parts: [String: CompiledXMLPart]
+    let slots: [ImageSlot]
+    let manifestHead: [UInt8]
+    let manifestTail: [UInt8]
+
+    static let mimetype = Array("application/vnd.oasis.opendocument.text".utf8)
+
+    /// Reads and compiles an .odt file.
+    public convenience init(contentsOf url: URL, compression: EntryCompression = .deflate(level: 1)) throws {
+        guard let data = FileManager.default.contents(atPath: url.path) else {
+            throw TemplateError.io("cannot read template \(url.path)")
+        }
+        try self.init(bytes: [UInt8](data), name: url.lastPathComponent, compression: compression)
+    }
+
+    /// Compiles an ODT package given as bytes.
+    ///
+    /// `compression` applies to the parts generated per document. Measured trade-off (see
+    /// `RenderBenchmark`): deflate level 1 makes a certificate several times smaller than
+    /// `store` and costs a few tens of microseconds per document; `store` is fastest.
+    public init(bytes: [UInt8], name: String, compression: EntryCompression = .deflate(level: 1)) throws {
+        self.name = name
+        self.compression = compression
+        archive = StableBytes(bytes)
+        let reader = try ZipReader(bytes: archive)
+        var names: [String] = []
+        for i in 0..<reader.count { names.append(reader.name(i)) }
+        guard let mi = names.firstIndex(of: "mimetype") else {
+            throw TemplateError.package("\(name) has no 'mimetype' entry: not an OpenDocument package")
+        }
+        let mt = try reader.read(mi)
+        guard mt == Self.mimetype else {
+            throw TemplateError.package(
+                "\(name) is '\(String(decoding: mt, as: UTF8.self))', expected an OpenDocument text (.odt)")
+        }
+        guard let ci = names.firstIndex(of: "content.xml") else { throw TemplateError.package("\(name) has no content.xml") }
+        guard let manifestIndex = names.firstIndex(of: "META-INF/manifest.xml") else {
+            throw TemplateError.package("\(name) has no META-INF/manifest.xml")
+        }
+
+        var slots: [ImageSlot] = []
+        var parts: [String: CompiledXMLPart] = [:]
+        for part in ["content.xml", "styles.xml"] {
+            guard let idx = names.firstIndex(of: part) else { continue }
+            var compiler = ODTXMLCompiler(template: name, part: part)
+            if let compiled = try compiler.compile(try reader.read(idx), imageSlots: &slots) {
+                parts[part] = compiled
+            }
+        }
+        _ = ci
+        self.parts = parts
+        self.slots = slots
+
+        // Entries this compiler generates replace template entries of the same name.
+        let generated = Set(slots.flatMap { s in s.kind == .qr ? [s.qrPath] : ["png", "jpg"].map { s.imagePath($0) } })
+        func dropped(_ n: String) -> Bool {
+            n.hasPrefix("Thumbnails/") || generated.contains(n) || n == "mimetype"
+        }
+
+        // The manifest, less the dropped entries, split where per-document images go.
+        let manifestDoc = try LibXMLDocument(bytes: try reader.read(manifestIndex), part: "META-INF/manifest.xml")
+        let manifestRoot = try manifestDoc.tree()
+        manifestRoot.children.removeAll { n in
+            n.name == "manifest:file-entry" && dropped(n.attribute("manifest:full-path") ?? "")
+        }
+        var writer = XMLMustacheWriter(tagText: [], moved: [])
+        writer.write(manifestRoot)
+        let closing = Array("</manifest:manifest>".utf8)
+        guard writer.out.count >= closing.count, Array(writer.out.suffix(closing.count)) == closing else {
+            throw TemplateError.package("META-INF/manifest.xml has an unexpected form")
+        }
+        manifestHead = Array(writer.out.dropLast(closing.count))
+        manifestTail = closing
+
+        var plan: [PlanEntry] = []
+        for (i, n) in names.enumerated() where !dropped(n) {
+            if parts[n] != nil {
+                plan.append(.part(n))
+            } else if n == "META-INF/manifest.xml" {
+                plan.append(.manifest(n))
+            } else {
+                plan.append(.copy(index: i, name: n))
+            }
+        }
+        self.plan = plan
+    }
+
+    /// The image placeholders of this template, as (kind, key) pairs: `("qr", "verification_url")`.
+    public var imagePlaceholders: [(kind: String, key: String)] {
+        slots.map { ($0.kind == .qr ? "qr" : "image", $0.key) }
+    }
+
+    /// Renders one document and returns the bytes of the .odt package.
+    ///
+    /// - Parameters:
+    ///   - data: the values; in strict mode every name the template uses must be present
+    ///     (a `null` value counts as present).
+    ///   - images: PNG or JPEG bytes for `image:KEY` frames.
+    ///   - strict: throw `TemplateError.missingNames` listing every missing name and its place.
+    public func render(_ data: TemplateValue, images: [String: [UInt8]] = [:], strict: Bool = true) throws -> [UInt8] {
+        var missing: [MissingName] = []
+        var extras: [String: TemplateValue] = [:]
+        var pictures: [(path: String, bytes: [UInt8], type: String)] = []
+        for slot in slots {
+            switch slot.kind {
+            case .qr:
+                let v = MustacheRenderer.lookup(MustacheName(slot.key), in: [data])
+                if v == nil || v == .null {
+                    if strict { missing.append(MissingName(name: slot.key, place: slot.place)) }
+                    pictures.append((slot.qrPath, Self.blankPNG, "image/png"))
+                } else {
+                    pictures.append((slot.qrPath, try QRCode.png(v!.text, scale: 4), "image/png"))
+                }
+            case .image:
+                var bytes = Self.blankPNG
+                if let b = images[slot.key] {
+                    bytes = b
+                } else if strict {
+                    missing.append(MissingName(name: "image:" + slot.key, place: slot.place))
+                }
+                let ext: String
+                let type: String
+                if bytes.starts(with: [0x89, 0x50, 0x4E, 0x47]) {
+                    (ext, type) = ("png", "image/png")
+                } else if bytes.starts(with: [0xFF, 0xD8, 0xFF]) {
+                    (ext, type) = ("jpg", "image/jpeg")
+                } else {
+                    throw TemplateError.image(slot: slot.key, reason: "only PNG and JPEG images are accepted")
+                }
+                let path = slot.imagePath(ext)
+                extras[slot.holeName] = .string(path)
+                pictures.append((path, bytes, type))
+            }
+        }
+
+        var rendered: [String: [UInt8]] = [:]
+        for (partName, part) in parts {
+            var r = MustacheRenderer(escaping: .odt, strict: strict, partials: PartialTable(), capacity: part.sizeHint)
+            r.stack.append(.object(extras))
+            r.stack.append(data)
+            try r.render(part.nodes)
+            for m in r.missing where !m.name.hasPrefix("%image-") {
+                missing.append(MissingName(name: m.name, place: part.locate(m.at)))
+            }
+            rendered[partName] = r.out
+        }
+        if !missing.isEmpty { throw TemplateError.missingNames(missing) }
+
+        var entries: [ODTPackageWriter.Entry] = [.bytes(name: "mimetype", data: Self.mimetype, compression: .store)]
+        for p in plan {
+            switch p {
+            case .copy(let index, let n):
+                entries.append(.copy(index: index, name: n))
+            case .part(let n):
+                entries.append(.bytes(name: n, data: rendered[n]!, compression: compression))
+            case .manifest(let n):
+                var m = manifestHead
+                for pic in pictures {
+                    m.append(contentsOf: Array(" <manifest:file-entry manifest:full-path=\"\(pic.path)\" manifest:media-type=\"\(pic.type)\"/>\n".utf8))
+                }
+                m.append(contentsOf: manifestTail)
+                entries.append(.bytes(name: n, data: m, compression: compression))
+            }
+        }
+        for pic in pictures {
+            entries.append(.bytes(name: pic.path, data: pic.bytes, compression: pic.type == "image/png" && pic.path.hasPrefix("Pictures/qr-") ? .deflate(level: 1) : .store))
+        }
+        return try ODTPackageWriter.write(template: archive, entries: entries)
+    }
+
+    /// The rendered XML of one part (`content.xml` or `styles.xml`), for tests and previews.
+    public func renderPart(_ part: String, data: TemplateValue, strict: Bool = true) throws -> String? {
+        guard let compiled = parts[part] else { return nil }
+        var r = MustacheRenderer(escaping: .odt, strict: strict, partials: PartialTable(), capacity: compiled.sizeHint)
+        var extras: [String: TemplateValue] = [:]
+        for s in slots where s.kind == .image { extras[s.holeName] = .string(s.imagePath("png")) }
+        r.stack.append(.object(extras))
+        r.stack.append(data)
+        try r.render(compiled.nodes)
+        if !r.missing.isEmpty {
+            throw TemplateError.missingNames(r.missing.map { MissingName(name: $0.name, place: compiled.locate($0.at)) })
+        }
+        return String(decoding: r.out, as: UTF8.self)
+    }
+
+    /// A 1×1 white PNG used where an image is missing outside strict mode.
+    static let blankPNG: [UInt8] = PNGEncoder.encodeBilevel(width: 1, height: 1) { _, _ in false }
+}
+
+extension ImageSlot {
+    func imagePath(_ ext: String) -> String { "Pictures/image-\(number).\(ext)" }
+}
+
+extension MustacheRenderer {
+    static func lookup(_ name: MustacheName, in stack: [TemplateValue]) -> TemplateValue? {
+        var r = MustacheRenderer(escaping: .odt, strict: false, partials: PartialTable(), capacity: 0)
+        r.stack = stack
+        return r.lookup(name)
+    }
+}

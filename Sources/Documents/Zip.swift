@@ -1,0 +1,170 @@
+import CLibZip
+import Foundation
+
+/// Immutable bytes at a stable address (libzip reads the template archive from them on
+/// every render, from any thread). Allocated once, freed in deinit.
+final class StableBytes: @unchecked Sendable {
+    let pointer: UnsafeMutableRawPointer
+    let count: Int
+
+    init(_ bytes: [UInt8]) {
+        count = bytes.count
+        pointer = UnsafeMutableRawPointer.allocate(byteCount: max(count, 1), alignment: 16)
+        bytes.withUnsafeBytes { pointer.copyMemory(from: $0.baseAddress!, byteCount: count) }
+    }
+
+    deinit { pointer.deallocate() }
+}
+
+/// A zip archive opened read-only from memory with libzip; discarded in deinit.
+final class ZipReader {
+    let archive: OpaquePointer
+    let bytes: StableBytes  // kept alive while libzip reads from it
+
+    init(bytes: StableBytes) throws {
+        self.bytes = bytes
+        var err = zip_error_t()
+        zip_error_init(&err)
+        defer { zip_error_fini(&err) }
+        guard let src = zip_source_buffer_create(bytes.pointer, zip_uint64_t(bytes.count), 0, &err) else {
+            throw TemplateError.package(String(cString: zip_error_strerror(&err)))
+        }
+        guard let za = zip_open_from_source(src, ZIP_RDONLY | ZIP_CHECKCONS, &err) else {
+            zip_source_free(src)
+            throw TemplateError.package("not a readable zip archive: " + String(cString: zip_error_strerror(&err)))
+        }
+        archive = za
+    }
+
+    deinit { zip_discard(archive) }
+
+    var count: Int { Int(zip_get_num_entries(archive, 0)) }
+
+    func name(_ i: Int) -> String {
+        guard let n = zip_get_name(archive, zip_uint64_t(i), ZIP_FL_ENC_RAW) else { return "" }
+        return String(cString: n)
+    }
+
+    func read(_ i: Int) throws -> [UInt8] {
+        var st = zip_stat_t()
+        zip_stat_init(&st)
+        guard zip_stat_index(archive, zip_uint64_t(i), 0, &st) == 0 else {
+            throw TemplateError.package(String(cString: zip_strerror(archive)))
+        }
+        let size = Int(st.size)
+        guard size < 64 << 20 else { throw TemplateError.package("entry \(name(i)) is too large") }
+        guard let f = zip_fopen_index(archive, zip_uint64_t(i), 0) else {
+            throw TemplateError.package("cannot open \(name(i)): " + String(cString: zip_strerror(archive)))
+        }
+        defer { zip_fclose(f) }
+        var out = [UInt8](repeating: 0, count: size)
+        var got = 0
+        while got < size {
+            let n = out.withUnsafeMutableBytes { zip_fread(f, $0.baseAddress! + got, zip_uint64_t(size - got)) }
+            guard n > 0 else { throw TemplateError.package("cannot read \(name(i))") }
+            got += Int(n)
+        }
+        return out
+    }
+}
+
+/// How a generated entry is stored.
+public enum EntryCompression: Sendable, Equatable {
+    case store
+    case deflate(level: Int)
+}
+
+/// Writes one ODT package into memory with libzip.
+///
+/// - entries copied from the template keep their compressed bytes (`ZIP_FL_COMPRESSED`: no
+///   inflate/deflate);
+/// - every entry gets the same fixed DOS time and no extra fields, so equal inputs give
+///   equal bytes.
+struct ODTPackageWriter {
+    enum Entry {
+        case copy(index: Int, name: String)
+        case bytes(name: String, data: [UInt8], compression: EntryCompression)
+    }
+
+    /// 2026-01-01 00:00:00, DOS format.
+    static let dosDate: UInt16 = UInt16((2026 - 1980) << 9 | 1 << 5 | 1)
+    static let dosTime: UInt16 = 0
+
+    static func write(template: StableBytes, entries: [Entry]) throws -> [UInt8] {
+        let reader = try ZipReader(bytes: template)
+        var err = zip_error_t()
+        zip_error_init(&err)
+        defer { zip_error_fini(&err) }
+        guard let out = zip_source_buffer_create(nil, 0, 0, &err) else {
+            throw TemplateError.package(String(cString: zip_error_strerror(&err)))
+        }
+        zip_source_keep(out)
+        defer { zip_source_free(out) }
+        guard let za = zip_open_from_source(out, ZIP_TRUNCATE, &err) else {
+            throw TemplateError.package(String(cString: zip_error_strerror(&err)))
+        }
+        var closed = false
+        defer { if !closed { zip_discard(za) } }
+
+        func fail(_ what: String) -> TemplateError {
+            TemplateError.package("\(what): \(String(cString: zip_strerror(za)))")
+        }
+
+        for entry in entries {
+            let source: OpaquePointer?
+            let name: String
+            var compression: EntryCompression? = nil
+            switch entry {
+            case .copy(let index, let n):
+                name = n
+                source = zip_source_zip(za, reader.archive, zip_uint64_t(index), zip_flags_t(ZIP_FL_COMPRESSED), 0, -1)
+            case .bytes(let n, let data, let c):
+                name = n
+                compression = c
+                // libzip frees the copy with free() once the archive is written.
+                let copy = malloc(max(data.count, 1))!
+                data.withUnsafeBytes { if data.count > 0 { copy.copyMemory(from: $0.baseAddress!, byteCount: data.count) } }
+                source = zip_source_buffer(za, copy, zip_uint64_t(data.count), 1)
+                if source == nil { free(copy) }
+            }
+            guard let source else { throw fail("cannot create source for \(name)") }
+            let idx = zip_file_add(za, name, source, zip_flags_t(ZIP_FL_ENC_UTF_8))
+            guard idx >= 0 else {
+                zip_source_free(source)
+                throw fail("cannot add \(name)")
+            }
+            let i = zip_uint64_t(idx)
+            if let compression {
+                switch compression {
+                case .store:
+                    zip_set_file_compression(za, i, ZIP_CM_STORE, 0)
+                case .deflate(let level):
+                    zip_set_file_compression(za, i, ZIP_CM_DEFLATE, zip_uint32_t(level))
+                }
+            }
+            guard zip_file_set_dostime(za, i, dosTime, dosDate, 0) == 0 else { throw fail("cannot set time of \(name)") }
+            zip_file_extra_field_delete(za, i, UInt16.max, zip_flags_t(ZIP_FL_LOCAL | ZIP_FL_CENTRAL))
+        }
+        closed = true
+        guard zip_close(za) == 0 else {
+            let message = String(cString: zip_strerror(za))
+            zip_discard(za)
+            throw TemplateError.package("cannot write package: \(message)")
+        }
+        var st = zip_stat_t()
+        zip_stat_init(&st)
+        guard zip_source_stat(out, &st) == 0, zip_source_open(out) == 0 else {
+            throw TemplateError.package("cannot read the written package")
+        }
+        defer { zip_source_close(out) }
+        let size = Int(st.size)
+        var bytes = [UInt8](repeating: 0, count: size)
+        var got = 0
+        while got < size {
+            let n = bytes.withUnsafeMutableBytes { zip_source_read(out, $0.baseAddress! + got, zip_uint64_t(size - got)) }
+            guard n > 0 else { throw TemplateError.package("short read of the written package") }
+            got += Int(n)
+        }
+        return bytes
+    }
+}

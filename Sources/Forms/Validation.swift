@@ -121,7 +121,12 @@ struct Validator {
                 "申报级别应为以下之一: \(form.levels.map { "\($0.rawValue)(\($0.chinese))" }.joined(separator: "、"))")
         }
         switch object[FormDefinition.trackField] {
-        case nil: break
+        case nil:
+            if !form.tracks.contains(.normal) {
+                add(
+                    FormDefinition.trackField, "field.required",
+                    "请选择申报通道: \(form.tracks.map { "\($0.rawValue)(\($0.chinese))" }.joined(separator: "、"))")
+            }
         case .string(let s)? where form.tracks.contains { $0.rawValue == s }: break
         default:
             add(

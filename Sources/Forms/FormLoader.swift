@@ -318,6 +318,9 @@ struct FormLoader {
                 if f.requiredWhen != nil {
                     errors.append(item.error("可重复项内的字段不支持 required_when", childKey: "required_when"))
                 }
+                if let limits = f.limits, !limits.overrides.isEmpty {
+                    errors.append(item.error("可重复项内的字段不支持 limits_when", childKey: "limits_when"))
+                }
                 children.append(f)
             }
             let (min, max, limits) = try counts(node, conditions: &conditions)

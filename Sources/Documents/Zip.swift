@@ -71,6 +71,8 @@ final class ZipReader {
 /// How a generated entry is stored.
 public enum EntryCompression: Sendable, Equatable {
     case store
+    /// Copied entries only: keep the compressed bytes of the template entry.
+    case keep
     case deflate(level: Int)
 }
 
@@ -90,8 +92,8 @@ struct ODTPackageWriter {
     static let dosDate: UInt16 = UInt16((2026 - 1980) << 9 | 1 << 5 | 1)
     static let dosTime: UInt16 = 0
 
-    static func write(template: StableBytes, entries: [Entry]) throws -> [UInt8] {
-        let reader = try ZipReader(bytes: template)
+    static func write(template: StableBytes?, entries: [Entry]) throws -> [UInt8] {
+        let reader = try template.map { try ZipReader(bytes: $0) }
         var err = zip_error_t()
         zip_error_init(&err)
         defer { zip_error_fini(&err) }
@@ -117,6 +119,13 @@ struct ODTPackageWriter {
             switch entry {
             case .copy(let index, let n):
                 name = n
+                // Keep the template's method so libzip copies the compressed bytes as they are.
+                var st = zip_stat_t()
+                zip_stat_init(&st)
+                if let reader, zip_stat_index(reader.archive, zip_uint64_t(index), 0, &st) == 0 {
+                    compression = st.comp_method == ZIP_CM_STORE ? .store : .keep
+                }
+                guard let reader else { throw TemplateError.package("no template archive to copy \(n) from") }
                 source = zip_source_zip(za, reader.archive, zip_uint64_t(index), zip_flags_t(ZIP_FL_COMPRESSED), 0, -1)
             case .bytes(let n, let data, let c):
                 name = n
@@ -138,6 +147,8 @@ struct ODTPackageWriter {
                 switch compression {
                 case .store:
                     zip_set_file_compression(za, i, ZIP_CM_STORE, 0)
+                case .keep:
+                    break
                 case .deflate(let level):
                     zip_set_file_compression(za, i, ZIP_CM_DEFLATE, zip_uint32_t(level))
                 }
@@ -166,5 +177,26 @@ struct ODTPackageWriter {
             got += Int(n)
         }
         return bytes
+    }
+
+    /// A new ODT package from XML parts (mimetype and manifest added), e.g. for tests and
+    /// the benchmark's built-in certificate.
+    static func package(_ files: [(name: String, xml: String)]) throws -> [UInt8] {
+        var manifest = """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" \
+            manifest:version="1.3">
+             <manifest:file-entry manifest:full-path="/" manifest:version="1.3" \
+            manifest:media-type="application/vnd.oasis.opendocument.text"/>
+
+            """
+        for f in files {
+            manifest += " <manifest:file-entry manifest:full-path=\"\(f.name)\" manifest:media-type=\"text/xml\"/>\n"
+        }
+        manifest += "</manifest:manifest>\n"
+        var entries: [Entry] = [.bytes(name: "mimetype", data: ODTTemplate.mimetype, compression: .store)]
+        for f in files { entries.append(.bytes(name: f.name, data: Array(f.xml.utf8), compression: .deflate(level: 6))) }
+        entries.append(.bytes(name: "META-INF/manifest.xml", data: Array(manifest.utf8), compression: .deflate(level: 6)))
+        return try write(template: nil, entries: entries)
     }
 }

@@ -26,14 +26,14 @@ struct ProcessResult {
 }
 
 /// Runs a program (found on PATH through /usr/bin/env) and captures stdout + stderr.
-func run(_ args: [String], cwd: URL? = nil) throws -> ProcessResult {
+func run(_ args: [String], cwd: URL? = nil, stderr: Bool = true) throws -> ProcessResult {
     let p = Process()
     p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
     p.arguments = args
     if let cwd { p.currentDirectoryURL = cwd }
     let pipe = Pipe()
     p.standardOutput = pipe
-    p.standardError = pipe
+    p.standardError = stderr ? pipe : FileHandle.nullDevice
     try p.run()
     let data = pipe.fileHandleForReading.readDataToEndOfFile()
     p.waitUntilExit()

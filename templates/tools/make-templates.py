@@ -138,10 +138,9 @@ DOCS["certificate"] = Doc("专业技术职务任职资格证书", [
     P("审批文号：{{approval_number}}", "CertField"),
     P("批准日期：{{approval_date}}", "CertField"),
     P("证书状态：{{status}}", "CertField"),
-    P("证书记载事项", "Heading"),
-    Table([4.0, 12.0], header=["日期", "事项"], row=["{{date}}", "{{event}}"], repeat="records", empty="无"),
+    Table([4.0, 12.0], header=["日期", "证书记载事项"], row=["{{date}}", "{{event}}"], repeat="records", empty="无"),
     Image("qr:verification_url", 3.5, 3.5, caption="扫码核验 · 核验码 {{verification_code}}"),
-    Signature(date="{{issue_date}}"),
+    Signature(date="{{issue_date}}", seal=False),
 ], footer="{{issuer}} · 证书编号 {{certificate_number}}")
 
 # 撤销决定书

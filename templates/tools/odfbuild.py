@@ -265,8 +265,8 @@ def font_decls():
 
 
 def pstyle(name, size="14pt", align=None, bold=False, color=None, font=SERIF, indent=None, extra="", above="0cm",
-           below="0.1cm", text_extra=""):
-    para = f'fo:margin-top="{above}" fo:margin-bottom="{below}" fo:line-height="150%"'
+           below="0.1cm", text_extra="", line="150%"):
+    para = f'fo:margin-top="{above}" fo:margin-bottom="{below}" fo:line-height="{line}"'
     if align:
         para += f' fo:text-align="{align}"'
     if indent:
@@ -306,8 +306,8 @@ def styles_xml(footer):
         + pstyle("TableLabel", size="11pt", font=SANS, bold=True, align="center", below="0cm")
         + pstyle("TableHead", size="11pt", font=SANS, bold=True, align="center", below="0cm")
         + pstyle("Footer", size="9pt", align="center", font=SANS)
-        + pstyle("CertTitle", size="26pt", align="center", bold=True, color=RED, above="0.5cm", below="0.6cm")
-        + pstyle("CertField", size="15pt", below="0.15cm", extra=' fo:margin-left="1.5cm"')
+        + pstyle("CertTitle", size="26pt", align="center", bold=True, color=RED, above="0cm", below="0.4cm")
+        + pstyle("CertField", size="14pt", below="0.05cm", line="130%", extra=' fo:margin-left="1.5cm"')
         + pstyle("Status", size="14pt", align="center", bold=True, font=SANS, color=RED)
     )
     layout = ('<style:page-layout style:name="A4"><style:page-layout-properties fo:page-width="21cm" '

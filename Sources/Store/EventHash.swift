@@ -81,3 +81,8 @@ public enum Timestamp {
             r % 60, m)
     }
 }
+
+extension EventHash {
+    /// SHA-256 of a string's UTF-8 bytes, lower-case hex.
+    public static func sha256Hex(_ text: String) -> String { hex(SHA256.hash(data: Array(text.utf8))) }
+}

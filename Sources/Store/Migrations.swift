@@ -57,6 +57,53 @@ enum Migrations {
                     ) WITHOUT ROWID;
                     """)
         }
+        m.registerMigration("2026-11-27-registry") { db in
+            // Reference data: who and what the streams are about. Changes to standing and
+            // integrity are streams (unit, person); these rows are the registry entries.
+            try db.execute(
+                sql: """
+                    CREATE TABLE units (
+                        id TEXT PRIMARY KEY,
+                        name TEXT NOT NULL,
+                        credit_code TEXT NOT NULL UNIQUE,
+                        kind TEXT NOT NULL,
+                        self_review INTEGER NOT NULL DEFAULT 0
+                    ) WITHOUT ROWID;
+                    CREATE TABLE people (
+                        id TEXT PRIMARY KEY,
+                        name TEXT NOT NULL,
+                        resident_id TEXT NOT NULL UNIQUE,
+                        unit_id TEXT NOT NULL REFERENCES units (id),
+                        current_level TEXT,
+                        retired INTEGER NOT NULL DEFAULT 0
+                    ) WITHOUT ROWID;
+                    CREATE TABLE committees (
+                        id TEXT PRIMARY KEY,
+                        name TEXT NOT NULL,
+                        series TEXT NOT NULL,
+                        level TEXT NOT NULL,
+                        scope TEXT NOT NULL,
+                        member_count INTEGER NOT NULL,
+                        term_start TEXT NOT NULL,
+                        term_end TEXT NOT NULL
+                    ) WITHOUT ROWID;
+                    CREATE TABLE experts (
+                        id TEXT PRIMARY KEY,
+                        name TEXT NOT NULL,
+                        unit_id TEXT NOT NULL,
+                        committee_id TEXT NOT NULL REFERENCES committees (id),
+                        title TEXT NOT NULL,
+                        term_end TEXT NOT NULL
+                    ) WITHOUT ROWID;
+                    CREATE INDEX experts_by_committee ON experts (committee_id);
+                    -- Resumable batch jobs (the demo season): the last step done, written in
+                    -- the same transaction as the step.
+                    CREATE TABLE job_progress (
+                        job TEXT PRIMARY KEY,
+                        step INTEGER NOT NULL
+                    ) WITHOUT ROWID;
+                    """)
+        }
         return m
     }
 }

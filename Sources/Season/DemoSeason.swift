@@ -1,0 +1,157 @@
+import Domain
+import Foundation
+import Store
+import Workflow
+
+/// A deterministic simulated evaluation season through the real store: registry, applications
+/// on every track, unit notices, qualification review with corrections (answered and lapsed),
+/// refusals and re-examinations, committee sessions with draws, recusals, quorum and secret
+/// ballots, public notices with objections (dismissed and upheld), confirmation or filing,
+/// certificates, post-hoc checks with a revocation and a unit suspension, archiving.
+///
+/// Every write is one transaction that also records the step number, so a season killed half
+/// way resumes where it stopped: the script is replayed and the steps already in the database
+/// are skipped. The same seed gives the same database, event for event.
+public final class DemoSeason {
+    public struct Configuration: Sendable {
+        public var applications: Int
+        public var seed: UInt64
+        /// The first day of the season (a working day).
+        public var start: Day
+        /// Stop (as if killed) after committing this many steps — for testing recovery.
+        public var stopAfterStep: Int?
+
+        public init(
+            applications: Int, seed: UInt64, start: Day = Day(year: 2026, month: 3, day: 2)!, stopAfterStep: Int? = nil
+        ) {
+            self.applications = applications
+            self.seed = seed
+            self.start = start
+            self.stopAfterStep = stopAfterStep
+        }
+    }
+
+    /// Progress: phase name, done, total.
+    public typealias Progress = (String, Int, Int) -> Void
+
+    let store: EventStore
+    let rules: Rulebook
+    let config: Configuration
+    let progress: Progress
+    var rng: SeededGenerator
+    /// Steps already in the database (from an earlier, interrupted run).
+    let alreadyDone: Int
+    var step = 0
+    var clock: Date
+    var stats = SeasonStatistics()
+    /// Gap-free numbers the script has taken so far (checked against the store's counters).
+    var documentsIssued = 0
+    var certificatesIssued = 0
+    static let job = "demo-season"
+
+    public init(
+        store: EventStore, rules: Rulebook, configuration: Configuration, progress: @escaping Progress = { _, _, _ in }
+    ) throws(StoreError) {
+        self.store = store
+        self.rules = rules
+        self.config = configuration
+        self.progress = progress
+        rng = SeededGenerator(seed: configuration.seed)
+        alreadyDone = try store.jobStep(Self.job)
+        clock = configuration.start.startInstant
+    }
+
+    // MARK: - the step mechanism
+
+    /// Moves the simulated clock to 09:00 on `day` (never backwards).
+    func at(_ day: Day) {
+        let nine = day.startInstant.addingTimeInterval(9 * 3600)
+        if nine > clock { clock = nine }
+    }
+
+    func context(_ actor: Actor) -> Context {
+        clock = clock.addingTimeInterval(1)
+        return Context(actor: actor, now: clock, rules: rules)
+    }
+
+    /// One write, as one transaction together with the step counter; skipped when an earlier run
+    /// already committed it.
+    @discardableResult
+    func transact<T>(_ body: (StoreTransaction) throws -> T) throws -> T? {
+        step += 1
+        guard step > alreadyDone else {
+            stats.skippedSteps += 1
+            return nil
+        }
+        if let stop = config.stopAfterStep, step > stop { throw SeasonError.interrupted(afterStep: stop) }
+        let n = step
+        let value = try store.write { tx in
+            let v = try body(tx)
+            try tx.setJobStep(Self.job, n)
+            return v
+        }
+        stats.committedSteps += 1
+        return value
+    }
+
+    func run<M: Machine>(_ m: M.Type, _ id: String, _ command: M.Command, as actor: Actor) throws {
+        let ctx = context(actor)
+        try transact { tx in
+            let outcome = try tx.execute(m, id: id, command, context: ctx)
+            self.stats.events += outcome.events.count
+        }
+    }
+
+    /// A command the rules must refuse; the season fails if it is accepted.
+    func probe<M: Machine>(
+        _ m: M.Type, _ id: String, _ command: M.Command, as actor: Actor, expect rule: String
+    )
+        throws
+    {
+        let ctx = context(actor)
+        step += 1
+        guard step > alreadyDone else { return }
+        do {
+            try store.execute(m, id: id, command, context: ctx)
+        } catch {
+            guard let refusal = error.refusal, refusal.rule == rule else {
+                throw SeasonError.unexpected("\(M.kind)/\(id): expected refusal \(rule), got \(error)")
+            }
+            stats.refusals[rule, default: 0] += 1
+            return
+        }
+        throw SeasonError.unexpected("\(M.kind)/\(id): \(rule) was not refused")
+    }
+
+    func workingDays(_ n: Int, after day: Day) throws -> Day {
+        do { return try rules.calendar.adding(workingDays: n, to: day) } catch {
+            throw SeasonError.calendar(error.description)
+        }
+    }
+
+    func chance(_ percent: Int) -> Bool { Int(rng.next() % 100) < percent }
+    func pick(_ n: Int) -> Int { Int(rng.next() % UInt64(max(n, 1))) }
+}
+
+public enum SeasonError: Error, CustomStringConvertible {
+    case unexpected(String)
+    case calendar(String)
+    case interrupted(afterStep: Int)
+
+    public var description: String {
+        switch self {
+        case .unexpected(let s): "season script failed: \(s)"
+        case .calendar(let s): s
+        case .interrupted(let n): "season interrupted after step \(n)"
+        }
+    }
+}
+
+/// Counters kept while the season runs.
+public struct SeasonStatistics: Sendable {
+    public var committedSteps = 0
+    public var skippedSteps = 0
+    public var events = 0
+    /// Refusals the script provoked on purpose, by rule id.
+    public var refusals: [String: Int] = [:]
+}

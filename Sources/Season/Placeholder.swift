@@ -1,1 +1,0 @@
-// Season module — see ARCHITECTURE.md

@@ -1,0 +1,115 @@
+import Domain
+import Foundation
+import GRDB
+import Testing
+import Workflow
+
+@testable import Season
+@testable import Store
+
+@Suite struct DemoSeasonTests {
+    static let rules: Rulebook = {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        return try! Rulebook.load(directory: root.appendingPathComponent("policy").path)
+    }()
+
+    func season(_ n: Int, seed: UInt64, store: EventStore, stopAfter: Int? = nil) throws -> SeasonSummary {
+        let s = try DemoSeason(
+            store: store, rules: Self.rules,
+            configuration: .init(applications: n, seed: seed, stopAfterStep: stopAfter))
+        return try s.run()
+    }
+
+    func headHashes(_ store: EventStore) throws -> [String] {
+        try store.read { db in
+            try String.fetchAll(db, sql: "SELECT kind || '/' || id || '=' || head_hash FROM streams ORDER BY kind, id")
+        }
+    }
+
+    @Test func everyPathIsExercisedAndTheLogIsIntact() throws {
+        let store = try EventStore()
+        let summary = try season(60, seed: 7, store: store)
+        #expect(summary.auditIntact)
+        for (status, minimum) in [
+            ("archived", 10), ("lapsed", 1), ("refused", 2), ("withdrawn", 1), ("failed", 2), ("draft", 4),
+        ] {
+            #expect(summary.count("application", status) >= minimum, "application \(status)")
+        }
+        #expect(summary.count("certificate", "revoked") == 2)
+        #expect(summary.count("unit", "suspended") == 2)  // one before the season, one after the post-hoc check
+        #expect(summary.count("person", "recorded") == 3)
+        #expect(summary.count("check", "falsified") == 2)
+        #expect(summary.count("check", "confirmed") >= 1)
+        #expect(summary.count("session", "closed") >= 2)
+        for rule in [
+            "application.blacklisted", "application.unit-suspended", "application.retired", "application.level-jump",
+            "application.pledge-missing", "application.unit-notice-too-short", "application.not-owner",
+            "application.notice-not-ended", "session.quorum-not-met", "session.second-ballot",
+            "certificate.already-revoked", "application.nothing-due",
+        ] {
+            #expect(summary.statistics.refusals[rule] != nil, "\(rule) not exercised")
+        }
+        // The projections equal a replay of the log, for every machine.
+        #expect(try store.projectionMismatches(ApplicationMachine.self).isEmpty)
+        #expect(try store.projectionMismatches(CommitteeSessionMachine.self).isEmpty)
+        #expect(try store.projectionMismatches(CertificateMachine.self).isEmpty)
+        #expect(try store.projectionMismatches(PostHocCheckMachine.self).isEmpty)
+        #expect(try store.projectionMismatches(UnitStandingMachine.self).isEmpty)
+        #expect(try store.projectionMismatches(PersonIntegrityMachine.self).isEmpty)
+        // Self-reviewing unit: filed, then certified and archived; the upheld objection failed.
+        let filed = try store.load(ApplicationMachine.self, id: "A2026-00015")
+        #expect(filed?.state.stage == .archived)
+        #expect(try store.load(ApplicationMachine.self, id: "A2026-00011")?.state.stage == .failed)
+        // Certificates are numbered 1, 2, 3 … with no gap.
+        let numbers = try store.read { db in
+            try String.fetchAll(db, sql: "SELECT id FROM streams WHERE kind = 'certificate' ORDER BY id")
+        }
+        let sequences = numbers.map { Int($0.suffix(5))! }.sorted()
+        #expect(sequences == Array(1...numbers.count))
+    }
+
+    @Test func theSameSeedGivesTheSameDatabase() throws {
+        let a = try EventStore()
+        let b = try EventStore()
+        _ = try season(40, seed: 11, store: a)
+        _ = try season(40, seed: 11, store: b)
+        #expect(try headHashes(a) == headHashes(b))
+        let c = try EventStore()
+        _ = try season(40, seed: 12, store: c)
+        #expect(try headHashes(a) != headHashes(c))
+    }
+
+    @Test func anInterruptedSeasonResumesToTheSameDatabase() throws {
+        let whole = try EventStore()
+        let full = try season(40, seed: 5, store: whole)
+        let path = Fixtures.temporaryPath("interrupted.sqlite")
+        for stop in [3, full.statistics.committedSteps / 2] {
+            try? FileManager.default.removeItem(atPath: path)
+            do {
+                _ = try season(40, seed: 5, store: try EventStore(path: path), stopAfter: stop)
+                Issue.record("the season should have stopped")
+            } catch let error as SeasonError {
+                guard case .interrupted = error else { throw error }
+            }
+            let reopened = try EventStore(path: path)
+            #expect(try reopened.audit().isIntact)
+            // The last committed step is recorded with it (probes that write nothing are not steps).
+            let done = try reopened.jobStep(DemoSeason.job)
+            #expect((1...stop).contains(done))
+            let resumed = try season(40, seed: 5, store: reopened)
+            #expect(resumed.statistics.skippedSteps > 0)
+            #expect(
+                resumed.statistics.committedSteps + resumed.statistics.skippedSteps == full.statistics.committedSteps)
+            #expect(try headHashes(reopened) == headHashes(whole))
+        }
+    }
+}
+
+enum Fixtures {
+    static func temporaryPath(_ name: String) -> String {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("pingshen-season-\(UUID().uuidString)")
+        try! FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        return dir.appendingPathComponent(name).path
+    }
+}

@@ -1,5 +1,0 @@
-import Testing
-
-@testable import Season
-
-@Test func moduleLoads() {}

@@ -139,7 +139,9 @@ struct Validator {
                 if form.isRequired(field, in: object) { missing(field, path: field.id, data: object) }
                 continue
             }
-            check(value!, field: field, path: field.id, label: field.label, siblings: object, top: object)
+            check(
+                value!, field: field, path: field.id, label: field.label, siblings: object, top: object,
+                siblingFields: form.fields)
         }
         for rule in form.rules where rule.when?.holds(in: object) ?? true {
             let met = rule.anyOf.contains { alt in (object[alt.field]?.array?.count ?? 0) >= alt.min }
@@ -161,7 +163,7 @@ struct Validator {
 
     mutating func check(
         _ value: JSONValue, field: FieldDefinition, path: String, label: String,
-        siblings: [String: JSONValue], top: [String: JSONValue]
+        siblings: [String: JSONValue], top: [String: JSONValue], siblingFields: [FieldDefinition]
     ) {
         func wrongType(_ expected: String) { add(path, "field.type", "“\(label)”应为\(expected)") }
         switch field.type {
@@ -182,7 +184,8 @@ struct Validator {
                 return add(path, "date.format", "“\(label)”应为有效日期,格式 YYYY-MM-DD,实为“\(bounded(s))”")
             }
             if let notBefore, let other = siblings[notBefore]?.string.flatMap({ Day($0) }), day < other {
-                add(path, "date.order", "“\(label)”\(day)早于\(notBefore == "" ? "" : "开始日期")\(other)")
+                let earlier = siblingFields.first { $0.id == notBefore }?.label ?? notBefore
+                add(path, "date.order", "“\(label)”(\(day))不应早于“\(earlier)”(\(other))")
             }
         case .choice(let options):
             guard case .string(let s) = value, options.contains(where: { $0.value == s }) else {
@@ -246,7 +249,7 @@ struct Validator {
                     if let v = object[child.id] {
                         check(
                             v, field: child, path: childPath, label: "\(itemLabel)·\(child.label)", siblings: object,
-                            top: top)
+                            top: top, siblingFields: children)
                     } else if child.required || (form.countLimits(of: child, in: top)?.min ?? 0) > 0 {
                         add(childPath, "field.required", "“\(itemLabel)·\(child.label)”为必填项")
                     }

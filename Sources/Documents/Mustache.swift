@@ -511,3 +511,17 @@ public struct MustacheTemplate: Sendable {
         return r.out
     }
 }
+
+/// A copy of a tree that shares no storage with the original (see `RenderContext`).
+func deepCopy(_ nodes: [MustacheNode]) -> [MustacheNode] {
+    func fresh(_ s: String) -> String { String(decoding: Array(s.utf8), as: UTF8.self) }
+    return nodes.map { node in
+        switch node {
+        case .text(let b): return .text(Array(b))
+        case .variable(let n, let e, let at): return .variable(MustacheName(fresh(n.full)), escaped: e, at: at)
+        case .section(let n, let inv, let body, let at):
+            return .section(MustacheName(fresh(n.full)), inverted: inv, body: deepCopy(body), at: at)
+        case .partial(let n, let indent, let at): return .partial(fresh(n), indent: Array(indent), at: at)
+        }
+    }
+}

@@ -68,6 +68,48 @@ final class ZipReader {
     }
 }
 
+/// What one render needs privately: an open reader of the template archive and its own
+/// copy of the compiled parts.
+///
+/// Opening the archive costs a central-directory parse and a mktime() per entry, so readers
+/// are reused, and a libzip archive must not be used by two threads at once. The private
+/// copy of the compiled tree keeps threads from updating the same reference counts (shared
+/// arrays made two threads no faster than one).
+final class RenderContext {
+    let reader: ZipReader
+    let parts: [String: [MustacheNode]]
+
+    init(reader: ZipReader, parts: [String: [MustacheNode]]) {
+        self.reader = reader
+        self.parts = parts
+    }
+}
+
+final class RenderContextPool: @unchecked Sendable {
+    private let bytes: StableBytes
+    private let parts: [String: [MustacheNode]]
+    private let lock = NSLock()
+    private var free: [RenderContext] = []
+
+    init(bytes: StableBytes, parts: [String: [MustacheNode]]) {
+        self.bytes = bytes
+        self.parts = parts
+    }
+
+    func with<T>(_ body: (RenderContext) throws -> T) throws -> T {
+        lock.lock()
+        let r = free.popLast()
+        lock.unlock()
+        let reader = try r ?? RenderContext(reader: ZipReader(bytes: bytes), parts: parts.mapValues(deepCopy))
+        defer {
+            lock.lock()
+            free.append(reader)
+            lock.unlock()
+        }
+        return try body(reader)
+    }
+}
+
 /// How a generated entry is stored.
 public enum EntryCompression: Sendable, Equatable {
     case store
@@ -88,12 +130,24 @@ struct ODTPackageWriter {
         case bytes(name: String, data: [UInt8], compression: EntryCompression)
     }
 
-    /// 2026-01-01 00:00:00, DOS format.
-    static let dosDate: UInt16 = UInt16((2026 - 1980) << 9 | 1 << 5 | 1)
-    static let dosTime: UInt16 = 0
+    /// Every entry's time: 2026-01-01 00:00:00 local time, i.e. the same DOS date and time
+    /// fields on every machine (libzip writes DOS time through localtime_r). Computed once:
+    /// `zip_file_set_dostime` would call mktime(), which re-reads /etc/localtime and takes
+    /// the time-zone lock on every call — measured as the main cost on 2 threads.
+    static let fixedTime: time_t = {
+        var tm = tm()
+        tm.tm_year = 2026 - 1900
+        tm.tm_mon = 0
+        tm.tm_mday = 1
+        tm.tm_isdst = -1
+        return mktime(&tm)
+    }()
 
     static func write(template: StableBytes?, entries: [Entry]) throws -> [UInt8] {
-        let reader = try template.map { try ZipReader(bytes: $0) }
+        try write(reader: template.map { try ZipReader(bytes: $0) }, entries: entries)
+    }
+
+    static func write(reader: ZipReader?, entries: [Entry]) throws -> [UInt8] {
         var err = zip_error_t()
         zip_error_init(&err)
         defer { zip_error_fini(&err) }
@@ -153,7 +207,7 @@ struct ODTPackageWriter {
                     zip_set_file_compression(za, i, ZIP_CM_DEFLATE, zip_uint32_t(level))
                 }
             }
-            guard zip_file_set_dostime(za, i, dosTime, dosDate, 0) == 0 else { throw fail("cannot set time of \(name)") }
+            guard zip_file_set_mtime(za, i, fixedTime, 0) == 0 else { throw fail("cannot set time of \(name)") }
             zip_file_extra_field_delete(za, i, UInt16.max, zip_flags_t(ZIP_FL_LOCAL | ZIP_FL_CENTRAL))
         }
         closed = true

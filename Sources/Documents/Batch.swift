@@ -1,0 +1,185 @@
+import Foundation
+
+/// What a batch did.
+public struct BatchSummary: Sendable, CustomStringConvertible {
+    public let documents: Int
+    public let failed: Int
+    public let seconds: Double
+    public var documentsPerSecond: Double { seconds > 0 ? Double(documents) / seconds : 0 }
+    /// The first failures (line number in the JSON Lines input, message), at most 100.
+    public let failures: [BatchFailure]
+
+    public var description: String {
+        String(format: "%d documents in %.2f s (%.0f documents/s), %d failed", documents, seconds, documentsPerSecond, failed)
+    }
+}
+
+public struct BatchFailure: Sendable, CustomStringConvertible {
+    public let line: Int
+    public let error: String
+    public let chinese: String
+    public var description: String { "line \(line): \(error)" }
+}
+
+/// Renders one document per line of a JSON Lines file. Lines are read in chunks and each
+/// record is rendered and written before the next is parsed, so memory does not grow with
+/// the batch. With `threads` > 1 each worker reads the file and renders every n-th record
+/// with the same compiled (immutable, `Sendable`) template.
+public enum BatchRenderer {
+    /// Renders `records` (JSON Lines) with an ODT template into `outputDirectory`.
+    ///
+    /// - Parameters:
+    ///   - nameField: a top-level field whose value names each file (e.g. `certificate_number`);
+    ///     without it files are named by line number, `000001.odt`.
+    ///   - progress: called from any thread with the number of documents done so far (every
+    ///     `progressEvery` documents and at the end).
+    public static func render(
+        _ template: ODTTemplate, records: URL, outputDirectory: URL, nameField: String? = nil, threads: Int = 1,
+        strict: Bool = true, progressEvery: Int = 100, progress: (@Sendable (Int) -> Void)? = nil
+    ) throws -> BatchSummary {
+        try FileManager.default.createDirectory(at: outputDirectory, withIntermediateDirectories: true)
+        return try run(
+            records: records, threads: threads, progressEvery: progressEvery, progress: progress,
+            render: { try template.render($0, strict: strict) },
+            sink: fileSink(outputDirectory, ext: "odt", nameField: nameField))
+    }
+
+    /// Renders `records` with an HTML (Mustache) template into `outputDirectory`.
+    public static func render(
+        _ template: MustacheTemplate, records: URL, outputDirectory: URL, nameField: String? = nil, threads: Int = 1,
+        strict: Bool = true, progressEvery: Int = 100, progress: (@Sendable (Int) -> Void)? = nil
+    ) throws -> BatchSummary {
+        try FileManager.default.createDirectory(at: outputDirectory, withIntermediateDirectories: true)
+        return try run(
+            records: records, threads: threads, progressEvery: progressEvery, progress: progress,
+            render: { Array(try template.renderHTMLDocument($0, strict: strict).utf8) },
+            sink: fileSink(outputDirectory, ext: "html", nameField: nameField))
+    }
+
+    /// Writes each document as a file named from `nameField` or the line number.
+    public static func fileSink(_ dir: URL, ext: String, nameField: String?) -> @Sendable (Int, TemplateValue, [UInt8])
+        throws -> Void
+    {
+        return { line, record, bytes in
+            var base = String(format: "%06d", line)
+            if let nameField, let v = record[nameField], case .string(let s) = v, !s.isEmpty {
+                base = String(s.map { $0 == "/" || $0 == "\\" || $0 == "\0" ? "_" : $0 })
+                if base.hasPrefix(".") { base = "_" + base.dropFirst() }
+            }
+            let path = dir.appendingPathComponent("\(base).\(ext)").path
+            guard let f = fopen(path, "wb") else { throw TemplateError.io("cannot create \(path)") }
+            defer { fclose(f) }
+            let n = bytes.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, f) }
+            guard n == bytes.count else { throw TemplateError.io("cannot write \(path)") }
+        }
+    }
+
+    /// The batch loop: JSON Lines in, `render` each record, hand the bytes to `sink`.
+    public static func run(
+        records: URL, threads: Int = 1, progressEvery: Int = 100, progress: (@Sendable (Int) -> Void)? = nil,
+        render: @escaping @Sendable (TemplateValue) throws -> [UInt8],
+        sink: @escaping @Sendable (Int, TemplateValue, [UInt8]) throws -> Void
+    ) throws -> BatchSummary {
+        let workers = max(1, threads)
+        let state = BatchState()
+        let start = Date()
+        let path = records.path
+        guard FileManager.default.isReadableFile(atPath: path) else { throw TemplateError.io("cannot read \(path)") }
+        DispatchQueue.concurrentPerform(iterations: workers) { w in
+            do {
+                try forEachLine(path: path) { lineNumber, bytes in
+                    guard (lineNumber - 1) % workers == w else { return }
+                    do {
+                        let record = try TemplateValue(jsonBytes: bytes)
+                        let doc = try render(record)
+                        try sink(lineNumber, record, doc)
+                        let done = state.done()
+                        if let progress, done % max(1, progressEvery) == 0 { progress(done) }
+                    } catch {
+                        state.fail(line: lineNumber, error)
+                    }
+                }
+            } catch {
+                state.fail(line: 0, error)
+            }
+        }
+        let seconds = Date().timeIntervalSince(start)
+        let (ok, failed, failures) = state.snapshot()
+        progress?(ok)
+        return BatchSummary(documents: ok, failed: failed, seconds: seconds, failures: failures)
+    }
+
+    /// Calls `body` with each non-blank line (1-based number, bytes without the newline).
+    static func forEachLine(path: String, _ body: (Int, UnsafeBufferPointer<UInt8>) throws -> Void) throws {
+        guard let f = fopen(path, "rb") else { throw TemplateError.io("cannot open \(path)") }
+        defer { fclose(f) }
+        let chunk = 1 << 20
+        var buffer = [UInt8](repeating: 0, count: chunk)
+        var carry: [UInt8] = []
+        var lineNumber = 0
+        func emit(_ line: UnsafeBufferPointer<UInt8>) throws {
+            lineNumber += 1
+            var end = line.count
+            if end > 0, line[end - 1] == 0x0D { end -= 1 }
+            var blank = true
+            for i in 0..<end where line[i] != 0x20 && line[i] != 0x09 {
+                blank = false
+                break
+            }
+            if !blank { try body(lineNumber, UnsafeBufferPointer(rebasing: line[0..<end])) }
+        }
+        while true {
+            let n = buffer.withUnsafeMutableBytes { fread($0.baseAddress, 1, chunk, f) }
+            if n == 0 { break }
+            try buffer.withUnsafeBufferPointer { buf in
+                var start = 0
+                for i in 0..<n where buf[i] == 0x0A {
+                    if carry.isEmpty {
+                        try emit(UnsafeBufferPointer(rebasing: buf[start..<i]))
+                    } else {
+                        carry.append(contentsOf: buf[start..<i])
+                        try carry.withUnsafeBufferPointer { try emit($0) }
+                        carry.removeAll(keepingCapacity: true)
+                    }
+                    start = i + 1
+                }
+                carry.append(contentsOf: buf[start..<n])
+            }
+        }
+        if !carry.isEmpty { try carry.withUnsafeBufferPointer { try emit($0) } }
+    }
+}
+
+/// Counters shared by the batch workers.
+final class BatchState: @unchecked Sendable {
+    private let lock = NSLock()
+    private var ok = 0
+    private var failed = 0
+    private var failures: [BatchFailure] = []
+
+    func done() -> Int {
+        lock.lock()
+        defer { lock.unlock() }
+        ok += 1
+        return ok
+    }
+
+    func fail(line: Int, _ error: any Error) {
+        lock.lock()
+        defer { lock.unlock() }
+        failed += 1
+        if failures.count < 100 {
+            let t = error as? TemplateError
+            let json = error as? JSONSyntaxError
+            failures.append(
+                BatchFailure(
+                    line: line, error: "\(error)", chinese: t?.chinese ?? json?.chinese ?? "第 \(line) 行处理失败：\(error)"))
+        }
+    }
+
+    func snapshot() -> (Int, Int, [BatchFailure]) {
+        lock.lock()
+        defer { lock.unlock() }
+        return (ok, failed, failures.sorted { $0.line < $1.line })
+    }
+}

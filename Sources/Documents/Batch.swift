@@ -10,7 +10,9 @@ public struct BatchSummary: Sendable, CustomStringConvertible {
     public let failures: [BatchFailure]
 
     public var description: String {
-        String(format: "%d documents in %.2f s (%.0f documents/s), %d failed", documents, seconds, documentsPerSecond, failed)
+        String(
+            format: "%d documents in %.2f s (%.0f documents/s), %d failed", documents, seconds, documentsPerSecond,
+            failed)
     }
 }
 
@@ -57,7 +59,10 @@ public enum BatchRenderer {
     }
 
     /// Writes each document as a file named from `nameField` or the line number.
-    public static func fileSink(_ dir: URL, ext: String, nameField: String?) -> @Sendable (Int, TemplateValue, [UInt8])
+    public static func fileSink(
+        _ dir: URL, ext: String, nameField: String?
+    )
+        -> @Sendable (Int, TemplateValue, [UInt8])
         throws -> Void
     {
         return { line, record, bytes in

@@ -69,7 +69,10 @@ struct MustacheParser {
     private var otag: [UInt8] = Array("{{".utf8)
     private var ctag: [UInt8] = Array("}}".utf8)
 
-    init(source: [UInt8], standaloneLines: Bool = true, allowDelimiterChange: Bool = true, locate: @escaping PlaceResolver) {
+    init(
+        source: [UInt8], standaloneLines: Bool = true, allowDelimiterChange: Bool = true,
+        locate: @escaping PlaceResolver
+    ) {
         self.source = source
         self.standaloneLines = standaloneLines
         self.allowDelimiterChange = allowDelimiterChange
@@ -349,7 +352,8 @@ struct MustacheRenderer {
                     if strict {
                         throw TemplateError.missingPartial(
                             name: name,
-                            at: TemplatePlace(template: currentPartial ?? "template", english: "offset \(at)", chinese: "第 \(at) 字节"))
+                            at: TemplatePlace(
+                                template: currentPartial ?? "template", english: "offset \(at)", chinese: "第 \(at) 字节"))
                     }
                     continue
                 }
@@ -413,7 +417,8 @@ struct MustacheRenderer {
         let n = buf.count
         while i < n {
             let b = buf[i]
-            let special = b == UInt8(ascii: "&") || b == UInt8(ascii: "<") || b == UInt8(ascii: ">") || b < 0x20
+            let special =
+                b == UInt8(ascii: "&") || b == UInt8(ascii: "<") || b == UInt8(ascii: ">") || b < 0x20
                 || (b == 0x20 && i + 1 < n && buf[i + 1] == 0x20)
             if !special {
                 i += 1
@@ -505,7 +510,8 @@ public struct MustacheTemplate: Sendable {
                         place: m.partial == nil
                             ? locate(m.at)
                             : TemplatePlace(
-                                template: "partial '\(m.partial!)'", english: "offset \(m.at)", chinese: "第 \(m.at) 字节"))
+                                template: "partial '\(m.partial!)'", english: "offset \(m.at)", chinese: "第 \(m.at) 字节")
+                    )
                 })
         }
         return r.out

@@ -342,7 +342,8 @@ struct ODTXMLCompiler {
     mutating func rewriteImages(_ root: XNode, _ slots: inout [ImageSlot]) {
         var frames: [XNode] = []
         root.preorder { n in
-            if n.name == "draw:frame", let dn = n.attribute("draw:name"), dn.hasPrefix("qr:") || dn.hasPrefix("image:") {
+            if n.name == "draw:frame", let dn = n.attribute("draw:name"), dn.hasPrefix("qr:") || dn.hasPrefix("image:")
+            {
                 frames.append(n)
             }
         }
@@ -366,13 +367,15 @@ struct ODTXMLCompiler {
             img.attributes.removeAll {
                 $0.name.hasSuffix(":mime-type") || $0.name.hasPrefix("xlink:")
             }
-            img.attributes.insert(contentsOf: [
-                ("xlink:href", isQR ? slot.qrPath : ""), ("xlink:type", "simple"), ("xlink:show", "embed"),
-                ("xlink:actuate", "onLoad"),
-            ], at: 0)
+            img.attributes.insert(
+                contentsOf: [
+                    ("xlink:href", isQR ? slot.qrPath : ""), ("xlink:type", "simple"), ("xlink:show", "embed"),
+                    ("xlink:actuate", "onLoad"),
+                ], at: 0)
             if !isQR {
                 tags.append(
-                    Tag(raw: Array("{{\(slot.holeName)}}".utf8), kind: .variable(escaped: true), name: slot.holeName,
+                    Tag(
+                        raw: Array("{{\(slot.holeName)}}".utf8), kind: .variable(escaped: true), name: slot.holeName,
                         paragraph: -1, place: place))
                 img.attributeHoles["xlink:href"] = tags.count - 1
             }

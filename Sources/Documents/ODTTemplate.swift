@@ -68,7 +68,9 @@ public final class ODTTemplate: Sendable {
             throw TemplateError.package(
                 "\(name) is '\(String(decoding: mt, as: UTF8.self))', expected an OpenDocument text (.odt)")
         }
-        guard let ci = names.firstIndex(of: "content.xml") else { throw TemplateError.package("\(name) has no content.xml") }
+        guard let ci = names.firstIndex(of: "content.xml") else {
+            throw TemplateError.package("\(name) has no content.xml")
+        }
         guard let manifestIndex = names.firstIndex(of: "META-INF/manifest.xml") else {
             throw TemplateError.package("\(name) has no META-INF/manifest.xml")
         }
@@ -138,7 +140,9 @@ public final class ODTTemplate: Sendable {
         try contexts.with { try render(data, images: images, strict: strict, context: $0) }
     }
 
-    func render(_ data: TemplateValue, images: [String: [UInt8]], strict: Bool, context: RenderContext) throws
+    func render(
+        _ data: TemplateValue, images: [String: [UInt8]], strict: Bool, context: RenderContext
+    ) throws
         -> [UInt8]
     {
         var missing: [MissingName] = []
@@ -199,14 +203,21 @@ public final class ODTTemplate: Sendable {
             case .manifest(let n):
                 var m = manifestHead
                 for pic in pictures {
-                    m.append(contentsOf: Array(" <manifest:file-entry manifest:full-path=\"\(pic.path)\" manifest:media-type=\"\(pic.type)\"/>\n".utf8))
+                    m.append(
+                        contentsOf: Array(
+                            " <manifest:file-entry manifest:full-path=\"\(pic.path)\" manifest:media-type=\"\(pic.type)\"/>\n"
+                                .utf8))
                 }
                 m.append(contentsOf: manifestTail)
                 entries.append(.bytes(name: n, data: m, compression: compression))
             }
         }
         for pic in pictures {
-            entries.append(.bytes(name: pic.path, data: pic.bytes, compression: pic.type == "image/png" && pic.path.hasPrefix("Pictures/qr-") ? .deflate(level: 1) : .store))
+            entries.append(
+                .bytes(
+                    name: pic.path, data: pic.bytes,
+                    compression: pic.type == "image/png" && pic.path.hasPrefix("Pictures/qr-")
+                        ? .deflate(level: 1) : .store))
         }
         return try ODTPackageWriter.write(reader: context.reader, entries: entries)
     }
@@ -221,7 +232,8 @@ public final class ODTTemplate: Sendable {
         r.stack.append(data)
         try r.render(compiled.nodes)
         if !r.missing.isEmpty {
-            throw TemplateError.missingNames(r.missing.map { MissingName(name: $0.name, place: compiled.locate($0.at)) })
+            throw TemplateError.missingNames(
+                r.missing.map { MissingName(name: $0.name, place: compiled.locate($0.at)) })
         }
         return String(decoding: r.out, as: UTF8.self)
     }

@@ -109,7 +109,8 @@ public enum RenderBenchmark {
         var records: [TemplateValue] = []
         for k in 0..<5 {
             records.append([
-                "date": .string("202\(k)年\(k + 1)月\(k + 8)日"), "event": .string(["颁发证书", "继续教育 90 学时", "聘任 <高级> 岗位", "变更单位 & 地址", "年度核验"][k]),
+                "date": .string("202\(k)年\(k + 1)月\(k + 8)日"),
+                "event": .string(["颁发证书", "继续教育 90 学时", "聘任 <高级> 岗位", "变更单位 & 地址", "年度核验"][k]),
                 "operator": .string("王敏"),
             ])
         }
@@ -141,7 +142,8 @@ public enum RenderBenchmark {
         var body = "<text:p text:style-name=\"Title\">专业技术职务任职资格证书</text:p>"
         body += "<text:p text:style-name=\"P1\">{{#revoked}}本证书已于{{revoked_date}}撤销。{{/revoked}}</text:p>"
         for (label, key) in fields {
-            body += "<text:p text:style-name=\"P1\">\(label)：<text:span text:style-name=\"T1\">{{\(key)}}</text:span></text:p>"
+            body +=
+                "<text:p text:style-name=\"P1\">\(label)：<text:span text:style-name=\"T1\">{{\(key)}}</text:span></text:p>"
         }
         body += """
             <table:table table:name="记载事项"><table:table-column table:number-columns-repeated="3"/>\

@@ -235,7 +235,8 @@ struct JSONParser {
                 break
             }
         }
-        guard i > start, let d = Double(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<i]), as: UTF8.self))
+        guard i > start,
+            let d = Double(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<i]), as: UTF8.self))
         else { throw fail("invalid number") }
         return d
     }

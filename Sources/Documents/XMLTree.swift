@@ -99,7 +99,8 @@ final class LibXMLDocument {
         guard let doc else {
             var message = "parse failed"
             if let err = xmlGetLastError(), let m = err.pointee.message {
-                message = String(cString: m).trimmingCharacters(in: .whitespacesAndNewlines)
+                message =
+                    String(cString: m).trimmingCharacters(in: .whitespacesAndNewlines)
                     + " (line \(err.pointee.line))"
             }
             throw TemplateError.malformedXML(part: part, message: message)
@@ -139,7 +140,9 @@ final class LibXMLDocument {
             var a = n.pointee.properties
             while let attr = a {
                 var aname = Self.string(attr.pointee.name)
-                if let ns = attr.pointee.ns, let prefix = ns.pointee.prefix { aname = Self.string(prefix) + ":" + aname }
+                if let ns = attr.pointee.ns, let prefix = ns.pointee.prefix {
+                    aname = Self.string(prefix) + ":" + aname
+                }
                 var value = ""
                 var c = attr.pointee.children
                 while let t = c {
@@ -213,7 +216,8 @@ struct XMLMustacheWriter {
             case UInt8(ascii: "<"): out.append(contentsOf: Array("&lt;".utf8))
             case UInt8(ascii: ">"): out.append(contentsOf: Array("&gt;".utf8))
             case UInt8(ascii: "{"): out.append(contentsOf: Array("&#123;".utf8))
-            case UInt8(ascii: "\""): if attribute { out.append(contentsOf: Array("&quot;".utf8)) } else { out.append(b) }
+            case UInt8(ascii: "\""):
+                if attribute { out.append(contentsOf: Array("&quot;".utf8)) } else { out.append(b) }
             case 0x0D: out.append(contentsOf: Array("&#13;".utf8))
             case 0x0A: if attribute { out.append(contentsOf: Array("&#10;".utf8)) } else { out.append(b) }
             case 0x09: if attribute { out.append(contentsOf: Array("&#9;".utf8)) } else { out.append(b) }

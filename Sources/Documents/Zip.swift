@@ -186,7 +186,9 @@ struct ODTPackageWriter {
                 compression = c
                 // libzip frees the copy with free() once the archive is written.
                 let copy = malloc(max(data.count, 1))!
-                data.withUnsafeBytes { if data.count > 0 { copy.copyMemory(from: $0.baseAddress!, byteCount: data.count) } }
+                data.withUnsafeBytes {
+                    if data.count > 0 { copy.copyMemory(from: $0.baseAddress!, byteCount: data.count) }
+                }
                 source = zip_source_buffer(za, copy, zip_uint64_t(data.count), 1)
                 if source == nil { free(copy) }
             }
@@ -226,7 +228,9 @@ struct ODTPackageWriter {
         var bytes = [UInt8](repeating: 0, count: size)
         var got = 0
         while got < size {
-            let n = bytes.withUnsafeMutableBytes { zip_source_read(out, $0.baseAddress! + got, zip_uint64_t(size - got)) }
+            let n = bytes.withUnsafeMutableBytes {
+                zip_source_read(out, $0.baseAddress! + got, zip_uint64_t(size - got))
+            }
             guard n > 0 else { throw TemplateError.package("short read of the written package") }
             got += Int(n)
         }
@@ -249,8 +253,11 @@ struct ODTPackageWriter {
         }
         manifest += "</manifest:manifest>\n"
         var entries: [Entry] = [.bytes(name: "mimetype", data: ODTTemplate.mimetype, compression: .store)]
-        for f in files { entries.append(.bytes(name: f.name, data: Array(f.xml.utf8), compression: .deflate(level: 6))) }
-        entries.append(.bytes(name: "META-INF/manifest.xml", data: Array(manifest.utf8), compression: .deflate(level: 6)))
+        for f in files {
+            entries.append(.bytes(name: f.name, data: Array(f.xml.utf8), compression: .deflate(level: 6)))
+        }
+        entries.append(
+            .bytes(name: "META-INF/manifest.xml", data: Array(manifest.utf8), compression: .deflate(level: 6)))
         return try write(template: nil, entries: entries)
     }
 }

@@ -17,7 +17,9 @@ struct LibreOfficeTests {
         }
     }
 
-    static func squeeze(_ s: String) -> String { String(s.unicodeScalars.filter { !$0.properties.isWhitespace }.map(Character.init)) }
+    static func squeeze(_ s: String) -> String {
+        String(s.unicodeScalars.filter { !$0.properties.isWhitespace }.map(Character.init))
+    }
 
     @Test func libreOfficeConvertsRenderedDocumentsAndQRDecodes() throws {
         for (tool, pkg) in [
@@ -33,7 +35,9 @@ struct LibreOfficeTests {
         let rendered = dir.appendingPathComponent("rendered")
         let resaved = dir.appendingPathComponent("resaved")
         let pdf = dir.appendingPathComponent("pdf")
-        for d in [rendered, resaved, pdf] { try FileManager.default.createDirectory(at: d, withIntermediateDirectories: true) }
+        for d in [rendered, resaved, pdf] {
+            try FileManager.default.createDirectory(at: d, withIntermediateDirectories: true)
+        }
 
         // 1. LibreOffice re-saves two templates (one soffice call): its XML differs from ours
         //    (automatic styles, rsids, split spans, loext: extensions).
@@ -79,7 +83,8 @@ struct LibreOfficeTests {
             var values: [(String, String)] = []
             Self.leaves(o.data, into: &values)
             let source = try String(
-                contentsOf: Paths.templates.appendingPathComponent("\(o.name.replacingOccurrences(of: "resaved-", with: "")).html"),
+                contentsOf: Paths.templates.appendingPathComponent(
+                    "\(o.name.replacingOccurrences(of: "resaved-", with: "")).html"),
                 encoding: .utf8)
             // Values of the names the template shows (samples carry a few more for other documents).
             for (key, value) in values where key != "verification_url" && source.contains("{{\(key)}}") {
@@ -92,11 +97,15 @@ struct LibreOfficeTests {
             let prefix = dir.appendingPathComponent("page-\(name)").path
             let ppm = try run(["pdftoppm", "-png", "-r", "150", pdf.appendingPathComponent("\(name).pdf").path, prefix])
             #expect(ppm.status == 0, "\(ppm.output)")
-            let pages = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasPrefix("page-\(name)") }
+            let pages = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter {
+                $0.hasPrefix("page-\(name)")
+            }
             #expect(!pages.isEmpty)
-            let z = try run(["zbarimg", "--raw", "-q"] + pages.map { dir.appendingPathComponent($0).path }, stderr: false)
+            let z = try run(
+                ["zbarimg", "--raw", "-q"] + pages.map { dir.appendingPathComponent($0).path }, stderr: false)
             let url = try Shipped.sample("certificate")["verification_url"]!.text
-            #expect(z.output.trimmingCharacters(in: .whitespacesAndNewlines) == url, "\(name): zbarimg said \(z.output)")
+            #expect(
+                z.output.trimmingCharacters(in: .whitespacesAndNewlines) == url, "\(name): zbarimg said \(z.output)")
         }
     }
 }

@@ -269,3 +269,44 @@ struct ODTFeatureTests {
         #expect(info.output.trimmingCharacters(in: .whitespacesAndNewlines) == "[((2026, 1, 1, 0, 0, 0), 0)]")
     }
 }
+
+struct LibreOfficeFixtureTests {
+    @Test func templateSavedByLibreOfficeRendersAndPassesExtendedValidation() throws {
+        guard requireTool("xmllint", package: "libxml2-utils") else { return }
+        let t = try ODTTemplate(contentsOf: Paths.fixtures.appendingPathComponent("libreoffice-saved.odt"))
+        let data: TemplateValue = [
+            "holder_name": "李秀英", "certificate_number": "豫焦职证2026GC000137", "issuer": "焦作市职称改革领导小组办公室",
+            "records": [["date": "2026年6月8日", "event": "颁发证书"], ["date": "2026年7月1日", "event": "聘任"]],
+            "revoked": false, "verification_url": "https://zcps.jiaozuo.gov.cn/verify/1",
+        ]
+        let xml = try t.renderPart("content.xml", data: data)!
+        #expect(xml.contains("证书持有人：李秀英<text:span text:style-name=\"T1\"></text:span>"))
+        #expect(xml.contains("<text:span text:style-name=\"T1\">编号：豫焦职证2026GC000137</text:span>。"))
+        #expect(xml.components(separatedBy: "颁发证书").count == 2 && xml.contains("聘任"))
+        #expect(!xml.contains("本证书已撤销"))
+        #expect(!xml.contains("{{"))
+        let dir = Paths.tempDir("lo-fixture")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let f = dir.appendingPathComponent("out.odt")
+        try t.write(data, to: f)
+        let r = try validateODT(f, extended: true)
+        #expect(r.status == 0, "\(r.output)")
+        let names = try run([
+            "python3", "-c", "import zipfile,sys; print(zipfile.ZipFile(sys.argv[1]).namelist())", f.path,
+        ])
+        #expect(!names.output.contains("Thumbnails/"))
+        #expect(names.output.contains("Pictures/qr-1.png"))
+        #expect(names.output.hasPrefix("['mimetype'"))
+    }
+
+    @Test func libraryRendersByNameInBothFormats() throws {
+        let library = TemplateLibrary(directory: Paths.templates)
+        #expect(Set(library.names).isSuperset(of: Shipped.names))
+        let data = try Shipped.sample("acceptance-notice")
+        let odt = try library.render("acceptance-notice", as: .odt, data: data)
+        #expect(odt.starts(with: [0x50, 0x4B, 0x03, 0x04]))
+        let html = String(decoding: try library.render("acceptance-notice", as: .html, data: data), as: UTF8.self)
+        #expect(html.contains("职称评审申报受理通知书") && html.contains("李秀英"))
+        #expect(DocumentFormat(fileExtension: "ODT") == .odt)
+    }
+}

@@ -212,13 +212,9 @@ public final class ODTTemplate: Sendable {
                 entries.append(.bytes(name: n, data: m, compression: compression))
             }
         }
-        for pic in pictures {
-            entries.append(
-                .bytes(
-                    name: pic.path, data: pic.bytes,
-                    compression: pic.type == "image/png" && pic.path.hasPrefix("Pictures/qr-")
-                        ? .deflate(level: 1) : .store))
-        }
+        // Pictures are stored: JPEG and PNG are compressed already (the QR PNG is a few KB),
+        // and a zlib stream per entry would cost more than the bytes it saves.
+        for pic in pictures { entries.append(.bytes(name: pic.path, data: pic.bytes, compression: .store)) }
         return try ODTPackageWriter.write(reader: context.reader, entries: entries)
     }
 

@@ -9,13 +9,21 @@ enum Checksum {
         return c
     }
 
-    static func crc32<S: Sequence>(_ bytes: S, start: UInt32 = 0) -> UInt32 where S.Element == UInt8 {
+    static func crc32(_ bytes: [UInt8], start: UInt32 = 0) -> UInt32 {
         var c = ~start
-        for b in bytes { c = crcTable[Int((c ^ UInt32(b)) & 0xFF)] ^ (c >> 8) }
+        crcTable.withUnsafeBufferPointer { table in
+            bytes.withUnsafeBufferPointer { buf in
+                for b in buf { c = table[Int((c ^ UInt32(b)) & 0xFF)] ^ (c >> 8) }
+            }
+        }
         return ~c
     }
 
-    static func adler32(_ bytes: [UInt8]) -> UInt32 {
+    static func adler32(_ input: [UInt8]) -> UInt32 {
+        input.withUnsafeBufferPointer { adler32($0) }
+    }
+
+    static func adler32(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt32 {
         var a: UInt32 = 1
         var b: UInt32 = 0
         var i = 0
@@ -54,6 +62,11 @@ enum PNGEncoder {
             }
             if width & 7 != 0 { raw.append(byte) }
         }
+        return encode(rawRows: raw, width: width, height: height)
+    }
+
+    /// A 1-bit grayscale PNG from filtered scanlines (each row: filter byte 0 + packed bits).
+    static func encode(rawRows raw: [UInt8], width: Int, height: Int) -> [UInt8] {
         var zlib: [UInt8] = [0x78, 0x01]
         var i = 0
         repeat {
@@ -115,11 +128,23 @@ public enum QRCode {
         let (w, dark) = try modules(text)
         let quiet = 4
         let side = (w + 2 * quiet) * scale
-        return PNGEncoder.encodeBilevel(width: side, height: side) { x, y in
-            let mx = x / scale - quiet
-            let my = y / scale - quiet
-            guard mx >= 0, my >= 0, mx < w, my < w else { return false }
-            return dark[my * w + mx]
+        let rowBytes = (side + 7) / 8
+        var raw: [UInt8] = []
+        raw.reserveCapacity((rowBytes + 1) * side)
+        var row = [UInt8](repeating: 0xFF, count: rowBytes)
+        for my in -quiet..<(w + quiet) {
+            for i in 0..<rowBytes { row[i] = 0xFF }
+            if my >= 0 && my < w {
+                for mx in 0..<w where dark[my * w + mx] {
+                    let x0 = (mx + quiet) * scale
+                    for x in x0..<(x0 + scale) { row[x >> 3] &= ~(0x80 >> UInt8(x & 7)) }
+                }
+            }
+            for _ in 0..<scale {
+                raw.append(0)  // filter: none
+                raw.append(contentsOf: row)
+            }
         }
+        return PNGEncoder.encode(rawRows: raw, width: side, height: side)
     }
 }

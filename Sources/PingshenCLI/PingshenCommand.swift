@@ -5,7 +5,10 @@ public struct PingshenCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "pingshen",
         abstract: "Pingshen 评审 — professional-title evaluation for a city's HR bureau.",
-        subcommands: [])
+        subcommands: [
+            DemoCommand.self, HistoryCommand.self, TallyCommand.self, StatusCommand.self, TickCommand.self,
+            AuditCommand.self, FormsCommand.self, PolicyCommand.self, CalendarCommand.self,
+        ])
 
     public init() {}
 }

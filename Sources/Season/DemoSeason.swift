@@ -47,17 +47,22 @@ public final class DemoSeason {
     /// Gap-free numbers the script has taken so far (checked against the store's counters).
     var documentsIssued = 0
     var certificatesIssued = 0
-    static let job = "demo-season"
+    /// The job name carries the parameters: resuming with other parameters would not replay.
+    var job: String { "demo-season/applications=\(config.applications)/seed=\(config.seed)" }
 
     public init(
         store: EventStore, rules: Rulebook, configuration: Configuration, progress: @escaping Progress = { _, _, _ in }
-    ) throws(StoreError) {
+    ) throws {
         self.store = store
         self.rules = rules
         self.config = configuration
         self.progress = progress
         rng = SeededGenerator(seed: configuration.seed)
-        alreadyDone = try store.jobStep(Self.job)
+        let job = "demo-season/applications=\(configuration.applications)/seed=\(configuration.seed)"
+        if let other = try store.jobs().first(where: { $0.hasPrefix("demo-season") && $0 != job }) {
+            throw SeasonError.otherSeason(other)
+        }
+        alreadyDone = try store.jobStep(job)
         clock = configuration.start.startInstant
     }
 
@@ -87,7 +92,7 @@ public final class DemoSeason {
         let n = step
         let value = try store.write { tx in
             let v = try body(tx)
-            try tx.setJobStep(Self.job, n)
+            try tx.setJobStep(job, n)
             return v
         }
         stats.committedSteps += 1
@@ -137,12 +142,23 @@ public enum SeasonError: Error, CustomStringConvertible {
     case unexpected(String)
     case calendar(String)
     case interrupted(afterStep: Int)
+    case otherSeason(String)
 
     public var description: String {
         switch self {
         case .unexpected(let s): "season script failed: \(s)"
         case .calendar(let s): s
         case .interrupted(let n): "season interrupted after step \(n)"
+        case .otherSeason(let job): "database already holds another demo season (\(job))"
+        }
+    }
+
+    /// For users, in Chinese.
+    public var chinese: String {
+        switch self {
+        case .otherSeason(let job): "该数据库已保存另一组参数的演示数据(\(job)),请换一个输出目录或删除旧文件"
+        case .calendar(let s): s
+        default: "演示运行失败: \(description)"
         }
     }
 }

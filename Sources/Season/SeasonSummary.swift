@@ -60,11 +60,14 @@ extension DemoSeason {
             eventsInLog: audit.eventsChecked)
     }
 
-    static func label(kind: String, status: String) -> String {
+    public static func label(kind: String, status: String) -> String {
         switch kind {
         case "application": ApplicationStage(rawValue: status)?.chinese ?? status
         case "session": CommitteeSessionStage(rawValue: status)?.chinese ?? status
         case "certificate": CertificateState.Status(rawValue: status)?.chinese ?? status
+        case "check": PostHocCheckState.Stage(rawValue: status)?.chinese ?? status
+        case "unit": UnitStandingState.Status(rawValue: status)?.chinese ?? status
+        case "person": PersonIntegrityState.Status(rawValue: status)?.chinese ?? status
         default: status
         }
     }

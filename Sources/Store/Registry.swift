@@ -166,6 +166,11 @@ extension EventStore {
         try read { db in try Row.fetchAll(db, sql: "SELECT * FROM committees ORDER BY id").map(Self.committee) }
     }
 
+    /// Names of the resumable jobs recorded in the database.
+    public func jobs() throws(StoreError) -> [String] {
+        try read { db in try String.fetchAll(db, sql: "SELECT job FROM job_progress ORDER BY job") }
+    }
+
     public func jobStep(_ job: String) throws(StoreError) -> Int {
         try read { db in try Int.fetchOne(db, sql: "SELECT step FROM job_progress WHERE job = ?", arguments: [job]) ?? 0
         }

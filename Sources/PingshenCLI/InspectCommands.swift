@@ -1,0 +1,115 @@
+import ArgumentParser
+import Domain
+import Foundation
+import Season
+import Store
+import Workflow
+
+/// `pingshen history ID`: an application's (or any stream's) event history.
+struct HistoryCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "history", abstract: "Print a stream's events: when, who, what, and the hash chain.")
+    @OptionGroup var database: DatabaseOptions
+    @Option(help: "Stream kind: application, session, certificate, check, unit, person.") var kind = "application"
+    @Flag(help: "Print each event's JSON payload.") var payload = false
+    @Argument(help: "The stream id, e.g. A2026-00001.") var id: String
+
+    func run() throws {
+        let store = try database.open()
+        let events = try store.events(kind: kind, id: id)
+        guard !events.isEmpty else { throw CLIError("未找到记录 \(kind)/\(id)") }
+        if kind == ApplicationMachine.kind, let state = try store.load(ApplicationMachine.self, id: id)?.state {
+            let p = state.profile
+            print(
+                "申报 \(id): \(p?.series.chinese ?? "") \(p?.level.chinese ?? "") \(p?.track.chinese ?? "") — 当前状态: \(state.stage.chinese)"
+            )
+        }
+        for e in events {
+            print("\(e.version)\t\(e.recordedAt)\t\(e.type)\t\(e.actorRole)/\(e.actorID)\t\(e.hash.prefix(12))")
+            if payload { print("\t\(e.payload)") }
+        }
+    }
+}
+
+/// `pingshen tally SESSION`: a session's attendance and counts (never who voted what).
+struct TallyCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tally", abstract: "Print a committee session's experts, attendance and per-candidate counts.")
+    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var rules: RulesOptions
+    @Argument(help: "The session id, e.g. S2026-R1-001.") var id: String
+
+    func run() throws {
+        let store = try database.open()
+        guard let s = try store.load(CommitteeSessionMachine.self, id: id)?.state, let plan = s.plan else {
+            throw CLIError("未找到评审会议 \(id)")
+        }
+        let pass = try rules.load().policy.committee.pass
+        print("评审会议 \(id)(\(plan.committeeID)),\(plan.date.chinese),状态: \(s.stage.chinese)")
+        print(
+            "成员 \(plan.memberCount) 人;抽取 \(s.drawn.count) 人(种子 \(s.seed.map(String.init) ?? "-"));出席 \(s.present.count) 人"
+        )
+        for r in s.recusals {
+            print("回避: \(r.expertID)(\(r.reason.chinese))→ 替补 \(r.replacement?.id ?? "无")")
+        }
+        print("申报编号\t赞成\t反对\t弃权\t出席\t结果")
+        for c in plan.candidates {
+            guard let r = CommitteeSessionMachine.result(for: c.applicationID, in: s, pass: pass) else {
+                print("\(c.applicationID)\t-\t-\t-\t-\t未表决")
+                continue
+            }
+            let t = r.tally
+            print("\(c.applicationID)\t\(t.yes)\t\(t.no)\t\(t.abstain)\t\(t.present)\t\(r.passed ? "通过" : "未通过")")
+        }
+        if let m = s.minutes { print("会议纪要: \(m)") }
+    }
+}
+
+/// `pingshen status`: counts per state, for the office's queues.
+struct StatusCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "status", abstract: "Count applications, sessions, certificates … per state.")
+    @OptionGroup var database: DatabaseOptions
+
+    func run() throws {
+        let store = try database.open()
+        for kind in ["application", "session", "certificate", "check", "unit", "person"] {
+            for (status, count) in try store.statusCounts(kind: kind) {
+                print("\(kind)\t\(DemoSeason.label(kind: kind, status: status))\t\(count)")
+            }
+        }
+    }
+}
+
+/// `pingshen tick --date D`: the scheduler for one day.
+struct TickCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tick",
+        abstract: "Run the deadlines due on a day: lapse unanswered corrections, end finished notices, expire bans.")
+    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var rules: RulesOptions
+    @Option(help: "The day (YYYY-MM-DD); default today in China.") var date: String?
+
+    func run() throws {
+        let book = try rules.load()
+        let day: Day
+        if let date {
+            guard let d = Day(date) else { throw CLIError("日期格式应为 YYYY-MM-DD: \(date)") }
+            day = d
+        } else {
+            day = Day(Date())
+        }
+        let now = day.startInstant.addingTimeInterval(9 * 3600)
+        let store = try database.open()
+        do {
+            let apps = try store.tick(
+                ApplicationMachine.self, statuses: ["correction-pending", "public-notice"], rules: book, now: now)
+            let units = try store.tick(UnitStandingMachine.self, statuses: ["suspended"], rules: book, now: now)
+            let people = try store.tick(PersonIntegrityMachine.self, statuses: ["recorded"], rules: book, now: now)
+            print("\(day): 申报 \(apps.count) 件、单位 \(units.count) 个、诚信记录 \(people.count) 条到期处理")
+            for id in apps + units + people { print("  \(id)") }
+        } catch let error as StoreError {
+            throw CLIError(error.chinese + " (\(error))")
+        }
+    }
+}

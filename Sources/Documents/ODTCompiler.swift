@@ -278,6 +278,25 @@ struct ODTXMLCompiler {
         return all[..<a].allSatisfy(isMoved) && all[(b + 1)...].allSatisfy(isMoved)
     }
 
+    func isMoved(_ it: Item) -> Bool {
+        if case .tag(let t) = it { return tags[t].moved }
+        return false
+    }
+
+    /// Nothing but moved tags comes before tag `t` inside `e`.
+    func startsWith(_ e: XNode, _ t: Int) -> Bool {
+        let all = itemsInside(e)
+        guard let a = all.firstIndex(of: .tag(t)) else { return false }
+        return all[..<a].allSatisfy(isMoved)
+    }
+
+    /// Nothing but moved tags comes after tag `t` inside `e`.
+    func endsWith(_ e: XNode, _ t: Int) -> Bool {
+        let all = itemsInside(e)
+        guard let b = all.firstIndex(of: .tag(t)) else { return false }
+        return all[(b + 1)...].allSatisfy(isMoved)
+    }
+
     /// Elements a section can repeat around paragraph `p`, outermost first.
     func containers(_ p: XNode) -> [XNode] {
         let ups = [p.nearestAncestor(named: "table:table-row"), p.nearestAncestor(named: "text:list-item")]
@@ -325,7 +344,20 @@ struct ODTXMLCompiler {
             tags[close].moved = true
             return
         }
-        // 3. Inline inside one paragraph, both tags under the same element.
+        // 3. The open tag starts an element and the close tag ends a later sibling of the same
+        //     kind (two table rows, two paragraphs): repeat the run of siblings.
+        for eo in containers(po) {
+            for ec in containers(pc) where eo !== ec && eo.name == ec.name && eo.parent === ec.parent {
+                if startsWith(eo, open), endsWith(ec, close) {
+                    eo.before.append(open)
+                    ec.after.insert(close, at: 0)
+                    tags[open].moved = true
+                    tags[close].moved = true
+                    return
+                }
+            }
+        }
+        // 4. Inline inside one paragraph, both tags under the same element.
         if po === pc, let ro = tags[open].run, let rc = tags[close].run, ro.parent === rc.parent {
             return
         }

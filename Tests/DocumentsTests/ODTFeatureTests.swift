@@ -87,6 +87,23 @@ struct ODTFeatureTests {
         #expect(empty.components(separatedBy: "<table:table-row>").count - 1 == 1)
     }
 
+    @Test func sectionFromTheStartOfOneRowToTheEndOfTheNextRepeatsBothRows() throws {
+        let t = try makeODT(
+            table([row(["{{#works}}题名", "{{title}}"]), row(["出处", "{{venue}}{{/works}}"])], columns: 2)
+                + "<text:p>{{#people}}姓名：{{name}}</text:p><text:p>单位：{{unit}}{{/people}}</text:p>")
+        let xml = body(
+            try t.renderPart(
+                "content.xml",
+                data: [
+                    "works": [["title": "甲", "venue": "A"], ["title": "乙", "venue": "B"]],
+                    "people": [["name": "张三", "unit": "一"], ["name": "李四", "unit": "二"]],
+                ])!)
+        #expect(xml.components(separatedBy: "<table:table-row>").count - 1 == 4)
+        #expect(xml.contains("<text:p>B</text:p>"))
+        #expect(
+            xml.hasSuffix("<text:p>姓名：张三</text:p><text:p>单位：一</text:p><text:p>姓名：李四</text:p><text:p>单位：二</text:p>"))
+    }
+
     @Test func conditionalParagraphDisappearsWhenFalse() throws {
         let t = try makeODT(
             "<text:p>A</text:p><text:p>{{#revoked}}已撤销：{{date}}{{/revoked}}</text:p><text:p>{{^revoked}}有效{{/revoked}}</text:p>"

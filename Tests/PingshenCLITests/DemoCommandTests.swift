@@ -1,0 +1,67 @@
+import Foundation
+import Testing
+
+@Suite(.serialized) struct DemoCommandTests {
+    func heads(_ db: String) throws -> String {
+        try CLI.sqlite(db, "SELECT kind, id, version, head_hash FROM streams ORDER BY kind, id")
+    }
+
+    @Test func demoRunsAndPrintsTheSummary() throws {
+        let dir = CLI.temporaryDirectory()
+        let r = try CLI.run(["demo", "--out", dir, "--applications", "40", "--seed", "3"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("已归档"))
+        #expect(r.stdout.contains("审计通过"))
+        let history = try CLI.run(["history", "--db", dir + "/pingshen.sqlite", "A2026-00004"])
+        #expect(history.status == 0)
+        #expect(history.stdout.contains("correctionRequested"))
+        let tally = try CLI.run(["tally", "--db", dir + "/pingshen.sqlite", "S2026-R1-001"])
+        #expect(tally.status == 0)
+        #expect(tally.stdout.contains("赞成"))
+        let verify = try CLI.run(["audit", "verify", "--db", dir + "/pingshen.sqlite"])
+        #expect(verify.status == 0)
+    }
+
+    @Test func tooSmallASeasonIsRefusedInChinese() throws {
+        let r = try CLI.run(["demo", "--out", CLI.temporaryDirectory(), "--applications", "3"])
+        #expect(r.status != 0)
+        #expect(r.stderr.contains("至少"))
+    }
+
+    /// A process killed in the middle of the demo leaves a consistent database that the next
+    /// run accepts and completes to exactly what an uninterrupted run writes.
+    @Test func aKilledDemoResumesToTheSameDatabase() throws {
+        let clean = CLI.temporaryDirectory()
+        #expect(try CLI.run(["demo", "--out", clean, "--applications", "300", "--seed", "9"]).status == 0)
+
+        let dir = CLI.temporaryDirectory()
+        let db = dir + "/pingshen.sqlite"
+        let (process, _, _) = try CLI.start(["demo", "--out", dir, "--applications", "300", "--seed", "9"])
+        // Wait until it has committed some steps, then kill it without warning.
+        let deadline = Date().addingTimeInterval(60)
+        while Date() < deadline {
+            Thread.sleep(forTimeInterval: 0.2)
+            if FileManager.default.fileExists(atPath: db),
+                let n = Int(
+                    try CLI.sqlite(db, "SELECT step FROM job_progress").trimmingCharacters(in: .whitespacesAndNewlines)),
+                n > 200
+            {
+                break
+            }
+        }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        #expect(process.terminationReason == .uncaughtSignal)
+        let partial = try CLI.run(["audit", "verify", "--db", db])
+        #expect(partial.status == 0, "\(partial.stdout)")
+
+        let resumed = try CLI.run(["demo", "--out", dir, "--applications", "300", "--seed", "9"])
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        #expect(try heads(db) == heads(clean + "/pingshen.sqlite"))
+
+        // Other parameters on the same database are refused rather than mixed in.
+        let other = try CLI.run(["demo", "--out", dir, "--applications", "300", "--seed", "10"])
+        #expect(other.status != 0)
+        #expect(other.stderr.contains("另一组参数"))
+    }
+}

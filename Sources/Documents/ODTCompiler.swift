@@ -53,9 +53,13 @@ struct ODTXMLCompiler {
 
     static let breakWhite: UInt8 = 0x01
     static let breakContent: UInt8 = 0x02
-    static let whiteElements: Set<String> = [
-        "text:s", "text:tab", "text:line-break", "text:soft-page-break", "text:bookmark", "text:bookmark-start",
-        "text:bookmark-end",
+    /// Elements that stand for white space: a tag cannot run across them.
+    static let whiteElements: Set<String> = ["text:s", "text:tab", "text:line-break"]
+    /// Zero-width marks LibreOffice may drop anywhere, even inside a tag: ignored while
+    /// matching (they stay where they are); comments (annotations) are skipped whole.
+    static let ignoredElements: Set<String> = [
+        "text:soft-page-break", "text:bookmark", "text:bookmark-start", "text:bookmark-end", "text:reference-mark",
+        "text:reference-mark-start", "text:reference-mark-end", "office:annotation", "office:annotation-end",
     ]
 
     mutating func compile(_ bytes: [UInt8], imageSlots: inout [ImageSlot]) throws -> CompiledXMLPart? {
@@ -137,6 +141,8 @@ struct ODTXMLCompiler {
                     concat.append(Self.breakContent)
                 } else if Self.whiteElements.contains(c.name) {
                     concat.append(Self.breakWhite)
+                } else if Self.ignoredElements.contains(c.name) {
+                    continue
                 } else {
                     walk(c)
                 }

@@ -61,6 +61,11 @@ struct ODTFeatureTests {
             xml
                 == "<text:p>尊敬的李秀英<text:span text:style-name=\"T1\"></text:span><text:span text:style-name=\"T2\">同志</text:span></text:p>"
         )
+        // Zero-width marks inside a tag (a soft page break, a bookmark) do not stop it.
+        let t3 = try makeODT("<text:p>{{na<text:bookmark text:name=\"b\"/>me}}<text:soft-page-break/>！</text:p>")
+        #expect(
+            body(try t3.renderPart("content.xml", data: ["name": "王五"])!)
+                == "<text:p>王五<text:bookmark text:name=\"b\"/><text:soft-page-break/>！</text:p>")
         // A tag starting inside a span keeps that span's style.
         let t2 = try makeODT("<text:p>姓名：<text:span text:style-name=\"T1\">{{na</text:span>me}}</text:p>")
         #expect(

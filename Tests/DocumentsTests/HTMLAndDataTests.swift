@@ -132,6 +132,21 @@ struct BatchTests {
         #expect(r.status == 0, "\(r.output)")
     }
 
+    @Test func htmlBatchWritesOneFilePerRecord() throws {
+        let dir = Paths.tempDir("batch-html")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let jsonl = dir.appendingPathComponent("r.jsonl")
+        let sample = String(decoding: try JSONEncoder().encode(try Shipped.sample("vote-record")), as: UTF8.self)
+        try (Array(repeating: sample, count: 7).joined(separator: "\r\n")).write(
+            to: jsonl, atomically: true, encoding: .utf8)
+        let summary = try BatchRenderer.render(
+            try Shipped.html("vote-record"), records: jsonl, outputDirectory: dir.appendingPathComponent("out"),
+            threads: 2)
+        #expect(summary.documents == 7 && summary.failed == 0)
+        let files = try FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent("out").path).sorted()
+        #expect(files == (1...7).map { String(format: "%06d.html", $0) })
+    }
+
     @Test func benchmarkRunsAndReportsNumbers() throws {
         let r = try RenderBenchmark.run(documents: 200, batchDocuments: 300)
         #expect(r.oneThreadDocumentsPerSecond > 0)

@@ -27,7 +27,12 @@ let libraries: [(name: String, local: [String], external: [Target.Dependency])] 
     ("Documents", ["CLibXML2", "CLibZip", "CQREncode"], []),
     ("Store", ["Domain", "Workflow"], [grdb, crypto]),
     ("Season", ["Domain", "Workflow", "Store"], []),
-    ("PingshenCLI", ["Domain", "Workflow", "Forms", "Documents", "Store", "Season"], [argumentParser, logging]),
+    ("Issuance", ["Domain", "Workflow", "Store", "Documents"], []),
+    ("Archive", ["Domain", "Workflow", "Store", "CLibZip"], [crypto]),
+    (
+        "PingshenCLI", ["Domain", "Workflow", "Forms", "Documents", "Store", "Season", "Issuance", "Archive"],
+        [argumentParser, logging]
+    ),
 ]
 let systemLibraries: [Target] = [
     .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
@@ -45,7 +50,12 @@ let tests: [(name: String, local: [String], resources: Bool)] = [
     ("DocumentsTests", ["Documents"], true),
     ("StoreTests", ["Store", "Workflow", "Domain"], false),
     ("SeasonTests", ["Season", "Store", "Workflow", "Domain"], false),
-    ("PingshenCLITests", ["PingshenCLI", "Season", "Store", "Documents", "Forms", "Workflow", "Domain"], false),
+    ("IssuanceTests", ["Issuance", "Season", "Store", "Documents", "Workflow", "Domain"], false),
+    ("ArchiveTests", ["Archive", "Store", "Workflow", "Domain"], false),
+    (
+        "PingshenCLITests",
+        ["PingshenCLI", "Season", "Store", "Documents", "Forms", "Workflow", "Domain", "Issuance", "Archive"], false
+    ),
 ]
 
 // ---- optional filter (PINGSHEN_ONLY) ------------------------------------------------------

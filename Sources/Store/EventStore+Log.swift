@@ -119,14 +119,15 @@ extension EventStore {
                 throw .corrupt(stream: "\(M.kind)/\(id)", reason: "state does not encode: \(error)")
             }
         }
+        cache.removeAll()
         try write { tx in
             try tx.db.execute(sql: "DELETE FROM streams WHERE kind = ?", arguments: [M.kind])
             for r in rows {
                 try tx.db.execute(
                     sql: """
-                        INSERT INTO streams (kind, id, version, status, state, head_hash, updated_at)
-                        VALUES (?, ?, ?, ?, ?, ?, ?)
-                        """, arguments: [M.kind, r.0, r.1, r.2, r.3, r.4, r.5])
+                        INSERT INTO streams (kind, id, version, status, state, snapshot_version, head_hash, updated_at)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                        """, arguments: [M.kind, r.0, r.1, r.2, r.3, r.1, r.4, r.5])
             }
         }
     }

@@ -14,6 +14,10 @@ import Workflow
 public final class EventStore: Sendable {
     public let writer: any DatabaseWriter
     public let path: String?
+    let cache = StateCache()
+    /// A stream's state snapshot is rewritten after this many events (the events since the
+    /// snapshot are replayed when the state is not in memory).
+    public static let snapshotInterval = 16
 
     /// Opens (creating if needed) the database file and migrates it.
     public init(path: String) throws(StoreError) {
@@ -48,10 +52,15 @@ public final class EventStore: Sendable {
     /// Runs `body` in one write transaction. Anything it throws rolls back everything it did.
     public func write<T>(_ body: (StoreTransaction) throws -> T) throws(StoreError) -> T {
         do {
-            return try writer.write { db in
-                let tx = StoreTransaction(db: db)
-                return try body(tx)
+            var pending: [String: StateCache.Entry] = [:]
+            let value = try writer.write { db in
+                let tx = StoreTransaction(db: db, cache: cache)
+                let v = try body(tx)
+                pending = tx.written
+                return v
             }
+            cache.merge(pending)  // only after the commit succeeded
+            return value
         } catch let error as StoreError {
             throw error
         } catch let refusal as Refusal {
@@ -75,7 +84,9 @@ public final class EventStore: Sendable {
     /// Reads a stream's current state from the projection.
     public func load<M: Machine>(_ machine: M.Type, id: String) throws(StoreError) -> Versioned<M.State>? {
         do {
-            return try writer.read { db in try StoreTransaction.loadProjection(machine, id: id, db: db) }
+            return try writer.read { db in
+                try StoreTransaction.loadProjection(machine, id: id, db: db, cache: cache, decoder: JSONDecoder())
+            }
         } catch let error as StoreError {
             throw error
         } catch {
@@ -115,30 +126,68 @@ public final class StoreTransaction {
     /// Encoders are reused: creating one per event is measurable at season scale.
     let encoder: JSONEncoder
     let decoder = JSONDecoder()
+    let cache: StateCache
+    /// States written in this transaction, for the cache once it commits.
+    var written: [String: StateCache.Entry] = [:]
 
-    init(db: Database) {
+    init(db: Database, cache: StateCache) {
         self.db = db
+        self.cache = cache
         encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
     }
 
     public func load<M: Machine>(_ machine: M.Type, id: String) throws -> Versioned<M.State>? {
-        try Self.loadProjection(machine, id: id, db: db, decoder: decoder)
+        let key = "\(M.kind)/\(id)"
+        if let w = written[key], let state = w.state as? M.State {
+            return Versioned(version: w.version, state: state, headHash: w.headHash)
+        }
+        return try Self.loadProjection(machine, id: id, db: db, cache: cache, decoder: decoder)
     }
 
+    /// The current state: from memory when the cached version and head hash match the
+    /// database, else the snapshot with the events after it replayed.
     static func loadProjection<M: Machine>(
-        _ machine: M.Type, id: String, db: Database, decoder: JSONDecoder = JSONDecoder()
+        _ machine: M.Type, id: String, db: Database, cache: StateCache, decoder: JSONDecoder
     ) throws -> Versioned<M.State>? {
-        let statement = try db.cachedStatement(
-            sql: "SELECT version, state, head_hash FROM streams WHERE kind = ? AND id = ?")
-        guard let row = try Row.fetchOne(statement, arguments: [M.kind, id]) else { return nil }
-        let text: String = row[1]
-        do {
-            let state = try decoder.decode(M.State.self, from: Data(text.utf8))
-            return Versioned(version: row[0], state: state, headHash: row[2])
-        } catch {
-            throw StoreError.corrupt(stream: "\(M.kind)/\(id)", reason: "projection does not decode: \(error)")
+        let head = try db.cachedStatement(sql: "SELECT version, head_hash FROM streams WHERE kind = ? AND id = ?")
+        guard let row = try Row.fetchOne(head, arguments: [M.kind, id]) else { return nil }
+        let version: Int = row[0]
+        let headHash: String = row[1]
+        let key = "\(M.kind)/\(id)"
+        if let hit = cache.get(key), hit.version == version, hit.headHash == headHash, let state = hit.state as? M.State
+        {
+            return Versioned(version: version, state: state, headHash: headHash)
         }
+        let snap = try db.cachedStatement(sql: "SELECT snapshot_version, state FROM streams WHERE kind = ? AND id = ?")
+        guard let s = try Row.fetchOne(snap, arguments: [M.kind, id]) else { return nil }
+        let snapshotVersion: Int = s[0]
+        let text: String = s[1]
+        var state: M.State
+        do {
+            state = try decoder.decode(M.State.self, from: Data(text.utf8))
+        } catch {
+            throw StoreError.corrupt(stream: key, reason: "snapshot does not decode: \(error)")
+        }
+        if snapshotVersion < version {
+            let tail = try db.cachedStatement(
+                sql:
+                    "SELECT version, payload FROM events WHERE stream_kind = ? AND stream_id = ? AND version > ? ORDER BY version"
+            )
+            let rows = try Row.fetchAll(tail, arguments: [M.kind, id, snapshotVersion])
+            guard rows.count == version - snapshotVersion else {
+                throw StoreError.corrupt(stream: key, reason: "events after the snapshot are missing")
+            }
+            for r in rows {
+                let payload: String = r[1]
+                do {
+                    state = M.evolve(state, try decoder.decode(M.Event.self, from: Data(payload.utf8)))
+                } catch {
+                    throw StoreError.corrupt(stream: key, reason: "event \(r[0] as Int) does not decode: \(error)")
+                }
+            }
+        }
+        return Versioned(version: version, state: state, headHash: headHash)
     }
 
     /// Decides, appends the events (hash-chained), updates the projection and queues the
@@ -185,16 +234,8 @@ public final class StoreTransaction {
             newState = M.evolve(newState, event)
         }
         if n != version {
-            let stateJSON = String(decoding: try encoder.encode(newState), as: UTF8.self)
-            let upsert = try db.cachedStatement(
-                sql: """
-                    INSERT INTO streams (kind, id, version, status, state, head_hash, updated_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?)
-                    ON CONFLICT (kind, id) DO UPDATE SET
-                        version = excluded.version, status = excluded.status, state = excluded.state,
-                        head_hash = excluded.head_hash, updated_at = excluded.updated_at
-                    """)
-            try upsert.execute(arguments: [M.kind, id, n, M.status(of: newState), stateJSON, head, recordedAt])
+            try saveProjection(
+                machine, id: id, version: n, state: newState, headHash: head, at: recordedAt, isNew: current == nil)
         }
         if !decision.documents.isEmpty {
             let queue = try db.cachedStatement(
@@ -208,6 +249,45 @@ public final class StoreTransaction {
         }
         return Outcome(
             streamID: id, version: n, state: newState, events: decision.events, documents: decision.documents)
+    }
+
+    /// Updates the stream's row: version, status and head always; the state snapshot when the
+    /// stream is new or `EventStore.snapshotInterval` events have passed since the last one.
+    func saveProjection<M: Machine>(
+        _ machine: M.Type, id: String, version: Int, state: M.State, headHash: String, at recordedAt: String,
+        isNew: Bool
+    ) throws {
+        let status = M.status(of: state)
+        if isNew {
+            let insert = try db.cachedStatement(
+                sql: """
+                    INSERT INTO streams (kind, id, version, status, state, snapshot_version, head_hash, updated_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    """)
+            let json = String(decoding: try encoder.encode(state), as: UTF8.self)
+            try insert.execute(arguments: [M.kind, id, version, status, json, version, headHash, recordedAt])
+        } else {
+            let snapshotAt =
+                try Int.fetchOne(
+                    db.cachedStatement(sql: "SELECT snapshot_version FROM streams WHERE kind = ? AND id = ?"),
+                    arguments: [M.kind, id]) ?? 0
+            if version - snapshotAt >= EventStore.snapshotInterval {
+                let json = String(decoding: try encoder.encode(state), as: UTF8.self)
+                try db.cachedStatement(
+                    sql: """
+                        UPDATE streams SET version = ?, status = ?, state = ?, snapshot_version = ?, head_hash = ?,
+                            updated_at = ?
+                        WHERE kind = ? AND id = ?
+                        """
+                ).execute(arguments: [version, status, json, version, headHash, recordedAt, M.kind, id])
+            } else {
+                try db.cachedStatement(
+                    sql:
+                        "UPDATE streams SET version = ?, status = ?, head_hash = ?, updated_at = ? WHERE kind = ? AND id = ?"
+                ).execute(arguments: [version, status, headHash, recordedAt, M.kind, id])
+            }
+        }
+        written["\(M.kind)/\(id)"] = StateCache.Entry(version: version, headHash: headHash, state: state)
     }
 
     /// The next number of a gap-free counter (1, 2, 3 …). The increment commits or rolls back

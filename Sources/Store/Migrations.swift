@@ -23,13 +23,15 @@ enum Migrations {
                         hash TEXT NOT NULL,
                         UNIQUE (stream_kind, stream_id, version)
                     );
-                    -- Projection: the current state of every stream, rebuilt from the log on demand.
+                    -- Projection: every stream's version, status and head hash, always current, and a
+                    -- snapshot of its state as of snapshot_version (the events after it are replayed).
                     CREATE TABLE streams (
                         kind TEXT NOT NULL,
                         id TEXT NOT NULL,
                         version INTEGER NOT NULL,
                         status TEXT NOT NULL,
                         state TEXT NOT NULL,
+                        snapshot_version INTEGER NOT NULL,
                         head_hash TEXT NOT NULL,
                         updated_at TEXT NOT NULL,
                         PRIMARY KEY (kind, id)

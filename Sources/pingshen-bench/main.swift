@@ -1,1 +1,89 @@
-print("pingshen-bench")
+import Domain
+import Foundation
+import Season
+import Store
+
+// pingshen-bench: the speed numbers in the README, measured on this machine.
+//
+//   pingshen-bench season [SIZES]     durable-store seasons, e.g. `season 2000,20000,100000`
+//   pingshen-bench season-one N SEED  one season in this process (used by `season` per size)
+//
+// Each size runs in its own process so its peak RSS is its own.
+
+func peakRSSMegabytes() -> Double {
+    guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return 0 }
+    for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
+        let kb = line.split(separator: " ").compactMap { Double($0) }.first ?? 0
+        return kb / 1024
+    }
+    return 0
+}
+
+func policyDirectory() -> String {
+    var dir = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+    for _ in 0..<5 {
+        if FileManager.default.fileExists(atPath: dir.appendingPathComponent("policy/policy.yaml").path) {
+            return dir.appendingPathComponent("policy").path
+        }
+        dir = dir.deletingLastPathComponent()
+    }
+    return "policy"
+}
+
+func seasonOne(applications: Int, seed: UInt64) throws {
+    let rules = try Rulebook.load(directory: policyDirectory())
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("pingshen-bench-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let store = try EventStore(path: dir.appendingPathComponent("season.sqlite").path)
+    let season = try DemoSeason(
+        store: store, rules: rules, configuration: .init(applications: applications, seed: seed))
+    let s = try season.run()
+    let size =
+        (try? FileManager.default.attributesOfItem(atPath: dir.appendingPathComponent("season.sqlite").path)[.size]
+            as? Int) ?? 0
+    // One machine-readable line for the parent.
+    print(
+        "RESULT \(applications) \(String(format: "%.2f", s.seconds)) \(s.statistics.committedSteps) \(s.eventsInLog) "
+            + "\(String(format: "%.0f", s.transactionsPerSecond)) \(String(format: "%.0f", peakRSSMegabytes())) "
+            + "\(size / 1_048_576) \(s.auditIntact)")
+}
+
+func season(sizes: [Int]) throws {
+    print(
+        "| applications | wall s (incl. audit) | transactions | events | transactions/s | peak RSS MB | database MB |")
+    print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for n in sizes {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/proc/self/exe")
+        p.arguments = ["season-one", String(n), "2026"]
+        let out = Pipe()
+        p.standardOutput = out
+        try p.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        let line = String(decoding: data, as: UTF8.self).split(separator: "\n").first { $0.hasPrefix("RESULT") } ?? ""
+        let f = line.split(separator: " ").map(String.init)
+        guard f.count == 9, f[8] == "true" else {
+            print("| \(n) | failed (exit \(p.terminationStatus)) |")
+            continue
+        }
+        print("| \(f[1]) | \(f[2]) | \(f[3]) | \(f[4]) | \(f[5]) | \(f[6]) | \(f[7]) |")
+    }
+}
+
+let args = Array(CommandLine.arguments.dropFirst())
+do {
+    switch args.first {
+    case "season-one":
+        try seasonOne(applications: Int(args[1]) ?? 2000, seed: UInt64(args[2]) ?? 2026)
+    case "season":
+        let sizes = (args.count > 1 ? args[1] : "2000,20000").split(separator: ",").compactMap { Int($0) }
+        try season(sizes: sizes)
+    default:
+        try season(sizes: [2000, 20000])
+    }
+} catch {
+    FileHandle.standardError.write(Data("pingshen-bench: \(error)\n".utf8))
+    exit(1)
+}

@@ -122,3 +122,32 @@ import Workflow
         #expect(counts.map(\.count).reduce(0, +) == 20)
     }
 }
+
+@Suite struct SnapshotTests {
+    /// Past the snapshot interval, a fresh process (empty cache) rebuilds the state from the
+    /// snapshot plus the events after it — and gets exactly the replay of the whole log.
+    @Test func longStreamsLoadFromSnapshotAndTail() throws {
+        let path = Fixtures.temporaryPath("snapshot.sqlite")
+        let n = EventStore.snapshotInterval * 2 + 5
+        var expected: CounterMachine.State?
+        do {
+            let store = try EventStore(path: path)
+            try store.execute(CounterMachine.self, id: "long", .open, context: Fixtures.context())
+            for i in 1...n {
+                expected = try store.execute(
+                    CounterMachine.self, id: "long", .add(i, note: "#\(i)"), context: Fixtures.context()
+                ).state
+            }
+        }
+        let reopened = try EventStore(path: path)
+        let snapshotVersion = try reopened.read { db in
+            try Int.fetchOne(db, sql: "SELECT snapshot_version FROM streams WHERE id = 'long'")
+        }
+        #expect(snapshotVersion == EventStore.snapshotInterval * 2 + 1)
+        let loaded = try #require(try reopened.load(CounterMachine.self, id: "long"))
+        #expect(loaded.version == n + 1)
+        #expect(loaded.state == expected)
+        #expect(loaded.state == (try reopened.replay(CounterMachine.self, id: "long")))
+        #expect(loaded.state.total == n * (n + 1) / 2)
+    }
+}

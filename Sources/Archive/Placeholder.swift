@@ -1,0 +1,1 @@
+// Archive module — see ARCHITECTURE.md

@@ -1,0 +1,30 @@
+import Synchronization
+
+/// Recently written stream states, so a transition does not decode the state it wrote a
+/// moment ago. An entry is used only when its version and head hash equal the database's —
+/// another process writing the same file simply causes a miss. Bounded: cleared when full.
+final class StateCache: Sendable {
+    struct Entry: @unchecked Sendable {
+        var version: Int
+        var headHash: String
+        /// The `M.State` of the stream (values of Sendable state types only).
+        var state: Any
+    }
+
+    private let entries = Mutex<[String: Entry]>([:])
+    let limit: Int
+
+    init(limit: Int = 50_000) { self.limit = limit }
+
+    func get(_ key: String) -> Entry? { entries.withLock { $0[key] } }
+
+    func merge(_ updates: [String: Entry]) {
+        guard !updates.isEmpty else { return }
+        entries.withLock { dict in
+            if dict.count + updates.count > limit { dict.removeAll(keepingCapacity: true) }
+            dict.merge(updates) { _, new in new }
+        }
+    }
+
+    func removeAll() { entries.withLock { $0.removeAll() } }
+}

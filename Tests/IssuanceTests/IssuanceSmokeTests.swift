@@ -1,0 +1,4 @@
+import Testing
+@testable import Issuance
+
+@Test func moduleLoads() {}

@@ -1,0 +1,214 @@
+import Crypto
+import Foundation
+import Store
+
+/// One public key the office has used, as exported to `public-keys.json`.
+public struct PublicKeyEntry: Codable, Sendable, Equatable {
+    /// First 16 hex digits of the SHA-256 of the raw 32-byte public key.
+    public var keyID: String
+    /// Always `Ed25519`.
+    public var algorithm: String
+    /// The raw 32-byte public key, base64.
+    public var publicKey: String
+    /// When the key was created (UTC, ISO 8601).
+    public var created: String
+    /// When the key stopped being the current key; nil for the current key.
+    public var retired: String?
+
+    public init(keyID: String, algorithm: String, publicKey: String, created: String, retired: String?) {
+        self.keyID = keyID
+        self.algorithm = algorithm
+        self.publicKey = publicKey
+        self.created = created
+        self.retired = retired
+    }
+
+    /// The key as a swift-crypto public key, or nil when malformed.
+    public var signingKey: Curve25519.Signing.PublicKey? {
+        guard algorithm == "Ed25519", let raw = Data(base64Encoded: publicKey) else { return nil }
+        return try? Curve25519.Signing.PublicKey(rawRepresentation: raw)
+    }
+}
+
+/// The public keys a verifier trusts: current and retired. Written as `public-keys.json`.
+public struct PublicKeySet: Codable, Sendable, Equatable {
+    public var keys: [PublicKeyEntry]
+
+    public init(keys: [PublicKeyEntry]) { self.keys = keys }
+
+    public func entry(_ keyID: String) -> PublicKeyEntry? { keys.first { $0.keyID == keyID } }
+
+    /// Reads a `public-keys.json` file.
+    public static func load(path: String) throws(ArchiveError) -> PublicKeySet {
+        let data: Data
+        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
+            throw .keyUnreadable(path: path, reason: "\(error)")
+        }
+        do { return try JSONDecoder().decode(PublicKeySet.self, from: data) } catch {
+            throw .keyUnreadable(path: path, reason: "not a public-keys.json file: \(error)")
+        }
+    }
+
+    /// The JSON bytes: sorted keys, keys in the order they were created.
+    public func encoded() -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+        return Array((try? encoder.encode(self)) ?? Data()) + [0x0A]
+    }
+}
+
+/// The office's Ed25519 signing keys in a key directory.
+///
+/// Layout: `keyring.json` (the current key id and every public key, current and retired) and
+/// one `<key id>.key` file per private key (base64 of the 32-byte seed, mode 0600). A key is
+/// created on first use; rotation makes a new key current, keeps the old public key as
+/// retired and deletes the old private key. A private key file with looser permissions than
+/// 0600 is refused.
+///
+/// ```swift
+/// let keyring = try OfficeKeyring.open(directory: "keys")
+/// let (keyID, signature) = keyring.sign(bytes)
+/// try keyring.exportPublicKeys(to: "archive/public-keys.json")
+/// ```
+public struct OfficeKeyring: Sendable {
+    public let directory: URL
+    public let currentKeyID: String
+    public let publicKeys: PublicKeySet
+    private let privateKey: Curve25519.Signing.PrivateKey
+
+    static let indexName = "keyring.json"
+
+    /// Opens the key directory, creating it and a first key when there is none.
+    /// - Parameter now: the creation time recorded for a new key.
+    public static func open(directory: String, now: Date = Date()) throws(ArchiveError) -> OfficeKeyring {
+        let dir = URL(fileURLWithPath: directory, isDirectory: true).standardizedFileURL
+        let index = dir.appendingPathComponent(indexName)
+        if !FileManager.default.fileExists(atPath: index.path) {
+            return try create(in: dir, now: now, previous: nil)
+        }
+        let data: Data
+        do { data = try Data(contentsOf: index) } catch { throw .keyUnreadable(path: index.path, reason: "\(error)") }
+        let stored: StoredIndex
+        do { stored = try JSONDecoder().decode(StoredIndex.self, from: data) } catch {
+            throw .keyUnreadable(path: index.path, reason: "malformed: \(error)")
+        }
+        let keyFile = try SafePath.join(dir, "\(stored.current).key")
+        try checkPermissions(keyFile.path)
+        let text: String
+        do { text = try String(contentsOf: keyFile, encoding: .utf8) } catch {
+            throw .keyUnreadable(path: keyFile.path, reason: "\(error)")
+        }
+        guard let seed = Data(base64Encoded: text.trimmingCharacters(in: .whitespacesAndNewlines)),
+            let key = try? Curve25519.Signing.PrivateKey(rawRepresentation: seed)
+        else { throw .keyUnreadable(path: keyFile.path, reason: "not a base64 Ed25519 key") }
+        guard keyID(of: key.publicKey) == stored.current else {
+            throw .keyUnreadable(path: keyFile.path, reason: "key does not match its id \(stored.current)")
+        }
+        return OfficeKeyring(
+            directory: dir, currentKeyID: stored.current, publicKeys: PublicKeySet(keys: stored.keys),
+            privateKey: key)
+    }
+
+    private init(
+        directory: URL, currentKeyID: String, publicKeys: PublicKeySet, privateKey: Curve25519.Signing.PrivateKey
+    ) {
+        self.directory = directory
+        self.currentKeyID = currentKeyID
+        self.publicKeys = publicKeys
+        self.privateKey = privateKey
+    }
+
+    struct StoredIndex: Codable {
+        var current: String
+        var keys: [PublicKeyEntry]
+    }
+
+    /// The key id of a public key: the first 16 hex digits of SHA-256 of its raw bytes.
+    public static func keyID(of key: Curve25519.Signing.PublicKey) -> String {
+        String(EventHash.hex(SHA256.hash(data: key.rawRepresentation)).prefix(16))
+    }
+
+    /// Signs with the current key (Ed25519, deterministic with swift-crypto's BoringSSL back end).
+    public func sign(_ bytes: [UInt8]) -> (keyID: String, signature: [UInt8]) {
+        // Signing only fails on an invalid key, which `open` has excluded.
+        let signature = (try? privateKey.signature(for: bytes)).map { Array($0) } ?? []
+        return (currentKeyID, signature)
+    }
+
+    /// Makes a new key current; the old public key stays (retired) so old packages verify.
+    /// - Returns: the keyring with the new key.
+    public func rotate(now: Date = Date()) throws(ArchiveError) -> OfficeKeyring {
+        try Self.create(in: directory, now: now, previous: self)
+    }
+
+    /// Writes `public-keys.json` (every key, current and retired).
+    public func exportPublicKeys(to path: String) throws(ArchiveError) {
+        try Self.writeFile(URL(fileURLWithPath: path), publicKeys.encoded(), mode: 0o644)
+    }
+
+    // MARK: - files
+
+    private static func create(
+        in dir: URL, now: Date, previous: OfficeKeyring?
+    ) throws(ArchiveError)
+        -> OfficeKeyring
+    {
+        do {
+            try FileManager.default.createDirectory(
+                at: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        } catch { throw .io(path: dir.path, reason: "\(error)") }
+        let key = Curve25519.Signing.PrivateKey()
+        let id = keyID(of: key.publicKey)
+        let stamp = Timestamp.format(now)
+        var keys = previous?.publicKeys.keys ?? []
+        for i in keys.indices where keys[i].retired == nil { keys[i].retired = stamp }
+        keys.append(
+            PublicKeyEntry(
+                keyID: id, algorithm: "Ed25519", publicKey: key.publicKey.rawRepresentation.base64EncodedString(),
+                created: stamp, retired: nil))
+        let keyFile = try SafePath.join(dir, "\(id).key")
+        try writeFile(keyFile, Array((key.rawRepresentation.base64EncodedString() + "\n").utf8), mode: 0o600)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+        let index: Data
+        do { index = try encoder.encode(StoredIndex(current: id, keys: keys)) } catch {
+            throw .io(path: indexName, reason: "\(error)")
+        }
+        try writeFile(try SafePath.join(dir, indexName), Array(index) + [0x0A], mode: 0o600)
+        if let previous {
+            // The retired private key is no longer needed: its public part verifies old packages.
+            if let old = try? SafePath.join(dir, "\(previous.currentKeyID).key") {
+                try? FileManager.default.removeItem(at: old)
+            }
+        }
+        return OfficeKeyring(directory: dir, currentKeyID: id, publicKeys: PublicKeySet(keys: keys), privateKey: key)
+    }
+
+    /// Refuses a key file that group or others may read or write.
+    static func checkPermissions(_ path: String) throws(ArchiveError) {
+        var st = stat()
+        guard stat(path, &st) == 0 else { throw .keyUnreadable(path: path, reason: "missing") }
+        let mode = st.st_mode & 0o777
+        if mode & 0o077 != 0 { throw .looseKeyPermissions(path: path, mode: String(format: "%04o", mode)) }
+    }
+
+    /// Writes through a temporary file and renames it, with the given mode from the start.
+    static func writeFile(_ url: URL, _ bytes: [UInt8], mode: mode_t) throws(ArchiveError) {
+        let tmp = url.path + ".tmp-\(getpid())"
+        let fd = Foundation.open(tmp, O_WRONLY | O_CREAT | O_TRUNC, mode)
+        guard fd >= 0 else { throw .io(path: tmp, reason: String(cString: strerror(errno))) }
+        fchmod(fd, mode)  // the umask may have narrowed or the file existed
+        var written = 0
+        while written < bytes.count {
+            let n = bytes.withUnsafeBytes { Foundation.write(fd, $0.baseAddress! + written, bytes.count - written) }
+            if n <= 0 {
+                close(fd)
+                throw .io(path: tmp, reason: String(cString: strerror(errno)))
+            }
+            written += n
+        }
+        fsync(fd)
+        close(fd)
+        guard rename(tmp, url.path) == 0 else { throw .io(path: url.path, reason: String(cString: strerror(errno))) }
+    }
+}

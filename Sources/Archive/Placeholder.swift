@@ -1,1 +1,0 @@
-// Archive module — see ARCHITECTURE.md

@@ -192,6 +192,21 @@ DOCS["vote-record"] = Doc("评审投票记录", [
 ], footer="{{committee}} · 投票记录")
 
 
+# 复查决定书 — the office's decision on a re-examination request (复查)
+DOCS["reexamination-decision"] = Doc("复查决定书", [
+    RedHead(),
+    P("复查决定书", "Title"),
+    P("{{applicant_name}}同志：", "Plain"),
+    P("你于{{requested_date}}对{{original_date}}作出的“{{original_decision}}”结论（{{series}}系列{{title_sought}}任职资格，申报编号：{{application_number}}）提出复查申请，理由为：{{reason}}", "Body"),
+    P("经复查，{{finding}}", "Body"),
+    P("复查决定：{{outcome}}。", "Body"),
+    P("{{#is_final}}本复查决定为最终结论，不再受理就同一事项提出的复查申请。{{/is_final}}", "Body"),
+    P("如对本决定不服，可依法申请行政复议或者提起行政诉讼。", "Body"),
+    P("联系人：{{contact_name}}　　联系电话：{{contact_phone}}", "Body"),
+    Signature(),
+])
+
+
 def main():
     for name, doc in DOCS.items():
         doc.write_odt(os.path.join(OUT, name + ".odt"))

@@ -1,1 +1,0 @@
-// Issuance module — see ARCHITECTURE.md

@@ -1,4 +1,0 @@
-import Testing
-@testable import Issuance
-
-@Test func moduleLoads() {}

@@ -36,11 +36,7 @@ extension DocumentService {
     )
         throws -> String
     {
-        let sql =
-            distinctSubjects
-            ? "SELECT COUNT(DISTINCT subject) FROM documents WHERE kind = ? AND id <= ?"
-            : "SELECT COUNT(*) FROM documents WHERE kind = ? AND id <= ?"
-        let n = try store.read { db in try Int.fetchOne(db, sql: sql, arguments: [kind.rawValue, anchor.id]) ?? 0 }
+        let n = try ordinal(kind, anchor: anchor, distinctSubjects: distinctSubjects)
         let letter: String
         switch kind {
         case .acceptanceNotice: letter = "受"
@@ -52,6 +48,21 @@ extension DocumentService {
         default: letter = ""
         }
         return "\(policy.region.documentPrefix)\(letter)〔\(year)〕\(n)号"
+    }
+
+    /// The document's place among the documents of its kind in the queue (1, 2, …).
+    func ordinal(_ kind: DocumentKind, anchor: QueuedDocument, distinctSubjects: Bool = false) throws -> Int {
+        let sql =
+            distinctSubjects
+            ? "SELECT COUNT(DISTINCT subject) FROM documents WHERE kind = ? AND id <= ?"
+            : "SELECT COUNT(*) FROM documents WHERE kind = ? AND id <= ?"
+        return try store.read { db in try Int.fetchOne(db, sql: sql, arguments: [kind.rawValue, anchor.id]) ?? 0 }
+    }
+
+    /// The specialty 专业 a committee reviews: its registered scope (按系列 when it reviews the
+    /// whole series).
+    func specialty(_ series: Series, _ level: Level) throws -> String {
+        try committees().first(where: { $0.series == series && $0.level == level })?.scope ?? "按系列"
     }
 
     struct ApplicationFacts {
@@ -74,10 +85,11 @@ extension DocumentService {
     }
 
     /// Fields every letter to an applicant carries.
-    func applicantFields(_ a: ApplicationFacts) -> [String: TemplateValue] {
+    func applicantFields(_ a: ApplicationFacts) throws -> [String: TemplateValue] {
         [
             "applicant_name": .string(a.person.name), "application_number": .string(a.profile.applicationID),
-            "series": .string(a.profile.series.chinese), "specialty": .string(a.profile.series.chinese),
+            "series": .string(a.profile.series.chinese),
+            "specialty": .string(try specialty(a.profile.series, a.profile.level)),
             "title_sought": .string(a.title), "level": .string(a.profile.level.chinese),
             "received_date": .string(
                 (a.state.recommendedOn ?? a.state.submittedOn ?? a.state.createdOn)?.chinese ?? ""),
@@ -108,7 +120,7 @@ extension DocumentService {
     func pledge(_ row: QueuedDocument) throws -> TemplateValue {
         let a = try application(row.streamID, asOf: row.version)
         guard let pledge = a.state.pledge, let submitted = a.state.submittedOn else { throw missing(row, "承诺书记录") }
-        var o = applicantFields(a)
+        var o = try applicantFields(a)
         o["id_number"] = .string(a.person.residentID.value)
         o["unit"] = .string(a.unitName)
         o["year"] = .string(String(submitted.year))
@@ -129,7 +141,7 @@ extension DocumentService {
         let a = try application(row.streamID, asOf: row.version)
         guard let submitted = a.state.submittedOn else { throw missing(row, "提交日期") }
         let id = a.person.residentID
-        var o = applicantFields(a)
+        var o = try applicantFields(a)
         o["submitted_date"] = .string(submitted.chinese)
         o["gender"] = .string(id.isMale ? "男" : "女")
         o["birth_date"] = .string(id.birthDate.chinese)
@@ -153,7 +165,7 @@ extension DocumentService {
     func acceptanceNotice(_ row: QueuedDocument) throws -> TemplateValue {
         let a = try application(row.streamID, asOf: row.version)
         guard let on = a.state.acceptedOn else { throw missing(row, "受理日期") }
-        var o = applicantFields(a)
+        var o = try applicantFields(a)
         o.merge(
             common(documentNumber: try registrationNumber(.acceptanceNotice, anchor: row, year: on.year), issued: on)
         ) { $1 }
@@ -165,7 +177,7 @@ extension DocumentService {
     func correctionNotice(_ row: QueuedDocument) throws -> TemplateValue {
         let a = try application(row.streamID, asOf: row.version)
         guard let c = a.state.correction else { throw missing(row, "补正事项") }
-        var o = applicantFields(a)
+        var o = try applicantFields(a)
         o.merge(
             common(
                 documentNumber: try registrationNumber(.correctionNotice, anchor: row, year: c.requestedOn.year),
@@ -183,7 +195,7 @@ extension DocumentService {
     func refusalNotice(_ row: QueuedDocument) throws -> TemplateValue {
         let a = try application(row.streamID, asOf: row.version)
         guard let on = a.state.decisionNoticeOn, !a.state.refusalReasons.isEmpty else { throw missing(row, "不予受理理由") }
-        var o = applicantFields(a)
+        var o = try applicantFields(a)
         o.merge(common(documentNumber: try registrationNumber(.refusalNotice, anchor: row, year: on.year), issued: on))
         { $1 }
         o["reasons"] = numbered(a.state.refusalReasons.map { ["reason": .string($0), "rule": .string("职称评审申报条件")] })
@@ -200,7 +212,7 @@ extension DocumentService {
         }
         // The decision the request was against: the state just before the request.
         let before = try self.state(ApplicationMachine.self, row.streamID, asOf: row.version - 1)
-        var o = applicantFields(a)
+        var o = try applicantFields(a)
         o.merge(
             common(
                 documentNumber: try registrationNumber(.reexaminationDecision, anchor: row, year: on.year), issued: on)
@@ -258,11 +270,11 @@ extension DocumentService {
         o["session_date"] = .string(decided.date)
         o["count"] = .number(Double(apps.count))
         o["candidates"] = numbered(
-            apps.map { a in
+            try apps.map { a in
                 [
                     "name": .string(a.person.name), "unit": .string(a.unitName),
                     "series": .string(a.profile.series.chinese),
-                    "specialty": .string(a.profile.series.chinese), "title": .string(a.title),
+                    "specialty": .string(try specialty(a.profile.series, a.profile.level)), "title": .string(a.title),
                     "id_number": .string(a.person.residentID.masked),
                 ]
             })
@@ -316,10 +328,10 @@ extension DocumentService {
         o["approval_number"] = .string(documentNumber)
         o["effective_date"] = .string(confirmed.chinese)
         o["people"] = numbered(
-            apps.map { a in
+            try apps.map { a in
                 [
                     "name": .string(a.person.name), "unit": .string(a.unitName),
-                    "specialty": .string(a.profile.series.chinese), "title": .string(a.title),
+                    "specialty": .string(try specialty(a.profile.series, a.profile.level)), "title": .string(a.title),
                     "filed": .bool(a.profile.unitHasSelfReviewAuthority),
                 ]
             })
@@ -345,7 +357,8 @@ extension DocumentService {
             "issuer": .string(policy.region.office), "issue_date": .string(d.issuedOn.chinese),
             "certificate_number": .string(d.number), "holder_name": .string(d.holderName),
             "id_number": .string(try person(d.holderID).residentID.value), "series": .string(d.series.chinese),
-            "specialty": .string(d.series.chinese), "title": .string(TitleNames.title(d.series, d.level)),
+            "specialty": .string(try specialty(d.series, d.level)),
+            "title": .string(TitleNames.title(d.series, d.level)),
             "level": .string(d.level.chinese), "committee": .string(committee),
             "approval_number": .string(d.approvalDocumentNumber), "approval_date": .string(approvalDate.chinese),
             "status": .string(state.status.chinese), "revoked": .bool(revoked != nil),
@@ -436,7 +449,8 @@ extension DocumentService {
         var o: [String: TemplateValue] = [
             "committee": .string(f.committee),
             "document_number": .string(try registrationNumber(.minutes, anchor: row, year: f.closedOn.year)),
-            "session_number": .string(f.plan.sessionID), "session_date": .string(f.plan.date.chinese),
+            "session_number": .number(Double(try ordinal(.minutes, anchor: row))),
+            "session_id": .string(f.plan.sessionID), "session_date": .string(f.plan.date.chinese),
             "venue": .string("\(policy.region.authority)评审会议室"),
             "member_count": .number(Double(f.plan.memberCount)), "present_count": .number(Double(s.present.count)),
             "quorum_met": .bool(quorum.isMet(by: s.present.count, of: f.plan.memberCount)),

@@ -1,0 +1,285 @@
+import Domain
+import Foundation
+import Store
+import Workflow
+
+/// The decision a package records.
+public enum ArchiveDecision: Sendable, Equatable, CustomStringConvertible {
+    /// Every application confirmed (or filed) under one document number 文号.
+    case confirmation(documentNumber: String)
+    /// A closed committee session.
+    case session(id: String)
+
+    public var description: String {
+        switch self {
+        case .confirmation(let n): n
+        case .session(let id): id
+        }
+    }
+}
+
+/// Where the rendered documents come from (the document service, or a test's stand-in).
+/// Paths are relative (`取得资格通知.odt`); they land under the package's folders.
+public protocol DocumentSource: Sendable {
+    /// An applicant's dossier: the rendered 申报表, the signed pledge, attachments …
+    func dossier(applicationID: String) throws -> [(path: String, bytes: [UInt8])]
+    /// The decision's own documents: the 取得资格通知 (ODT and HTML), minutes and vote record.
+    func decisionDocuments(
+        for decision: ArchiveDecision, sessionIDs: [String]
+    ) throws -> [(
+        path: String, bytes: [UInt8]
+    )]
+}
+
+/// A `DocumentSource` made of two closures.
+public struct ClosureDocumentSource: DocumentSource {
+    let dossierBody: @Sendable (String) throws -> [(path: String, bytes: [UInt8])]
+    let decisionBody: @Sendable (ArchiveDecision, [String]) throws -> [(path: String, bytes: [UInt8])]
+
+    public init(
+        dossier: @escaping @Sendable (String) throws -> [(path: String, bytes: [UInt8])],
+        decision: @escaping @Sendable (ArchiveDecision, [String]) throws -> [(path: String, bytes: [UInt8])]
+    ) {
+        dossierBody = dossier
+        decisionBody = decision
+    }
+
+    public func dossier(applicationID: String) throws -> [(path: String, bytes: [UInt8])] {
+        try dossierBody(applicationID)
+    }
+
+    public func decisionDocuments(
+        for decision: ArchiveDecision, sessionIDs: [String]
+    ) throws -> [(
+        path: String, bytes: [UInt8]
+    )] { try decisionBody(decision, sessionIDs) }
+}
+
+/// The head of one stream a package covers, as listed in `data/heads.json`.
+public struct StreamHead: Codable, Sendable, Equatable {
+    public var kind: String
+    public var id: String
+    public var version: Int
+    public var hash: String
+
+    public init(kind: String, id: String, version: Int, hash: String) {
+        self.kind = kind
+        self.id = id
+        self.version = version
+        self.hash = hash
+    }
+}
+
+/// `data/heads.json`: the head hash of every stream the package covers. It sits in the
+/// payload, so the manifest, the tag manifest and the signature cover it.
+public struct HeadsFile: Codable, Sendable, Equatable {
+    public var format = "pingshen-heads/1"
+    public var decision: String
+    public var streams: [StreamHead]
+
+    public init(decision: String, streams: [StreamHead]) {
+        self.decision = decision
+        self.streams = streams.sorted { ($0.kind, $0.id) < ($1.kind, $1.id) }
+    }
+
+    public static let path = "heads.json"
+}
+
+/// Writes the signed package of a decision from the store.
+///
+/// Layout under `data/`:
+/// - `decision/…` the decision documents from the `DocumentSource`;
+/// - `committee/<session>/session.json` (plan, experts present, recusals, counts, minutes,
+///   results) and `events.json`;
+/// - `applications/<id>/application.json` (the application's state, with the submitted
+///   profile and pledge), `events.json` (its event log) and `dossier/…` from the source;
+/// - `certificates/<number>/events.json` for each certificate issued on these applications;
+/// - `heads.json` the head (version, hash) of every stream above.
+///
+/// Byte-identical when written twice from the same data: sorted JSON keys, sorted paths, the
+/// date from the decision.
+///
+/// ```swift
+/// let archiver = DecisionArchiver(store: store, keyring: keyring, documents: source, organization: "焦作市职改办")
+/// let written = try archiver.write(.confirmation(documentNumber: "焦职改〔2026〕12号"), into: "archive", zip: true)
+/// ```
+public struct DecisionArchiver: Sendable {
+    public let store: EventStore
+    public let keyring: OfficeKeyring
+    public let documents: any DocumentSource
+    public let organization: String
+
+    public init(store: EventStore, keyring: OfficeKeyring, documents: any DocumentSource, organization: String) {
+        self.store = store
+        self.keyring = keyring
+        self.documents = documents
+        self.organization = organization
+    }
+
+    /// Where a package was written.
+    public struct Written: Sendable, Equatable {
+        public var folder: String
+        public var zip: String?
+        public var applicationCount: Int
+        public var payloadBytes: Int
+    }
+
+    /// The folder name of a decision's package: `decision-2026-12` for 焦职改〔2026〕12号,
+    /// `session-<id>` for a session (ASCII letters, digits, `-`, `_`, `.` kept).
+    public static func packageName(_ decision: ArchiveDecision) -> String {
+        switch decision {
+        case .confirmation(let number):
+            let groups = number.split { !$0.isASCII || !$0.isNumber }.map(String.init)
+            let digits = groups.isEmpty ? "unnumbered" : groups.joined(separator: "-")
+            return "decision-\(digits)"
+        case .session(let id):
+            return "session-" + sanitize(id)
+        }
+    }
+
+    static func sanitize(_ text: String) -> String {
+        let kept = String(text.map { $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) ? $0 : "-" })
+        let trimmed = kept.trimmingCharacters(in: CharacterSet(charactersIn: ".-"))
+        return trimmed.isEmpty ? "unnamed" : trimmed
+    }
+
+    /// Builds the package in memory.
+    public func package(for decision: ArchiveDecision) throws(ArchiveError) -> BagPackage {
+        let (payload, info) = try contents(of: decision)
+        return try BagWriter.build(name: Self.packageName(decision), payload: payload, info: info, keyring: keyring)
+    }
+
+    /// Writes the package folder (replacing an older one of the same name) and, when asked, a
+    /// `.zip` beside it.
+    public func write(
+        _ decision: ArchiveDecision, into directory: String, zip: Bool = false
+    ) throws(ArchiveError)
+        -> Written
+    {
+        let (payload, info) = try contents(of: decision)
+        let bag = try BagWriter.build(name: Self.packageName(decision), payload: payload, info: info, keyring: keyring)
+        let folder = try BagWriter.write(bag, into: directory, replace: true)
+        var zipPath: String?
+        if zip {
+            let url = try SafePath.join(URL(fileURLWithPath: directory, isDirectory: true), bag.name + ".zip")
+            try BagZip.write(bag, date: info.baggingDate, to: url.path)
+            zipPath = url.path
+        }
+        let count = Int(info.extra.first { $0.label == "Pingshen-Application-Count" }?.value ?? "") ?? 0
+        return Written(folder: folder, zip: zipPath, applicationCount: count, payloadBytes: bag.payloadBytes)
+    }
+
+    // MARK: - gathering
+
+    static let encoder: JSONEncoder = {
+        let e = JSONEncoder()
+        e.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+        return e
+    }()
+
+    static func json<T: Encodable>(_ value: T) throws(ArchiveError) -> [UInt8] {
+        do { return Array(try encoder.encode(value)) + [0x0A] } catch { throw .store("cannot encode JSON: \(error)") }
+    }
+
+    func contents(of decision: ArchiveDecision) throws(ArchiveError) -> ([BagFile], BagInfo) {
+        do {
+            return try gather(decision)
+        } catch let e as ArchiveError {
+            throw e
+        } catch let e as StoreError {
+            throw .store(e.description)
+        } catch {
+            throw .store("\(error)")
+        }
+    }
+
+    private func gather(_ decision: ArchiveDecision) throws -> ([BagFile], BagInfo) {
+        var applications: [(id: String, state: ApplicationState)] = []
+        var sessionIDs: [String] = []
+        var date: Day?
+        switch decision {
+        case .confirmation(let number):
+            for id in try store.streamIDs(ApplicationMachine.self) {
+                guard let state = try store.load(ApplicationMachine.self, id: id)?.state,
+                    state.documentNumber == number
+                else { continue }
+                applications.append((id, state))
+                if let s = state.sessionID, !sessionIDs.contains(s) { sessionIDs.append(s) }
+                if let d = state.confirmedOn ?? state.decisionNoticeOn { date = max(date ?? d, d) }
+            }
+        case .session(let id):
+            guard let session = try store.load(CommitteeSessionMachine.self, id: id)?.state, let plan = session.plan
+            else { throw ArchiveError.decisionNotFound(id) }
+            sessionIDs = [id]
+            date = session.closedOn ?? session.convenedOn ?? plan.date
+            for c in plan.candidates {
+                if let state = try store.load(ApplicationMachine.self, id: c.applicationID)?.state {
+                    applications.append((c.applicationID, state))
+                }
+            }
+        }
+        guard !applications.isEmpty, let baggingDate = date else {
+            throw ArchiveError.decisionNotFound(decision.description)
+        }
+        applications.sort { BagLayout.pathOrder($0.id, $1.id) }
+        sessionIDs.sort(by: BagLayout.pathOrder)
+
+        var files: [BagFile] = []
+        var heads: [StreamHead] = []
+        func addLog(kind: String, id: String, folder: String) throws {
+            let events = try store.events(kind: kind, id: id)
+            files.append(BagFile(path: "\(folder)/events.json", bytes: try Self.json(events)))
+            if let last = events.last {
+                heads.append(StreamHead(kind: kind, id: id, version: last.version, hash: last.hash))
+            }
+        }
+        func component(_ id: String) throws -> String {
+            try SafePath.check(id)
+            guard !id.contains("/") else { throw ArchiveError.unsafePath(id, reason: "an id is one path component") }
+            return id
+        }
+
+        for doc in try documents.decisionDocuments(for: decision, sessionIDs: sessionIDs) {
+            files.append(BagFile(path: "decision/\(doc.path)", bytes: doc.bytes))
+        }
+        for sid in sessionIDs {
+            let folder = "committee/\(try component(sid))"
+            if let session = try store.load(CommitteeSessionMachine.self, id: sid)?.state {
+                files.append(BagFile(path: "\(folder)/session.json", bytes: try Self.json(session)))
+            }
+            try addLog(kind: CommitteeSessionMachine.kind, id: sid, folder: folder)
+        }
+        var certificates: [String] = []
+        for app in applications {
+            let folder = "applications/\(try component(app.id))"
+            files.append(BagFile(path: "\(folder)/application.json", bytes: try Self.json(app.state)))
+            try addLog(kind: ApplicationMachine.kind, id: app.id, folder: folder)
+            for doc in try documents.dossier(applicationID: app.id) {
+                files.append(BagFile(path: "\(folder)/dossier/\(doc.path)", bytes: doc.bytes))
+            }
+            if let number = app.state.certificateNumber { certificates.append(number) }
+        }
+        for number in certificates.sorted(by: BagLayout.pathOrder) {
+            try addLog(kind: CertificateMachine.kind, id: number, folder: "certificates/\(try component(number))")
+        }
+        files.append(
+            BagFile(
+                path: HeadsFile.path, bytes: try Self.json(HeadsFile(decision: decision.description, streams: heads))))
+
+        let description: String
+        switch decision {
+        case .confirmation(let n): description = "取得资格通知 \(n) 及其所依据的评审材料"
+        case .session(let id): description = "评审会议 \(id) 的会议纪要、投票记录及申报材料"
+        }
+        let info = BagInfo(
+            sourceOrganization: organization, baggingDate: baggingDate, externalIdentifier: decision.description,
+            externalDescription: description,
+            extra: [
+                .init("Pingshen-Application-Count", String(applications.count)),
+                .init("Pingshen-Session-Count", String(sessionIDs.count)),
+                .init("Pingshen-Certificate-Count", String(certificates.count)),
+                .init("Pingshen-Stream-Count", String(heads.count)),
+            ])
+        return (files, info)
+    }
+}

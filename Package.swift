@@ -41,7 +41,7 @@ let systemLibraries: [Target] = [
 ]
 let executables: [(name: String, path: String, local: [String])] = [
     ("pingshen", "Sources/pingshen", ["PingshenCLI"]),
-    ("pingshen-bench", "Sources/pingshen-bench", ["PingshenCLI", "Season", "Store", "Documents"]),
+    ("pingshen-bench", "Sources/pingshen-bench", ["Season", "Store", "Documents"]),
 ]
 let tests: [(name: String, local: [String], resources: Bool)] = [
     ("DomainTests", ["Domain"], false),
@@ -73,7 +73,7 @@ func closure(_ roots: [String]) -> Set<String> {
     return seen
 }
 let selectedTests = tests.filter { only == nil || only!.contains(String($0.name.dropLast(5))) }
-let selectedExecutables = only == nil ? executables : []
+let selectedExecutables = executables.filter { only == nil || only!.contains($0.name) }
 let needed: Set<String>? =
     only == nil ? nil : closure(selectedTests.flatMap(\.local) + selectedExecutables.flatMap(\.local))
 func isNeeded(_ name: String) -> Bool { needed == nil || needed!.contains(name) }

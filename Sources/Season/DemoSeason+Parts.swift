@@ -124,15 +124,34 @@ extension DemoSeason {
             unitHasSelfReviewAuthority: units.first { $0.id == a.unitID }?.hasSelfReviewAuthority ?? false)
     }
 
-    func facts(_ a: DemoApplication, suspendedUnit: String) throws -> EligibilityFacts {
-        var f = EligibilityFacts(isRetired: a.fate == .retired)
-        if let person = try store.load(PersonIntegrityMachine.self, id: a.personID) {
-            f.blacklistedUntil = PersonIntegrityMachine.recordEnd(person.state)
+    /// The integrity records and unit suspensions in force, read once before the submissions
+    /// (the caller of `submit` looks these facts up; the machine checks them).
+    func standing() throws -> (people: [String: Day], units: [String: Day]) {
+        var people: [String: Day] = [:]
+        for id in try store.streamIDs(
+            PersonIntegrityMachine.self, status: PersonIntegrityState.Status.recorded.rawValue)
+        {
+            if let s = try store.load(PersonIntegrityMachine.self, id: id),
+                let end = PersonIntegrityMachine.recordEnd(s.state)
+            {
+                people[id] = end
+            }
         }
-        if let unit = try store.load(UnitStandingMachine.self, id: a.unitID) {
-            f.unitSuspendedUntil = UnitStandingMachine.suspendedUntil(unit.state)
+        var units: [String: Day] = [:]
+        for id in try store.streamIDs(UnitStandingMachine.self, status: UnitStandingState.Status.suspended.rawValue) {
+            if let s = try store.load(UnitStandingMachine.self, id: id),
+                let end = UnitStandingMachine.suspendedUntil(s.state)
+            {
+                units[id] = end
+            }
         }
-        return f
+        return (people, units)
+    }
+
+    func facts(_ a: DemoApplication, standing: (people: [String: Day], units: [String: Day])) -> EligibilityFacts {
+        EligibilityFacts(
+            blacklistedUntil: standing.people[a.personID], unitSuspendedUntil: standing.units[a.unitID],
+            isRetired: a.fate == .retired)
     }
 
     func makeCommittees(for apps: [DemoApplication]) -> [CommitteeRecord] {

@@ -104,6 +104,7 @@ extension DemoSeason {
         // ---- day 0: drafts and submissions
         at(day0)
         let pledgeHash = EventHash.sha256Hex(Self.pledgeText)
+        let standing = try standing()
         for (i, a) in apps.enumerated() {
             try run(ApplicationMachine.self, a.id, .create(profile(a, units: units)), as: Cast.applicant(a.personID))
             let pledge = PledgeRecord(
@@ -111,7 +112,7 @@ extension DemoSeason {
                 dataHash: EventHash.sha256Hex("\(a.id)|\(a.personID)|\(a.series.rawValue)|\(a.level.rawValue)"))
             let submit = ApplicationCommand.submit(
                 pledge: pledge, currentPledgeTextHash: pledgeHash,
-                eligibility: try facts(a, suspendedUnit: suspendedUnit))
+                eligibility: facts(a, standing: standing))
             switch a.fate {
             case .blacklisted:
                 try probe(

@@ -75,10 +75,34 @@ public enum Timestamp {
         let (days, rest) = s.quotientAndRemainder(dividingBy: 86_400)
         let d = rest < 0 ? days - 1 : days
         let r = rest < 0 ? rest + 86_400 : rest
-        let civil = Day(ordinal: d).components
-        return String(
-            format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", civil.year, civil.month, civil.day, r / 3600, r / 60 % 60,
-            r % 60, m)
+        let c = Day(ordinal: d).components
+        // Hand-formatted: String(format:) goes through the locale machinery on every event.
+        var out = [UInt8]()
+        out.reserveCapacity(24)
+        func put(_ value: Int, _ width: Int) {
+            var digits = [UInt8](repeating: 48, count: width)
+            var v = value
+            for i in stride(from: width - 1, through: 0, by: -1) {
+                digits[i] = UInt8(48 + v % 10)
+                v /= 10
+            }
+            out.append(contentsOf: digits)
+        }
+        put(c.year, 4)
+        out.append(45)
+        put(c.month, 2)
+        out.append(45)
+        put(c.day, 2)
+        out.append(84)
+        put(r / 3600, 2)
+        out.append(58)
+        put(r / 60 % 60, 2)
+        out.append(58)
+        put(r % 60, 2)
+        out.append(46)
+        put(m, 3)
+        out.append(90)
+        return String(decoding: out, as: UTF8.self)
     }
 }
 

@@ -23,8 +23,13 @@ public final class EventStore: Sendable {
     public init(path: String) throws(StoreError) {
         var config = Configuration()
         config.prepareDatabase { db in
+            // A new file gets small pages: a transition dirties a handful of pages and each is
+            // written whole to the WAL (no effect on an existing file).
+            try db.execute(sql: "PRAGMA page_size = 2048")
             try db.execute(sql: "PRAGMA synchronous = NORMAL")  // WAL: durable at checkpoints, never corrupt
             try db.execute(sql: "PRAGMA foreign_keys = ON")
+            try db.execute(sql: "PRAGMA wal_autocheckpoint = 8000")
+            try db.execute(sql: "PRAGMA cache_size = -32000")
         }
         config.busyMode = .timeout(10)
         do {
@@ -107,9 +112,13 @@ public struct Versioned<State: Sendable>: Sendable {
     public var version: Int
     public var state: State
     public var headHash: String
-}
+    /// The version of the stored state snapshot (≤ version).
+    var snapshotVersion: Int = 0
 
-extension Versioned: Equatable where State: Equatable {}
+    public static func == (a: Versioned, b: Versioned) -> Bool where State: Equatable {
+        a.version == b.version && a.state == b.state && a.headHash == b.headHash
+    }
+}
 
 /// What a committed command produced.
 public struct Outcome<M: Machine>: Sendable {
@@ -140,7 +149,7 @@ public final class StoreTransaction {
     public func load<M: Machine>(_ machine: M.Type, id: String) throws -> Versioned<M.State>? {
         let key = "\(M.kind)/\(id)"
         if let w = written[key], let state = w.state as? M.State {
-            return Versioned(version: w.version, state: state, headHash: w.headHash)
+            return Versioned(version: w.version, state: state, headHash: w.headHash, snapshotVersion: w.snapshotVersion)
         }
         return try Self.loadProjection(machine, id: id, db: db, cache: cache, decoder: decoder)
     }
@@ -150,19 +159,19 @@ public final class StoreTransaction {
     static func loadProjection<M: Machine>(
         _ machine: M.Type, id: String, db: Database, cache: StateCache, decoder: JSONDecoder
     ) throws -> Versioned<M.State>? {
-        let head = try db.cachedStatement(sql: "SELECT version, head_hash FROM streams WHERE kind = ? AND id = ?")
+        let head = try db.cachedStatement(
+            sql: "SELECT version, head_hash, snapshot_version FROM streams WHERE kind = ? AND id = ?")
         guard let row = try Row.fetchOne(head, arguments: [M.kind, id]) else { return nil }
         let version: Int = row[0]
         let headHash: String = row[1]
+        let snapshotVersion: Int = row[2]
         let key = "\(M.kind)/\(id)"
         if let hit = cache.get(key), hit.version == version, hit.headHash == headHash, let state = hit.state as? M.State
         {
-            return Versioned(version: version, state: state, headHash: headHash)
+            return Versioned(version: version, state: state, headHash: headHash, snapshotVersion: snapshotVersion)
         }
-        let snap = try db.cachedStatement(sql: "SELECT snapshot_version, state FROM streams WHERE kind = ? AND id = ?")
-        guard let s = try Row.fetchOne(snap, arguments: [M.kind, id]) else { return nil }
-        let snapshotVersion: Int = s[0]
-        let text: String = s[1]
+        let snap = try db.cachedStatement(sql: "SELECT state FROM streams WHERE kind = ? AND id = ?")
+        guard let text = try String.fetchOne(snap, arguments: [M.kind, id]) else { return nil }
         var state: M.State
         do {
             state = try decoder.decode(M.State.self, from: Data(text.utf8))
@@ -187,7 +196,7 @@ public final class StoreTransaction {
                 }
             }
         }
-        return Versioned(version: version, state: state, headHash: headHash)
+        return Versioned(version: version, state: state, headHash: headHash, snapshotVersion: snapshotVersion)
     }
 
     /// Decides, appends the events (hash-chained), updates the projection and queues the
@@ -235,7 +244,8 @@ public final class StoreTransaction {
         }
         if n != version {
             try saveProjection(
-                machine, id: id, version: n, state: newState, headHash: head, at: recordedAt, isNew: current == nil)
+                machine, id: id, version: n, state: newState, headHash: head, at: recordedAt,
+                snapshotVersion: current?.snapshotVersion)
         }
         if !decision.documents.isEmpty {
             let queue = try db.cachedStatement(
@@ -255,10 +265,12 @@ public final class StoreTransaction {
     /// stream is new or `EventStore.snapshotInterval` events have passed since the last one.
     func saveProjection<M: Machine>(
         _ machine: M.Type, id: String, version: Int, state: M.State, headHash: String, at recordedAt: String,
-        isNew: Bool
+        snapshotVersion previous: Int?
     ) throws {
         let status = M.status(of: state)
-        if isNew {
+        var snapshotAt = version
+        if let previous, version - previous < EventStore.snapshotInterval { snapshotAt = previous }
+        if previous == nil {
             let insert = try db.cachedStatement(
                 sql: """
                     INSERT INTO streams (kind, id, version, status, state, snapshot_version, head_hash, updated_at)
@@ -267,11 +279,7 @@ public final class StoreTransaction {
             let json = String(decoding: try encoder.encode(state), as: UTF8.self)
             try insert.execute(arguments: [M.kind, id, version, status, json, version, headHash, recordedAt])
         } else {
-            let snapshotAt =
-                try Int.fetchOne(
-                    db.cachedStatement(sql: "SELECT snapshot_version FROM streams WHERE kind = ? AND id = ?"),
-                    arguments: [M.kind, id]) ?? 0
-            if version - snapshotAt >= EventStore.snapshotInterval {
+            if snapshotAt == version {
                 let json = String(decoding: try encoder.encode(state), as: UTF8.self)
                 try db.cachedStatement(
                     sql: """
@@ -287,7 +295,8 @@ public final class StoreTransaction {
                 ).execute(arguments: [version, status, headHash, recordedAt, M.kind, id])
             }
         }
-        written["\(M.kind)/\(id)"] = StateCache.Entry(version: version, headHash: headHash, state: state)
+        written["\(M.kind)/\(id)"] = StateCache.Entry(
+            version: version, headHash: headHash, snapshotVersion: snapshotAt, state: state)
     }
 
     /// The next number of a gap-free counter (1, 2, 3 …). The increment commits or rolls back

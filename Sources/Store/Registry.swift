@@ -125,10 +125,10 @@ extension StoreTransaction {
     }
 
     public func setJobStep(_ job: String, _ step: Int) throws {
-        try db.execute(
+        try db.cachedStatement(
             sql:
-                "INSERT INTO job_progress (job, step) VALUES (?, ?) ON CONFLICT (job) DO UPDATE SET step = excluded.step",
-            arguments: [job, step])
+                "INSERT INTO job_progress (job, step) VALUES (?, ?) ON CONFLICT (job) DO UPDATE SET step = excluded.step"
+        ).execute(arguments: [job, step])
     }
 }
 

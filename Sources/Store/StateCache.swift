@@ -7,6 +7,7 @@ final class StateCache: Sendable {
     struct Entry: @unchecked Sendable {
         var version: Int
         var headHash: String
+        var snapshotVersion: Int
         /// The `M.State` of the stream (values of Sendable state types only).
         var state: Any
     }

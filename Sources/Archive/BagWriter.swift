@@ -89,11 +89,21 @@ public enum BagWriter {
             try? fm.removeItem(at: staging)
             try fm.createDirectory(at: staging, withIntermediateDirectories: false)
         } catch { throw .io(path: staging.path, reason: "\(error)") }
+        var made: Set<String> = []
         for path in bag.sortedPaths {
             let url = try SafePath.join(staging, path)
             do {
-                try fm.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-                try Data(bag.files[path]!).write(to: url)
+                let parentDirectory = url.deletingLastPathComponent()
+                if made.insert(parentDirectory.path).inserted {
+                    try fm.createDirectory(at: parentDirectory, withIntermediateDirectories: true)
+                }
+                try bag.files[path]!.withUnsafeBytes {
+                    try Data(
+                        bytesNoCopy: UnsafeMutableRawPointer(
+                            mutating: $0.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!), count: $0.count,
+                        deallocator: .none
+                    ).write(to: url)
+                }
             } catch { throw .io(path: url.path, reason: "\(error)") }
         }
         if fm.fileExists(atPath: target.path) {

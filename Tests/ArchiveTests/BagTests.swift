@@ -218,3 +218,16 @@ import Testing
         #expect(!report.isValid)
     }
 }
+
+@Suite struct BenchmarkTests {
+    @Test func smallBenchmarkRunsAndVerifies() throws {
+        let dir = temporaryDirectory()
+        let result = try ArchiveBenchmark.run(applications: 20, directory: dir, zip: true)
+        #expect(result.files == 80)
+        #expect(result.payloadBytes > 20 * 3 * 20_000)
+        #expect(pythonBagitProblem(dir + "/benchmark") == nil)
+        if ProcessInfo.processInfo.environment["PINGSHEN_ARCHIVE_BENCH"] != nil {
+            print(try ArchiveBenchmark.run(applications: 2_000, directory: temporaryDirectory(), zip: true))
+        }
+    }
+}

@@ -1,3 +1,4 @@
+import Documents
 import Domain
 import Foundation
 import Season
@@ -7,6 +8,8 @@ import Store
 //
 //   pingshen-bench season [SIZES]     durable-store seasons, e.g. `season 2000,20000,100000`
 //   pingshen-bench season-one N SEED  one season in this process (used by `season` per size)
+//   pingshen-bench render             ODT certificates (12 fields, 5-row table, conditional
+//                                     paragraph): 1 and 2 threads, and a 100,000-document batch
 //
 // Each size runs in its own process so its peak RSS is its own.
 
@@ -77,11 +80,17 @@ do {
     switch args.first {
     case "season-one":
         try seasonOne(applications: Int(args[1]) ?? 2000, seed: UInt64(args[2]) ?? 2026)
+    case "render":
+        // In a child process too, so the batch's peak RSS is not the season's.
+        let r = try RenderBenchmark.run(documents: 40_000, batchDocuments: 100_000)
+        print(r.description)
     case "season":
         let sizes = (args.count > 1 ? args[1] : "2000,20000").split(separator: ",").compactMap { Int($0) }
         try season(sizes: sizes)
     default:
         try season(sizes: [2000, 20000])
+        print()
+        print(try RenderBenchmark.run(documents: 40_000, batchDocuments: 100_000).description)
     }
 } catch {
     FileHandle.standardError.write(Data("pingshen-bench: \(error)\n".utf8))

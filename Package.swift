@@ -26,12 +26,12 @@ let libraries: [(name: String, local: [String], external: [Target.Dependency])] 
     ("Forms", ["Domain"], [yams]),
     ("Documents", ["CLibXML2", "CLibZip", "CQREncode"], []),
     ("Store", ["Domain", "Workflow"], [grdb, crypto]),
-    ("Season", ["Domain", "Workflow", "Store"], []),
-    ("Issuance", ["Domain", "Workflow", "Store", "Documents"], []),
+    ("Season", ["Domain", "Workflow", "Store", "Archive"], []),
+    ("Issuance", ["Domain", "Workflow", "Store", "Documents"], [grdb]),
     ("Archive", ["Domain", "Workflow", "Store", "CLibZip"], [crypto]),
     (
         "PingshenCLI", ["Domain", "Workflow", "Forms", "Documents", "Store", "Season", "Issuance", "Archive"],
-        [argumentParser, logging]
+        [argumentParser, logging, grdb]
     ),
 ]
 let systemLibraries: [Target] = [
@@ -41,7 +41,7 @@ let systemLibraries: [Target] = [
 ]
 let executables: [(name: String, path: String, local: [String])] = [
     ("pingshen", "Sources/pingshen", ["PingshenCLI"]),
-    ("pingshen-bench", "Sources/pingshen-bench", ["Season", "Store", "Documents"]),
+    ("pingshen-bench", "Sources/pingshen-bench", ["Season", "Store", "Documents", "Archive"]),
 ]
 let tests: [(name: String, local: [String], resources: Bool)] = [
     ("DomainTests", ["Domain"], false),
@@ -49,7 +49,7 @@ let tests: [(name: String, local: [String], resources: Bool)] = [
     ("FormsTests", ["Forms", "Domain"], true),
     ("DocumentsTests", ["Documents"], true),
     ("StoreTests", ["Store", "Workflow", "Domain"], false),
-    ("SeasonTests", ["Season", "Store", "Workflow", "Domain"], false),
+    ("SeasonTests", ["Season", "Store", "Workflow", "Domain", "Archive"], false),
     ("IssuanceTests", ["Issuance", "Season", "Store", "Documents", "Workflow", "Domain"], false),
     ("ArchiveTests", ["Archive", "Store", "Workflow", "Domain"], false),
     (

@@ -79,12 +79,17 @@ public struct OfficeKeyring: Sendable {
     static let indexName = "keyring.json"
 
     /// Opens the key directory, creating it and a first key when there is none.
-    /// - Parameter now: the creation time recorded for a new key.
-    public static func open(directory: String, now: Date = Date()) throws(ArchiveError) -> OfficeKeyring {
+    /// - Parameters:
+    ///   - now: the creation time recorded for a new key.
+    ///   - newKeySeed: 32 bytes to derive a NEW key from, for reproducible demo seasons and
+    ///     tests only; an office's key is always random (nil).
+    public static func open(
+        directory: String, now: Date = Date(), newKeySeed: [UInt8]? = nil
+    ) throws(ArchiveError) -> OfficeKeyring {
         let dir = URL(fileURLWithPath: directory, isDirectory: true).standardizedFileURL
         let index = dir.appendingPathComponent(indexName)
         if !FileManager.default.fileExists(atPath: index.path) {
-            return try create(in: dir, now: now, previous: nil)
+            return try create(in: dir, now: now, previous: nil, seed: newKeySeed)
         }
         let data: Data
         do { data = try Data(contentsOf: index) } catch { throw .keyUnreadable(path: index.path, reason: "\(error)") }
@@ -149,7 +154,7 @@ public struct OfficeKeyring: Sendable {
     // MARK: - files
 
     private static func create(
-        in dir: URL, now: Date, previous: OfficeKeyring?
+        in dir: URL, now: Date, previous: OfficeKeyring?, seed: [UInt8]? = nil
     ) throws(ArchiveError)
         -> OfficeKeyring
     {
@@ -157,7 +162,14 @@ public struct OfficeKeyring: Sendable {
             try FileManager.default.createDirectory(
                 at: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         } catch { throw .io(path: dir.path, reason: "\(error)") }
-        let key = Curve25519.Signing.PrivateKey()
+        let key: Curve25519.Signing.PrivateKey
+        if let seed {
+            do { key = try Curve25519.Signing.PrivateKey(rawRepresentation: seed) } catch {
+                throw .keyUnreadable(path: dir.path, reason: "key seed must be 32 bytes")
+            }
+        } else {
+            key = Curve25519.Signing.PrivateKey()
+        }
         let id = keyID(of: key.publicKey)
         let stamp = Timestamp.format(now)
         var keys = previous?.publicKeys.keys ?? []

@@ -31,7 +31,7 @@ struct CertificateCommand: ParsableCommand {
             switch check {
             case .valid(let d):
                 print("有效")
-                print("证书编号 \(d.number),持证人 \(d.holderName),\(d.series.rawValue) \(d.level.rawValue)")
+                print("证书编号 \(d.number),持证人 \(d.holderName),\(d.series.chinese)系列 \(d.level.chinese)")
                 print("批准文号 \(d.approvalDocumentNumber),发证日期 \(d.issuedOn.chinese)")
             case .revoked(let d, let r):
                 print("已撤销(\(r.decisionNumber),\(r.on.chinese))")

@@ -1,3 +1,4 @@
+import Archive
 import ArgumentParser
 import Domain
 import Foundation
@@ -18,6 +19,8 @@ struct DemoCommand: ParsableCommand {
     @Option(help: "Number of applications (at least \(DemoSeason.minimumApplications)).") var applications = 200
     @Option(help: "Random seed.") var seed: UInt64 = 2026
     @OptionGroup var rules: RulesOptions
+    @Option(name: .customLong("templates-dir"), help: "Folder with the office's templates.")
+    var templatesDirectory = "templates"
 
     func validate() throws {
         guard applications >= DemoSeason.minimumApplications else {
@@ -35,9 +38,13 @@ struct DemoCommand: ParsableCommand {
         var bar = ProgressBar(total: 1, label: "")
         var phase = ""
         let season: DemoSeason
+        var signingKeys: OfficeKeyring?
         do {
+            let keyring = try DemoSeason.demoKeyring(directory: outURL.appendingPathComponent("keys").path, seed: seed)
+            signingKeys = keyring
             season = try DemoSeason(
-                store: store, rules: book, configuration: .init(applications: applications, seed: seed)
+                store: store, rules: book, configuration: .init(applications: applications, seed: seed),
+                signer: CertificateSigner(keyring: keyring)
             ) { name, done, total in
                 if name != phase {
                     if !phase.isEmpty { bar.finish() }
@@ -50,10 +57,27 @@ struct DemoCommand: ParsableCommand {
             throw CLIError(error.chinese)
         } catch let error as StoreError {
             throw CLIError(error.chinese + " (\(error))")
+        } catch let error as ArchiveError {
+            throw CLIError(error.chinese)
         }
         let summary = try season.run()
         bar.finish()
         print("演示评审年度: \(applications) 份申报, 随机种子 \(seed), 数据库 \(path)")
         print(summary.render())
+        try renderQueuedDocuments(store: store, rules: book, into: outURL, templates: templatesDirectory)
+        guard let keyring = signingKeys else { return }
+        let archive = outURL.appendingPathComponent("archive")
+        let written: [DecisionArchiver.Written]
+        do {
+            written = try archiveSeason(
+                store: store, keyring: keyring, policy: book.policy,
+                documents: outURL.appendingPathComponent("documents"), into: archive)
+        } catch let error as ArchiveError {
+            throw CLIError(error.chinese)
+        }
+        let bytes = written.reduce(0) { $0 + $1.payloadBytes }
+        print(
+            "归档: \(written.count) 个签名决定包(BagIt + Ed25519)写入 \(archive.path),"
+                + "共 \(bytes / 1024) KB;公钥 \(archive.appendingPathComponent("public-keys.json").path)")
     }
 }

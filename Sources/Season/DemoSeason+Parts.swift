@@ -1,3 +1,4 @@
+import Archive
 import Domain
 import Foundation
 import Store
@@ -349,11 +350,15 @@ extension DemoSeason {
             let sequence = certificatesIssued
             let number = CertificateNumber.format(
                 policy: policy, year: issueDay.year, series: apps[i].series, level: apps[i].level, sequence: sequence)
+            let code = signer.code(
+                for: CertificateContent(
+                    number: number, holderName: apps[i].name, residentID: apps[i].residentID.value,
+                    series: apps[i].series, level: apps[i].level, approvalDocumentNumber: docNumber, issuedOn: issueDay)
+            )
             let details = CertificateDetails(
                 number: number, holderID: apps[i].personID, holderName: apps[i].name, applicationID: apps[i].id,
                 series: apps[i].series, level: apps[i].level, approvalDocumentNumber: docNumber, issuedOn: issueDay,
-                verificationCode: String(EventHash.sha256Hex("\(number)|\(apps[i].residentID)").prefix(12)).uppercased()
-            )
+                verificationCode: code)
             let ctx = context(Cast.clerk)
             let appID = apps[i].id
             try transact { tx in

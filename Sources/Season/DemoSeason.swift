@@ -1,3 +1,4 @@
+import Archive
 import Domain
 import Foundation
 import Store
@@ -36,6 +37,8 @@ public final class DemoSeason {
 
     let store: EventStore
     let rules: Rulebook
+    /// Signs certificate contents; the verification code is derived from the signature.
+    let signer: CertificateSigner
     let config: Configuration
     let progress: Progress
     var rng: SeededGenerator
@@ -51,10 +54,20 @@ public final class DemoSeason {
     var job: String { "demo-season/applications=\(config.applications)/seed=\(config.seed)" }
 
     public init(
-        store: EventStore, rules: Rulebook, configuration: Configuration, progress: @escaping Progress = { _, _, _ in }
+        store: EventStore, rules: Rulebook, configuration: Configuration, signer: CertificateSigner? = nil,
+        progress: @escaping Progress = { _, _, _ in }
     ) throws {
         self.store = store
         self.rules = rules
+        if let signer {
+            self.signer = signer
+        } else {
+            // No office key given: the seed's demo key in a throw-away folder.
+            let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
+                "pingshen-demo-keys-\(UUID().uuidString)")
+            self.signer = CertificateSigner(
+                keyring: try Self.demoKeyring(directory: dir.path, seed: configuration.seed))
+        }
         self.config = configuration
         self.progress = progress
         rng = SeededGenerator(seed: configuration.seed)
@@ -136,6 +149,19 @@ public final class DemoSeason {
 
     func chance(_ percent: Int) -> Bool { Int(rng.next() % 100) < percent }
     func pick(_ n: Int) -> Int { Int(rng.next() % UInt64(max(n, 1))) }
+}
+
+extension DemoSeason {
+    /// The demo office's signing key, derived from the season's seed so that the same seed gives
+    /// the same database (certificate codes included). A real office's key is random.
+    public static func demoKeyring(directory: String, seed: UInt64) throws -> OfficeKeyring {
+        let material = Array(EventHash.sha256Hex("pingshen-demo-office-key|\(seed)").utf8)
+        let bytes = stride(from: 0, to: 64, by: 2).map { i -> UInt8 in
+            UInt8(String(decoding: material[i..<i + 2], as: UTF8.self), radix: 16)!
+        }
+        return try OfficeKeyring.open(
+            directory: directory, now: Date(timeIntervalSince1970: 1_767_225_600), newKeySeed: bytes)
+    }
 }
 
 public enum SeasonError: Error, CustomStringConvertible {

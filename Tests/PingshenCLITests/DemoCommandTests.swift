@@ -65,3 +65,61 @@ import Testing
         #expect(other.stderr.contains("另一组参数"))
     }
 }
+
+/// The demo's documents, signed packages and certificates, checked with the real commands.
+@Suite struct DemoOutputsTests {
+    @Test func documentsPackagesAndCertificatesVerify() throws {
+        let dir = CLI.temporaryDirectory()
+        let r = try CLI.run(["demo", "--out", dir, "--applications", "30", "--seed", "8"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("归档"))
+        let fm = FileManager.default
+        for kind in [
+            "pledge", "declaration-form", "acceptance-notice", "certificate", "qualification-notice", "minutes",
+        ] {
+            let files = try fm.contentsOfDirectory(atPath: "\(dir)/documents/\(kind)")
+            #expect(files.contains { $0.hasSuffix(".odt") } && files.contains { $0.hasSuffix(".html") }, "\(kind)")
+        }
+        let archive = "\(dir)/archive"
+        let packages = try fm.contentsOfDirectory(atPath: archive).filter {
+            $0.hasPrefix("decision-") && !$0.hasSuffix(".zip")
+        }
+        #expect(!packages.isEmpty)
+        let package = "\(archive)/\(packages.sorted()[0])"
+        let ok = try CLI.run(["archive", "verify", package, "--db", "\(dir)/pingshen.sqlite"])
+        #expect(ok.status == 0, "\(ok.stdout)\(ok.stderr)")
+        #expect(try CLI.run(["archive", "verify", package + ".zip"]).status == 0)
+
+        // One changed byte in a dossier file is named.
+        let dossier = try fm.subpathsOfDirectory(atPath: "\(package)/data/applications").first {
+            $0.hasSuffix(".html")
+        }!
+        let victim = "\(package)/data/applications/\(dossier)"
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: victim))
+        bytes[bytes.count / 2] ^= 0x01
+        try bytes.write(to: URL(fileURLWithPath: victim))
+        let bad = try CLI.run(["archive", "verify", package])
+        #expect(bad.status == 1)
+        #expect((bad.stdout + bad.stderr).contains((dossier as NSString).lastPathComponent))
+
+        // Certificates: valid, revoked (exit 2), unknown (exit 1).
+        let db = "\(dir)/pingshen.sqlite"
+        func code(_ status: String) throws -> (String, String) {
+            let line = try CLI.sqlite(
+                db,
+                "SELECT id || '|' || json_extract(state, '$.details.verificationCode') FROM streams WHERE kind = 'certificate' AND status = '\(status)' LIMIT 1"
+            ).trimmingCharacters(in: .whitespacesAndNewlines).split(separator: "|").map(String.init)
+            return (line[0], line[1])
+        }
+        let (valid, validCode) = try code("valid")
+        let v = try CLI.run(["certificate", "verify", "--db", db, valid, validCode])
+        #expect(v.status == 0)
+        #expect(v.stdout.contains("有效"))
+        let (revoked, revokedCode) = try code("revoked")
+        let rv = try CLI.run(["certificate", "verify", "--db", db, revoked, revokedCode])
+        #expect(rv.status == 2)
+        #expect(rv.stdout.contains("已撤销"))
+        #expect(try CLI.run(["certificate", "verify", "--db", db, valid, "WRONGCODE0"]).status == 1)
+        #expect(try CLI.run(["certificate", "verify", "--db", db, "41080000000000000", "X"]).status == 1)
+    }
+}

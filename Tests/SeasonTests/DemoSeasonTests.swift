@@ -1,3 +1,4 @@
+import Archive
 import Domain
 import Foundation
 import GRDB
@@ -15,9 +16,11 @@ import Workflow
     }()
 
     func season(_ n: Int, seed: UInt64, store: EventStore, stopAfter: Int? = nil) throws -> SeasonSummary {
+        let keys = try DemoSeason.demoKeyring(directory: Fixtures.temporaryPath("keys"), seed: seed)
         let s = try DemoSeason(
             store: store, rules: Self.rules,
-            configuration: .init(applications: n, seed: seed, stopAfterStep: stopAfter))
+            configuration: .init(applications: n, seed: seed, stopAfterStep: stopAfter),
+            signer: CertificateSigner(keyring: keys))
         return try s.run()
     }
 
@@ -67,6 +70,26 @@ import Workflow
         }
         let sequences = numbers.map { Int($0.suffix(5))! }.sorted()
         #expect(sequences == Array(1...numbers.count))
+        // Each certificate's code comes from the office's signature over its content, and
+        // verification answers valid or revoked (with the decision) at once.
+        var valid = 0
+        var revoked = 0
+        for number in numbers {
+            let details = try #require(try store.load(CertificateMachine.self, id: number)?.state.details)
+            #expect(details.verificationCode.count == CertificateSigner.codeLength)
+            switch try CertificateSigner.verify(
+                number: number, code: details.verificationCode.lowercased(), store: store)
+            {
+            case .valid: valid += 1
+            case .revoked(_, let revocation):
+                revoked += 1
+                #expect(revocation.decisionNumber.hasPrefix("焦职改〔2026〕"))
+            default: Issue.record("\(number) does not verify")
+            }
+            #expect(try CertificateSigner.verify(number: number, code: "0000000000", store: store) == .codeMismatch)
+        }
+        #expect(revoked == 2 && valid == numbers.count - 2)
+        #expect(try CertificateSigner.verify(number: "41082026999999999", code: "X", store: store) == .unknown)
     }
 
     @Test func theSameSeedGivesTheSameDatabase() throws {

@@ -14,6 +14,7 @@ let swiftSettings: [SwiftSetting] = [
 
 let yams: Target.Dependency = .product(name: "Yams", package: "Yams")
 let grdb: Target.Dependency = .product(name: "GRDB", package: "GRDB.swift")
+let sqlite: Target.Dependency = .product(name: "GRDBSQLite", package: "GRDB.swift")
 let crypto: Target.Dependency = .product(name: "Crypto", package: "swift-crypto")
 let argumentParser: Target.Dependency = .product(name: "ArgumentParser", package: "swift-argument-parser")
 let logging: Target.Dependency = .product(name: "Logging", package: "swift-log")
@@ -25,7 +26,7 @@ let libraries: [(name: String, local: [String], external: [Target.Dependency])] 
     ("Workflow", ["Domain"], []),
     ("Forms", ["Domain"], [yams]),
     ("Documents", ["CLibXML2", "CLibZip", "CQREncode"], []),
-    ("Store", ["Domain", "Workflow"], [grdb, crypto]),
+    ("Store", ["Domain", "Workflow"], [grdb, sqlite, crypto]),
     ("Season", ["Domain", "Workflow", "Store", "Archive"], []),
     ("Issuance", ["Domain", "Workflow", "Store", "Documents"], [grdb]),
     ("Archive", ["Domain", "Workflow", "Store", "CLibZip"], [crypto]),

@@ -235,9 +235,9 @@ public final class StoreTransaction {
                 actorID: context.actor.id, actorRole: context.actor.role.rawValue, recordedAt: recordedAt,
                 payload: payload)
             let hash = EventHash.hash(fields)
-            try insert.execute(arguments: [
-                M.kind, id, n, event.name, payload, context.actor.id, context.actor.role.rawValue, recordedAt, head,
-                hash,
+            try insert.run([
+                .text(M.kind), .text(id), .integer(n), .text(event.name), .text(payload), .text(context.actor.id),
+                .text(context.actor.role.rawValue), .text(recordedAt), .text(head), .text(hash),
             ])
             head = hash
             newState = M.evolve(newState, event)
@@ -292,7 +292,7 @@ public final class StoreTransaction {
                 try db.cachedStatement(
                     sql:
                         "UPDATE streams SET version = ?, status = ?, head_hash = ?, updated_at = ? WHERE kind = ? AND id = ?"
-                ).execute(arguments: [version, status, headHash, recordedAt, M.kind, id])
+                ).run([.integer(version), .text(status), .text(headHash), .text(recordedAt), .text(M.kind), .text(id)])
             }
         }
         written["\(M.kind)/\(id)"] = StateCache.Entry(

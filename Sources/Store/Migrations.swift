@@ -36,7 +36,6 @@ enum Migrations {
                         updated_at TEXT NOT NULL,
                         PRIMARY KEY (kind, id)
                     ) WITHOUT ROWID;
-                    CREATE INDEX streams_by_status ON streams (kind, status);
                     -- Documents each step must issue, queued in the same transaction as the step.
                     CREATE TABLE documents (
                         id INTEGER PRIMARY KEY,

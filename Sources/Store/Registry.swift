@@ -128,7 +128,7 @@ extension StoreTransaction {
         try db.cachedStatement(
             sql:
                 "INSERT INTO job_progress (job, step) VALUES (?, ?) ON CONFLICT (job) DO UPDATE SET step = excluded.step"
-        ).execute(arguments: [job, step])
+        ).run([.text(job), .integer(step)])
     }
 }
 

@@ -55,7 +55,7 @@ func seasonOne(applications: Int, seed: UInt64) throws {
 
 func season(sizes: [Int]) throws {
     print(
-        "| applications | wall s (incl. audit) | transactions | events | transactions/s | peak RSS MB | database MB |")
+        "| applications | season s (wall) | transactions | events | transactions/s | peak RSS MB | database MB |")
     print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for n in sizes {
         let p = Process()

@@ -93,7 +93,7 @@ DOCS["refusal-notice"] = Doc("不予受理通知书", [
     P("你于{{received_date}}提交的{{series}}系列{{title_sought}}任职资格评审申报（申报编号：{{application_number}}），经审核，因下列原因决定不予受理：", "Body"),
     Table([1.2, 9.8, 5.0], header=["序号", "不予受理的原因", "依据"],
           row=["{{number}}", "{{reason}}", "{{rule}}"], repeat="reasons"),
-    P("如对本决定有异议，可自收到本通知书之日起{{review_days}}个工作日内向{{review_body}}书面申请复查；也可依法申请行政复议或者提起行政诉讼。", "Body"),
+    P("如对本决定有异议，可自收到本通知书之日起{{review_days}}日内向{{review_body}}书面申请复查；也可依法申请行政复议或者提起行政诉讼。", "Body"),
     P("联系人：{{contact_name}}　　联系电话：{{contact_phone}}", "Body"),
     Signature(),
 ])

@@ -29,9 +29,11 @@ let libraries: [(name: String, local: [String], external: [Target.Dependency])] 
     ("Store", ["Domain", "Workflow"], [grdb, sqlite, crypto]),
     ("Season", ["Domain", "Workflow", "Store", "Archive"], []),
     ("Issuance", ["Domain", "Workflow", "Store", "Documents"], [grdb]),
+    ("Intake", ["Domain", "Workflow", "Store", "Forms"], [grdb]),
     ("Archive", ["Domain", "Workflow", "Store", "CLibZip"], [crypto]),
     (
-        "PingshenCLI", ["Domain", "Workflow", "Forms", "Documents", "Store", "Season", "Issuance", "Archive"],
+        "PingshenCLI",
+        ["Domain", "Workflow", "Forms", "Documents", "Store", "Season", "Issuance", "Archive", "Intake"],
         [argumentParser, logging, grdb]
     ),
 ]
@@ -53,6 +55,7 @@ let tests: [(name: String, local: [String], resources: Bool)] = [
     ("SeasonTests", ["Season", "Store", "Workflow", "Domain", "Archive"], false),
     ("IssuanceTests", ["Issuance", "Season", "Store", "Documents", "Workflow", "Domain"], false),
     ("ArchiveTests", ["Archive", "Store", "Workflow", "Domain"], false),
+    ("IntakeTests", ["Intake", "Forms", "Store", "Workflow", "Domain"], false),
     (
         "PingshenCLITests",
         ["PingshenCLI", "Season", "Store", "Documents", "Forms", "Workflow", "Domain", "Issuance", "Archive"], false

@@ -7,7 +7,8 @@ public struct PingshenCommand: ParsableCommand {
         abstract: "Pingshen 评审 — professional-title evaluation for a city's HR bureau.",
         subcommands: [
             DemoCommand.self, HistoryCommand.self, TallyCommand.self, StatusCommand.self, TickCommand.self,
-            AuditCommand.self, FormsCommand.self, RenderCommand.self, DocumentsCommand.self, ArchiveCommand.self,
+            AuditCommand.self, FormsCommand.self, ApplyCommand.self, RenderCommand.self, DocumentsCommand.self,
+            ArchiveCommand.self,
             CertificateCommand.self, PolicyCommand.self, CalendarCommand.self,
         ])
 

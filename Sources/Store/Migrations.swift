@@ -105,6 +105,23 @@ enum Migrations {
                     ) WITHOUT ROWID;
                     """)
         }
+        m.registerMigration("2026-11-27-declarations") { db in
+            // The declaration data each submission pledged for, written with the submit step.
+            try db.execute(
+                sql: """
+                    CREATE TABLE declarations (
+                        application_id TEXT NOT NULL,
+                        version INTEGER NOT NULL,
+                        form_id TEXT NOT NULL,
+                        form_version TEXT NOT NULL,
+                        data TEXT NOT NULL,
+                        data_sha256 TEXT NOT NULL,
+                        pledge TEXT NOT NULL,
+                        submitted_at TEXT NOT NULL,
+                        PRIMARY KEY (application_id, version)
+                    ) WITHOUT ROWID;
+                    """)
+        }
         return m
     }
 }

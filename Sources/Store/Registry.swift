@@ -205,3 +205,19 @@ extension EventStore {
             memberCount: r["member_count"], termStart: start, termEnd: end)
     }
 }
+
+extension UnitRecord {
+    /// The unit with a credit code, if registered.
+    public static func fetch(creditCode: CreditCode, db: Database) throws -> UnitRecord? {
+        try Row.fetchOne(db, sql: "SELECT * FROM units WHERE credit_code = ?", arguments: [creditCode.value])
+            .map(EventStore.unit)
+    }
+}
+
+extension PersonRecord {
+    /// The person with a resident ID number, if registered.
+    public static func fetch(residentID: ResidentID, db: Database) throws -> PersonRecord? {
+        try Row.fetchOne(db, sql: "SELECT * FROM people WHERE resident_id = ?", arguments: [residentID.value])
+            .map(EventStore.person)
+    }
+}

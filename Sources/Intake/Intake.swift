@@ -1,0 +1,194 @@
+import Domain
+import Forms
+import Foundation
+import GRDB
+import Store
+import Workflow
+
+/// A declaration 申报 as an applicant submits it: the filled form, the facts for the
+/// eligibility rules, and who submits it.
+public struct Declaration: Sendable {
+    public var formID: String
+    public var applicationID: String
+    /// The filled form (validated against the form definition).
+    public var data: JSONValue
+    /// Degree, current title and dates, referees … (`forms eligibility --facts`). Integrity,
+    /// unit standing and retirement are taken from the office's records, not from here.
+    public var facts: Forms.EligibilityFacts
+
+    public init(formID: String, applicationID: String, data: JSONValue, facts: Forms.EligibilityFacts) {
+        self.formID = formID
+        self.applicationID = applicationID
+        self.data = data
+        self.facts = facts
+    }
+}
+
+/// Why a declaration was not submitted. Nothing is written in any of these cases.
+public enum IntakeRefusal: Error, Sendable {
+    /// The form has problems: every one, with its field path and rule.
+    case invalid([Forms.Problem])
+    /// Not eligible: every reason (the one-time notice 一次性告知).
+    case ineligible(EligibilityDecision)
+    /// The workflow refused the step (wrong state, wrong owner, blacklisted …).
+    case refused(Refusal)
+    /// Something about the declaration itself (unknown form, a person registered elsewhere).
+    case other(String)
+
+    public var chinese: String {
+        switch self {
+        case .invalid(let problems):
+            "申报表共有 \(problems.count) 个问题:\n"
+                + problems.map { "\($0.path): \($0.message)(规则 \($0.rule))" }.joined(separator: "\n")
+        case .ineligible(let decision): decision.notice
+        case .refused(let r): r.message
+        case .other(let s): s
+        }
+    }
+}
+
+/// Takes a declaration into the workflow: validates the form, decides eligibility, registers
+/// the unit and the person when new, signs the pledge of the form's version and submits —
+/// the application's `submit` step, with the declaration data stored in the same transaction.
+///
+/// ```swift
+/// let intake = Intake(store: store, rules: rules, forms: try FormLibrary.load(directory: "forms"))
+/// let version = try intake.submit(declaration, now: Date())
+/// ```
+public struct Intake: Sendable {
+    public let store: EventStore
+    public let rules: Rulebook
+    public let forms: FormLibrary
+
+    public init(store: EventStore, rules: Rulebook, forms: FormLibrary) {
+        self.store = store
+        self.rules = rules
+        self.forms = forms
+    }
+
+    /// - Returns: the application's version after the submission.
+    /// - Throws: `IntakeRefusal` (nothing written) or `StoreError`.
+    @discardableResult
+    public func submit(_ declaration: Declaration, now: Date) throws -> Int {
+        let today = Day(now)
+        let form: FormDefinition
+        do { form = try forms.form(declaration.formID) } catch { throw IntakeRefusal.other(error.description) }
+        // 1. The form, every problem at once.
+        let report = form.validate(declaration.data)
+        guard report.isValid else { throw IntakeRefusal.invalid(report.problems) }
+        let data = declaration.data
+        guard let levelText = data["level"]?.string, let level = Level(rawValue: levelText) else {
+            throw IntakeRefusal.other("申报表缺少申报级别")
+        }
+        let track = data["track"]?.string.flatMap(Track.init(rawValue:)) ?? .normal
+        let residentID: ResidentID
+        let creditCode: CreditCode
+        do {
+            residentID = try ResidentID(data["id_number"]?.string ?? "")
+            creditCode = try CreditCode(data["unit_credit_code"]?.string ?? "")
+        } catch { throw IntakeRefusal.other("申报表中的身份证号码或统一社会信用代码无效") }
+        let name = data["name"]?.string ?? ""
+
+        // 2. Who: the unit by its credit code, the person by the ID number (registered with the
+        //    application's creation when new — never for a refused declaration).
+        let kind = data["unit_kind"]?.string.flatMap(UnitKind.init(rawValue:)) ?? .privateEnterprise
+        let existing = try store.read { db in
+            (
+                try UnitRecord.fetch(creditCode: creditCode, db: db),
+                try PersonRecord.fetch(residentID: residentID, db: db)
+            )
+        }
+        let unit =
+            existing.0
+            ?? UnitRecord(
+                id: "U-" + creditCode.value, name: data["unit_name"]?.string ?? creditCode.value,
+                creditCode: creditCode, kind: kind, hasSelfReviewAuthority: false)
+        let person =
+            existing.1
+            ?? PersonRecord(
+                id: "P-" + residentID.value, name: name, residentID: residentID, unitID: unit.id,
+                currentLevel: declaration.facts.currentLevel)
+
+        // 3. Eligibility with the office's records for integrity, unit standing, retirement.
+        var facts = declaration.facts
+        facts.targetLevel = level
+        facts.track = track
+        facts.birthDate = residentID.birthDate
+        if let p = try store.load(PersonIntegrityMachine.self, id: person.id) {
+            facts.blacklistedUntil = PersonIntegrityMachine.recordEnd(p.state)
+        }
+        if let u = try store.load(UnitStandingMachine.self, id: unit.id) {
+            facts.unitSuspendedUntil = UnitStandingMachine.suspendedUntil(u.state)
+        }
+        facts.isRetired = facts.isRetired || person.isRetired
+        let rules: EligibilityRules
+        do { rules = try forms.rules(for: form.id) } catch { throw IntakeRefusal.other(error.description) }
+        let decision = rules.evaluate(facts, on: today)
+        guard decision.isEligible else { throw IntakeRefusal.ineligible(decision) }
+
+        // 4. The pledge of this form version, signed for exactly this data.
+        let signed: Forms.PledgeRecord
+        do {
+            signed = try form.signPledge(data: data, signerID: person.id, signerName: name, at: now)
+        } catch { throw IntakeRefusal.other(error.description) }
+        let pledge = Workflow.PledgeRecord(
+            signerID: person.id, signedAt: now, textHash: signed.pledgeTextSHA256, dataHash: signed.dataSHA256)
+        let gates = Workflow.EligibilityFacts(
+            blacklistedUntil: facts.blacklistedUntil, unitSuspendedUntil: facts.unitSuspendedUntil,
+            isRetired: facts.isRetired, sanctionedUntil: facts.sanction?.until)
+
+        // 5. Create (first time) and submit: each step its own transaction; the declaration
+        //    data lands with the submit step.
+        let applicant = Actor(id: "applicant-\(person.id)", role: .applicant, personID: person.id)
+        let context = Context(actor: applicant, now: now, rules: self.rules)
+        let id = declaration.applicationID
+        do {
+            if try store.load(ApplicationMachine.self, id: id) == nil {
+                try store.write { tx in
+                    if existing.0 == nil { try tx.insert(unit) }
+                    if existing.1 == nil { try tx.insert(person) }
+                    try tx.execute(
+                        ApplicationMachine.self, id: id,
+                        .create(
+                            ApplicationProfile(
+                                applicationID: id, personID: person.id, unitID: unit.id, series: form.series,
+                                level: level, track: track, currentLevel: facts.currentLevel,
+                                unitHasSelfReviewAuthority: unit.hasSelfReviewAuthority)),
+                        context: context)
+                }
+            }
+            let pledgeJSON = String(decoding: try JSONEncoder().encode(signed), as: UTF8.self)
+            return try store.write { tx in
+                let outcome = try tx.execute(
+                    ApplicationMachine.self, id: id,
+                    .submit(pledge: pledge, currentPledgeTextHash: signed.pledgeTextSHA256, eligibility: gates),
+                    context: context)
+                try tx.db.execute(
+                    sql: """
+                        INSERT INTO declarations (application_id, version, form_id, form_version, data, data_sha256,
+                                                  pledge, submitted_at)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                        """,
+                    arguments: [
+                        id, outcome.version, form.id, form.version, data.canonical,
+                        signed.dataSHA256, pledgeJSON, Timestamp.format(now),
+                    ])
+                return outcome.version
+            }
+        } catch let error as StoreError {
+            if let refusal = error.refusal { throw IntakeRefusal.refused(refusal) }
+            throw error
+        }
+    }
+
+    /// The declaration data stored with an application's latest submission.
+    public func declarationData(applicationID: String) throws -> JSONValue? {
+        let text = try store.read { db in
+            try String.fetchOne(
+                db, sql: "SELECT data FROM declarations WHERE application_id = ? ORDER BY version DESC LIMIT 1",
+                arguments: [applicationID])
+        }
+        guard let text else { return nil }
+        do { return try JSONValue.parse(text) } catch { throw IntakeRefusal.other("\(error)") }
+    }
+}

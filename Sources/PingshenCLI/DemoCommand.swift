@@ -68,6 +68,7 @@ struct DemoCommand: ParsableCommand {
         guard let keyring = signingKeys else { return }
         let archive = outURL.appendingPathComponent("archive")
         let written: [DecisionArchiver.Written]
+        let archiveStart = Date()
         do {
             written = try archiveSeason(
                 store: store, keyring: keyring, policy: book.policy,
@@ -78,6 +79,7 @@ struct DemoCommand: ParsableCommand {
         let bytes = written.reduce(0) { $0 + $1.payloadBytes }
         print(
             "归档: \(written.count) 个签名决定包(BagIt + Ed25519)写入 \(archive.path),"
-                + "共 \(bytes / 1024) KB;公钥 \(archive.appendingPathComponent("public-keys.json").path)")
+                + "共 \(bytes / 1024) KB,用时 \(String(format: "%.2f", Date().timeIntervalSince(archiveStart))) 秒;"
+                + "公钥 \(archive.appendingPathComponent("public-keys.json").path)")
     }
 }

@@ -161,10 +161,7 @@ public final class StoreTransaction {
     ) throws -> Versioned<M.State>? {
         let head = try db.cachedStatement(
             sql: "SELECT version, head_hash, snapshot_version FROM streams WHERE kind = ? AND id = ?")
-        guard let row = try Row.fetchOne(head, arguments: [M.kind, id]) else { return nil }
-        let version: Int = row[0]
-        let headHash: String = row[1]
-        let snapshotVersion: Int = row[2]
+        guard let (version, headHash, snapshotVersion) = try head.headRow([M.kind, id]) else { return nil }
         let key = "\(M.kind)/\(id)"
         if let hit = cache.get(key), hit.version == version, hit.headHash == headHash, let state = hit.state as? M.State
         {

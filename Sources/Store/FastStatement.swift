@@ -48,3 +48,33 @@ extension Statement {
             resultCode: ResultCode(rawValue: code), message: message, sql: String(cString: sqlite3_sql(s)))
     }
 }
+
+extension Statement {
+    /// Steps a cached single-row query bound with text values and reads the first columns as
+    /// (integer, text, integer) — the projection head of a stream — or nil when no row.
+    func headRow(_ values: [String]) throws -> (Int, String, Int)? {
+        let s = sqliteStatement
+        sqlite3_reset(s)
+        for (i, value) in values.enumerated() {
+            var copy = value
+            let code = copy.withUTF8 { buffer in
+                sqlite3_bind_text(
+                    s, Int32(i + 1),
+                    buffer.baseAddress.map { UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self) },
+                    Int32(buffer.count), Self.transient)
+            }
+            guard code == SQLITE_OK else { throw Self.error(code, s) }
+        }
+        defer { sqlite3_reset(s) }
+        switch sqlite3_step(s) {
+        case SQLITE_ROW:
+            let version = Int(sqlite3_column_int64(s, 0))
+            let text = sqlite3_column_text(s, 1).map { String(cString: $0) } ?? ""
+            return (version, text, Int(sqlite3_column_int64(s, 2)))
+        case SQLITE_DONE:
+            return nil
+        case let code:
+            throw Self.error(code, s)
+        }
+    }
+}

@@ -9,6 +9,7 @@ import Store
 //
 //   pingshen-bench season [SIZES]     durable-store seasons, e.g. `season 2000,20000,100000`
 //   pingshen-bench season-one N SEED  one season in this process (used by `season` per size)
+//   pingshen-bench archive            2,000 synthetic dossiers hashed, signed, written, zipped, verified
 //   pingshen-bench render             ODT certificates (12 fields, 5-row table, conditional
 //                                     paragraph): 1 and 2 threads, and a 100,000-document batch
 //
@@ -81,6 +82,10 @@ do {
     switch args.first {
     case "season-one":
         try seasonOne(applications: Int(args[1]) ?? 2000, seed: UInt64(args[2]) ?? 2026)
+    case "archive":
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("pingshen-bench-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        print(try ArchiveBenchmark.run(applications: 2_000, directory: dir.path, zip: true).description)
     case "render":
         // In a child process too, so the batch's peak RSS is not the season's.
         let r = try RenderBenchmark.run(documents: 40_000, batchDocuments: 100_000)

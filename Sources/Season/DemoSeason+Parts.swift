@@ -118,11 +118,11 @@ extension DemoSeason {
             isRetired: a.fate == .retired)
     }
 
-    func profile(_ a: DemoApplication, units: [UnitRecord]) -> ApplicationProfile {
+    func profile(_ a: DemoApplication, selfReviewing: Set<String>) -> ApplicationProfile {
         ApplicationProfile(
             applicationID: a.id, personID: a.personID, unitID: a.unitID, series: a.series, level: a.level,
             track: a.track, currentLevel: a.currentLevel,
-            unitHasSelfReviewAuthority: units.first { $0.id == a.unitID }?.hasSelfReviewAuthority ?? false)
+            unitHasSelfReviewAuthority: selfReviewing.contains(a.unitID))
     }
 
     /// The integrity records and unit suspensions in force, read once before the submissions

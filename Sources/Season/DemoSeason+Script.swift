@@ -105,8 +105,11 @@ extension DemoSeason {
         at(day0)
         let pledgeHash = EventHash.sha256Hex(Self.pledgeText)
         let standing = try standing()
+        let selfReviewing = Set(units.filter(\.hasSelfReviewAuthority).map(\.id))
         for (i, a) in apps.enumerated() {
-            try run(ApplicationMachine.self, a.id, .create(profile(a, units: units)), as: Cast.applicant(a.personID))
+            try run(
+                ApplicationMachine.self, a.id, .create(profile(a, selfReviewing: selfReviewing)),
+                as: Cast.applicant(a.personID))
             let pledge = PledgeRecord(
                 signerID: a.personID, signedAt: clock, textHash: pledgeHash,
                 dataHash: EventHash.sha256Hex("\(a.id)|\(a.personID)|\(a.series.rawValue)|\(a.level.rawValue)"))

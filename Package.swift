@@ -18,6 +18,8 @@ let sqlite: Target.Dependency = .product(name: "GRDBSQLite", package: "GRDB.swif
 let crypto: Target.Dependency = .product(name: "Crypto", package: "swift-crypto")
 let argumentParser: Target.Dependency = .product(name: "ArgumentParser", package: "swift-argument-parser")
 let logging: Target.Dependency = .product(name: "Logging", package: "swift-log")
+let hummingbird: Target.Dependency = .product(name: "Hummingbird", package: "hummingbird")
+let hummingbirdTesting: Target.Dependency = .product(name: "HummingbirdTesting", package: "hummingbird")
 
 /// Every regular target with the names of the local targets it depends on, so a filter can
 /// keep the closure of what is being worked on.
@@ -30,10 +32,11 @@ let libraries: [(name: String, local: [String], external: [Target.Dependency])] 
     ("Season", ["Domain", "Workflow", "Store", "Archive"], []),
     ("Issuance", ["Domain", "Workflow", "Store", "Documents"], [grdb]),
     ("Intake", ["Domain", "Workflow", "Store", "Forms"], [grdb]),
+    ("WebApp", ["Domain", "Workflow", "Store", "Archive", "Documents"], [hummingbird, grdb]),
     ("Archive", ["Domain", "Workflow", "Store", "CLibZip"], [crypto]),
     (
         "PingshenCLI",
-        ["Domain", "Workflow", "Forms", "Documents", "Store", "Season", "Issuance", "Archive", "Intake"],
+        ["Domain", "Workflow", "Forms", "Documents", "Store", "Season", "Issuance", "Archive", "Intake", "WebApp"],
         [argumentParser, logging, grdb]
     ),
 ]
@@ -46,19 +49,20 @@ let executables: [(name: String, path: String, local: [String])] = [
     ("pingshen", "Sources/pingshen", ["PingshenCLI"]),
     ("pingshen-bench", "Sources/pingshen-bench", ["Season", "Store", "Documents", "Archive"]),
 ]
-let tests: [(name: String, local: [String], resources: Bool)] = [
-    ("DomainTests", ["Domain"], false),
-    ("WorkflowTests", ["Workflow", "Domain"], false),
-    ("FormsTests", ["Forms", "Domain"], true),
-    ("DocumentsTests", ["Documents"], true),
-    ("StoreTests", ["Store", "Workflow", "Domain"], false),
-    ("SeasonTests", ["Season", "Store", "Workflow", "Domain", "Archive"], false),
-    ("IssuanceTests", ["Issuance", "Season", "Store", "Documents", "Workflow", "Domain"], false),
-    ("ArchiveTests", ["Archive", "Store", "Workflow", "Domain"], false),
-    ("IntakeTests", ["Intake", "Forms", "Store", "Workflow", "Domain"], false),
+let tests: [(name: String, local: [String], resources: Bool, external: [Target.Dependency])] = [
+    ("DomainTests", ["Domain"], false, []),
+    ("WorkflowTests", ["Workflow", "Domain"], false, []),
+    ("FormsTests", ["Forms", "Domain"], true, []),
+    ("DocumentsTests", ["Documents"], true, []),
+    ("StoreTests", ["Store", "Workflow", "Domain"], false, []),
+    ("SeasonTests", ["Season", "Store", "Workflow", "Domain", "Archive"], false, []),
+    ("IssuanceTests", ["Issuance", "Season", "Store", "Documents", "Workflow", "Domain"], false, []),
+    ("ArchiveTests", ["Archive", "Store", "Workflow", "Domain"], false, []),
+    ("IntakeTests", ["Intake", "Forms", "Store", "Workflow", "Domain"], false, []),
+    ("WebAppTests", ["WebApp", "Season", "Archive", "Store", "Workflow", "Domain"], false, [hummingbirdTesting]),
     (
         "PingshenCLITests",
-        ["PingshenCLI", "Season", "Store", "Documents", "Forms", "Workflow", "Domain", "Issuance", "Archive"], false
+        ["PingshenCLI", "Season", "Store", "Documents", "Forms", "Workflow", "Domain", "Issuance", "Archive"], false, []
     ),
 ]
 
@@ -97,7 +101,7 @@ targets += selectedExecutables.map { exe in
 targets += selectedTests.map { test in
     .testTarget(
         name: test.name,
-        dependencies: test.local.map { .target(name: $0) },
+        dependencies: test.local.map { .target(name: $0) } + test.external,
         resources: test.resources ? [.copy("Fixtures")] : [],
         swiftSettings: swiftSettings)
 }
@@ -112,6 +116,7 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.0.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.0.0"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.0.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.20.0"),
     ],
     targets: targets
 )

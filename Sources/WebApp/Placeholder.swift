@@ -1,0 +1,1 @@
+// WebApp module — see ARCHITECTURE.md

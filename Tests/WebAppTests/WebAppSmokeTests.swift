@@ -1,0 +1,4 @@
+import Testing
+@testable import WebApp
+
+@Test func moduleLoads() {}

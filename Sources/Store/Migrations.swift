@@ -122,6 +122,14 @@ enum Migrations {
                     ) WITHOUT ROWID;
                     """)
         }
+        m.registerMigration("2026-11-27-documents-by-stream") { db in
+            // Dossiers are gathered per application, list documents counted per kind.
+            try db.execute(
+                sql: """
+                    CREATE INDEX documents_by_stream ON documents (stream_kind, stream_id);
+                    CREATE INDEX documents_by_kind ON documents (kind, subject);
+                    """)
+        }
         return m
     }
 }

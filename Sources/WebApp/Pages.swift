@@ -1,0 +1,120 @@
+import Documents
+import Domain
+import Foundation
+import Hummingbird
+
+/// The HTML pages: Mustache templates from `web/pages/`, each able to use every other file
+/// there as a partial (`{{> header}}`, `{{> footer}}`: the shared layout).
+///
+/// Templates are compiled once at start. Values are HTML-escaped by the Mustache engine
+/// (`& < > " '`); the templates use no raw (`{{{ }}}`) interpolation.
+public struct Pages: Sendable {
+    let templates: [String: MustacheTemplate]
+    /// Site-wide values every page gets as `site`.
+    let site: TemplateValue
+
+    /// Loads `*.html` from `directory`.
+    /// - Throws: `WebSetupError` when the folder or a template cannot be read or parsed.
+    public init(directory: String, policy: Policy) throws {
+        let url = URL(fileURLWithPath: directory, isDirectory: true)
+        let names: [String]
+        do {
+            names = try FileManager.default.contentsOfDirectory(atPath: url.path).filter { $0.hasSuffix(".html") }
+        } catch {
+            throw WebSetupError("无法读取页面模板目录 \(directory)")
+        }
+        var sources: [String: String] = [:]
+        for file in names {
+            guard let data = FileManager.default.contents(atPath: url.appendingPathComponent(file).path) else {
+                throw WebSetupError("无法读取页面模板 \(file)")
+            }
+            sources[String(file.dropLast(".html".count))] = String(decoding: data, as: UTF8.self)
+        }
+        var compiled: [String: MustacheTemplate] = [:]
+        for (name, source) in sources {
+            do {
+                compiled[name] = try MustacheTemplate(source: source, name: name + ".html", partials: sources)
+            } catch {
+                throw WebSetupError("页面模板 \(name).html 有误：\(error)")
+            }
+        }
+        for required in Page.allCases where compiled[required.rawValue] == nil {
+            throw WebSetupError("缺少页面模板 \(required.rawValue).html（目录 \(directory)）")
+        }
+        templates = compiled
+        let region = policy.region
+        site = [
+            "name": .string(region.name), "authority": .string(region.authority), "office": .string(region.office),
+            "objectionContact": .string(region.objectionContact),
+        ]
+    }
+
+    /// The pages the application renders.
+    enum Page: String, CaseIterable {
+        case home, error, notices
+        case verifyForm = "verify-form"
+        case verifyResult = "verify-result"
+    }
+
+    /// Renders `page` with `data` (an object; `site` and `title` are added).
+    func render(_ page: Page, title: String, data: [String: TemplateValue] = [:]) throws -> String {
+        var values = data
+        values["site"] = site
+        values["title"] = .string(title)
+        guard let template = templates[page.rawValue] else { throw WebError.internal }
+        return try template.render(.object(values))
+    }
+
+    /// A `text/html; charset=utf-8` response with the rendered page.
+    func response(
+        _ page: Page, title: String, data: [String: TemplateValue] = [:], status: HTTPResponse.Status = .ok
+    ) throws -> Response {
+        Self.html(try render(page, title: title, data: data), status: status)
+    }
+
+    /// The page for an error (never throws: falls back to a fixed page).
+    func errorResponse(_ error: WebError) -> Response {
+        let back: (String, String) =
+            switch error {
+            case .badRequest, .tooManyRequests: ("/verify", "返回证书查验")
+            default: ("/", "返回首页")
+            }
+        let body: String
+        do {
+            body = try render(
+                .error, title: error.heading,
+                data: [
+                    "heading": .string(error.heading), "message": .string(error.message),
+                    "field": error.field.map { .string($0) } ?? .null, "back": .string(back.0),
+                    "backLabel": .string(back.1),
+                ])
+        } catch {
+            body = Self.fallbackErrorPage
+        }
+        var response = Self.html(body, status: error.status)
+        if case .tooManyRequests(let seconds) = error {
+            response.headers[.retryAfter] = String(seconds)
+        }
+        return response
+    }
+
+    static func html(_ text: String, status: HTTPResponse.Status = .ok) -> Response {
+        var buffer = ByteBuffer()
+        buffer.writeString(text)
+        return Response(
+            status: status, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: buffer))
+    }
+
+    static let fallbackErrorPage = """
+        <!DOCTYPE html>
+        <html xmlns="http://www.w3.org/1999/xhtml" lang="zh-CN" xml:lang="zh-CN"><head><meta charset="utf-8" />\
+        <title>系统错误</title></head><body><h1>系统暂时无法处理您的请求</h1><p>请稍后再试。</p>\
+        <p><a href="/">返回首页</a></p></body></html>
+        """
+}
+
+/// A problem found while setting the application up (missing templates, unreadable folders).
+public struct WebSetupError: Error, CustomStringConvertible, Sendable {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}

@@ -1,1 +1,0 @@
-// WebApp module — see ARCHITECTURE.md

@@ -1,0 +1,93 @@
+import Domain
+import Foundation
+import Hummingbird
+
+/// Builds the router of the public site: pages, static files and the middleware chain.
+///
+/// The chain, outermost first: security headers (every response) → error pages (every error
+/// becomes a Chinese HTML page) → routes; `/verify` adds the per-client rate limit.
+/// Later increments add their groups (applicant portal, consoles) behind sessions and CSRF.
+///
+/// ```swift
+/// let router = try buildRouter(configuration: configuration)
+/// let app = Application(router: router)
+/// try await app.test(.router) { client in
+///     try await client.execute(uri: "/healthz", method: .get) { #expect($0.status == .ok) }
+/// }
+/// ```
+/// - Throws: `WebSetupError` when templates or static files cannot be loaded.
+public func buildRouter(configuration: WebConfiguration) throws -> Router<WebRequestContext> {
+    let policy = configuration.rules.policy
+    let pages = try Pages(directory: configuration.pagesDirectory, policy: policy)
+    let assets = try StaticAssets(directory: configuration.staticDirectory)
+    let limiter = RateLimiter(limit: configuration.verificationLimit, clock: configuration.clock)
+    let verification = VerificationPage(
+        store: configuration.store, pages: pages, office: policy.region.office, now: configuration.now)
+    let notices = NoticeBoard(
+        store: configuration.store, pages: pages, objectionContact: policy.region.objectionContact)
+
+    let router = Router(context: WebRequestContext.self)
+    router.add(middleware: SecurityHeadersMiddleware())
+    router.add(middleware: ErrorPageMiddleware(pages: pages))
+
+    router.get("/") { _, _ in try pages.response(.home, title: "首页") }
+    router.get("/healthz") { _, _ in
+        Response(
+            status: .ok, headers: [.contentType: "text/plain; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(string: "ok")))
+    }
+    router.get("/static/{file}") { _, context in
+        guard let name = context.parameters.get("file"), let response = assets.response(name) else {
+            throw WebError.notFound
+        }
+        return response
+    }
+    for path in verificationPaths(policy) {
+        router.group(RouterPath(path))
+            .add(
+                middleware: RateLimitMiddleware(
+                    limiter: limiter, clientAddressHeader: configuration.clientAddressHeader)
+            )
+            .get { request, _ in try verification.respond(to: request) }
+    }
+    router.get("/notices") { _, _ in try notices.list() }
+    router.get("/notices/{batch}") { _, context in try notices.batch(context.parameters.get("batch") ?? "") }
+    return router
+}
+
+/// The application: the router bound to `configuration.host` and `port`.
+///
+/// ```swift
+/// let app = try buildApplication(configuration: configuration)
+/// try await app.runService()
+/// ```
+/// - Parameter onServerRunning: called once the socket is bound (the `serve` command prints
+///   the address then).
+public func buildApplication(
+    configuration: WebConfiguration, onServerRunning: @escaping @Sendable () async -> Void = {}
+) throws -> some ApplicationProtocol {
+    let router = try buildRouter(configuration: configuration)
+    return Application(
+        router: router,
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port)),
+        onServerRunning: { _ in await onServerRunning() })
+}
+
+/// Builds the application and runs it until SIGINT or SIGTERM (graceful shutdown).
+public func runWebApplication(
+    configuration: WebConfiguration, onServerRunning: @escaping @Sendable () async -> Void = {}
+) async throws {
+    try await buildApplication(configuration: configuration, onServerRunning: onServerRunning).runService()
+}
+
+/// `/verify`, and the path of the policy's verification URL (which the certificates' QR codes
+/// encode) when it differs.
+func verificationPaths(_ policy: Policy) -> [String] {
+    var paths = ["/verify"]
+    if let path = URLComponents(string: policy.region.verificationBaseURL)?.path, path.hasPrefix("/"), path.count > 1,
+        path != "/verify", !path.contains("{"), !path.contains("*")
+    {
+        paths.append(path)
+    }
+    return paths
+}

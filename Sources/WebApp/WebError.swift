@@ -1,0 +1,73 @@
+import Hummingbird
+
+/// What can go wrong while answering a page, with what the person should be told.
+///
+/// Every error reaching `ErrorPageMiddleware` becomes one of these (Hummingbird's own
+/// `HTTPError`s by status, anything else as `.internal`), so the mapping to a status and a
+/// Chinese page lives in one place.
+public enum WebError: Error, Sendable, Equatable {
+    /// A query parameter or form field is missing or unacceptable: `field` is its Chinese label.
+    case badRequest(field: String, message: String)
+    case notFound
+    case methodNotAllowed
+    case tooManyRequests(retryAfter: Int)
+    case payloadTooLarge
+    /// Anything unexpected: logged with details, shown without them.
+    case `internal`
+
+    public var status: HTTPResponse.Status {
+        switch self {
+        case .badRequest: .badRequest
+        case .notFound: .notFound
+        case .methodNotAllowed: .methodNotAllowed
+        case .tooManyRequests: .tooManyRequests
+        case .payloadTooLarge: .contentTooLarge
+        case .internal: .internalServerError
+        }
+    }
+
+    /// The page heading.
+    public var heading: String {
+        switch self {
+        case .badRequest: "请求有误"
+        case .notFound: "页面不存在"
+        case .methodNotAllowed: "不支持的操作"
+        case .tooManyRequests: "查询过于频繁"
+        case .payloadTooLarge: "提交的内容过大"
+        case .internal: "系统暂时无法处理您的请求"
+        }
+    }
+
+    /// The explanation, in Chinese.
+    public var message: String {
+        switch self {
+        case .badRequest(_, let message): message
+        case .notFound: "您访问的页面不存在或已被移除，请检查网址，或从首页重新进入。"
+        case .methodNotAllowed: "该页面不支持这种请求方式。"
+        case .tooManyRequests(let seconds): "您的查询次数过多，请在 \(seconds) 秒后再试。"
+        case .payloadTooLarge: "提交的内容超过了允许的大小。"
+        case .internal: "服务器内部错误，请稍后再试。如问题持续，请联系职改办。"
+        }
+    }
+
+    public var field: String? {
+        if case .badRequest(let field, _) = self { return field }
+        return nil
+    }
+
+    /// Maps any error to the page to show.
+    static func from(_ error: any Error) -> WebError {
+        if let web = error as? WebError { return web }
+        if let http = error as? any HTTPResponseError {
+            switch http.status {
+            case .notFound: return .notFound
+            case .methodNotAllowed: return .methodNotAllowed
+            case .tooManyRequests: return .tooManyRequests(retryAfter: 60)
+            case .contentTooLarge: return .payloadTooLarge
+            case .badRequest: return .badRequest(field: "请求", message: "请求格式不正确。")
+            default: return .internal
+            }
+        }
+        return .internal
+    }
+}

@@ -1,4 +1,0 @@
-import Testing
-@testable import WebApp
-
-@Test func moduleLoads() {}

@@ -89,7 +89,7 @@ struct VerificationPage: Sendable {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = TimeZone(identifier: "Asia/Shanghai") ?? TimeZone(secondsFromGMT: 8 * 3600)!
         let c = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: date)
-        let minute = c.minute ?? 0
-        return "\(c.year ?? 0)年\(c.month ?? 0)月\(c.day ?? 0)日 \(c.hour ?? 0):\(minute < 10 ? "0" : "")\(minute)"
+        func twoDigits(_ n: Int?) -> String { (n ?? 0) < 10 ? "0\(n ?? 0)" : "\(n ?? 0)" }
+        return "\(c.year ?? 0)年\(c.month ?? 0)月\(c.day ?? 0)日 \(twoDigits(c.hour)):\(twoDigits(c.minute))"
     }
 }

@@ -130,3 +130,8 @@ struct VerificationTests {
         }
     }
 }
+
+@Test func checkTimeIsBeijingTime() {
+    // 2026-05-28T20:26:40Z is 2026-05-29 04:26 in Beijing.
+    #expect(VerificationPage.chineseTime(Date(timeIntervalSince1970: 1_780_000_000)) == "2026年5月29日 04:26")
+}

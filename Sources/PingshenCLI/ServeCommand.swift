@@ -1,0 +1,94 @@
+import ArgumentParser
+import Domain
+import Foundation
+import Store
+import WebApp
+import Workflow
+
+/// `pingshen serve`: the web application (public pages: certificate verification and public
+/// notices), optionally on a freshly built demo season.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Serve the web application (certificate verification, public notices).",
+        discussion: """
+            With --demo, a demo season is first run into --out (as `pingshen demo` does) unless its
+            database exists already, and that database is served; a few certificate numbers and
+            codes to try are printed. Stop with Ctrl-C.
+            """)
+
+    @Option(
+        name: .customLong("db"),
+        help: "SQLite database file (default: pingshen.sqlite, or DIR/pingshen.sqlite with --demo).")
+    var database: String?
+    @Option(help: "Interface to listen on.") var host = "127.0.0.1"
+    @Option(help: "Port to listen on.") var port = 8080
+    @Flag(help: "Build (or reuse) a demo season in --out and serve it.") var demo = false
+    @Option(help: "Output folder of the demo season.") var out = "out/demo"
+    @Option(help: "Applications in the demo season.") var applications = 200
+    @Option(help: "Random seed of the demo season.") var seed: UInt64 = 2026
+    @Option(name: .customLong("web-dir"), help: "Folder with pages/ and static/.") var webDirectory = "web"
+    @Option(name: .customLong("templates-dir"), help: "Folder with the office's templates (for --demo).")
+    var templatesDirectory = "templates"
+    @OptionGroup var rules: RulesOptions
+
+    func validate() throws {
+        guard (1...65535).contains(port) else { throw ValidationError("--port 应在 1 到 65535 之间") }
+        guard !host.isEmpty else { throw ValidationError("--host 不能为空") }
+    }
+
+    func run() async throws {
+        let book = try rules.load()
+        let path =
+            database
+            ?? (demo ? URL(fileURLWithPath: out).appendingPathComponent("pingshen.sqlite").path : "pingshen.sqlite")
+        if demo {
+            if FileManager.default.fileExists(atPath: path) {
+                print("演示数据库已存在，直接使用：\(path)(删除该文件可重新生成)")
+            } else {
+                let season = try DemoCommand.parse([
+                    "--out", out, "--applications", String(applications), "--seed", String(seed), "--policy-dir",
+                    rules.policyDirectory, "--templates-dir", templatesDirectory,
+                ])
+                try season.run()
+            }
+        }
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw CLIError("数据库文件不存在: \(path)(可加 --demo 生成演示数据)")
+        }
+        let store: EventStore
+        do { store = try EventStore(path: path) } catch { throw CLIError(error.chinese + " (\(error))") }
+        let configuration = WebConfiguration(
+            store: store, rules: book, host: host, port: port, webDirectory: webDirectory)
+        let shownHost = host == "0.0.0.0" || host == "::" ? "127.0.0.1" : host
+        let address = "http://\(shownHost.contains(":") ? "[\(shownHost)]" : shownHost):\(port)"
+        let samples = try Self.samples(store: store, address: address)
+        do {
+            try await runWebApplication(configuration: configuration) {
+                print("评审(Pingshen)网站已启动：\(address)/ (数据库 \(path);按 Ctrl-C 停止)")
+                print("证书查验：\(address)/verify    评审结果公示：\(address)/notices")
+                if !samples.isEmpty {
+                    print("可试查的证书(编号 查验码 链接)：")
+                    for line in samples { print("  " + line) }
+                }
+            }
+        } catch let error as WebSetupError {
+            throw CLIError(error.description)
+        }
+    }
+
+    /// A few valid certificates and one revoked, as `number code url` lines.
+    static func samples(store: EventStore, address: String) throws -> [String] {
+        var lines: [String] = []
+        for (status, count, label) in [("valid", 3, "有效"), ("revoked", 1, "已撤销")] {
+            let ids = try store.streamIDs(CertificateMachine.self, status: status).prefix(count)
+            for id in ids {
+                guard let d = try store.load(CertificateMachine.self, id: id)?.state.details else { continue }
+                lines.append(
+                    "\(d.number)  \(d.verificationCode)  [\(label)]  \(address)/verify?number=\(d.number)&code=\(d.verificationCode)"
+                )
+            }
+        }
+        return lines
+    }
+}

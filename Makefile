@@ -1,5 +1,5 @@
 # Pingshen — two commands do all set-up on a fresh Debian 12 machine with Swift 6.3:
-#   make run    build and run the main job on the embedded SQLite default
+#   make run    build, run a demo season on the embedded SQLite default and serve it on the web
 #   make test   build and run every test, with the outside checks (LibreOffice, xmllint, zbarimg …)
 # Both install missing system packages themselves (apt-get update first).
 
@@ -15,7 +15,7 @@ BUILD_DEBS := libxml2-dev libzip-dev libqrencode-dev libsqlite3-dev pkg-config
 TEST_DEBS := $(BUILD_DEBS) sqlite3 libxml2-utils zbar-tools poppler-utils libreoffice-writer-nogui fonts-noto-cjk python3-pip
 PY_PACKAGES := jsonschema bagit
 
-.PHONY: run test bench deps-build deps-test format demo clean
+.PHONY: run demo test bench deps-build deps-test format clean
 
 define apt_install
 	@missing=$$(for p in $(1); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
@@ -32,7 +32,13 @@ deps-test: deps-build
 	$(call apt_install,$(TEST_DEBS))
 	@for m in $(PY_PACKAGES); do python3 -c "import $$m" 2>/dev/null || python3 -m pip install --quiet $$m || python3 -m pip install --quiet --break-system-packages $$m; done
 
+PORT ?= 8080
+
 run: deps-build
+	swift build -c release --product pingshen
+	.build/release/pingshen serve --demo --out $(OUT)/demo --applications $(APPLICATIONS) --seed $(SEED) --port $(PORT)
+
+demo: deps-build
 	swift build -c release --product pingshen
 	.build/release/pingshen demo --out $(OUT)/demo --applications $(APPLICATIONS) --seed $(SEED)
 

@@ -71,6 +71,7 @@ struct ServeCommand: AsyncParsableCommand {
                     print("可试查的证书(编号 查验码 链接)：")
                     for line in samples { print("  " + line) }
                 }
+                fflush(nil)  // shown at once even when the output is a file or a pipe
             }
         } catch let error as WebSetupError {
             throw CLIError(error.description)

@@ -1,3 +1,3 @@
 import PingshenCLI
 
-PingshenCommand.main()
+await PingshenCommand.start()

@@ -28,7 +28,7 @@ public final class EventStore: Sendable {
             try db.execute(sql: "PRAGMA page_size = 2048")
             try db.execute(sql: "PRAGMA synchronous = NORMAL")  // WAL: durable at checkpoints, never corrupt
             try db.execute(sql: "PRAGMA foreign_keys = ON")
-            try db.execute(sql: "PRAGMA wal_autocheckpoint = 8000")
+            try db.execute(sql: "PRAGMA wal_autocheckpoint = 8000")  // 16 MB of WAL between checkpoints
             try db.execute(sql: "PRAGMA cache_size = -8000")  // 16 MB of pages
         }
         config.busyMode = .timeout(10)

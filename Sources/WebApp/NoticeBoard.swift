@@ -80,6 +80,7 @@ struct NoticeBoard: Sendable {
                     [
                         "index": .number(Double(n + 1)), "name": .string(e.name), "maskedID": .string(e.maskedID),
                         "unit": .string(e.unit), "series": .string(e.series.chinese), "level": .string(e.level.chinese),
+                        "title": .string(TitleNames.title(e.series, e.level)),
                     ]
                 }),
         ]

@@ -76,7 +76,8 @@ struct VerificationPage: Sendable {
     static func certificate(_ d: CertificateDetails, revocation: CertificateRevocation?) -> TemplateValue {
         [
             "number": .string(d.number), "holderName": .string(d.holderName), "series": .string(d.series.chinese),
-            "level": .string(d.level.chinese), "approvalDocumentNumber": .string(d.approvalDocumentNumber),
+            "level": .string(d.level.chinese), "title": .string(TitleNames.title(d.series, d.level)),
+            "approvalDocumentNumber": .string(d.approvalDocumentNumber),
             "issuedOn": .string(d.issuedOn.chinese),
             "revocation": revocation.map { r in
                 ["decisionNumber": .string(r.decisionNumber), "on": .string(r.on.chinese)]

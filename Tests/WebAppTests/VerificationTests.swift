@@ -30,6 +30,7 @@ struct VerificationTests {
             #expect(r.body.contains(d.holderName))
             #expect(r.body.contains(d.series.chinese))
             #expect(r.body.contains(d.level.chinese))
+            #expect(r.body.contains(TitleNames.title(d.series, d.level)))
             #expect(r.body.contains(d.approvalDocumentNumber))
             #expect(r.body.contains(d.issuedOn.chinese))
             #expect(!r.body.contains("已撤销"))

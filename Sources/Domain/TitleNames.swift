@@ -1,5 +1,3 @@
-import Domain
-
 /// The Chinese name of the title a series and level confer (副高级 工程技术 → 高级工程师).
 ///
 /// Series without a table entry get the generic form 「工程技术副高级职称」.

@@ -108,7 +108,7 @@ struct TickCommand: ParsableCommand {
             let people = try store.tick(PersonIntegrityMachine.self, statuses: ["recorded"], rules: book, now: now)
             print("\(day): 申报 \(apps.count) 件、单位 \(units.count) 个、诚信记录 \(people.count) 条到期处理")
             for id in apps + units + people { print("  \(id)") }
-        } catch let error as StoreError {
+        } catch {
             throw CLIError(error.chinese + " (\(error))")
         }
     }

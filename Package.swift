@@ -20,6 +20,7 @@ let argumentParser: Target.Dependency = .product(name: "ArgumentParser", package
 let logging: Target.Dependency = .product(name: "Logging", package: "swift-log")
 let hummingbird: Target.Dependency = .product(name: "Hummingbird", package: "hummingbird")
 let hummingbirdTesting: Target.Dependency = .product(name: "HummingbirdTesting", package: "hummingbird")
+let bcrypt: Target.Dependency = .product(name: "HummingbirdBcrypt", package: "hummingbird-auth")
 
 /// Every regular target with the names of the local targets it depends on, so a filter can
 /// keep the closure of what is being worked on.
@@ -32,7 +33,10 @@ let libraries: [(name: String, local: [String], external: [Target.Dependency])] 
     ("Season", ["Domain", "Workflow", "Store", "Archive"], []),
     ("Issuance", ["Domain", "Workflow", "Store", "Documents"], [grdb]),
     ("Intake", ["Domain", "Workflow", "Store", "Forms"], [grdb]),
-    ("WebApp", ["Domain", "Workflow", "Store", "Archive", "Documents"], [hummingbird, grdb]),
+    (
+        "WebApp", ["Domain", "Workflow", "Forms", "Store", "Intake", "Issuance", "Archive", "Documents"],
+        [hummingbird, bcrypt, grdb, crypto]
+    ),
     ("Archive", ["Domain", "Workflow", "Store", "CLibZip"], [crypto]),
     (
         "PingshenCLI",
@@ -59,7 +63,10 @@ let tests: [(name: String, local: [String], resources: Bool, external: [Target.D
     ("IssuanceTests", ["Issuance", "Season", "Store", "Documents", "Workflow", "Domain"], false, []),
     ("ArchiveTests", ["Archive", "Store", "Workflow", "Domain"], false, []),
     ("IntakeTests", ["Intake", "Forms", "Store", "Workflow", "Domain"], false, []),
-    ("WebAppTests", ["WebApp", "Season", "Archive", "Store", "Workflow", "Domain"], false, [hummingbirdTesting]),
+    (
+        "WebAppTests", ["WebApp", "Season", "Archive", "Forms", "Intake", "Store", "Workflow", "Domain"], false,
+        [hummingbirdTesting]
+    ),
     (
         "PingshenCLITests",
         ["PingshenCLI", "Season", "Store", "Documents", "Forms", "Workflow", "Domain", "Issuance", "Archive"], false, []
@@ -117,6 +124,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.0.0"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.0.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.20.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
     ],
     targets: targets
 )

@@ -130,6 +130,64 @@ enum Migrations {
                     CREATE INDEX documents_by_kind ON documents (kind, subject);
                     """)
         }
+        m.registerMigration("2026-11-27-web-accounts") { db in
+            // The web site's people: accounts (bcrypt hashes, never passwords), sessions (only the
+            // SHA-256 of the cookie's token is kept), the applicants' form drafts, the experts'
+            // secret ballot boxes and the demo's simulated clock.
+            try db.execute(
+                sql: """
+                    CREATE TABLE accounts (
+                        id INTEGER PRIMARY KEY,
+                        username TEXT NOT NULL UNIQUE COLLATE NOCASE,
+                        password_hash TEXT NOT NULL,
+                        role TEXT NOT NULL,
+                        display_name TEXT NOT NULL,
+                        person_id TEXT,
+                        unit_id TEXT,
+                        expert_id TEXT,
+                        created_at TEXT NOT NULL,
+                        disabled INTEGER NOT NULL DEFAULT 0
+                    );
+                    CREATE TABLE web_sessions (
+                        token_hash TEXT PRIMARY KEY,
+                        account_id INTEGER NOT NULL REFERENCES accounts (id),
+                        csrf TEXT NOT NULL,
+                        created_at TEXT NOT NULL,
+                        expires_at REAL NOT NULL
+                    ) WITHOUT ROWID;
+                    CREATE INDEX web_sessions_by_account ON web_sessions (account_id);
+                    -- An applicant's declaration before (and between) submissions; the row stays
+                    -- after submission and ties the application to the account.
+                    CREATE TABLE drafts (
+                        application_id TEXT PRIMARY KEY,
+                        account_id INTEGER NOT NULL REFERENCES accounts (id),
+                        form_id TEXT NOT NULL,
+                        data TEXT NOT NULL,
+                        updated_at TEXT NOT NULL
+                    ) WITHOUT ROWID;
+                    CREATE INDEX drafts_by_account ON drafts (account_id);
+                    -- Secret ballots 无记名投票: per candidate only the totals and, separately,
+                    -- who has put a ballot in the box (ordered by expert, never by time).
+                    CREATE TABLE ballot_boxes (
+                        session_id TEXT NOT NULL,
+                        application_id TEXT NOT NULL,
+                        yes INTEGER NOT NULL DEFAULT 0,
+                        no INTEGER NOT NULL DEFAULT 0,
+                        abstain INTEGER NOT NULL DEFAULT 0,
+                        PRIMARY KEY (session_id, application_id)
+                    ) WITHOUT ROWID;
+                    CREATE TABLE ballot_voters (
+                        session_id TEXT NOT NULL,
+                        application_id TEXT NOT NULL,
+                        expert_id TEXT NOT NULL,
+                        PRIMARY KEY (session_id, application_id, expert_id)
+                    ) WITHOUT ROWID;
+                    CREATE TABLE web_settings (
+                        key TEXT PRIMARY KEY,
+                        value TEXT NOT NULL
+                    ) WITHOUT ROWID;
+                    """)
+        }
         return m
     }
 }

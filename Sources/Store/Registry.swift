@@ -162,6 +162,13 @@ extension EventStore {
         }
     }
 
+    /// Units by id, at most `limit`.
+    public func units(limit: Int = 1_000) throws(StoreError) -> [UnitRecord] {
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM units ORDER BY id LIMIT ?", arguments: [limit]).map(Self.unit)
+        }
+    }
+
     public func committees() throws(StoreError) -> [CommitteeRecord] {
         try read { db in try Row.fetchAll(db, sql: "SELECT * FROM committees ORDER BY id").map(Self.committee) }
     }

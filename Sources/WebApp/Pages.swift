@@ -49,27 +49,48 @@ public struct Pages: Sendable {
         ]
     }
 
-    /// The pages the application renders.
-    enum Page: String, CaseIterable {
-        case home, error, notices
-        case verifyForm = "verify-form"
-        case verifyResult = "verify-result"
+    /// A page template by name (`web/pages/<name>.html`). Each part of the site declares its
+    /// pages in an extension (`static let login = Page("login")`).
+    struct Page: Sendable, Hashable {
+        let rawValue: String
+        init(_ name: String) { rawValue = name }
+        /// The pages the site cannot start without.
+        static let allCases: [Page] = [.home, .error, .notices, .verifyForm, .verifyResult]
+        static let home = Page("home")
+        static let error = Page("error")
+        static let notices = Page("notices")
+        static let verifyForm = Page("verify-form")
+        static let verifyResult = Page("verify-result")
     }
 
-    /// Renders `page` with `data` (an object; `site` and `title` are added).
-    func render(_ page: Page, title: String, data: [String: TemplateValue] = [:]) throws -> String {
+    /// Renders `page` with `data` (an object; `site`, `title` and, for a request, `viewer`
+    /// — who is signed in, their home and the CSRF token every form carries — are added).
+    func render(
+        _ page: Page, title: String, data: [String: TemplateValue] = [:], context: WebRequestContext? = nil
+    ) throws -> String {
         var values = data
         values["site"] = site
         values["title"] = .string(title)
+        values["viewer"] = .null
+        if let context {
+            values["csrf"] = .string(context.csrfToken)
+            if let identity = context.identity {
+                values["viewer"] = [
+                    "name": .string(identity.account.displayName), "username": .string(identity.account.username),
+                    "role": .string(identity.account.role.chinese), "home": .string(homePath(for: identity.account.role)),
+                ]
+            }
+        }
         guard let template = templates[page.rawValue] else { throw WebError.internal }
         return try template.render(.object(values))
     }
 
     /// A `text/html; charset=utf-8` response with the rendered page.
     func response(
-        _ page: Page, title: String, data: [String: TemplateValue] = [:], status: HTTPResponse.Status = .ok
+        _ page: Page, title: String, data: [String: TemplateValue] = [:], context: WebRequestContext? = nil,
+        status: HTTPResponse.Status = .ok
     ) throws -> Response {
-        Self.html(try render(page, title: title, data: data), status: status)
+        Self.html(try render(page, title: title, data: data, context: context), status: status)
     }
 
     /// The page for an error (never throws: falls back to a fixed page).

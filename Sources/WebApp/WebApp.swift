@@ -1,5 +1,6 @@
 import Domain
 import Foundation
+import HTTPTypes
 import Hummingbird
 
 /// Builds the router of the public site: pages, static files and the middleware chain.
@@ -26,11 +27,17 @@ public func buildRouter(configuration: WebConfiguration) throws -> Router<WebReq
     let notices = NoticeBoard(
         store: configuration.store, pages: pages, objectionContact: policy.region.objectionContact)
 
+    let sessions = SessionManager(
+        store: configuration.store, lifetime: configuration.sessionLifetime,
+        secureCookies: configuration.secureCookies, now: configuration.wallClock)
+    let clientKey = clientKeyFunction(header: configuration.clientAddressHeader)
+
     let router = Router(context: WebRequestContext.self)
     router.add(middleware: SecurityHeadersMiddleware())
     router.add(middleware: ErrorPageMiddleware(pages: pages))
+    router.add(middleware: SessionMiddleware(sessions: sessions))
 
-    router.get("/") { _, _ in try pages.response(.home, title: "首页") }
+    router.get("/") { _, context in try pages.response(.home, title: "首页", context: context) }
     router.get("/healthz") { _, _ in
         Response(
             status: .ok, headers: [.contentType: "text/plain; charset=utf-8"],
@@ -52,6 +59,18 @@ public func buildRouter(configuration: WebConfiguration) throws -> Router<WebReq
     }
     router.get("/notices") { _, _ in try notices.list() }
     router.get("/notices/{batch}") { _, context in try notices.batch(context.parameters.get("batch") ?? "") }
+
+    AccountRoutes(
+        store: configuration.store, pages: pages, sessions: sessions,
+        hasher: PasswordHasher(cost: configuration.passwordCost),
+        addressLimiter: RateLimiter(limit: configuration.signInLimit, clock: configuration.clock),
+        usernameLimiter: RateLimiter(limit: configuration.usernameLimit, clock: configuration.clock),
+        clientKey: clientKey, now: configuration.now
+    ).add(to: router)
+    if let clock = configuration.simulatedClock {
+        DemoClockRoutes(store: configuration.store, pages: pages, rules: configuration.rules, clock: clock)
+            .add(to: router)
+    }
     return router
 }
 
@@ -78,6 +97,18 @@ public func runWebApplication(
     configuration: WebConfiguration, onServerRunning: @escaping @Sendable () async -> Void = {}
 ) async throws {
     try await buildApplication(configuration: configuration, onServerRunning: onServerRunning).runService()
+}
+
+/// The client's key for rate limits: the trusted proxy's header, else the socket's peer.
+func clientKeyFunction(header: String?) -> @Sendable (Request, WebRequestContext) -> String {
+    let name = header.flatMap { HTTPField.Name($0) }
+    return { request, context in
+        if let name, let value = request.headers[name] {
+            let first = value.split(separator: ",").first.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
+            if !first.isEmpty { return String(first.prefix(64)) }
+        }
+        return context.remoteAddress?.ipAddress ?? "unknown"
+    }
 }
 
 /// `/verify`, and the path of the policy's verification URL (which the certificates' QR codes

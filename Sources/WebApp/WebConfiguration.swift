@@ -29,14 +29,29 @@ public struct WebConfiguration: Sendable {
     public var clientAddressHeader: String?
     /// The monotonic clock of the rate limiter, in seconds (injected by tests).
     public var clock: @Sendable () -> Double
-    /// Wall-clock time shown on pages ("查验时间"), injectable for stable output.
+    /// The workflow's time: what "today" is for deadlines and documents, and the time shown on
+    /// pages ("查验时间"). A demo server moves it forward (`SimulatedClock`); tests fix it.
     public var now: @Sendable () -> Date
+    /// Real time, for session expiry (never simulated: skipping days must not sign people out).
+    public var wallClock: @Sendable () -> Date
+    /// bcrypt cost of new passwords (12; tests use 4).
+    public var passwordCost: UInt8 = 12
+    /// Seconds a session lasts after sign-in.
+    public var sessionLifetime: Double = 8 * 3600
+    /// Mark cookies `Secure` (when a TLS proxy serves the site).
+    public var secureCookies = false
+    /// Sign-in and registration attempts per client address.
+    public var signInLimit = RateLimit(capacity: 10, refillPerSecond: 1.0 / 6.0)
+    /// Sign-in attempts per user name (slows guessing one account from many addresses).
+    public var usernameLimit = RateLimit(capacity: 5, refillPerSecond: 1.0 / 30.0)
+    /// The demo's clock, when this is a demo server: enables `/demo/clock` for the office.
+    public var simulatedClock: SimulatedClock?
 
     public init(
         store: EventStore, rules: Rulebook, host: String = "127.0.0.1", port: Int = 8080, webDirectory: String = "web",
         verificationLimit: RateLimit = .verificationDefault, clientAddressHeader: String? = nil,
         clock: @escaping @Sendable () -> Double = WebConfiguration.monotonicSeconds,
-        now: @escaping @Sendable () -> Date = Date.init
+        now: @escaping @Sendable () -> Date = Date.init, wallClock: @escaping @Sendable () -> Date = Date.init
     ) {
         self.store = store
         self.rules = rules
@@ -47,6 +62,7 @@ public struct WebConfiguration: Sendable {
         self.clientAddressHeader = clientAddressHeader
         self.clock = clock
         self.now = now
+        self.wallClock = wallClock
     }
 
     /// Seconds from an arbitrary start, never going backwards.

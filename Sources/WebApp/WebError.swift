@@ -12,6 +12,14 @@ public enum WebError: Error, Sendable, Equatable {
     case methodNotAllowed
     case tooManyRequests(retryAfter: Int)
     case payloadTooLarge
+    /// The page needs a signed-in account.
+    case signInRequired
+    /// Signed in, but this account's role may not do this (the message says why).
+    case forbidden(String)
+    /// A form without a valid CSRF token, or posted from another site.
+    case staleForm
+    /// The workflow or a rule refused the action: nothing was written.
+    case refused(rule: String, message: String)
     /// Anything unexpected: logged with details, shown without them.
     case `internal`
 
@@ -22,6 +30,9 @@ public enum WebError: Error, Sendable, Equatable {
         case .methodNotAllowed: .methodNotAllowed
         case .tooManyRequests: .tooManyRequests
         case .payloadTooLarge: .contentTooLarge
+        case .signInRequired: .unauthorized
+        case .forbidden, .staleForm: .forbidden
+        case .refused: .conflict
         case .internal: .internalServerError
         }
     }
@@ -34,6 +45,10 @@ public enum WebError: Error, Sendable, Equatable {
         case .methodNotAllowed: "不支持的操作"
         case .tooManyRequests: "查询过于频繁"
         case .payloadTooLarge: "提交的内容过大"
+        case .signInRequired: "请先登录"
+        case .forbidden: "无权访问"
+        case .staleForm: "表单已失效"
+        case .refused: "操作未执行"
         case .internal: "系统暂时无法处理您的请求"
         }
     }
@@ -46,6 +61,10 @@ public enum WebError: Error, Sendable, Equatable {
         case .methodNotAllowed: "该页面不支持这种请求方式。"
         case .tooManyRequests(let seconds): "您的查询次数过多，请在 \(seconds) 秒后再试。"
         case .payloadTooLarge: "提交的内容超过了允许的大小。"
+        case .signInRequired: "该页面需要登录后访问，请先登录。"
+        case .forbidden(let why): why
+        case .staleForm: "表单已过期或来源不明（防跨站请求伪造校验未通过），请返回上一页、刷新后重新提交。本次操作未保存。"
+        case .refused(let rule, let message): "\(message)（规则：\(rule)）本次操作未保存。"
         case .internal: "服务器内部错误，请稍后再试。如问题持续，请联系职改办。"
         }
     }
@@ -64,6 +83,8 @@ public enum WebError: Error, Sendable, Equatable {
             case .methodNotAllowed: return .methodNotAllowed
             case .tooManyRequests: return .tooManyRequests(retryAfter: 60)
             case .contentTooLarge: return .payloadTooLarge
+            case .unauthorized: return .signInRequired
+            case .forbidden: return .forbidden("您的账户无权进行此操作。")
             case .badRequest: return .badRequest(field: "请求", message: "请求格式不正确。")
             default: return .internal
             }

@@ -1,17 +1,38 @@
 import Hummingbird
 import NIOCore
+import Store
 
-/// The request context of every route: Hummingbird's core storage plus the peer address
-/// (nil under `app.test(.router)`, which opens no socket).
+/// The request context of every route: Hummingbird's core storage, the peer address (nil
+/// under `app.test(.router)`, which opens no socket), and what `SessionMiddleware` found —
+/// the signed-in account and the CSRF token the page's forms must carry.
 public struct WebRequestContext: RequestContext, RemoteAddressRequestContext {
     public var coreContext: CoreRequestContextStorage
     public let remoteAddress: SocketAddress?
+    /// The signed-in account, nil for a visitor.
+    public var identity: Identity?
+    /// The token every form on the page carries in `_csrf`: the session's, or for a visitor
+    /// the token of the `ps_csrf` cookie.
+    public var csrfToken: String = ""
+    /// The visitor's CSRF token was made for this request: the response sets its cookie.
+    var issuedVisitorToken = false
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
         remoteAddress = source.channel.remoteAddress
     }
 
-    /// Request bodies are not accepted by the public pages; keep decoding small.
-    public var maxUploadSize: Int { 64 * 1024 }
+    /// The largest body any route reads (attachments); routes collect less where they expect less.
+    public var maxUploadSize: Int { 32 * 1024 * 1024 }
+
+    /// The signed-in account or `WebError.signInRequired`.
+    public func requireIdentity() throws -> Identity {
+        guard let identity else { throw WebError.signInRequired }
+        return identity
+    }
+}
+
+/// A signed-in account and its session.
+public struct Identity: Sendable {
+    public var account: Account
+    public var session: WebSessionRecord
 }

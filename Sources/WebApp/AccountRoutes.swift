@@ -1,0 +1,197 @@
+import Documents
+import Domain
+import Foundation
+import Hummingbird
+import Store
+
+extension Pages.Page {
+    static let login = Pages.Page("login")
+    static let register = Pages.Page("register")
+    static let account = Pages.Page("account")
+}
+
+/// Sign in, sign out, applicant registration and the account page.
+///
+/// Sign-in is limited per client address and per user name (token buckets); a wrong password
+/// and an unknown user name get the same answer after the same bcrypt work. Every sign-in
+/// starts a new session (a token planted before cannot be reused).
+struct AccountRoutes {
+    let store: EventStore
+    let pages: Pages
+    let sessions: SessionManager
+    let hasher: PasswordHasher
+    let addressLimiter: RateLimiter
+    let usernameLimiter: RateLimiter
+    let clientKey: @Sendable (Request, WebRequestContext) -> String
+    let now: @Sendable () -> Date
+
+    func add(to router: Router<WebRequestContext>) {
+        router.get("/login") { request, context in
+            if let identity = context.identity { return seeOther(homePath(for: identity.account.role)) }
+            return try loginPage(
+                context: context, username: "", next: localPath(request.uri.queryParameters.get("next")), error: nil)
+        }
+        router.post("/login") { request, context in try await login(request, context) }
+        router.post("/logout") { request, context in
+            if let token = request.cookies[SessionManager.cookieName]?.value { try sessions.end(token) }
+            var response = seeOther("/")
+            response.headers[values: .setCookie].append(sessions.clearedSessionCookie())
+            return response
+        }
+        router.get("/register") { _, context in
+            try registerPage(context: context, values: [:], problems: [:])
+        }
+        router.post("/register") { request, context in try await register(request, context) }
+        router.get("/account") { _, context in
+            let identity = try context.requireIdentity()
+            let a = identity.account
+            return try pages.response(
+                .account, title: "我的账户",
+                data: [
+                    "username": .string(a.username), "name": .string(a.displayName), "role": .string(a.role.chinese),
+                    "home": .string(homePath(for: a.role)), "unit": a.unitID.map { .string($0) } ?? .null,
+                    "expert": a.expertID.map { .string($0) } ?? .null,
+                ], context: context)
+        }
+    }
+
+    // MARK: sign in
+
+    func loginPage(
+        context: WebRequestContext, username: String, next: String?, error: String?, status: HTTPResponse.Status = .ok
+    ) throws -> Response {
+        try pages.response(
+            .login, title: "登录",
+            data: [
+                "username": .string(username), "next": next.map { .string($0) } ?? .null,
+                "error": error.map { .string($0) } ?? .null,
+            ], context: context, status: status)
+    }
+
+    func login(_ request: Request, _ context: WebRequestContext) async throws -> Response {
+        var request = request
+        let form = try await request.form()
+        let username = (form["username"] ?? "").trimmingCharacters(in: .whitespaces)
+        let password = form["password"] ?? ""
+        let next = localPath(form["next"])
+        if case .limited(let seconds) = await addressLimiter.take(clientKey(request, context)) {
+            throw WebError.tooManyRequests(retryAfter: seconds)
+        }
+        if case .limited(let seconds) = await usernameLimiter.take(username.lowercased()) {
+            throw WebError.tooManyRequests(retryAfter: seconds)
+        }
+        guard !username.isEmpty, !password.isEmpty, username.count <= 64, password.utf8.count <= 1024 else {
+            return try loginPage(
+                context: context, username: String(username.prefix(64)), next: next, error: "请输入用户名和密码",
+                status: .badRequest)
+        }
+        let account = try store.account(username: username)
+        var valid = false
+        if let account, !account.disabled {
+            valid = try await hasher.verify(password, hash: account.passwordHash)
+        } else {
+            try await hasher.burn(password)
+        }
+        guard valid, let account else {
+            context.logger.notice("sign-in failed", metadata: ["username": .string(username)])
+            return try loginPage(
+                context: context, username: username, next: next, error: "用户名或密码不正确", status: .unauthorized)
+        }
+        return try signedIn(account, goingTo: next ?? homePath(for: account.role))
+    }
+
+    /// A new session for `account`, its cookie, and the way to `path`.
+    func signedIn(_ account: Account, goingTo path: String) throws -> Response {
+        let (token, _) = try sessions.begin(account)
+        var response = seeOther(path)
+        response.headers[values: .setCookie].append(sessions.sessionCookie(token))
+        return response
+    }
+
+    // MARK: registration (applicants)
+
+    func registerPage(
+        context: WebRequestContext, values: [String: String], problems: [String: String],
+        status: HTTPResponse.Status = .ok
+    ) throws -> Response {
+        let fields: [(String, String, String, String)] = [
+            ("username", "用户名", "text", "3至32位字母、数字、下划线、点或短横线"),
+            ("display_name", "姓名", "text", "与身份证一致"),
+            ("id_number", "公民身份号码", "text", "18位，末位可为X"),
+            ("password", "密码", "password", "至少10个字符，同时包含字母和数字"),
+            ("password_confirm", "再次输入密码", "password", ""),
+        ]
+        let list: [TemplateValue] = fields.map { id, label, type, help in
+            [
+                "id": .string(id), "label": .string(label), "type": .string(type), "help": .string(help),
+                "value": .string(type == "password" ? "" : values[id] ?? ""),
+                "problem": problems[id].map { .string($0) } ?? .null,
+            ]
+        }
+        let summary: [TemplateValue] = fields.compactMap { id, label, _, _ in
+            problems[id].map { ["id": .string(id), "label": .string(label), "message": .string($0)] }
+        }
+        return try pages.response(
+            .register, title: "申报人注册",
+            data: ["fields": .list(list), "problems": .list(summary), "hasProblems": .bool(!summary.isEmpty)],
+            context: context,
+            status: status)
+    }
+
+    func register(_ request: Request, _ context: WebRequestContext) async throws -> Response {
+        var request = request
+        let form = try await request.form()
+        if case .limited(let seconds) = await addressLimiter.take(clientKey(request, context)) {
+            throw WebError.tooManyRequests(retryAfter: seconds)
+        }
+        var values: [String: String] = [:]
+        for key in ["username", "display_name", "id_number"] {
+            values[key] = (form[key] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        let password = form["password"] ?? ""
+        var problems = Self.registrationProblems(
+            username: values["username"]!, name: values["display_name"]!, idNumber: values["id_number"]!,
+            password: password, confirmation: form["password_confirm"] ?? "")
+        var personID: String?
+        if problems["id_number"] == nil, let id = try? ResidentID(values["id_number"]!) {
+            personID = "P-" + id.value
+            if try store.account(personID: personID!) != nil {
+                problems["id_number"] = "该身份证号码已注册过账户，请直接登录"
+            }
+        }
+        guard problems.isEmpty, let personID else {
+            return try registerPage(context: context, values: values, problems: problems, status: .unprocessableContent)
+        }
+        let hash = try await hasher.hash(password)
+        let new = NewAccount(
+            username: values["username"]!, passwordHash: hash, role: .applicant, displayName: values["display_name"]!,
+            personID: personID)
+        guard let account = try store.insertAccount(new, now: now()) else {
+            problems["username"] = "该用户名已被使用，请换一个"
+            return try registerPage(context: context, values: values, problems: problems, status: .unprocessableContent)
+        }
+        context.logger.info("account registered", metadata: ["username": .string(account.username)])
+        return try signedIn(account, goingTo: homePath(for: .applicant))
+    }
+
+    /// Every problem of a registration at once, by field.
+    static func registrationProblems(
+        username: String, name: String, idNumber: String, password: String, confirmation: String
+    ) -> [String: String] {
+        var problems: [String: String] = [:]
+        let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-")
+        if !(3...32).contains(username.count) || !username.allSatisfy(allowed.contains) {
+            problems["username"] = "用户名应为3至32位字母、数字、下划线、点或短横线"
+        }
+        if name.isEmpty || name.count > 30 || name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+            problems["display_name"] = "请填写姓名（不超过30个字）"
+        }
+        do { _ = try ResidentID(idNumber) } catch { problems["id_number"] = error.chinese }
+        if let problem = PasswordHasher.problem(with: password, username: username) {
+            problems["password"] = problem
+        } else if password != confirmation {
+            problems["password_confirm"] = "两次输入的密码不一致"
+        }
+        return problems
+    }
+}

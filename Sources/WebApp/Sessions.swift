@@ -1,0 +1,244 @@
+import Crypto
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Store
+
+/// Random tokens for sessions and CSRF: 32 bytes from the system's CSPRNG, base64url.
+enum Tokens {
+    static func random() -> String {
+        var generator = SystemRandomNumberGenerator()
+        let bytes = (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        return Data(bytes).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+    }
+
+    /// SHA-256 (hex) of a token: what the database keeps.
+    static func hash(_ token: String) -> String {
+        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// A token as `random()` makes them (43 base64url characters): anything else is ignored
+    /// without touching the database.
+    static func isWellFormed(_ token: String) -> Bool {
+        token.utf8.count == 43
+            && token.utf8.allSatisfy { c in
+                (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5A) || (c >= 0x61 && c <= 0x7A) || c == 0x2D || c == 0x5F
+            }
+    }
+
+    /// Compares without an early exit, so the time taken does not tell how much matched.
+    static func equal(_ a: String, _ b: String) -> Bool {
+        let x = Array(a.utf8)
+        let y = Array(b.utf8)
+        guard x.count == y.count else { return false }
+        var difference: UInt8 = 0
+        for i in x.indices { difference |= x[i] ^ y[i] }
+        return difference == 0
+    }
+}
+
+/// Begins, finds and ends sessions. The cookie holds a random token; the database only its
+/// SHA-256, so a copy of the database opens no session. Sessions last `lifetime` seconds.
+public struct SessionManager: Sendable {
+    public static let cookieName = "ps_session"
+    public static let visitorCookieName = "ps_csrf"
+
+    let store: EventStore
+    let lifetime: Double
+    let now: @Sendable () -> Date
+    /// Adds `Secure` to the cookies (set when the site is served over HTTPS).
+    let secureCookies: Bool
+
+    public init(
+        store: EventStore, lifetime: Double = 8 * 3600, secureCookies: Bool = false,
+        now: @escaping @Sendable () -> Date = Date.init
+    ) {
+        self.store = store
+        self.lifetime = lifetime
+        self.secureCookies = secureCookies
+        self.now = now
+    }
+
+    /// Starts a session for `account`. - Returns: the cookie token (not stored) and the record.
+    public func begin(_ account: Account) throws -> (token: String, session: WebSessionRecord) {
+        let token = Tokens.random()
+        let record = WebSessionRecord(
+            tokenHash: Tokens.hash(token), accountID: account.id, csrf: Tokens.random(),
+            expiresAt: now().timeIntervalSince1970 + lifetime)
+        try store.insertSession(record, now: now())
+        return (token, record)
+    }
+
+    func resolve(_ token: String) throws -> Identity? {
+        guard Tokens.isWellFormed(token) else { return nil }
+        guard let (session, account) = try store.session(tokenHash: Tokens.hash(token), now: now()) else { return nil }
+        return Identity(account: account, session: session)
+    }
+
+    func end(_ token: String) throws {
+        guard Tokens.isWellFormed(token) else { return }
+        try store.deleteSession(tokenHash: Tokens.hash(token))
+    }
+
+    /// `Set-Cookie` value for a session token (HttpOnly, SameSite=Strict, whole site).
+    func sessionCookie(_ token: String) -> String {
+        cookie(Self.cookieName, token, maxAge: Int(lifetime))
+    }
+
+    /// `Set-Cookie` value that removes the session cookie.
+    func clearedSessionCookie() -> String { cookie(Self.cookieName, "", maxAge: 0) }
+
+    func visitorCookie(_ token: String) -> String { cookie(Self.visitorCookieName, token, maxAge: nil) }
+
+    private func cookie(_ name: String, _ value: String, maxAge: Int?) -> String {
+        var text = "\(name)=\(value); Path=/; HttpOnly; SameSite=Strict"
+        if let maxAge { text += "; Max-Age=\(maxAge)" }
+        if secureCookies { text += "; Secure" }
+        return text
+    }
+}
+
+/// Finds who is signed in and guards every form against cross-site requests.
+///
+/// - Reads the `ps_session` cookie and puts the account in `context.identity`.
+/// - Gives a visitor without a session a CSRF token of their own (`ps_csrf` cookie), so the
+///   sign-in and registration forms are protected too.
+/// - On every unsafe request (POST, PUT, PATCH, DELETE): a foreign `Origin` is refused, and the
+///   `_csrf` field (form body, or the query string for file uploads) must equal the token —
+///   otherwise `WebError.staleForm` (403) and the route never runs.
+public struct SessionMiddleware: RouterMiddleware {
+    public typealias Context = WebRequestContext
+    let sessions: SessionManager
+
+    public init(sessions: SessionManager) { self.sessions = sessions }
+
+    public func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
+        var context = context
+        var request = request
+        let cookies = request.cookies
+        if let token = cookies[SessionManager.cookieName]?.value, let identity = try sessions.resolve(token) {
+            context.identity = identity
+            context.csrfToken = identity.session.csrf
+        } else if let token = cookies[SessionManager.visitorCookieName]?.value, Tokens.isWellFormed(token) {
+            context.csrfToken = token
+        } else {
+            context.csrfToken = Tokens.random()
+            context.issuedVisitorToken = true
+        }
+        if Self.isUnsafe(request.method) {
+            try Self.checkOrigin(request)
+            let provided = try await Self.submittedToken(&request, limit: context.maxUploadSize)
+            guard let provided, !context.issuedVisitorToken, Tokens.equal(provided, context.csrfToken) else {
+                throw WebError.staleForm
+            }
+        }
+        var response = try await next(request, context)
+        if context.issuedVisitorToken, response.headers[.contentType]?.hasPrefix("text/html") == true {
+            response.headers[values: .setCookie].append(sessions.visitorCookie(context.csrfToken))
+        }
+        return response
+    }
+
+    static func isUnsafe(_ method: HTTPRequest.Method) -> Bool {
+        method == .post || method == .put || method == .patch || method == .delete
+    }
+
+    /// A browser's `Origin` must name this host (absent from older clients and tools: allowed,
+    /// the token still decides).
+    static func checkOrigin(_ request: Request) throws {
+        guard let origin = request.headers[.origin] else { return }
+        guard let host = request.head.authority,
+            let originHost = URLComponents(string: origin)?.host.map({ h in
+                URLComponents(string: origin)?.port.map { "\(h):\($0)" } ?? h
+            }),
+            originHost.lowercased() == host.lowercased()
+        else { throw WebError.staleForm }
+    }
+
+    /// `_csrf` from the query string, or from a URL-encoded body (the body stays readable).
+    static func submittedToken(_ request: inout Request, limit: Int) async throws -> String? {
+        if let token = request.uri.queryParameters.get("_csrf") { return token }
+        guard let type = request.headers[.contentType]?.lowercased(),
+            type.hasPrefix("application/x-www-form-urlencoded")
+        else { return nil }
+        let body = try await request.collectBody(upTo: min(limit, FormBody.maximumBytes))
+        return FormBody(bytes: body.readableBytesView)["_csrf"]
+    }
+}
+
+/// An `application/x-www-form-urlencoded` body as ordered name/value pairs.
+///
+/// ```swift
+/// let form = FormBody(bytes: Array("a=1&b=%E4%B8%AD+x".utf8))
+/// form["b"]  // "中 x"
+/// ```
+public struct FormBody: Sendable {
+    /// Bodies longer than this are refused before parsing (attachments use multipart).
+    public static let maximumBytes = 1 << 20
+    /// At most this many fields are read.
+    public static let maximumFields = 5_000
+
+    public let pairs: [(name: String, value: String)]
+
+    public init<Bytes: Collection>(bytes: Bytes) where Bytes.Element == UInt8 {
+        var pairs: [(String, String)] = []
+        for part in bytes.split(separator: UInt8(ascii: "&"), omittingEmptySubsequences: true) {
+            if pairs.count >= Self.maximumFields { break }
+            let pieces = part.split(separator: UInt8(ascii: "="), maxSplits: 1, omittingEmptySubsequences: false)
+            let name = Self.decode(pieces[0])
+            let value = pieces.count > 1 ? Self.decode(pieces[1]) : ""
+            pairs.append((name, value))
+        }
+        self.pairs = pairs
+    }
+
+    /// The first value named `name`.
+    public subscript(_ name: String) -> String? { pairs.first { $0.name == name }?.value }
+
+    /// Every value named `name`, in order.
+    public func all(_ name: String) -> [String] { pairs.filter { $0.name == name }.map(\.value) }
+
+    /// `+` is a space, `%XX` a byte; a broken escape is kept as written. Invalid UTF-8 becomes U+FFFD.
+    static func decode<S: Collection>(_ bytes: S) -> String where S.Element == UInt8 {
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
+        var i = bytes.startIndex
+        while i != bytes.endIndex {
+            let c = bytes[i]
+            if c == UInt8(ascii: "+") {
+                out.append(0x20)
+            } else if c == UInt8(ascii: "%"), let h = bytes.index(i, offsetBy: 1, limitedBy: bytes.endIndex),
+                h != bytes.endIndex, let l = bytes.index(h, offsetBy: 1, limitedBy: bytes.endIndex), l != bytes.endIndex,
+                let hi = hex(bytes[h]), let lo = hex(bytes[l])
+            {
+                out.append(hi << 4 | lo)
+                i = l
+            } else {
+                out.append(c)
+            }
+            i = bytes.index(after: i)
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    static func hex(_ c: UInt8) -> UInt8? {
+        switch c {
+        case 0x30...0x39: c - 0x30
+        case 0x41...0x46: c - 0x41 + 10
+        case 0x61...0x66: c - 0x61 + 10
+        default: nil
+        }
+    }
+}
+
+extension Request {
+    /// The URL-encoded form of a POST (already collected by `SessionMiddleware`).
+    mutating func form() async throws -> FormBody {
+        let body = try await collectBody(upTo: FormBody.maximumBytes)
+        return FormBody(bytes: body.readableBytesView)
+    }
+}

@@ -67,6 +67,8 @@ public func buildRouter(configuration: WebConfiguration) throws -> Router<WebReq
         usernameLimiter: RateLimiter(limit: configuration.usernameLimit, clock: configuration.clock),
         clientKey: clientKey, now: configuration.now
     ).add(to: router)
+    let services = try WebServices(configuration: configuration, pages: pages)
+    _ = services  // the signed-in areas are added below
     if let clock = configuration.simulatedClock {
         DemoClockRoutes(store: configuration.store, pages: pages, rules: configuration.rules, clock: clock)
             .add(to: router)

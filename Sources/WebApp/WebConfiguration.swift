@@ -46,6 +46,14 @@ public struct WebConfiguration: Sendable {
     public var usernameLimit = RateLimit(capacity: 5, refillPerSecond: 1.0 / 30.0)
     /// The demo's clock, when this is a demo server: enables `/demo/clock` for the office.
     public var simulatedClock: SimulatedClock?
+    /// The office's document templates (`templates/`).
+    public var templatesDirectory = "templates"
+    /// The declaration forms and eligibility rules (`forms/`).
+    public var formsDirectory = "forms"
+    /// Where the server keeps its files: `documents/<kind>/` (rendered after every step) and
+    /// `uploads/` (applicants' attachments). Nil: documents are not rendered (tests of pages
+    /// that issue none).
+    public var dataDirectory: String?
 
     public init(
         store: EventStore, rules: Rulebook, host: String = "127.0.0.1", port: Int = 8080, webDirectory: String = "web",

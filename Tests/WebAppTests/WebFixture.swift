@@ -92,11 +92,22 @@ struct WebFixture: Sendable {
         store: EventStore? = nil, limit: RateLimit = .verificationDefault, clock: ManualClock = ManualClock(),
         clientAddressHeader: String? = nil
     ) -> WebConfiguration {
-        WebConfiguration(
+        var configuration = WebConfiguration(
             store: store ?? self.store, rules: rules,
             webDirectory: Self.repoRoot.appendingPathComponent("web").path, verificationLimit: limit,
             clientAddressHeader: clientAddressHeader, clock: { clock.now },
             now: { Date(timeIntervalSince1970: 1_780_000_000) })
+        configuration.formsDirectory = Self.repoRoot.appendingPathComponent("forms").path
+        configuration.templatesDirectory = Self.repoRoot.appendingPathComponent("templates").path
+        configuration.passwordCost = 4
+        return configuration
+    }
+
+    /// A fresh folder for a test's documents and uploads (`WebConfiguration.dataDirectory`).
+    static func temporaryDataDirectory() throws -> String {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("pingshen-web-data-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        return dir.path
     }
 
     /// Runs `body` against the router of `configuration`, without sockets.

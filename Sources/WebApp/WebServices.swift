@@ -1,0 +1,48 @@
+import Domain
+import Forms
+import Foundation
+import Store
+
+/// What every part of the site shares, built once in `buildRouter`: the store, the rules, the
+/// page templates, the forms, the workflow runner and the clock. Each area of the site is a
+/// `…Routes` value made from this and added to the router there.
+struct WebServices: Sendable {
+    let configuration: WebConfiguration
+    let pages: Pages
+    let forms: FormLibrary
+    let actions: WebActions
+
+    var store: EventStore { configuration.store }
+    var rules: Rulebook { configuration.rules }
+    var policy: Policy { configuration.rules.policy }
+    /// The workflow's "now" (simulated on a demo server).
+    var now: Date { configuration.now() }
+    var today: Day { Day(configuration.now()) }
+
+    /// `DIR/documents`, where `DocumentDesk` renders and downloads are read from.
+    var documentsDirectory: URL? {
+        configuration.dataDirectory.map { URL(fileURLWithPath: $0, isDirectory: true).appendingPathComponent("documents") }
+    }
+
+    /// `DIR/uploads`, the applicants' attachments (content-addressed).
+    var uploadsDirectory: URL? {
+        configuration.dataDirectory.map { URL(fileURLWithPath: $0, isDirectory: true).appendingPathComponent("uploads") }
+    }
+
+    init(configuration: WebConfiguration, pages: Pages) throws {
+        self.configuration = configuration
+        self.pages = pages
+        do {
+            forms = try FormLibrary.load(directory: configuration.formsDirectory)
+        } catch {
+            throw WebSetupError("无法读取申报表定义 \(configuration.formsDirectory)：\(error)")
+        }
+        let desk = configuration.dataDirectory.map {
+            DocumentDesk(
+                store: configuration.store, rules: configuration.rules,
+                templatesDirectory: configuration.templatesDirectory,
+                outputDirectory: URL(fileURLWithPath: $0, isDirectory: true).appendingPathComponent("documents"))
+        }
+        actions = WebActions(store: configuration.store, rules: configuration.rules, now: configuration.now, desk: desk)
+    }
+}

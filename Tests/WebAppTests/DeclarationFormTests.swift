@@ -139,6 +139,7 @@ struct DeclarationFormTests {
         #expect(s.action == .addRow(group: "papers"))
         #expect(s.data["papers"] == [[:]])
         #expect(s.data["name"] == "张三")
+        #expect(s.anchor == "f-papers-0")
         html = try FormSupport.page(s.data)
         #expect(html.contains("name=\"papers[0].title\""))
         #expect(html.contains("value=\"remove:papers:0\""))
@@ -165,6 +166,7 @@ struct DeclarationFormTests {
         stored = s.data
         s = FormSubmission(form: form, pairs: pairs, stored: stored)
         #expect(s.data["papers"] == [["title": "第二篇"]])
+        #expect(s.anchor == "f-papers")
         #expect(s.data["projects"] == example["projects"])
 
         // Removing the last row leaves no papers at all.
@@ -211,6 +213,7 @@ struct DeclarationFormTests {
         #expect(problems.first?.path == "projects[0].funding")
         #expect(problems.first?.rule == "input.number")
         #expect(problems.first?.message.contains("经费(万元)") == true)
+        #expect(s.anchor == "f-projects-0-funding")
         let page = try FormSupport.page(s.data, problems: problems)
         let markup = try #require(fieldMarkup(page, id: "f-projects-0-funding"))
         #expect(markup.contains("value=\"abc\""))

@@ -90,6 +90,21 @@ struct FormBodyTests {
         #expect(other.headers.map(\.name) == ["content-disposition", "content-type"])
     }
 
+    @Test func aLargeFileIsReadWhole() throws {
+        var content = Self.pdf
+        content += [UInt8](repeating: 0x2D, count: 20 << 20)  // dashes, as the boundary starts
+        content += Array("\r\n--\(Self.boundary)-not-the-end".utf8)
+        let body = Self.body([
+            ("Content-Disposition: form-data; name=\"other_materials\"; filename=\"big.pdf\"", content),
+            ("Content-Disposition: form-data; name=\"_action\"", Array("save".utf8)),
+        ])
+        let started = Date()
+        let form = try MultipartFormData.parse(body, contentType: Self.contentType)
+        print("20 MB multipart parsed in \(Date().timeIntervalSince(started)) s")
+        #expect(form.files.first?.body == content)
+        #expect(form.fields == [FormPair("_action", "save")])
+    }
+
     @Test func quotedBoundaryAndNoPreamble() throws {
         var body = Array("--abc\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\n\r\n--abc--".utf8)
         var form = try MultipartFormData.parse(body, contentType: "Multipart/Form-Data; charset=utf-8; boundary=\"abc\"")

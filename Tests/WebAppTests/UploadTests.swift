@@ -77,6 +77,18 @@ struct UploadTests {
         #expect(store.contents(sha256: SHA256Digest.hex(of: big)) == nil)
     }
 
+    @Test func theSizeLimitIsInclusive() throws {
+        let (store, dir) = try Self.temporaryStore()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let limit = 20 << 20  // 其他证明材料: 20MB
+        var exact = Self.pdf + Array(repeating: 0x20, count: limit - Self.pdf.count)
+        let started = Date()
+        #expect(try store.accept(part("other_materials", "full.pdf", exact), form: form)["size"] == .number(Double(limit)))
+        print("20 MB accepted in \(Date().timeIntervalSince(started)) s")
+        exact.append(0x20)
+        #expect(refusal(store, part("other_materials", "over.pdf", exact))?.message.contains("超过了20MB的上限") == true)
+    }
+
     @Test func pathsNeverLeaveTheUploadsFolder() throws {
         let (store, dir) = try Self.temporaryStore()
         defer { try? FileManager.default.removeItem(at: dir) }

@@ -109,6 +109,47 @@ public struct FormSubmission: Sendable {
         apply(action)
     }
 
+    /// Reads a posted declaration form, either encoding: a multipart body's files are accepted
+    /// into `uploads` and attached; a refused file becomes a problem on its field (the page
+    /// shows it there), not an error.
+    ///
+    /// ```swift
+    /// let body = try await request.body.collect(upTo: context.maxUploadSize)
+    /// let submission = try FormSubmission.read(
+    ///     body: Array(body.readableBytesView), contentType: request.headers[.contentType] ?? "",
+    ///     form: form, stored: draft, uploads: uploadStore)
+    /// ```
+    /// - Throws: `WebError` for a malformed or oversized body or another content type;
+    ///   `.internal` when a file cannot be written.
+    public static func read(
+        body: [UInt8], contentType: String, form: FormDefinition, stored: JSONValue, uploads: UploadStore
+    ) throws(WebError) -> FormSubmission {
+        let type = HeaderValue.parse(contentType).0
+        var pairs: [FormPair]
+        var accepted: [(path: String, attachment: JSONValue)] = []
+        var refused: [Problem] = []
+        switch type {
+        case "multipart/form-data":
+            let multipart = try MultipartFormData.parse(body, contentType: contentType)
+            pairs = multipart.fields
+            for file in multipart.files {
+                do {
+                    accepted.append((file.name, try uploads.accept(file, form: form)))
+                } catch {
+                    guard let problem = error.problem else { throw error }
+                    refused.append(problem)
+                }
+            }
+        case "application/x-www-form-urlencoded", "":
+            pairs = try URLEncodedForm.parse(body)
+        default:
+            throw .badRequest(field: "表单", message: "不支持的提交格式(\(String(type.prefix(60))))。")
+        }
+        var submission = FormSubmission(form: form, pairs: pairs, stored: stored, uploads: accepted)
+        submission.inputProblems = refused + submission.inputProblems
+        return submission
+    }
+
     /// The element the re-rendered page should show first (an id for a URL fragment, e.g. a
     /// redirect to `/apply/…#f-papers-1`): the new row, the group a row left, the attachment
     /// field a file left, the first input problem; nil after a plain save or submit.

@@ -228,6 +228,8 @@ private struct Builder {
                 path: path, label: field.label, help: field.help, required: required,
                 options: options.map { ($0.value, $0.label) }, value: value)
         case .boolean:
+            // An unchecked box is an answer (`false`): no required mark.
+            n["required"] = false
             n["isCheckbox"] = true
             n["checked"] = .bool(value?.bool == true)
         case .residentID:

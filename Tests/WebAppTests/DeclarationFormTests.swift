@@ -241,6 +241,26 @@ struct DeclarationFormTests {
         #expect(s.inputProblems == [])
     }
 
+    @Test(arguments: FormSupport.library.formIDs)
+    func everyShippedFormRenders(_ id: String) throws {
+        let form = try FormSupport.library.form(id)
+        for level in form.levels {
+            let data: JSONValue = ["level": .string(level.rawValue)]
+            let problems = form.validate(data).problems
+            let html = try FormSupport.page(data, problems: problems, form: form)
+            #expect(try xmllintProblems(html) == "", "\(id) \(level)")
+            for field in form.fields { #expect(html.contains("id=\"f-\(field.id)\""), "\(id): \(field.id)") }
+            // Ids are unique, and every problem has a place or a summary line.
+            let ids = html.matches(of: #/ id="([^"]+)"/#).map { String($0.output.1) }
+            #expect(Set(ids).count == ids.count, "duplicate ids in \(id)")
+            #expect(html.contains("请修改以下 \(problems.count) 处问题"))
+            // An empty draft posts back without input problems.
+            let s = FormSubmission(form: form, pairs: try FormSupport.submittedPairs(html), stored: data)
+            #expect(s.inputProblems == [])
+            #expect(s.data["level"] == data["level"])
+        }
+    }
+
     @Test func actionsAreRead() {
         #expect(FormSubmission.Action("submit") == .submit)
         #expect(FormSubmission.Action(nil) == .save)

@@ -108,6 +108,40 @@ struct UploadTests {
         #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("passwd").path))
     }
 
+    @Test func aPostedFormWithFilesIsReadInOneCall() throws {
+        let (store, dir) = try Self.temporaryStore()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var draft = FormSupport.example.object!
+        draft["representative_works"] = [["title": "代表作"]]
+        let html = try FormSupport.page(.object(draft))
+        let pairs = try FormSupport.submittedPairs(html)
+        let body = FormBodyTests.body(
+            pairs.map { ("Content-Disposition: form-data; name=\"\($0.name)\"", Array($0.value.utf8)) } + [
+                ("Content-Disposition: form-data; name=\"other_materials\"; filename=\"证明.pdf\"", Self.pdf),
+                ("Content-Disposition: form-data; name=\"representative_works[0].file\"; filename=\"作品.pdf\"", Self.png),
+                ("Content-Disposition: form-data; name=\"photo\"; filename=\"\"", []),
+            ])
+        let s = try FormSubmission.read(
+            body: body, contentType: FormBodyTests.contentType, form: form, stored: .object(draft), uploads: store)
+        #expect(s.data.at("other_materials[0].name") == "证明.pdf")
+        #expect(s.data.at("other_materials[0].sha256") == .string(SHA256Digest.hex(of: Self.pdf)))
+        #expect(s.data.at("representative_works[0].file") == nil)
+        #expect(s.inputProblems.map(\.path) == ["representative_works[0].file"])
+        #expect(s.anchor == "f-representative_works-0-file")
+        #expect(s.data["photo"] == draft["photo"])
+        // The refusal is shown next to the file input.
+        let page = try FormSupport.page(s.data, problems: s.problems(includingValidation: false))
+        #expect(fieldMarkup(page, id: "f-representative_works-0-file")?.contains("只接受 PDF 格式") == true)
+        // The URL-encoded form of the same page, and an unsupported type.
+        let plain = try FormSubmission.read(
+            body: Array(URLEncodedForm.encode(pairs).utf8), contentType: "application/x-www-form-urlencoded",
+            form: form, stored: .object(draft), uploads: store)
+        #expect(plain.data == .object(draft))
+        #expect(throws: WebError.self) {
+            try FormSubmission.read(body: [], contentType: "text/plain", form: form, stored: .object(draft), uploads: store)
+        }
+    }
+
     @Test func displayNames() {
         #expect(UploadStore.displayName("C:\\Users\\张三\\照片.png") == "照片.png")
         #expect(UploadStore.displayName("../../../x.pdf") == "x.pdf")

@@ -213,15 +213,20 @@ private struct Builder {
             n["value"] = .string(shown)
         case .number(let minimum, let maximum, let integer):
             n["isInput"] = true
-            n["type"] = "number"
-            n["step"] = integer ? "1" : "any"
             n["inputMode"] = integer ? "numeric" : "decimal"
-            n["min"] = minimum.map { .string(numberText($0)) } ?? .null
-            n["max"] = maximum.map { .string(numberText($0)) } ?? .null
             n["value"] = .string(shown)
+            // Input that is not a number yet (`abc`) stays visible: a number input would blank it.
+            if value?.string == nil {
+                n["type"] = "number"
+                n["step"] = integer ? "1" : "any"
+                n["min"] = minimum.map { .string(numberText($0)) } ?? .null
+                n["max"] = maximum.map { .string(numberText($0)) } ?? .null
+            }
         case .date:
             n["isInput"] = true
-            n["type"] = "date"
+            // Likewise a value that is not a date (`2024/1/5`) is shown as typed.
+            let isDate = value?.string.map { $0.utf8.count == 10 && Day($0) != nil } ?? true
+            n["type"] = isDate ? "date" : "text"
             n["value"] = .string(shown)
         case .choice(let options):
             return choiceNode(

@@ -31,6 +31,7 @@ struct DeclarationFormTests {
         #expect(fieldMarkup(html, id: "f-email")?.contains("type=\"email\"") == true)
         #expect(fieldMarkup(html, id: "f-id_number")?.contains("maxlength=\"18\"") == true)
         #expect(fieldMarkup(html, id: "f-projects-0-funding")?.contains("type=\"number\"") == true)
+        #expect(fieldMarkup(html, id: "f-projects-0-funding")?.contains("value=\"80\" min=\"0\" max=\"1000000\" step=\"any\"") == true)
         #expect(html.contains("<textarea id=\"f-technical_report\""))
         #expect(html.contains("<select id=\"f-specialty\" name=\"specialty\" required=\"required\""))
         #expect(html.contains("<input id=\"f-grassroots_project\" name=\"grassroots_project\" type=\"checkbox\""))
@@ -216,8 +217,15 @@ struct DeclarationFormTests {
         #expect(s.anchor == "f-projects-0-funding")
         let page = try FormSupport.page(s.data, problems: problems)
         let markup = try #require(fieldMarkup(page, id: "f-projects-0-funding"))
-        #expect(markup.contains("value=\"abc\""))
+        #expect(markup.contains("type=\"text\" value=\"abc\""))
         #expect(markup.contains("不是有效的数字"))
+        // A date that is not YYYY-MM-DD stays visible too, with the validator's problem.
+        var data = example.object!
+        data["birth_date"] = "1988/5/12"
+        let dated = try FormSupport.page(.object(data), problems: form.validate(.object(data)).problems)
+        let date = try #require(fieldMarkup(dated, id: "f-birth_date"))
+        #expect(date.contains("type=\"text\" value=\"1988/5/12\""))
+        #expect(date.contains("YYYY-MM-DD"))
     }
 
     @Test func valuesAreNormalised() throws {

@@ -55,7 +55,23 @@ public struct Day: Hashable, Comparable, Sendable, Codable, CustomStringConverti
 
     public var description: String {
         let (y, m, d) = components
-        return String(format: "%04d-%02d-%02d", y, m, d)
+        // Hand-formatted: String(format:) was a twentieth of a season's time (every event and
+        // snapshot holds days). Years are 1…9999 (see `init(year:month:day:)`).
+        return String(unsafeUninitializedCapacity: 10) { out in
+            func put(_ value: Int, at start: Int, width: Int) {
+                var v = value
+                for i in stride(from: start + width - 1, through: start, by: -1) {
+                    out[i] = UInt8(48 + v % 10)
+                    v /= 10
+                }
+            }
+            put(y, at: 0, width: 4)
+            out[4] = UInt8(ascii: "-")
+            put(m, at: 5, width: 2)
+            out[7] = UInt8(ascii: "-")
+            put(d, at: 8, width: 2)
+            return 10
+        }
     }
 
     /// 2026年2月13日

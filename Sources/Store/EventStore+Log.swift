@@ -105,15 +105,13 @@ extension EventStore {
                 db, sql: "SELECT DISTINCT stream_id FROM events WHERE stream_kind = ? ORDER BY stream_id",
                 arguments: [M.kind])
         }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         var rows: [(String, Int, String, String, String, String)] = []
         for id in ids {
             let events = try events(kind: M.kind, id: id)
             let state = try replay(machine, id: id)
             guard let last = events.last else { continue }
             do {
-                let json = String(decoding: try encoder.encode(state), as: UTF8.self)
+                let json = try SortedJSONEncoder.encode(state)
                 rows.append((id, last.version, M.status(of: state), json, last.hash, last.recordedAt))
             } catch {
                 throw .corrupt(stream: "\(M.kind)/\(id)", reason: "state does not encode: \(error)")

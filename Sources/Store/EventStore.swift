@@ -132,8 +132,6 @@ public struct Outcome<M: Machine>: Sendable {
 /// One write transaction. Obtained from `EventStore.write`; not to be kept.
 public final class StoreTransaction {
     public let db: Database
-    /// Encoders are reused: creating one per event is measurable at season scale.
-    let encoder: JSONEncoder
     let decoder = JSONDecoder()
     let cache: StateCache
     /// States written in this transaction, for the cache once it commits.
@@ -142,8 +140,6 @@ public final class StoreTransaction {
     init(db: Database, cache: StateCache) {
         self.db = db
         self.cache = cache
-        encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
     }
 
     public func load<M: Machine>(_ machine: M.Type, id: String) throws -> Versioned<M.State>? {
@@ -226,7 +222,7 @@ public final class StoreTransaction {
                 """)
         for event in decision.events {
             n += 1
-            let payload = String(decoding: try encoder.encode(event), as: UTF8.self)
+            let payload = try SortedJSONEncoder.encode(event)
             let fields = EventHash.Fields(
                 previous: head, streamKind: M.kind, streamID: id, version: n, type: event.name,
                 actorID: context.actor.id, actorRole: context.actor.role.rawValue, recordedAt: recordedAt,
@@ -273,11 +269,11 @@ public final class StoreTransaction {
                     INSERT INTO streams (kind, id, version, status, state, snapshot_version, head_hash, updated_at)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                     """)
-            let json = String(decoding: try encoder.encode(state), as: UTF8.self)
+            let json = try SortedJSONEncoder.encode(state)
             try insert.execute(arguments: [M.kind, id, version, status, json, version, headHash, recordedAt])
         } else {
             if snapshotAt == version {
-                let json = String(decoding: try encoder.encode(state), as: UTF8.self)
+                let json = try SortedJSONEncoder.encode(state)
                 try db.cachedStatement(
                     sql: """
                         UPDATE streams SET version = ?, status = ?, state = ?, snapshot_version = ?, head_hash = ?,

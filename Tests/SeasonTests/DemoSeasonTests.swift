@@ -129,6 +129,50 @@ import Workflow
     }
 }
 
+extension DemoSeasonTests {
+    /// The store writes events and snapshots with its own encoder; every one of a season's
+    /// must be byte for byte what Foundation's sorted-keys encoder writes for the same value.
+    @Test func everyPayloadAndSnapshotIsWhatFoundationWouldWrite() throws {
+        let store = try EventStore()
+        _ = try season(40, seed: 3, store: store)
+        var checked = 0
+        func compare<M: Machine>(_ machine: M.Type) throws {
+            let foundation = JSONEncoder()
+            foundation.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            let rows = try store.read { db in
+                try Row.fetchAll(
+                    db, sql: "SELECT stream_id, version, payload FROM events WHERE stream_kind = ?", arguments: [M.kind])
+            }
+            for row in rows {
+                let payload: String = row["payload"]
+                let event = try JSONDecoder().decode(M.Event.self, from: Data(payload.utf8))
+                #expect(String(decoding: try foundation.encode(event), as: UTF8.self) == payload)
+                checked += 1
+            }
+            for (id, json) in try Self.snapshots(store, kind: M.kind) {
+                let state = try JSONDecoder().decode(M.State.self, from: Data(json.utf8))
+                #expect(String(decoding: try foundation.encode(state), as: UTF8.self) == json, "\(M.kind)/\(id)")
+                #expect(try store.replay(machine, id: id) == (try store.load(machine, id: id))?.state)
+            }
+        }
+        try compare(ApplicationMachine.self)
+        try compare(CommitteeSessionMachine.self)
+        try compare(CertificateMachine.self)
+        try compare(PostHocCheckMachine.self)
+        try compare(UnitStandingMachine.self)
+        try compare(PersonIntegrityMachine.self)
+        #expect(checked == (try store.audit().eventsChecked))
+    }
+
+    static func snapshots(_ store: EventStore, kind: String) throws -> [(String, String)] {
+        try store.read { db in
+            try Row.fetchAll(db, sql: "SELECT id, state FROM streams WHERE kind = ?", arguments: [kind]).map {
+                ($0["id"], $0["state"])
+            }
+        }
+    }
+}
+
 enum Fixtures {
     static func temporaryPath(_ name: String) -> String {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("pingshen-season-\(UUID().uuidString)")

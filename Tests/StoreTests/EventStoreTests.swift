@@ -151,3 +151,29 @@ import Workflow
         #expect(loaded.state.total == n * (n + 1) / 2)
     }
 }
+
+@Suite struct StateCacheTests {
+    func entry(_ v: Int) -> StateCache.Entry {
+        StateCache.Entry(version: v, headHash: "h\(v)", snapshotVersion: 0, state: v)
+    }
+
+    /// Streams revisited phase after phase stay cached while they fit; the cache never holds
+    /// more than its limit.
+    @Test func phasesThatFitStayCachedAndTheCacheIsBounded() {
+        let cache = StateCache(limit: 40)
+        var hits = 0
+        for phase in 0..<5 {
+            for s in 0..<35 {
+                if phase > 0, cache.get("s\(s)")?.version == phase - 1 { hits += 1 }
+                cache.merge(["s\(s)": entry(phase)])
+            }
+        }
+        #expect(hits == 4 * 35)
+        for s in 0..<100 {
+            cache.merge(["t\(s)": entry(0)])
+            #expect(cache.count <= 40)
+        }
+        #expect(cache.get("t99") != nil)
+        #expect(cache.get("s0") == nil)
+    }
+}

@@ -37,19 +37,28 @@ public enum EventHash {
     }
 
     public static func hash(_ f: Fields) -> String {
-        var hasher = SHA256()
-        for field in [
-            f.previous, f.streamKind, f.streamID, String(f.version), f.type, f.actorID, f.actorRole, f.recordedAt,
-            f.payload,
-        ] {
-            var bytes = Array(field.utf8)
-            var length = "\(bytes.count):".utf8.map { $0 }
-            hasher.update(data: length)
-            hasher.update(data: bytes)
-            length.removeAll()
-            bytes.removeAll()
+        // One buffer, hashed once: the same bytes as feeding the fields one by one, without
+        // an array per field (the hash was a twentieth of a transition).
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(320 + f.payload.utf8.count)
+        func add(_ field: String) {
+            var field = field
+            field.withUTF8 { utf8 in
+                bytes.append(contentsOf: String(utf8.count).utf8)
+                bytes.append(UInt8(ascii: ":"))
+                bytes.append(contentsOf: utf8)
+            }
         }
-        return hex(hasher.finalize())
+        add(f.previous)
+        add(f.streamKind)
+        add(f.streamID)
+        add(String(f.version))
+        add(f.type)
+        add(f.actorID)
+        add(f.actorRole)
+        add(f.recordedAt)
+        add(f.payload)
+        return hex(SHA256.hash(data: bytes))
     }
 
     static let digits = Array("0123456789abcdef".utf8)

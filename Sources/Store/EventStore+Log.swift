@@ -120,12 +120,15 @@ extension EventStore {
         cache.removeAll()
         try write { tx in
             try tx.db.execute(sql: "DELETE FROM streams WHERE kind = ?", arguments: [M.kind])
+            try tx.db.execute(sql: "DELETE FROM snapshots WHERE kind = ?", arguments: [M.kind])
             for r in rows {
                 try tx.db.execute(
                     sql: """
-                        INSERT INTO streams (kind, id, version, status, state, snapshot_version, head_hash, updated_at)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                        """, arguments: [M.kind, r.0, r.1, r.2, r.3, r.1, r.4, r.5])
+                        INSERT INTO streams (kind, id, version, status, head_hash, updated_at) VALUES (?, ?, ?, ?, ?, ?)
+                        """, arguments: [M.kind, r.0, r.1, r.2, r.4, r.5])
+                try tx.db.execute(
+                    sql: "INSERT INTO snapshots (kind, id, version, state) VALUES (?, ?, ?, ?)",
+                    arguments: [M.kind, r.0, r.1, r.3])
             }
         }
     }

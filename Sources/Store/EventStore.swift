@@ -15,8 +15,9 @@ public final class EventStore: Sendable {
     public let writer: any DatabaseWriter
     public let path: String?
     let cache = StateCache()
-    /// A stream's state snapshot is rewritten after this many events (the events since the
-    /// snapshot are replayed when the state is not in memory).
+    /// A stream's state snapshot is written once this many events have passed since the last
+    /// one (or since the start: short streams have none). When the state is not in memory, the
+    /// events after the snapshot are replayed onto it.
     public static let snapshotInterval = 16
 
     /// Opens (creating if needed) the database file and migrates it.
@@ -58,11 +59,21 @@ public final class EventStore: Sendable {
     public func write<T>(_ body: (StoreTransaction) throws -> T) throws(StoreError) -> T {
         do {
             var pending: [String: StateCache.Entry] = [:]
-            let value = try writer.write { db in
-                let tx = StoreTransaction(db: db, cache: cache)
-                let v = try body(tx)
-                pending = tx.written
-                return v
+            let value = try writer.writeWithoutTransaction { db in
+                // GRDB's `write` parses BEGIN and COMMIT anew for every transaction (a twentieth
+                // of a season's time); the same transaction with its statements cached.
+                // IMMEDIATE: the write lock is taken before the state is read.
+                try db.cachedStatement(sql: "BEGIN IMMEDIATE TRANSACTION").execute()
+                do {
+                    let tx = StoreTransaction(db: db, cache: cache)
+                    let v = try body(tx)
+                    try db.cachedStatement(sql: "COMMIT TRANSACTION").execute()
+                    pending = tx.written
+                    return v
+                } catch {
+                    if db.isInsideTransaction { try? db.rollback() }  // the first error is the one to report
+                    throw error
+                }
             }
             cache.merge(pending)  // only after the commit succeeded
             return value
@@ -112,7 +123,7 @@ public struct Versioned<State: Sendable>: Sendable {
     public var version: Int
     public var state: State
     public var headHash: String
-    /// The version of the stored state snapshot (≤ version).
+    /// The version of the stored state snapshot (≤ version; 0: none).
     var snapshotVersion: Int = 0
 
     public static func == (a: Versioned, b: Versioned) -> Bool where State: Equatable {
@@ -151,25 +162,28 @@ public final class StoreTransaction {
     }
 
     /// The current state: from memory when the cached version and head hash match the
-    /// database, else the snapshot with the events after it replayed.
+    /// database, else the snapshot (if any) with the events after it replayed.
     static func loadProjection<M: Machine>(
         _ machine: M.Type, id: String, db: Database, cache: StateCache, decoder: JSONDecoder
     ) throws -> Versioned<M.State>? {
-        let head = try db.cachedStatement(
-            sql: "SELECT version, head_hash, snapshot_version FROM streams WHERE kind = ? AND id = ?")
-        guard let (version, headHash, snapshotVersion) = try head.headRow([M.kind, id]) else { return nil }
+        let head = try db.cachedStatement(sql: "SELECT version, head_hash FROM streams WHERE kind = ? AND id = ?")
+        guard let (version, headHash) = try head.headRow([M.kind, id]) else { return nil }
         let key = "\(M.kind)/\(id)"
         if let hit = cache.get(key), hit.version == version, hit.headHash == headHash, let state = hit.state as? M.State
         {
-            return Versioned(version: version, state: state, headHash: headHash, snapshotVersion: snapshotVersion)
+            return Versioned(version: version, state: state, headHash: headHash, snapshotVersion: hit.snapshotVersion)
         }
-        let snap = try db.cachedStatement(sql: "SELECT state FROM streams WHERE kind = ? AND id = ?")
-        guard let text = try String.fetchOne(snap, arguments: [M.kind, id]) else { return nil }
-        var state: M.State
-        do {
-            state = try decoder.decode(M.State.self, from: Data(text.utf8))
-        } catch {
-            throw StoreError.corrupt(stream: key, reason: "snapshot does not decode: \(error)")
+        var state = M.initial
+        var snapshotVersion = 0
+        let snap = try db.cachedStatement(sql: "SELECT version, state FROM snapshots WHERE kind = ? AND id = ?")
+        if let row = try Row.fetchOne(snap, arguments: [M.kind, id]) {
+            snapshotVersion = row[0]
+            let text: String = row[1]
+            do {
+                state = try decoder.decode(M.State.self, from: Data(text.utf8))
+            } catch {
+                throw StoreError.corrupt(stream: key, reason: "snapshot does not decode: \(error)")
+            }
         }
         if snapshotVersion < version {
             let tail = try db.cachedStatement(
@@ -238,7 +252,7 @@ public final class StoreTransaction {
         if n != version {
             try saveProjection(
                 machine, id: id, version: n, state: newState, headHash: head, at: recordedAt,
-                snapshotVersion: current?.snapshotVersion)
+                isNew: current == nil, snapshotVersion: current?.snapshotVersion ?? 0)
         }
         if !decision.documents.isEmpty {
             let queue = try db.cachedStatement(
@@ -254,39 +268,31 @@ public final class StoreTransaction {
             streamID: id, version: n, state: newState, events: decision.events, documents: decision.documents)
     }
 
-    /// Updates the stream's row: version, status and head always; the state snapshot when the
-    /// stream is new or `EventStore.snapshotInterval` events have passed since the last one.
+    /// Updates the stream's row (version, status, head); writes the state snapshot when
+    /// `EventStore.snapshotInterval` events have passed since the last one.
     func saveProjection<M: Machine>(
         _ machine: M.Type, id: String, version: Int, state: M.State, headHash: String, at recordedAt: String,
-        snapshotVersion previous: Int?
+        isNew: Bool, snapshotVersion previous: Int
     ) throws {
         let status = M.status(of: state)
-        var snapshotAt = version
-        if let previous, version - previous < EventStore.snapshotInterval { snapshotAt = previous }
-        if previous == nil {
-            let insert = try db.cachedStatement(
-                sql: """
-                    INSERT INTO streams (kind, id, version, status, state, snapshot_version, head_hash, updated_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                    """)
-            let json = try SortedJSONEncoder.encode(state)
-            try insert.execute(arguments: [M.kind, id, version, status, json, version, headHash, recordedAt])
+        if isNew {
+            try db.cachedStatement(
+                sql: "INSERT INTO streams (kind, id, version, status, head_hash, updated_at) VALUES (?, ?, ?, ?, ?, ?)"
+            ).run([.text(M.kind), .text(id), .integer(version), .text(status), .text(headHash), .text(recordedAt)])
         } else {
-            if snapshotAt == version {
-                let json = try SortedJSONEncoder.encode(state)
-                try db.cachedStatement(
-                    sql: """
-                        UPDATE streams SET version = ?, status = ?, state = ?, snapshot_version = ?, head_hash = ?,
-                            updated_at = ?
-                        WHERE kind = ? AND id = ?
-                        """
-                ).execute(arguments: [version, status, json, version, headHash, recordedAt, M.kind, id])
-            } else {
-                try db.cachedStatement(
-                    sql:
-                        "UPDATE streams SET version = ?, status = ?, head_hash = ?, updated_at = ? WHERE kind = ? AND id = ?"
-                ).run([.integer(version), .text(status), .text(headHash), .text(recordedAt), .text(M.kind), .text(id)])
-            }
+            try db.cachedStatement(
+                sql: "UPDATE streams SET version = ?, status = ?, head_hash = ?, updated_at = ? WHERE kind = ? AND id = ?"
+            ).run([.integer(version), .text(status), .text(headHash), .text(recordedAt), .text(M.kind), .text(id)])
+        }
+        var snapshotAt = previous
+        if version - previous >= EventStore.snapshotInterval {
+            snapshotAt = version
+            try db.cachedStatement(
+                sql: """
+                    INSERT INTO snapshots (kind, id, version, state) VALUES (?, ?, ?, ?)
+                    ON CONFLICT (kind, id) DO UPDATE SET version = excluded.version, state = excluded.state
+                    """
+            ).run([.text(M.kind), .text(id), .integer(version), .text(try SortedJSONEncoder.encode(state))])
         }
         written["\(M.kind)/\(id)"] = StateCache.Entry(
             version: version, headHash: headHash, snapshotVersion: snapshotAt, state: state)

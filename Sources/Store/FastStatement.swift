@@ -21,15 +21,15 @@ extension Statement {
     }
 
     /// Steps a cached single-row query bound with text values and reads the first columns as
-    /// (integer, text, integer) — the projection head of a stream — or nil when no row.
-    func headRow(_ values: [String]) throws -> (Int, String, Int)? {
+    /// (integer, text) — the projection head of a stream — or nil when no row.
+    func headRow(_ values: [String]) throws -> (Int, String)? {
         let s = try bindFresh(values.map(SQLValue.text))
         defer { sqlite3_reset(s) }
         switch sqlite3_step(s) {
         case SQLITE_ROW:
             let version = Int(sqlite3_column_int64(s, 0))
             let text = sqlite3_column_text(s, 1).map { String(cString: $0) } ?? ""
-            return (version, text, Int(sqlite3_column_int64(s, 2)))
+            return (version, text)
         case SQLITE_DONE:
             return nil
         case let code:

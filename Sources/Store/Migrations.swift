@@ -188,6 +188,30 @@ enum Migrations {
                     ) WITHOUT ROWID;
                     """)
         }
+        m.registerMigration("2026-11-27-snapshots-apart") { db in
+            // State snapshots move out of `streams` into their own table. A stream's row is
+            // rewritten by every transition; with the state inside it, a committee session's
+            // 40–90 KB state (every ballot so far) was rewritten, overflow pages and all, on
+            // each ballot. Now the row is small and the snapshot is written only when
+            // `EventStore.snapshotInterval` events have passed. documents_by_subject goes: every
+            // query by subject also names the kind (documents_by_kind), and each index is one
+            // more page written per queued document.
+            try db.execute(
+                sql: """
+                    CREATE TABLE snapshots (
+                        kind TEXT NOT NULL,
+                        id TEXT NOT NULL,
+                        version INTEGER NOT NULL,
+                        state TEXT NOT NULL,
+                        PRIMARY KEY (kind, id)
+                    ) WITHOUT ROWID;
+                    INSERT INTO snapshots (kind, id, version, state)
+                        SELECT kind, id, snapshot_version, state FROM streams;
+                    ALTER TABLE streams DROP COLUMN state;
+                    ALTER TABLE streams DROP COLUMN snapshot_version;
+                    DROP INDEX documents_by_subject;
+                    """)
+        }
         return m
     }
 }

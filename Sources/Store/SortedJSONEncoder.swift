@@ -115,22 +115,50 @@ enum JSONTree {
     /// Members by key in UTF-8 byte order; of a key written twice, the last value.
     static func sortedMembers(_ members: [(key: String, value: JSONNode)]) -> [(key: String, value: JSONNode)] {
         if members.count < 2 { return members }
-        let order = members.indices.sorted { a, b in
-            let ka = members[a].key.utf8
-            let kb = members[b].key.utf8
-            if ka.elementsEqual(kb) { return a < b }
-            return ka.lexicographicallyPrecedes(kb)
+        var sorted = members
+        if sorted.count <= 24 {
+            // Insertion sort (stable, no allocation): a struct's handful of keys.
+            for i in 1..<sorted.count {
+                let item = sorted[i]
+                var j = i
+                while j > 0 && precedes(item.key, sorted[j - 1].key) {
+                    sorted[j] = sorted[j - 1]
+                    j -= 1
+                }
+                sorted[j] = item
+            }
+        } else {
+            let order = members.indices.sorted { a, b in
+                if members[a].key == members[b].key { return a < b }
+                return precedes(members[a].key, members[b].key)
+            }
+            sorted = order.map { members[$0] }
         }
+        guard (1..<sorted.count).contains(where: { sorted[$0].key == sorted[$0 - 1].key }) else { return sorted }
         var out: [(key: String, value: JSONNode)] = []
-        out.reserveCapacity(members.count)
-        for i in order {
-            if let last = out.last, last.key == members[i].key {
-                out[out.count - 1] = members[i]
+        out.reserveCapacity(sorted.count)
+        for member in sorted {
+            if let last = out.last, last.key == member.key {
+                out[out.count - 1] = member
             } else {
-                out.append(members[i])
+                out.append(member)
             }
         }
         return out
+    }
+
+    /// UTF-8 byte order (Foundation's order for sorted keys; not `String.<`, which compares
+    /// Unicode scalars after normalisation).
+    static func precedes(_ a: String, _ b: String) -> Bool {
+        var a = a
+        var b = b
+        return a.withUTF8 { x in
+            b.withUTF8 { y in
+                let n = min(x.count, y.count)
+                let c = n == 0 ? 0 : memcmp(x.baseAddress!, y.baseAddress!, n)
+                return c != 0 ? c < 0 : x.count < y.count
+            }
+        }
     }
 
     static let hexDigits = Array("0123456789abcdef".utf8)

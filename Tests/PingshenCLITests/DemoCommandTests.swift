@@ -107,7 +107,7 @@ import Testing
         func code(_ status: String) throws -> (String, String) {
             let line = try CLI.sqlite(
                 db,
-                "SELECT id || '|' || json_extract(state, '$.details.verificationCode') FROM streams WHERE kind = 'certificate' AND status = '\(status)' LIMIT 1"
+                "SELECT s.id || '|' || json_extract(e.payload, '$.issued.details.verificationCode') FROM streams s JOIN events e ON e.stream_kind = s.kind AND e.stream_id = s.id AND e.version = 1 WHERE s.kind = 'certificate' AND s.status = '\(status)' LIMIT 1"
             ).trimmingCharacters(in: .whitespacesAndNewlines).split(separator: "|").map(String.init)
             return (line[0], line[1])
         }

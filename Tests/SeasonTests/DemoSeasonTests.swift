@@ -166,7 +166,7 @@ extension DemoSeasonTests {
 
     static func snapshots(_ store: EventStore, kind: String) throws -> [(String, String)] {
         try store.read { db in
-            try Row.fetchAll(db, sql: "SELECT id, state FROM streams WHERE kind = ?", arguments: [kind]).map {
+            try Row.fetchAll(db, sql: "SELECT id, state FROM snapshots WHERE kind = ?", arguments: [kind]).map {
                 ($0["id"], $0["state"])
             }
         }

@@ -141,14 +141,87 @@ import Workflow
         }
         let reopened = try EventStore(path: path)
         let snapshotVersion = try reopened.read { db in
-            try Int.fetchOne(db, sql: "SELECT snapshot_version FROM streams WHERE id = 'long'")
+            try Int.fetchOne(db, sql: "SELECT version FROM snapshots WHERE id = 'long'")
         }
-        #expect(snapshotVersion == EventStore.snapshotInterval * 2 + 1)
+        #expect(snapshotVersion == EventStore.snapshotInterval * 2)
         let loaded = try #require(try reopened.load(CounterMachine.self, id: "long"))
         #expect(loaded.version == n + 1)
         #expect(loaded.state == expected)
         #expect(loaded.state == (try reopened.replay(CounterMachine.self, id: "long")))
         #expect(loaded.state.total == n * (n + 1) / 2)
+    }
+
+    /// A stream shorter than the interval has no snapshot: a fresh process replays its log.
+    @Test func shortStreamsHaveNoSnapshotAndLoadFromTheLog() throws {
+        let path = Fixtures.temporaryPath("short.sqlite")
+        var expected: CounterMachine.State?
+        do {
+            let store = try EventStore(path: path)
+            try store.execute(CounterMachine.self, id: "short", .open, context: Fixtures.context())
+            for i in 1..<EventStore.snapshotInterval - 1 {
+                expected = try store.execute(
+                    CounterMachine.self, id: "short", .add(i, note: "第\(i)次"), context: Fixtures.context()
+                ).state
+            }
+        }
+        let reopened = try EventStore(path: path)
+        #expect(try reopened.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM snapshots") } == 0)
+        let loaded = try #require(try reopened.load(CounterMachine.self, id: "short"))
+        #expect(loaded.version == EventStore.snapshotInterval - 1)
+        #expect(loaded.state == expected)
+        // The next event reaches the interval and writes the first snapshot.
+        try reopened.execute(CounterMachine.self, id: "short", .close, context: Fixtures.context())
+        let snapshot = try reopened.read { db in
+            try Row.fetchOne(db, sql: "SELECT version, state FROM snapshots WHERE id = 'short'")
+        }
+        let snapshotVersion: Int? = snapshot?["version"]
+        #expect(snapshotVersion == EventStore.snapshotInterval)
+        #expect(try reopened.projectionMismatches(CounterMachine.self).isEmpty)
+    }
+
+    /// A database written before the snapshots moved to their own table keeps its states:
+    /// the migration carries each stream's snapshot over, and loading replays the tail after it.
+    @Test func theSnapshotMigrationKeepsEveryState() throws {
+        let path = Fixtures.temporaryPath("old-layout.sqlite")
+        let queue = try DatabaseQueue(path: path)
+        try Migrations.migrator.migrate(queue, upTo: "2026-11-27-web-accounts")
+        let events: [CounterMachine.Event] = [.opened, .added(2, note: "甲"), .added(5, note: "乙")]
+        var head = EventHash.genesis
+        var state = CounterMachine.initial
+        var snapshot = ""
+        try queue.write { db in
+            for (i, event) in events.enumerated() {
+                let payload = try SortedJSONEncoder.encode(event)
+                let hash = EventHash.hash(
+                    .init(
+                        previous: head, streamKind: "counter", streamID: "old", version: i + 1, type: event.name,
+                        actorID: "clerk", actorRole: "office-clerk", recordedAt: "2026-03-02T01:00:00.000Z",
+                        payload: payload))
+                try db.execute(
+                    sql: """
+                        INSERT INTO events (stream_kind, stream_id, version, type, payload, actor_id, actor_role,
+                                            recorded_at, prev_hash, hash)
+                        VALUES ('counter', 'old', ?, ?, ?, 'clerk', 'office-clerk', '2026-03-02T01:00:00.000Z', ?, ?)
+                        """, arguments: [i + 1, event.name, payload, head, hash])
+                head = hash
+                state = CounterMachine.evolve(state, event)
+                if i == 1 { snapshot = try SortedJSONEncoder.encode(state) }  // the snapshot lags one event
+            }
+            try db.execute(
+                sql: """
+                    INSERT INTO streams (kind, id, version, status, state, snapshot_version, head_hash, updated_at)
+                    VALUES ('counter', 'old', 3, 'open', ?, 2, ?, '2026-03-02T01:00:00.000Z')
+                    """, arguments: [snapshot, head])
+        }
+        try queue.close()
+        let store = try EventStore(path: path)
+        let loaded = try #require(try store.load(CounterMachine.self, id: "old"))
+        #expect(loaded.version == 3 && loaded.headHash == head)
+        #expect(loaded.state == state && loaded.state.total == 7)
+        #expect(try store.read { db in try String.fetchOne(db, sql: "SELECT state FROM snapshots") } == snapshot)
+        #expect(try store.audit().isIntact)
+        try store.execute(CounterMachine.self, id: "old", .close, context: Fixtures.context())
+        #expect(try store.projectionMismatches(CounterMachine.self).isEmpty)
     }
 }
 

@@ -10,3 +10,13 @@ import Testing
 func timestampsAreUTCWithMilliseconds(seconds: Double, expected: String) {
     #expect(Timestamp.format(Date(timeIntervalSince1970: seconds)) == expected)
 }
+
+/// The chain's hash of one event, computed independently (Python's hashlib over the
+/// length-prefixed fields): changing how the bytes are fed must not change a single hash.
+@Test func eventHashIsTheLengthPrefixedSHA256OfEveryField() {
+    let fields = EventHash.Fields(
+        previous: EventHash.genesis, streamKind: "application", streamID: "A2026-00001", version: 3,
+        type: "submitted", actorID: "applicant-P00001", actorRole: "applicant", recordedAt: "2026-03-02T01:00:00.001Z",
+        payload: #"{"submitted":{"note":"第一次提交"}}"#)
+    #expect(EventHash.hash(fields) == "2cad5972875fa31533ef3ba40be80568ca2b836293183b4cdd6ffaa8374b9942")
+}

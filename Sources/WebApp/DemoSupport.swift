@@ -116,11 +116,12 @@ public enum DemoAccounts {
             (NewAccount(username: "auditor", passwordHash: "", role: .auditor, displayName: "审计人员（演示）"), ""),
         ]
         let units = try store.units(limit: 3)
+        // Every expert of the engineering committees (a draw may seat any of them), the
+        // intermediate committee first: that is where a demo applicant usually applies.
         var experts: [ExpertRecord] = []
-        for committee in try store.committees() where committee.series == .engineering {
-            experts += try store.experts(committee: committee.id)
-        }
-        experts = Array(experts.prefix(12))
+        let committees = try store.committees().filter { $0.series == .engineering }
+            .sorted { ($0.level == .intermediate ? 0 : 1, $0.id) < ($1.level == .intermediate ? 0 : 1, $1.id) }
+        for committee in committees { experts += try store.experts(committee: committee.id) }
         for (i, unit) in units.enumerated() {
             wanted.append(
                 (

@@ -24,7 +24,7 @@ public struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddlewa
         var response = try await next(request, context)
         response.headers[.contentSecurityPolicy] = Self.contentSecurityPolicy
         response.headers[.xContentTypeOptions] = "nosniff"
-        response.headers[Self.referrerPolicy] = "no-referrer"
+        response.headers[Self.referrerPolicy] = "same-origin"
         response.headers[Self.frameOptions] = "DENY"
         if response.headers[.cacheControl] == nil { response.headers[.cacheControl] = "no-store" }
         return response

@@ -147,10 +147,10 @@ public struct SessionMiddleware: RouterMiddleware {
         method == .post || method == .put || method == .patch || method == .delete
     }
 
-    /// A browser's `Origin` must name this host (absent from older clients and tools: allowed,
-    /// the token still decides).
+    /// A browser's `Origin` must name this host. Absent (older clients, tools) or `null` (sent
+    /// by some browsers for privacy): allowed, the token still decides.
     static func checkOrigin(_ request: Request) throws {
-        guard let origin = request.headers[.origin] else { return }
+        guard let origin = request.headers[.origin], origin != "null" else { return }
         guard let host = request.head.authority,
             let originHost = URLComponents(string: origin)?.host.map({ h in
                 URLComponents(string: origin)?.port.map { "\(h):\($0)" } ?? h
@@ -159,86 +159,48 @@ public struct SessionMiddleware: RouterMiddleware {
         else { throw WebError.staleForm }
     }
 
-    /// `_csrf` from the query string, or from a URL-encoded body (the body stays readable).
+    /// `_csrf` from the query string, or from a URL-encoded or multipart body (the body stays
+    /// readable for the route).
     static func submittedToken(_ request: inout Request, limit: Int) async throws -> String? {
         if let token = request.uri.queryParameters.get("_csrf") { return token }
-        guard let type = request.headers[.contentType]?.lowercased(),
-            type.hasPrefix("application/x-www-form-urlencoded")
-        else { return nil }
-        let body = try await request.collectBody(upTo: min(limit, FormBody.maximumBytes))
-        return FormBody(bytes: body.readableBytesView)["_csrf"]
+        guard let type = request.headers[.contentType] else { return nil }
+        let lowered = type.lowercased()
+        if lowered.hasPrefix("application/x-www-form-urlencoded") {
+            let body = try await request.collectBody(upTo: URLEncodedForm.Limits.standard.bytes)
+            return FormBody(pairs: try URLEncodedForm.parse(Array(body.readableBytesView)))["_csrf"]
+        }
+        if lowered.hasPrefix("multipart/form-data") {
+            let body = try await request.collectBody(upTo: limit)
+            return try MultipartFormData.parse(Array(body.readableBytesView), contentType: type).fields
+                .first { $0.name == "_csrf" }?.value
+        }
+        return nil
     }
 }
 
-/// An `application/x-www-form-urlencoded` body as ordered name/value pairs.
+/// A posted URL-encoded form (parsed by `URLEncodedForm`) with lookups by name.
 ///
 /// ```swift
-/// let form = FormBody(bytes: Array("a=1&b=%E4%B8%AD+x".utf8))
-/// form["b"]  // "中 x"
+/// var request = request
+/// let form = try await request.form()
+/// form["username"]  // the first value named username
 /// ```
 public struct FormBody: Sendable {
-    /// Bodies longer than this are refused before parsing (attachments use multipart).
-    public static let maximumBytes = 1 << 20
-    /// At most this many fields are read.
-    public static let maximumFields = 5_000
+    public let pairs: [FormPair]
 
-    public let pairs: [(name: String, value: String)]
-
-    public init<Bytes: Collection>(bytes: Bytes) where Bytes.Element == UInt8 {
-        var pairs: [(String, String)] = []
-        for part in bytes.split(separator: UInt8(ascii: "&"), omittingEmptySubsequences: true) {
-            if pairs.count >= Self.maximumFields { break }
-            let pieces = part.split(separator: UInt8(ascii: "="), maxSplits: 1, omittingEmptySubsequences: false)
-            let name = Self.decode(pieces[0])
-            let value = pieces.count > 1 ? Self.decode(pieces[1]) : ""
-            pairs.append((name, value))
-        }
-        self.pairs = pairs
-    }
+    public init(pairs: [FormPair]) { self.pairs = pairs }
 
     /// The first value named `name`.
     public subscript(_ name: String) -> String? { pairs.first { $0.name == name }?.value }
 
     /// Every value named `name`, in order.
     public func all(_ name: String) -> [String] { pairs.filter { $0.name == name }.map(\.value) }
-
-    /// `+` is a space, `%XX` a byte; a broken escape is kept as written. Invalid UTF-8 becomes U+FFFD.
-    static func decode<S: Collection>(_ bytes: S) -> String where S.Element == UInt8 {
-        var out: [UInt8] = []
-        out.reserveCapacity(bytes.count)
-        var i = bytes.startIndex
-        while i != bytes.endIndex {
-            let c = bytes[i]
-            if c == UInt8(ascii: "+") {
-                out.append(0x20)
-            } else if c == UInt8(ascii: "%"), let h = bytes.index(i, offsetBy: 1, limitedBy: bytes.endIndex),
-                h != bytes.endIndex, let l = bytes.index(h, offsetBy: 1, limitedBy: bytes.endIndex), l != bytes.endIndex,
-                let hi = hex(bytes[h]), let lo = hex(bytes[l])
-            {
-                out.append(hi << 4 | lo)
-                i = l
-            } else {
-                out.append(c)
-            }
-            i = bytes.index(after: i)
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
-
-    static func hex(_ c: UInt8) -> UInt8? {
-        switch c {
-        case 0x30...0x39: c - 0x30
-        case 0x41...0x46: c - 0x41 + 10
-        case 0x61...0x66: c - 0x61 + 10
-        default: nil
-        }
-    }
 }
 
 extension Request {
-    /// The URL-encoded form of a POST (already collected by `SessionMiddleware`).
+    /// The URL-encoded form of a POST (the body was already collected by `SessionMiddleware`).
     mutating func form() async throws -> FormBody {
-        let body = try await collectBody(upTo: FormBody.maximumBytes)
-        return FormBody(bytes: body.readableBytesView)
+        let body = try await collectBody(upTo: URLEncodedForm.Limits.standard.bytes)
+        return FormBody(pairs: try URLEncodedForm.parse(Array(body.readableBytesView)))
     }
 }

@@ -68,7 +68,7 @@ public func buildRouter(configuration: WebConfiguration) throws -> Router<WebReq
         clientKey: clientKey, now: configuration.now
     ).add(to: router)
     let services = try WebServices(configuration: configuration, pages: pages)
-    _ = services  // the signed-in areas are added below
+    try ApplicantRoutes(services: services).add(to: router)
     if let clock = configuration.simulatedClock {
         DemoClockRoutes(store: configuration.store, pages: pages, rules: configuration.rules, clock: clock)
             .add(to: router)

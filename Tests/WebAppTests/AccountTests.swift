@@ -238,17 +238,6 @@ import Testing
         #expect(try await hasher.verify("Demo2026pass", hash: clerk.passwordHash))
     }
 
-    @Test func formBodiesDecodeLikeBrowsersSendThem() {
-        let form = FormBody(bytes: Array("a=1&b=%E4%B8%AD+x&c=%2B&d=%zz&a=2&e&=v".utf8))
-        #expect(form["a"] == "1")
-        #expect(form.all("a") == ["1", "2"])
-        #expect(form["b"] == "中 x")
-        #expect(form["c"] == "+")
-        #expect(form["d"] == "%zz")
-        #expect(form["e"] == "")
-        #expect(form[""] == "v")
-    }
-
     @Test func tokensAreRandomWellFormedAndComparedWhole() {
         let a = Tokens.random()
         let b = Tokens.random()

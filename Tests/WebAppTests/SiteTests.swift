@@ -16,7 +16,7 @@ struct SiteTests {
                 + "base-uri 'none'; form-action 'self'"
         ),
         ("X-Content-Type-Options", "nosniff"),
-        ("Referrer-Policy", "no-referrer"),
+        ("Referrer-Policy", "same-origin"),
         ("X-Frame-Options", "DENY"),
     ]
 

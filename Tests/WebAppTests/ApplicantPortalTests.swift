@@ -1,0 +1,187 @@
+import Domain
+import Forms
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import NIOCore
+import Store
+import Testing
+import Workflow
+
+@testable import WebApp
+
+/// The applicant's portal, as a person uses it: register, start a declaration, fill the form
+/// with a mistake, fix it, upload the photo, sign the pledge, submit, follow the application.
+@Suite struct ApplicantPortalTests {
+    static let password = "Zhicheng2026pw"
+
+    func configuration() throws -> (WebConfiguration, EventStore) {
+        let store = try EventStore(inMemory: ())
+        var configuration = try WebFixture.get().configuration(store: store)
+        configuration.dataDirectory = try WebFixture.temporaryDataDirectory()
+        return (configuration, store)
+    }
+
+    /// Registers the example declaration's person (张三, 41080219880512123X).
+    func registerExamplePerson(_ browser: inout TestBrowser, username: String = "zhangsan") async throws {
+        _ = try await browser.get("/register")
+        let answer = try await browser.post(
+            "/register",
+            [
+                "username": username, "display_name": "张三",
+                "id_number": FormSupport.example["id_number"]!.string!, "password": Self.password,
+                "password_confirm": Self.password,
+            ])
+        #expect(answer.status == .seeOther)
+    }
+
+    func start(_ browser: inout TestBrowser) async throws -> String {
+        _ = try await browser.get("/apply/new")
+        let created = try await browser.post(
+            "/apply/new", ["form": "engineering", "level": "intermediate", "track": "normal"])
+        #expect(created.status == .seeOther)
+        let location = try #require(created.location)
+        #expect(location.hasPrefix("/apply/W2026-"))
+        #expect(location.hasSuffix("/form"))
+        return String(location.dropFirst("/apply/".count).dropLast("/form".count))
+    }
+
+    /// The example's inputs with `changes` applied, as multipart with a JPEG photo.
+    func multipart(
+        _ changes: [String: String], action: String, csrf: String, photo: Bool
+    ) throws -> (body: ByteBuffer, type: String) {
+        var pairs = try FormSupport.submittedPairs(FormSupport.page(FormSupport.example), action: action)
+            .filter { $0.name != "_csrf" && $0.name != "_action" }
+        for (name, value) in changes {
+            pairs.removeAll { $0.name == name }
+            pairs.append(FormPair(name, value))
+        }
+        pairs.append(FormPair("_action", action))
+        pairs.append(FormPair("_csrf", csrf))
+        let boundary = "----pingshen-test-boundary"
+        var bytes: [UInt8] = []
+        func line(_ s: String) { bytes += Array((s + "\r\n").utf8) }
+        for pair in pairs {
+            line("--\(boundary)")
+            line("Content-Disposition: form-data; name=\"\(pair.name)\"")
+            line("")
+            line(pair.value)
+        }
+        if photo {
+            line("--\(boundary)")
+            line("Content-Disposition: form-data; name=\"photo\"; filename=\"证件照.jpg\"")
+            line("Content-Type: image/jpeg")
+            line("")
+            bytes += [0xFF, 0xD8, 0xFF, 0xE0] + Array(repeating: 0x42, count: 2048) + [0xFF, 0xD9]
+            line("")
+        }
+        line("--\(boundary)--")
+        return (ByteBuffer(bytes: bytes), "multipart/form-data; boundary=\(boundary)")
+    }
+
+    func postMultipart(
+        _ browser: inout TestBrowser, _ uri: String, _ payload: (body: ByteBuffer, type: String)
+    ) async throws -> TestBrowser.Page {
+        var headers = browser.cookieHeader()
+        headers[.contentType] = payload.type
+        let page = try await browser.client.execute(uri: uri, method: .post, headers: headers, body: payload.body) {
+            TestBrowser.Page(status: $0.status, headers: $0.headers, body: String(buffer: $0.body))
+        }
+        browser.absorb(page)
+        return page
+    }
+
+    @Test func anApplicantFillsSignsAndSubmitsTheEngineeringForm() async throws {
+        let (configuration, store) = try configuration()
+        try await WebFixture.get().withApp(configuration) { client in
+            var browser = TestBrowser(client)
+            try await registerExamplePerson(&browser)
+            let home = try await browser.get("/apply")
+            #expect(home.body.contains("您还没有申报"))
+            let id = try await start(&browser)
+            let blank = try await browser.get("/apply/\(id)/form")
+            #expect(blank.status == .ok)
+            #expect(blank.body.contains("张三"))
+            #expect(try xmllintProblems(blank.body) == "")
+
+            // A mistake: the phone number. Every problem shows, the draft (with the photo) is kept.
+            let wrong = try await postMultipart(
+                &browser, "/apply/\(id)/form",
+                try multipart(["phone": "12345"], action: "submit", csrf: try #require(browser.csrf), photo: true))
+            #expect(wrong.status == .unprocessableContent)
+            #expect(wrong.body.contains("f-phone"))
+            #expect(wrong.body.contains("证件照.jpg"))
+            let saved = try #require(try store.draft(applicationID: id, accountID: 1))
+            #expect(saved.data.contains("12345"))
+            #expect(saved.data.contains("image/jpeg"))
+
+            // Fixed: on to the pledge (the photo comes from the saved draft, not the client).
+            let fixed = try await postMultipart(
+                &browser, "/apply/\(id)/form",
+                try multipart(["phone": "13903910000"], action: "submit", csrf: try #require(browser.csrf), photo: false))
+            #expect(fixed.status == .seeOther)
+            #expect(fixed.location == "/apply/\(id)/pledge")
+
+            let pledge = try await browser.get("/apply/\(id)/pledge")
+            #expect(pledge.body.contains("告知承诺书"))
+            #expect(try xmllintProblems(pledge.body) == "")
+            let unsigned = try await browser.post("/apply/\(id)/submit", [:])
+            #expect(unsigned.status == .unprocessableContent)
+            #expect(unsigned.body.contains("请阅读告知承诺书"))
+            #expect(try store.load(ApplicationMachine.self, id: id) == nil)
+
+            let submitted = try await browser.post("/apply/\(id)/submit", ["agree": "yes"])
+            #expect(submitted.status == .seeOther)
+            #expect(submitted.location == "/apply/\(id)")
+            let state = try #require(try store.load(ApplicationMachine.self, id: id)?.state)
+            #expect(state.stage == .unitReview)
+            #expect(state.pledge != nil)
+
+            let page = try await browser.get("/apply/\(id)")
+            #expect(page.body.contains(ApplicationStage.unitReview.chinese))
+            #expect(page.body.contains("签署告知承诺书并提交申报"))
+            #expect(page.body.contains("撤回申报"))
+            #expect(try xmllintProblems(page.body) == "")
+            // Submitted: the form is locked.
+            #expect(try await browser.get("/apply/\(id)/form").status == .conflict)
+        }
+    }
+
+    @Test func anotherApplicantsApplicationIsNotFound() async throws {
+        let (configuration, _) = try configuration()
+        try await WebFixture.get().withApp(configuration) { client in
+            var owner = TestBrowser(client)
+            try await registerExamplePerson(&owner)
+            let id = try await start(&owner)
+            var other = TestBrowser(client)
+            _ = try await other.get("/register")
+            _ = try await other.post(
+                "/register",
+                [
+                    "username": "lisi", "display_name": "李四", "id_number": "110105194912310038",
+                    "password": Self.password, "password_confirm": Self.password,
+                ])
+            for path in ["/apply/\(id)", "/apply/\(id)/form", "/apply/\(id)/pledge"] {
+                #expect(try await other.get(path).status == .notFound, "\(path)")
+            }
+            _ = try await other.get("/apply")
+            #expect(try await other.post("/apply/\(id)/withdraw", ["reason": "x"]).status == .notFound)
+            #expect(try await owner.get("/apply/\(id)").status == .ok)
+        }
+    }
+
+    @Test func aLevelTheFormDoesNotOfferIsRefusedByName() async throws {
+        let (configuration, store) = try configuration()
+        try await WebFixture.get().withApp(configuration) { client in
+            var browser = TestBrowser(client)
+            try await registerExamplePerson(&browser)
+            _ = try await browser.get("/apply/new")
+            let refused = try await browser.post(
+                "/apply/new", ["form": "rural-practical-talent", "level": "full-senior", "track": "normal"])
+            #expect(refused.status == .unprocessableContent)
+            #expect(refused.body.contains("可申报的级别"))
+            #expect(try store.drafts(accountID: 1).isEmpty)
+        }
+    }
+}

@@ -37,10 +37,13 @@ struct ApplicantRoutes {
         group.get("new") { _, context in try newPage(context, problem: nil) }
         group.post("new") { request, context in try await create(request, context) }
         group.get("{id}") { _, context in try applicationPage(context, try owned(context), flash: nil) }
-        group.get("{id}/form") { _, context in
+        group.get("{id}/form") { request, context in
             let draft = try owned(context)
             try requireEditable(draft)
-            return try formPage(context, draft, data: try JSONValue.parse(draft.data), problems: [])
+            let saved = request.uri.queryParameters.get("saved") == "1"
+            return try formPage(
+                context, draft, data: try JSONValue.parse(draft.data), problems: [],
+                flash: saved ? "草稿已保存。" : nil)
         }
         group.post("{id}/form") { request, context in try await saveForm(request, context) }
         group.get("{id}/pledge") { _, context in
@@ -235,14 +238,12 @@ struct ApplicantRoutes {
             return try formPage(
                 context, draft, data: submission.data, problems: problems, status: .unprocessableContent)
         }
-        let flash: String? =
-            switch submission.action {
-            case .save: "草稿已保存(\(Day(now)))。"
-            default: nil
-            }
-        return try formPage(
-            context, draft, data: submission.data, problems: problems, flash: flash,
-            status: problems.isEmpty ? .ok : .unprocessableContent)
+        if problems.isEmpty {
+            // Post/Redirect/Get: the saved draft is shown by a GET (a reload posts nothing twice).
+            let saved = submission.action == .save ? "?saved=1" : ""
+            return seeOther("/apply/\(draft.applicationID)/form\(saved)" + (submission.anchor.map { "#" + $0 } ?? ""))
+        }
+        return try formPage(context, draft, data: submission.data, problems: problems, status: .unprocessableContent)
     }
 
     // MARK: pledge and submission

@@ -148,6 +148,30 @@ import Workflow
         }
     }
 
+    @Test func savingADraftRedirectsToTheSavedForm() async throws {
+        let (configuration, store) = try configuration()
+        try await WebFixture.get().withApp(configuration) { client in
+            var browser = TestBrowser(client)
+            try await registerExamplePerson(&browser)
+            let id = try await start(&browser)
+            _ = try await browser.get("/apply/\(id)/form")
+            let saved = try await postMultipart(
+                &browser, "/apply/\(id)/form",
+                try multipart(["specialty": "computing"], action: "save", csrf: try #require(browser.csrf), photo: false))
+            #expect(saved.status == .seeOther)
+            #expect(saved.location == "/apply/\(id)/form?saved=1")
+            let page = try await browser.get(try #require(saved.location))
+            #expect(page.body.contains("草稿已保存"))
+            #expect(try store.draft(applicationID: id, accountID: 1)?.data.contains("智能产线改造") == true)
+            // Adding a row is saved too and comes back at the new row.
+            let added = try await postMultipart(
+                &browser, "/apply/\(id)/form",
+                try multipart([:], action: "add:projects", csrf: try #require(browser.csrf), photo: false))
+            #expect(added.status == .seeOther)
+            #expect(added.location?.hasPrefix("/apply/\(id)/form#") == true)
+        }
+    }
+
     @Test func anotherApplicantsApplicationIsNotFound() async throws {
         let (configuration, _) = try configuration()
         try await WebFixture.get().withApp(configuration) { client in

@@ -102,12 +102,9 @@ struct TickCommand: ParsableCommand {
         let now = day.startInstant.addingTimeInterval(9 * 3600)
         let store = try database.open()
         do {
-            let apps = try store.tick(
-                ApplicationMachine.self, statuses: ["correction-pending", "public-notice"], rules: book, now: now)
-            let units = try store.tick(UnitStandingMachine.self, statuses: ["suspended"], rules: book, now: now)
-            let people = try store.tick(PersonIntegrityMachine.self, statuses: ["recorded"], rules: book, now: now)
-            print("\(day): 申报 \(apps.count) 件、单位 \(units.count) 个、诚信记录 \(people.count) 条到期处理")
-            for id in apps + units + people { print("  \(id)") }
+            let changed = try store.runDeadlines(rules: book, now: now)
+            print("\(day): \(changed.count) 件到期事项已处理(补正逾期、公示期满、暂停或失信记录期满)")
+            for id in changed { print("  \(id)") }
         } catch {
             throw CLIError(error.chinese + " (\(error))")
         }

@@ -87,9 +87,19 @@ struct ServeCommand: AsyncParsableCommand {
                 print("证书查验：\(address)/verify    评审结果公示：\(address)/notices")
                 if !accounts.isEmpty {
                     print("演示账户(密码均为 \(Self.demoPassword);申报人请在 \(address)/register 自行注册)：")
-                    for a in accounts {
+                    for a in accounts where a.role != .expert {
                         print("  \(a.username.padding(toLength: 10, withPad: " ", startingAt: 0)) \(a.role.chinese)"
                             + (a.note.isEmpty ? "" : "  \(a.note)"))
+                    }
+                    // Experts: one line per committee (expert1 … expertN).
+                    var byCommittee: [(String, [String])] = []
+                    for a in accounts where a.role == .expert {
+                        let committee = a.note.split(separator: "，").last.map(String.init) ?? ""
+                        if byCommittee.last?.0 == committee { byCommittee[byCommittee.count - 1].1.append(a.username) }
+                        else { byCommittee.append((committee, [a.username])) }
+                    }
+                    for (committee, names) in byCommittee {
+                        print("  \(names.first!) … \(names.last!)  评审专家(\(committee) 全部 \(names.count) 人)")
                     }
                     print("演示时钟(职改办账户)：\(address)/demo/clock")
                 }

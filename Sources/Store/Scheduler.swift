@@ -34,3 +34,15 @@ extension EventStore {
         return changed
     }
 }
+
+extension EventStore {
+    /// Everything due on the day of `now`, as the nightly `pingshen tick` runs it: unanswered
+    /// corrections lapse, finished notice periods conclude, suspensions and integrity records end.
+    /// - Returns: the ids of the streams that changed (applications, units, people).
+    @discardableResult
+    public func runDeadlines(rules: Rulebook, now: Date) throws(StoreError) -> [String] {
+        try tick(ApplicationMachine.self, statuses: ["correction-pending", "public-notice"], rules: rules, now: now)
+            + tick(UnitStandingMachine.self, statuses: ["suspended"], rules: rules, now: now)
+            + tick(PersonIntegrityMachine.self, statuses: ["recorded"], rules: rules, now: now)
+    }
+}

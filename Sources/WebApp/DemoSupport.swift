@@ -68,11 +68,7 @@ struct DemoClockRoutes {
                 try clock.advance(by: 1)
                 let now = Day(clock.now()).startInstant.addingTimeInterval(9 * 3600)
                 do {
-                    changed += try store.tick(
-                        ApplicationMachine.self, statuses: ["correction-pending", "public-notice"], rules: rules, now: now
-                    ).count
-                    changed += try store.tick(UnitStandingMachine.self, statuses: ["suspended"], rules: rules, now: now).count
-                    changed += try store.tick(PersonIntegrityMachine.self, statuses: ["recorded"], rules: rules, now: now).count
+                    changed += try DeadlineRunner.runDue(store: store, rules: rules, now: now)
                 } catch let error as StoreError {
                     throw WebError.refused(rule: "scheduler", message: error.chinese)
                 }

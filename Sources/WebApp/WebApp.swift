@@ -98,6 +98,12 @@ public func buildApplication(
 public func runWebApplication(
     configuration: WebConfiguration, onServerRunning: @escaping @Sendable () async -> Void = {}
 ) async throws {
+    let configuration = configuration
+    // The deadlines run in the background (hourly; a demo's clock jumps run them at once).
+    let scheduler = Task {
+        await DeadlineRunner.loop(store: configuration.store, rules: configuration.rules, now: configuration.now)
+    }
+    defer { scheduler.cancel() }
     try await buildApplication(configuration: configuration, onServerRunning: onServerRunning).runService()
 }
 

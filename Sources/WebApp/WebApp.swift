@@ -69,6 +69,8 @@ public func buildRouter(configuration: WebConfiguration) throws -> Router<WebReq
     ).add(to: router)
     let services = try WebServices(configuration: configuration, pages: pages)
     try ApplicantRoutes(services: services).add(to: router)
+    CommitteeRoutes(services: services).add(to: router)
+    ExpertRoutes(services: services).add(to: router)
     if let clock = configuration.simulatedClock {
         DemoClockRoutes(store: configuration.store, pages: pages, rules: configuration.rules, clock: clock)
             .add(to: router)

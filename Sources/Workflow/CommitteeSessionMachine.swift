@@ -182,7 +182,8 @@ public enum CommitteeSessionMachine: Machine {
         }
     }
 
-    static func roles(for command: CommitteeSessionCommand) -> [Role] {
+    /// Who may give `command` (the web console offers only the forms the signed-in role may use).
+    public static func roles(for command: CommitteeSessionCommand) -> [Role] {
         switch command {
         case .plan, .drawExperts: [.committeeSecretary, .officeClerk]
         case .declareConflict: [.expert]

@@ -38,7 +38,7 @@ enum Gate {
 
 extension Fraction {
     /// 2/3 → 三分之二 (for Chinese messages); other fractions stay as `n/d`.
-    var chinese: String {
+    public var chinese: String {
         let digits = ["零", "一", "二", "三", "四", "五", "六", "七", "八", "九", "十"]
         guard numerator <= 10, denominator <= 10 else { return description }
         return "\(digits[denominator])分之\(digits[numerator])"

@@ -32,10 +32,13 @@ public struct SessionPlan: Codable, Sendable, Equatable {
     public var memberCount: Int
     public var candidates: [SessionCandidate]
     public var date: Day
+    /// Where the meeting is held (nil in plans made before the web console recorded it; absent
+    /// from the event's JSON then, so older events keep their hashes).
+    public var venue: String?
 
     public init(
         sessionID: String, committeeID: String, series: Series, level: Level, memberCount: Int,
-        candidates: [SessionCandidate], date: Day
+        candidates: [SessionCandidate], date: Day, venue: String? = nil
     ) {
         self.sessionID = sessionID
         self.committeeID = committeeID
@@ -44,6 +47,7 @@ public struct SessionPlan: Codable, Sendable, Equatable {
         self.memberCount = memberCount
         self.candidates = candidates
         self.date = date
+        self.venue = venue
     }
 }
 

@@ -1,0 +1,122 @@
+import Documents
+import Domain
+import Foundation
+import GRDB
+import Store
+import Workflow
+
+/// What the committee console and the expert pages both read: sessions, their candidates
+/// (name, unit, title sought, dossier documents), experts and ballot participation. Reads
+/// only; every change goes through `WebActions`.
+struct CommitteeDesk: Sendable {
+    let services: WebServices
+
+    var store: EventStore { services.store }
+
+    /// A session with its version.
+    struct Session {
+        var id: String
+        var version: Int
+        var state: CommitteeSessionState
+        var plan: SessionPlan
+    }
+
+    /// Every planned session, newest date first.
+    func sessions() throws -> [Session] {
+        try store.streamIDs(CommitteeSessionMachine.self).compactMap { id in try session(id) }
+            .sorted { ($0.plan.date, $0.id) > ($1.plan.date, $1.id) }
+    }
+
+    /// One session, nil when there is none (or the id cannot be one).
+    func session(_ id: String) throws -> Session? {
+        guard Self.isStreamID(id), let loaded = try store.load(CommitteeSessionMachine.self, id: id),
+            let plan = loaded.state.plan
+        else { return nil }
+        return Session(id: id, version: loaded.version, state: loaded.state, plan: plan)
+    }
+
+    /// Letters, digits and `-_.`, at most 64: anything else is not looked up.
+    static func isStreamID(_ id: String) -> Bool {
+        !id.isEmpty && id.count <= 64
+            && id.unicodeScalars.allSatisfy {
+                $0.isASCII && (CharacterSet.alphanumerics.contains($0) || $0 == "-" || $0 == "_" || $0 == ".")
+            }
+    }
+
+    func committee(_ id: String) throws -> CommitteeRecord? { try store.committees().first { $0.id == id } }
+
+    /// Experts of the registry by id (names, units and titles for the pages).
+    func experts(committee: String) throws -> [String: ExpertRecord] {
+        Dictionary(uniqueKeysWithValues: try store.experts(committee: committee).map { ($0.id, $0) })
+    }
+
+    /// A candidate as the pages show them.
+    struct Candidate {
+        var applicationID: String
+        var name: String
+        var unit: String
+        var title: String
+        var stage: String
+        var documents: [DocumentLink]
+    }
+
+    struct DocumentLink {
+        var id: Int64
+        var kind: DocumentKind
+        var status: String
+    }
+
+    func candidate(_ applicationID: String) throws -> Candidate {
+        let state = try store.load(ApplicationMachine.self, id: applicationID)?.state
+        let profile = state?.profile
+        let person = try profile.map { try store.person($0.personID) } ?? nil
+        let unit = try profile.map { try store.unit($0.unitID) } ?? nil
+        return Candidate(
+            applicationID: applicationID, name: person?.name ?? "—", unit: unit?.name ?? profile?.unitID ?? "—",
+            title: profile.map { TitleNames.title($0.series, $0.level) } ?? "—", stage: state?.stage.chinese ?? "—",
+            documents: try documents(stream: ApplicationMachine.kind, id: applicationID, kinds: [.declarationForm, .pledge]))
+    }
+
+    /// The documents a stream's steps queued, of `kinds`, oldest first (the download route
+    /// `/documents/{id}.odt|.html` serves them by row id).
+    func documents(stream kind: String, id: String, kinds: [DocumentKind]) throws -> [DocumentLink] {
+        try store.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT id, kind, status FROM documents WHERE stream_kind = ? AND stream_id = ? ORDER BY id",
+                arguments: [kind, id]
+            ).compactMap { row -> DocumentLink? in
+                guard let k = DocumentKind(rawValue: row["kind"]), kinds.contains(k) else { return nil }
+                return DocumentLink(id: row["id"], kind: k, status: row["status"])
+            }
+        }
+    }
+
+    static func value(_ link: DocumentLink) -> TemplateValue {
+        let status: String =
+            switch link.status {
+            case "rendered": "已生成"
+            case "failed": "生成失败"
+            default: "待生成"
+            }
+        return [
+            "documentID": .string(String(link.id)), "kind": .string(link.kind.chinese), "status": .string(status),
+            "rendered": .bool(link.status == "rendered"),
+        ]
+    }
+
+    /// Facts of a session every page shows.
+    func summary(_ session: Session) throws -> [String: TemplateValue] {
+        let committee = try committee(session.plan.committeeID)
+        let quorum = services.policy.committee.quorum
+        return [
+            "sessionID": .string(session.id), "committeeName": .string(committee?.name ?? session.plan.committeeID),
+            "date": .string(session.plan.date.chinese), "venue": .string(session.plan.venue ?? "—"),
+            "stage": .string(session.state.stage.chinese), "stageCode": .string(session.state.stage.rawValue),
+            "memberCount": .number(Double(session.plan.memberCount)),
+            "quorum": .number(Double(quorum.minimum(of: session.plan.memberCount))),
+            "quorumRatio": .string(quorum.chinese),
+            "candidateCount": .number(Double(session.plan.candidates.count)),
+            "presentCount": .number(Double(session.state.present.count)),
+        ]
+    }
+}

@@ -1,0 +1,360 @@
+import Domain
+import Foundation
+import GRDB
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Store
+import Testing
+import Workflow
+
+@testable import WebApp
+
+/// Committee sessions from the office's and the secretary's console, and the experts' secret
+/// ballots: plan → draw → recusals → convene (quorum) → votes → count → close.
+@Suite struct CommitteeTests {
+    static let password = "Pingshen2026pw"
+
+    /// A copy of the season stopped before its sessions, its configuration and the office accounts.
+    func setUp() async throws -> (WebConfiguration, EventStore) {
+        let store = try CommitteeFixture.get().copy()
+        var configuration = try WebFixture.get().configuration(store: store)
+        configuration.signInLimit = RateLimit(capacity: 1_000, refillPerSecond: 1)
+        configuration.usernameLimit = RateLimit(capacity: 1_000, refillPerSecond: 1)
+        let hash = try await PasswordHasher(cost: 4).hash(Self.password)
+        for (name, role) in [
+            ("secretary", Role.committeeSecretary), ("clerk", .officeClerk), ("head", .officeHead), ("hr", .unitHR),
+        ] {
+            _ = try store.insertAccount(
+                NewAccount(username: name, passwordHash: hash, role: role, displayName: name), now: Date())
+        }
+        return (configuration, store)
+    }
+
+    /// An account for each expert id (username = the id in lower case).
+    func addExperts(_ ids: [String], to store: EventStore) async throws {
+        let hash = try await PasswordHasher(cost: 4).hash(Self.password)
+        for id in ids where try store.account(username: id) == nil {
+            _ = try store.insertAccount(
+                NewAccount(username: id, passwordHash: hash, role: .expert, displayName: "专家\(id)", expertID: id),
+                now: Date())
+        }
+    }
+
+    /// The committee with the fewest members among those with at least two applications waiting.
+    func committeeWithCandidates(_ store: EventStore) throws -> (CommitteeRecord, [String]) {
+        let accepted = try store.streamIDs(ApplicationMachine.self, status: ApplicationStage.accepted.rawValue)
+        var byCommittee: [(CommitteeRecord, [String])] = []
+        for committee in try store.committees() {
+            let ids = try accepted.filter { id in
+                let p = try store.load(ApplicationMachine.self, id: id)?.state.profile
+                return p?.series == committee.series && p?.level == committee.level
+            }
+            if ids.count >= 2 { byCommittee.append((committee, ids)) }
+        }
+        return try #require(byCommittee.min { $0.0.memberCount < $1.0.memberCount })
+    }
+
+    func session(_ store: EventStore, _ id: String) throws -> CommitteeSessionState {
+        try #require(try store.load(CommitteeSessionMachine.self, id: id)?.state)
+    }
+
+    func signedIn(_ client: any TestClientProtocol, _ username: String) async throws -> TestBrowser {
+        var browser = TestBrowser(client)
+        let answer = try await browser.signIn(username, Self.password)
+        #expect(answer.status == .seeOther, "sign-in of \(username)")
+        return browser
+    }
+
+    /// GETs a page, expects 200 and well-formed XHTML.
+    func page(_ browser: inout TestBrowser, _ uri: String) async throws -> String {
+        let page = try await browser.get(uri)
+        #expect(page.status == .ok, "\(uri): \(page.status)")
+        #expect(try xmllintProblems(page.body) == "", "\(uri) is not well-formed")
+        return page.body
+    }
+
+    /// Row counts of every table (to see what a step wrote).
+    func rowCounts(_ store: EventStore) throws -> [String: Int] {
+        try store.read { db in
+            var counts: [String: Int] = [:]
+            for table in try String.fetchAll(
+                db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
+            {
+                counts[table] = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \"\(table)\"")
+            }
+            return counts
+        }
+    }
+
+    @Test func aWholeSessionFromPlanToClose() async throws {
+        let (configuration, store) = try await setUp()
+        let (committee, waiting) = try committeeWithCandidates(store)
+        let chosen = Array(waiting.prefix(2))
+        let policy = configuration.rules.policy
+
+        try await WebFixture.get().withApp(configuration) { client in
+            var secretary = try await signedIn(client, "secretary")
+            var clerk = try await signedIn(client, "clerk")
+
+            // ---- plan
+            let list = try await page(&secretary, "/committee")
+            #expect(list.contains("安排评审会议"))
+            let form = try await page(&secretary, "/committee/new?committee=\(committee.id)")
+            for id in waiting { #expect(form.contains(id)) }
+            let today = Day(configuration.now())
+            let planned = try await secretary.post(
+                "/committee/sessions",
+                [("committee", committee.id), ("date", today.description), ("venue", "市人社局三楼会议室")]
+                    + chosen.map { ("application", $0) })
+            #expect(planned.status == .seeOther)
+            let sessionURI = try #require(planned.location)
+            let sessionID = String(sessionURI.split(separator: "/").last!)
+            #expect(sessionID == "S\(today.year)-001")
+            for id in chosen {
+                let app = try #require(try store.load(ApplicationMachine.self, id: id)?.state)
+                #expect(app.stage == .inSession)
+                #expect(app.sessionID == sessionID)
+            }
+            #expect(try session(store, sessionID).plan?.venue == "市人社局三楼会议室")
+            let afterPlan = try await page(&secretary, sessionURI)
+            #expect(afterPlan.contains("抽取评审专家"))
+
+            // ---- draw (the seed is recorded)
+            let drawn = try await secretary.post("\(sessionURI)/draw", ["seed": "20261127", "needed": ""])
+            #expect(drawn.status == .seeOther)
+            var state = try session(store, sessionID)
+            #expect(state.seed == 20_261_127)
+            #expect(state.members.count == committee.memberCount)
+            let drawnPage = try await page(&secretary, sessionURI)
+            #expect(drawnPage.contains("20261127"))
+            #expect(!drawnPage.contains("决定专家回避"), "the secretary cannot recuse")
+            try await addExperts(state.drawn.map(\.id), to: store)
+
+            // ---- recusal by the office, conflict declared by an expert
+            let clerkPage = try await page(&clerk, sessionURI)
+            #expect(clerkPage.contains("决定专家回避"))
+            let recusedByOffice = state.members[0].id
+            let recused = try await clerk.post(
+                "\(sessionURI)/recuse", ["expert": recusedByOffice, "note": "曾指导申报人的代表作"])
+            #expect(recused.status == .seeOther)
+            let declarer = try session(store, sessionID).members[1].id
+            var declaring = try await signedIn(client, declarer)
+            let own = try await page(&declaring, "/expert/sessions/\(sessionID)")
+            #expect(own.contains("申请回避"))
+            #expect(try await declaring.post("/expert/sessions/\(sessionID)/conflict", ["note": "与申报人系近亲属"]).status == .seeOther)
+            state = try session(store, sessionID)
+            #expect(state.recusedIDs.isSuperset(of: [recusedByOffice, declarer]))
+            #expect(state.members.count == committee.memberCount, "alternates took the seats")
+            let recusedPage = try await page(&declaring, "/expert/sessions/\(sessionID)")
+            #expect(recusedPage.contains("您已回避本次会议"))
+            #expect(!recusedPage.contains(chosen[0]), "a recused expert sees no dossier")
+            try await addExperts(state.members.map(\.id), to: store)
+
+            // ---- convene: one below the quorum is refused, exactly the quorum opens the meeting
+            let quorum = policy.committee.quorum.minimum(of: committee.memberCount)
+            let members = state.members.map(\.id)
+            let tooFew = try await secretary.post(
+                "\(sessionURI)/convene", Array(members.prefix(quorum - 1)).map { ("present", $0) })
+            #expect(tooFew.status == .conflict)
+            #expect(tooFew.body.contains("不能开会"))
+            #expect(try xmllintProblems(tooFew.body) == "")
+            let present = Array(members.prefix(quorum))
+            let absent = Array(members.dropFirst(quorum))
+            #expect(!absent.isEmpty)
+            let convened = try await secretary.post("\(sessionURI)/convene", present.map { ("present", $0) })
+            #expect(convened.status == .seeOther)
+            #expect(try session(store, sessionID).stage == .convened)
+
+            // ---- votes: candidate 0 gets exactly the yes votes needed, candidate 1 one fewer
+            let needed = policy.committee.pass.minimum(of: present.count)
+            var experts: [String: TestBrowser] = [:]
+            for id in present { experts[id] = try await signedIn(client, id) }
+            let before = try rowCounts(store)
+            let countsBefore = try await secretary.post("\(sessionURI)/count", ["application": chosen[0]])
+            #expect(countsBefore.status == .conflict, "no count before every present expert voted")
+            #expect(countsBefore.body.contains("尚有\(present.count)人未投票"))
+            for (n, id) in present.enumerated() {
+                var browser = experts[id]!
+                let body = try await page(&browser, "/expert/sessions/\(sessionID)")
+                #expect(body.contains("投票"))
+                for (k, candidate) in chosen.enumerated() {
+                    let yes = k == 0 ? needed : needed - 1
+                    let choice = n < yes ? "yes" : (n % 2 == 0 ? "no" : "abstain")
+                    let cast = try await browser.post(
+                        "/expert/sessions/\(sessionID)/vote", ["application": candidate, "choice": choice])
+                    #expect(cast.status == .seeOther)
+                    #expect(cast.location == "/expert/sessions/\(sessionID)?voted=1")
+                }
+                let second = try await browser.post(
+                    "/expert/sessions/\(sessionID)/vote", ["application": chosen[0], "choice": "no"])
+                #expect(second.status == .conflict)
+                #expect(second.body.contains("您已对该申报人投票"))
+                let after = try await page(&browser, "/expert/sessions/\(sessionID)?voted=1")
+                #expect(after.contains("已投票"))
+                for word in ["赞成", "反对", "弃权"] { #expect(!after.contains(word), "the page shows no choice") }
+                experts[id] = browser
+                if n == 0 {
+                    let progress = try await page(&secretary, sessionURI)
+                    #expect(progress.contains("已投票 <span class=\"voted\">1</span> / \(present.count)"))
+                    #expect(!progress.contains("赞成 1"), "no running totals before the count")
+                }
+            }
+
+            // ---- secrecy: voting wrote only the two ballot tables, no event, nothing pairing
+            let after = try rowCounts(store)
+            for (table, n) in after where table != "ballot_voters" && table != "ballot_boxes" {
+                #expect(before[table] == n, "voting changed \(table)")
+            }
+            #expect(after["ballot_voters"]! - (before["ballot_voters"] ?? 0) == present.count * chosen.count)
+            #expect(after["ballot_boxes"]! - (before["ballot_boxes"] ?? 0) == chosen.count)
+            try store.read { db in
+                #expect(try db.columns(in: "ballot_voters").map(\.name) == ["session_id", "application_id", "expert_id"])
+                #expect(
+                    try db.columns(in: "ballot_boxes").map(\.name) == ["session_id", "application_id", "yes", "no", "abstain"])
+                // Kept in expert order, not in the order the ballots came in.
+                let stored = try String.fetchAll(
+                    db, sql: "SELECT expert_id FROM ballot_voters WHERE session_id = ? AND application_id = ?",
+                    arguments: [sessionID, chosen[0]])
+                #expect(stored == present.sorted())
+                let box = try #require(
+                    try Row.fetchOne(
+                        db, sql: "SELECT * FROM ballot_boxes WHERE session_id = ? AND application_id = ?",
+                        arguments: [sessionID, chosen[1]]))
+                #expect(box["yes"] as Int == needed - 1)
+            }
+
+            // ---- an absent expert, an expert not drawn for this session, wrong roles, no token
+            var away = try await signedIn(client, absent[0])
+            let awayPage = try await page(&away, "/expert/sessions/\(sessionID)")
+            #expect(awayPage.contains("您未出席本次会议"))
+            let absentVote = try await away.post(
+                "/expert/sessions/\(sessionID)/vote", ["application": chosen[0], "choice": "yes"])
+            #expect(absentVote.status == .conflict)
+            #expect(absentVote.body.contains("您未出席本次会议"))
+            let drawnIDs = Set(state.drawn.map(\.id))
+            let stranger = try #require(try store.experts(committee: committee.id).first { !drawnIDs.contains($0.id) })
+            try await addExperts([stranger.id], to: store)
+            var outsider = try await signedIn(client, stranger.id)
+            #expect(try await outsider.get("/expert/sessions/\(sessionID)").status == .notFound)
+            _ = try await page(&outsider, "/expert")
+            let strangerVote = try await outsider.post(
+                "/expert/sessions/\(sessionID)/vote", ["application": chosen[0], "choice": "yes"])
+            #expect(strangerVote.status == .notFound)
+            #expect(try await outsider.get("/committee").status == .forbidden)
+            #expect(try await secretary.get("/expert").status == .forbidden)
+            var hr = try await signedIn(client, "hr")
+            let hrPage = try await hr.get("/committee/sessions/\(sessionID)")
+            #expect(hrPage.status == .forbidden)
+            #expect(try xmllintProblems(hrPage.body) == "")
+            _ = try await page(&secretary, sessionURI)
+            let noToken = try await secretary.post("\(sessionURI)/count", ["application": chosen[0]], withToken: false)
+            #expect(noToken.status == .forbidden)
+            var voter = experts[present[0]]!
+            let noTokenVote = try await voter.post(
+                "/expert/sessions/\(sessionID)/vote", ["application": chosen[0], "choice": "yes"], withToken: false)
+            #expect(noTokenVote.status == .forbidden)
+
+            // ---- count: the box recorded whole; a counted box takes no more ballots
+            let votingPage = try await page(&secretary, sessionURI)
+            #expect(votingPage.contains("计票"))
+            for candidate in chosen {
+                let counted = try await secretary.post("\(sessionURI)/count", ["application": candidate])
+                #expect(counted.status == .seeOther)
+            }
+            let again = try await secretary.post("\(sessionURI)/count", ["application": chosen[0]])
+            #expect(again.status == .conflict)
+            state = try session(store, sessionID)
+            #expect(state.counts[chosen[0]]?.yes == needed)
+            #expect(state.voters[chosen[0]] == present.sorted())
+            let late = try await voter.post(
+                "/expert/sessions/\(sessionID)/vote", ["application": chosen[1], "choice": "yes"])
+            #expect(late.status == .conflict)
+            #expect(late.body.contains("已计票"))
+            experts[present[0]] = voter
+
+            // ---- close: results go to the applications; minutes and vote record are issued
+            let closing = try await page(&secretary, sessionURI)
+            #expect(closing.contains("闭会"))
+            let closed = try await secretary.post(
+                "\(sessionURI)/close", ["minutes": "会议按程序进行无记名投票表决。"])
+            #expect(closed.status == .seeOther)
+            state = try session(store, sessionID)
+            #expect(state.stage == .closed)
+            let first = try #require(try store.load(ApplicationMachine.self, id: chosen[0])?.state)
+            let second = try #require(try store.load(ApplicationMachine.self, id: chosen[1])?.state)
+            #expect(first.stage == .passed)
+            #expect(second.stage == .failed)
+            let kinds = try store.read { db in
+                try String.fetchAll(
+                    db, sql: "SELECT kind FROM documents WHERE stream_kind = 'session' AND stream_id = ? ORDER BY kind",
+                    arguments: [sessionID])
+            }
+            #expect(kinds == ["minutes", "vote-record"])
+            let closedPage = try await page(&secretary, sessionURI)
+            #expect(closedPage.contains("会议按程序进行无记名投票表决。"))
+            #expect(closedPage.contains("通过"))
+            #expect(closedPage.contains("/documents/"))
+            let afterClose = try await voter.post(
+                "/expert/sessions/\(sessionID)/vote", ["application": chosen[1], "choice": "yes"])
+            #expect(afterClose.status == .conflict)
+            #expect(afterClose.body.contains("已闭会"))
+            _ = try await page(&voter, "/expert")
+            _ = try await page(&voter, "/expert/sessions/\(sessionID)")
+            _ = try await page(&secretary, "/committee")
+        }
+    }
+
+    @Test func planningChecksItsInputAndRolesFollowTheMachine() async throws {
+        let (configuration, store) = try await setUp()
+        let (committee, waiting) = try committeeWithCandidates(store)
+        try await WebFixture.get().withApp(configuration) { client in
+            var head = try await signedIn(client, "head")
+            let list = try await page(&head, "/committee")
+            #expect(!list.contains("/committee/new"), "the office head does not plan sessions")
+            var clerk = try await signedIn(client, "clerk")
+            _ = try await page(&clerk, "/committee/new")
+            _ = try await page(&clerk, "/committee/new?committee=\(committee.id)")
+            #expect(try await clerk.get("/committee/new?committee=nope").status == .notFound)
+            let none = try await clerk.post(
+                "/committee/sessions", ["committee": committee.id, "date": "2026-12-01", "venue": "会议室"])
+            #expect(none.status == .unprocessableContent)
+            #expect(none.body.contains("请至少选择一名评审对象"))
+            #expect(try xmllintProblems(none.body) == "")
+            let past = try await clerk.post(
+                "/committee/sessions",
+                [("committee", committee.id), ("date", "2020-01-01"), ("venue", "会议室"), ("application", waiting[0])])
+            #expect(past.status == .unprocessableContent)
+            #expect(past.body.contains("会议日期不能早于今天"))
+            // An application of another series or level is refused, and nothing is assigned.
+            let other = try store.streamIDs(ApplicationMachine.self, status: ApplicationStage.accepted.rawValue)
+                .first { !waiting.contains($0) }
+            if let other {
+                let mixed = try await clerk.post(
+                    "/committee/sessions",
+                    [("committee", committee.id), ("date", "2026-12-01"), ("venue", "会议室"), ("application", waiting[0]),
+                     ("application", other)])
+                #expect(mixed.status == .conflict)
+                #expect(try store.load(ApplicationMachine.self, id: waiting[0])?.state.stage == .accepted)
+                #expect(try store.streamIDs(CommitteeSessionMachine.self).isEmpty)
+            }
+            let planned = try await clerk.post(
+                "/committee/sessions",
+                [("committee", committee.id), ("date", "2026-12-01"), ("venue", "会议室"), ("application", waiting[0])])
+            #expect(planned.status == .seeOther)
+            let uri = try #require(planned.location)
+            // The office head may not draw (the machine's rule), the clerk may.
+            _ = try await page(&head, uri)
+            let refused = try await head.post("\(uri)/draw", ["seed": "1"])
+            #expect(refused.status == .conflict)
+            _ = try await page(&clerk, uri)
+            #expect(try await clerk.post("\(uri)/draw", ["seed": "1"]).status == .seeOther)
+            // Convening is the secretary's.
+            let sessionID = String(uri.split(separator: "/").last!)
+            let members = try session(store, sessionID).members.map(\.id)
+            let byClerk = try await clerk.post("\(uri)/convene", members.map { ("present", $0) })
+            #expect(byClerk.status == .conflict)
+            #expect(try await head.get("/committee/sessions/S2099-999").status == .notFound)
+        }
+    }
+}

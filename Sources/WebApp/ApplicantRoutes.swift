@@ -317,7 +317,8 @@ struct ApplicantRoutes {
                 timeline.append(["day": .string(event.day.description), "text": .string(event.chinese)])
             }
         }
-        let documents: [TemplateValue] = []  // the download routes land with the office console
+        let documents: [TemplateValue] =
+            try s.map { try services.documents(forApplication: $0, id: draft.applicationID).map(\.templateValue) } ?? []
         let level = (data["level"]?.string).flatMap(Level.init(rawValue:))
         let editable = stage == .none || stage == .draft
         let withdrawable: Set<ApplicationStage> = [.unitReview, .unitNotice, .qualificationReview, .correction, .accepted]

@@ -92,6 +92,9 @@ public actor DocumentDesk {
             let service = DocumentService(store: store, rules: rules, library: library)
             let summary = try service.renderPending(into: directory, threads: 1)
             lastSummary = summary
+            for failure in summary.failures {
+                FileHandle.standardError.write(Data("document not rendered: \(failure)\n".utf8))
+            }
             return summary
         } catch {
             FileHandle.standardError.write(Data("document rendering failed: \(error)\n".utf8))

@@ -71,6 +71,9 @@ public func buildRouter(configuration: WebConfiguration) throws -> Router<WebReq
     try ApplicantRoutes(services: services).add(to: router)
     CommitteeRoutes(services: services).add(to: router)
     ExpertRoutes(services: services).add(to: router)
+    DocumentRoutes(services: services).add(to: router)
+    UnitRoutes(services: services).add(to: router)
+    OfficeRoutes(services: services).add(to: router)
     if let clock = configuration.simulatedClock {
         DemoClockRoutes(store: configuration.store, pages: pages, rules: configuration.rules, clock: clock)
             .add(to: router)

@@ -1,3 +1,4 @@
+import Archive
 import Domain
 import Forms
 import Foundation
@@ -11,6 +12,11 @@ struct WebServices: Sendable {
     let pages: Pages
     let forms: FormLibrary
     let actions: WebActions
+    /// Signs certificates (verification codes) with the office's key from `DIR/keys`; nil
+    /// without a data directory.
+    let signer: CertificateSigner?
+    /// The office's certificate batches running in the background.
+    let certificateRuns = CertificateRuns()
 
     var store: EventStore { configuration.store }
     var rules: Rulebook { configuration.rules }
@@ -42,6 +48,17 @@ struct WebServices: Sendable {
                 store: configuration.store, rules: configuration.rules,
                 templatesDirectory: configuration.templatesDirectory,
                 outputDirectory: URL(fileURLWithPath: $0, isDirectory: true).appendingPathComponent("documents"))
+        }
+        if let dir = configuration.dataDirectory {
+            do {
+                signer = CertificateSigner(
+                    keyring: try OfficeKeyring.open(
+                        directory: URL(fileURLWithPath: dir, isDirectory: true).appendingPathComponent("keys").path))
+            } catch {
+                throw WebSetupError("无法打开签名密钥目录 \(dir)/keys：\(error)")
+            }
+        } else {
+            signer = nil
         }
         actions = WebActions(store: configuration.store, rules: configuration.rules, now: configuration.now, desk: desk)
     }

@@ -1,0 +1,208 @@
+import Documents
+import Domain
+import Forms
+import Foundation
+import GRDB
+import Intake
+import Store
+import Workflow
+
+/// What the unit and office consoles show about applications: lists by status, the facts of
+/// one application, its declaration, documents and history (the `application-facts` partial).
+extension WebServices {
+    /// Rows per page in the consoles' lists.
+    static let pageSize = 50
+
+    /// Application ids with their status, for one unit (the unit named in the profile of the
+    /// application's `created` event, which never changes) or all, in id order; `status`
+    /// narrows to one status.
+    func applicationIDs(unit: String?, status: String?) throws -> [(id: String, status: String)] {
+        var sql = "SELECT s.id, s.status FROM streams s"
+        var arguments: [(any DatabaseValueConvertible)?] = []
+        if unit != nil {
+            sql += """
+                 JOIN events e ON e.stream_kind = s.kind AND e.stream_id = s.id AND e.version = 1
+                    AND e.type = 'created' AND json_extract(e.payload, '$.created.profile.unitID') = ?
+                """
+            arguments.append(unit)
+        }
+        sql += " WHERE s.kind = ?"
+        arguments.append(ApplicationMachine.kind)
+        if let status {
+            sql += " AND s.status = ?"
+            arguments.append(status)
+        }
+        sql += " ORDER BY s.id"
+        let statement = sql
+        let values = StatementArguments(arguments)
+        return try store.read { db in
+            try Row.fetchAll(db, sql: statement, arguments: values).map { row in
+                (id: row[0] as String, status: row[1] as String)
+            }
+        }
+    }
+
+    /// Counts per status in workflow order (statuses with none left out), as `.counts` links.
+    func statusCountList(
+        _ counts: [(status: String, count: Int)], current: String?, path: String
+    ) -> [TemplateValue] {
+        let byStatus = Dictionary(counts.map { ($0.status, $0.count) }, uniquingKeysWith: +)
+        return ApplicationStage.allCases.compactMap { stage -> TemplateValue? in
+            guard let n = byStatus[stage.rawValue], n > 0 else { return nil }
+            return [
+                "status": .string(stage.rawValue), "label": .string(stage.chinese), "count": .string(String(n)),
+                "current": .bool(stage.rawValue == current),
+                "href": .string("\(path)?status=\(stage.rawValue)"),
+            ]
+        }
+    }
+
+    /// One page of `ids` as list rows (applicant, unit, series and level, status), with the
+    /// pager's values.
+    func applicationList(
+        _ ids: [(id: String, status: String)], page: Int, link: (String) -> String, pageLink: (Int) -> String
+    ) throws -> [String: TemplateValue] {
+        let pages = max(1, (ids.count + Self.pageSize - 1) / Self.pageSize)
+        let page = min(max(1, page), pages)
+        let slice = ids.dropFirst((page - 1) * Self.pageSize).prefix(Self.pageSize)
+        var rows: [TemplateValue] = []
+        var unitNames: [String: String] = [:]
+        for (id, status) in slice {
+            guard let state = try store.load(ApplicationMachine.self, id: id)?.state, let p = state.profile else {
+                continue
+            }
+            let person = try store.person(p.personID)
+            if unitNames[p.unitID] == nil { unitNames[p.unitID] = try store.unit(p.unitID)?.name ?? p.unitID }
+            rows.append([
+                "id": .string(id), "href": .string(link(id)), "name": .string(person?.name ?? p.personID),
+                "unit": .string(unitNames[p.unitID] ?? p.unitID),
+                "title": .string("\(p.series.chinese) · \(p.level.chinese)"),
+                "status": .string(ApplicationStage(rawValue: status)?.chinese ?? status),
+            ])
+        }
+        return [
+            "rows": .list(rows), "hasRows": .bool(!rows.isEmpty), "total": .string(String(ids.count)), "page": .string(String(page)),
+            "pages": .string(String(pages)),
+            "previous": page > 1 ? .string(pageLink(page - 1)) : .null,
+            "next": page < pages ? .string(pageLink(page + 1)) : .null,
+        ]
+    }
+
+    /// The `application-facts` partial's values: who, what, where it stands, the declaration's
+    /// main answers, the documents and the history.
+    func applicationFacts(id: String, state: ApplicationState) throws -> [String: TemplateValue] {
+        guard let p = state.profile else { throw WebError.notFound }
+        let person = try store.person(p.personID)
+        let unit = try store.unit(p.unitID)
+        var facts: [TemplateValue] = [
+            ["label": "申报编号", "value": .string(id)],
+            ["label": "申报人", "value": .string(person?.name ?? p.personID)],
+            ["label": "工作单位", "value": .string(unit?.name ?? p.unitID)],
+            ["label": "系列", "value": .string(p.series.chinese)],
+            ["label": "申报级别", "value": .string("\(p.level.chinese)（\(TitleNames.title(p.series, p.level))）")],
+            ["label": "评审通道", "value": .string(p.track.chinese)],
+            ["label": "当前状态", "value": .string(state.stage.chinese)],
+        ]
+        func add(_ label: String, _ value: String?) {
+            if let value, !value.isEmpty { facts.append(["label": .string(label), "value": .string(value)]) }
+        }
+        add("提交日期", state.submittedOn?.chinese)
+        add("单位公示开始", state.unitNoticeStartedOn?.chinese)
+        add("单位推荐日期", state.recommendedOn?.chinese)
+        add("单位退回理由", state.unitReturnReason)
+        if let c = state.correction {
+            add("补正事项", c.items.joined(separator: "；"))
+            add("补正期限", "\(c.deadline.chinese)前（\(c.requestedOn.chinese)告知）")
+            add("补正答复", c.answer.map { "\($0)（\(c.answeredOn?.chinese ?? "")）" })
+        }
+        add("受理日期", state.acceptedOn?.chinese)
+        add("不予受理理由", state.refusalReasons.isEmpty ? nil : state.refusalReasons.joined(separator: "；"))
+        add("评审会议", state.sessionID)
+        if let r = state.result {
+            add(
+                "评审结果",
+                "\(r.passed ? "通过" : "未通过")（赞成\(r.tally.yes)、反对\(r.tally.no)、弃权\(r.tally.abstain)，出席\(r.tally.present)人）")
+        }
+        if let n = state.notice { add("公示", "批次 \(n.batchID)，\(n.start.chinese)至\(n.end.chinese)") }
+        add("确认文号", state.documentNumber)
+        add("证书编号", state.certificateNumber)
+        var certificate: TemplateValue = .null
+        if let number = state.certificateNumber, let c = try store.load(CertificateMachine.self, id: number)?.state {
+            certificate = [
+                "number": .string(number), "status": .string(c.status.chinese),
+                "valid": .bool(c.status == .valid),
+                "revocation": c.revocation.map {
+                    TemplateValue.string("\($0.on.chinese)撤销（\($0.decisionNumber)）：\($0.reason)")
+                } ?? .null,
+            ]
+        }
+        let objections: [TemplateValue] = state.objections.map { o in
+            [
+                "id": .string(o.objectionID), "summary": .string(o.summary), "raised": .string(o.raisedOn.chinese),
+                "open": .bool(o.isOpen),
+                "outcome": .string(o.outcome == .upheld ? "异议成立" : o.outcome == .dismissed ? "异议不成立" : "调查中"),
+                "finding": .string(o.finding ?? ""),
+            ]
+        }
+        let documents = try documents(forApplication: state, id: id).map(\.templateValue)
+        let declaration = try declarationSummary(id: id, profile: p)
+        return [
+            "facts": .list(facts), "declaration": .list(declaration), "hasDeclaration": .bool(!declaration.isEmpty),
+            "documents": .list(documents), "hasDocuments": .bool(!documents.isEmpty),
+            "history": .list(try history(kind: ApplicationMachine.kind, id: id)),
+            "certificate": certificate, "objections": .list(objections), "hasObjections": .bool(!objections.isEmpty),
+        ]
+    }
+
+    /// The stored declaration's top-level answers, labelled by the form (lists as counts).
+    func declarationSummary(id: String, profile: ApplicationProfile) throws -> [TemplateValue] {
+        let intake = Intake(store: store, rules: rules, forms: forms)
+        guard let data = try? intake.declarationData(applicationID: id), let object = data.object else { return [] }
+        let formID = try store.read { db in
+            try String.fetchOne(
+                db, sql: "SELECT form_id FROM declarations WHERE application_id = ? ORDER BY version DESC LIMIT 1",
+                arguments: [id])
+        }
+        guard let form = formID.flatMap({ try? forms.form($0) }) else { return [] }
+        var rows: [TemplateValue] = []
+        for field in form.fields {
+            guard let value = object[field.id] else { continue }
+            let text: String
+            switch (field.type, value) {
+            case (.choice(let options), .string(let s)): text = options.first { $0.value == s }?.label ?? s
+            case (.attachment, .array(let a)): text = "\(a.count) 个附件"
+            case (.group, .array(let a)): text = "\(a.count) 项"
+            case (_, .string(let s)): text = s.count > 120 ? String(s.prefix(120)) + "…" : s
+            case (_, .number(let d)): text = d == d.rounded() ? String(Int(d)) : String(d)
+            case (_, .bool(let b)): text = b ? "是" : "否"
+            default: continue
+            }
+            rows.append(["label": .string(field.label), "value": .string(text)])
+        }
+        return rows
+    }
+
+    /// A stream's events as a timeline: when, what (in Chinese), by which role.
+    func history(kind: String, id: String) throws -> [TemplateValue] {
+        try store.events(kind: kind, id: id).map { e -> TemplateValue in
+            [
+                "when": .string(e.recordedAt.prefix(16).replacingOccurrences(of: "T", with: " ")),
+                "what": .string(Self.eventNames[e.type] ?? e.type),
+                "who": .string(Role(rawValue: e.actorRole)?.chinese ?? e.actorRole),
+            ]
+        }
+    }
+
+    /// Event names in Chinese (application, certificate and check streams).
+    static let eventNames: [String: String] = [
+        "created": "创建申报", "submitted": "提交申报（签署承诺书）", "unitNoticeStarted": "开始单位公示",
+        "recommended": "单位推荐", "returnedByUnit": "单位退回申报人", "accepted": "受理",
+        "correctionRequested": "一次性告知补正", "correctionAnswered": "提交补正材料", "refused": "不予受理",
+        "lapsed": "逾期未补正失效", "assignedToSession": "提交评审会议", "resultRecorded": "登记评审结果",
+        "publicNoticeStarted": "开始评审结果公示", "objectionRaised": "登记异议", "objectionDismissed": "异议不成立",
+        "objectionUpheld": "异议成立", "noticeConcluded": "公示期满", "confirmed": "确认", "filed": "备案",
+        "certified": "登记证书", "archived": "归档", "reexaminationRequested": "申请复查",
+        "reexaminationDecided": "作出复查决定", "withdrawn": "撤回申报", "issued": "颁发证书", "revoked": "撤销证书",
+        "opened": "立项核查", "falsified": "发现虚假材料",
+    ]
+}

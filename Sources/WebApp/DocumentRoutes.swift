@@ -1,0 +1,186 @@
+import Documents
+import Domain
+import Foundation
+import GRDB
+import HTTPTypes
+import Hummingbird
+import Store
+import Workflow
+
+/// One row of the `documents` queue: a document a workflow step issued, and where it was
+/// rendered (`path`, the `.odt` relative to the documents folder; the `.html` sits beside it).
+struct IssuedDocument: Sendable, Equatable {
+    var id: Int64
+    var kind: String
+    var subject: String
+    var streamKind: String
+    var streamID: String
+    var status: String
+    var path: String?
+    var createdAt: String
+
+    /// The kind in Chinese (`受理通知书`), or the raw kind for one this build does not know.
+    var kindName: String { DocumentKind(rawValue: kind)?.chinese ?? kind }
+    var isRendered: Bool { status == "rendered" && path != nil }
+
+    /// The name a download is saved under: `受理通知书-A2026-0001.odt`.
+    func downloadName(_ ext: String) -> String {
+        let safe = subject.map { "/\\:*?\"<>|".contains($0) || $0.isNewline ? "-" : $0 }
+        return "\(kindName)-\(String(safe)).\(ext)"
+    }
+
+    /// For a page's document list: kind, subject, status and both links when rendered.
+    var templateValue: TemplateValue {
+        [
+            "id": .string(String(id)), "kind": .string(kindName), "subject": .string(subject),
+            "rendered": .bool(isRendered),
+            "status": .string(
+                isRendered ? "已生成" : status == "failed" ? "生成失败" : "待生成"),
+            "odt": .string("/documents/\(id).odt"), "html": .string("/documents/\(id).html"),
+            "created": .string(String(createdAt.prefix(10))),
+            // The applicant portal's names for the same.
+            "title": .string("\(kindName)（\(subject)）"), "day": .string(String(createdAt.prefix(10))),
+            "ready": .bool(isRendered),
+        ]
+    }
+
+    init(row: Row) {
+        id = row["id"]
+        kind = row["kind"]
+        subject = row["subject"]
+        streamKind = row["stream_kind"]
+        streamID = row["stream_id"]
+        status = row["status"]
+        path = row["path"]
+        createdAt = row["created_at"]
+    }
+}
+
+extension WebServices {
+    /// The documents the steps of one stream issued, oldest first. The applicant portal and the
+    /// consoles list an application's documents with this (plus its certificate's:
+    /// `documents(forStream: CertificateMachine.kind, id: number)`).
+    func documents(forStream kind: String, id: String) throws -> [IssuedDocument] {
+        try store.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT id, kind, subject, stream_kind, stream_id, status, path, created_at FROM documents
+                    WHERE stream_kind = ? AND stream_id = ? ORDER BY id
+                    """, arguments: [kind, id]
+            ).map(IssuedDocument.init(row:))
+        }
+    }
+
+    /// An application's documents and those of its certificate, oldest first.
+    func documents(forApplication state: ApplicationState, id: String) throws -> [IssuedDocument] {
+        var list = try documents(forStream: ApplicationMachine.kind, id: id)
+        if let number = state.certificateNumber {
+            list += try documents(forStream: CertificateMachine.kind, id: number)
+        }
+        return list
+    }
+
+    /// One queue row by id.
+    func document(id: Int64) throws -> IssuedDocument? {
+        try store.read { db in
+            try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT id, kind, subject, stream_kind, stream_id, status, path, created_at FROM documents
+                    WHERE id = ?
+                    """, arguments: [id]
+            ).map(IssuedDocument.init(row:))
+        }
+    }
+
+    /// The application a document belongs to: its own stream, or the certificate's application.
+    func owningApplication(of document: IssuedDocument) throws -> ApplicationProfile? {
+        switch document.streamKind {
+        case ApplicationMachine.kind:
+            return try store.load(ApplicationMachine.self, id: document.streamID)?.state.profile
+        case CertificateMachine.kind:
+            guard let details = try store.load(CertificateMachine.self, id: document.streamID)?.state.details else {
+                return nil
+            }
+            return try store.load(ApplicationMachine.self, id: details.applicationID)?.state.profile
+        default:
+            return nil
+        }
+    }
+
+    /// Whether `account` may download `document`: the office, auditors and committee secretaries
+    /// all; unit HR its unit's applications'; an applicant their own applications' and
+    /// certificates'. Everyone else: no (answered with 404, like a missing id).
+    func mayRead(_ document: IssuedDocument, account: Account) throws -> Bool {
+        switch account.role {
+        case .officeClerk, .officeHead, .auditor, .committeeSecretary:
+            return true
+        case .unitHR:
+            guard let unit = account.unitID, let profile = try owningApplication(of: document) else { return false }
+            return profile.unitID == unit
+        case .applicant:
+            guard let person = account.personID else { return false }
+            if document.streamKind == CertificateMachine.kind,
+                let details = try store.load(CertificateMachine.self, id: document.streamID)?.state.details,
+                details.holderID == person
+            {
+                return true
+            }
+            return try owningApplication(of: document)?.personID == person
+        case .expert, .public, .system:
+            return false
+        }
+    }
+}
+
+/// `GET /documents/{id}.odt` and `.html`: the files the workflow's documents were rendered to,
+/// by queue row id, for whoever may read them (`WebServices.mayRead`); anyone else, a missing
+/// id, a document not rendered yet or a file gone all get the same 404.
+struct DocumentRoutes {
+    let services: WebServices
+
+    static let contentTypes = [
+        "odt": "application/vnd.oasis.opendocument.text", "html": "text/html; charset=utf-8",
+    ]
+
+    func add(to router: Router<WebRequestContext>) {
+        router.get("/documents/{file}") { _, context in
+            guard let identity = context.identity else { throw WebError.notFound }
+            let file = context.parameters.get("file") ?? ""
+            guard let dot = file.lastIndex(of: "."), let id = Int64(file[..<dot]), id > 0,
+                let type = Self.contentTypes[String(file[file.index(after: dot)...])]
+            else { throw WebError.notFound }
+            let ext = String(file[file.index(after: dot)...])
+            guard let document = try services.document(id: id), document.isRendered,
+                try services.mayRead(document, account: identity.account),
+                let url = try fileURL(document, ext: ext),
+                let data = FileManager.default.contents(atPath: url.path)
+            else { throw WebError.notFound }
+            var headers: HTTPFields = [.contentType: type]
+            headers[.contentDisposition] = Self.attachment(document.downloadName(ext), fallback: "document-\(id).\(ext)")
+            headers[.cacheControl] = "private, no-store"
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        }
+    }
+
+    /// The rendered file, only when it resolves inside the documents folder.
+    func fileURL(_ document: IssuedDocument, ext: String) throws -> URL? {
+        guard let root = services.documentsDirectory, let path = document.path, path.hasSuffix(".odt") else {
+            return nil
+        }
+        let relative = ext == "odt" ? path : String(path.dropLast(".odt".count)) + ".html"
+        let base = root.standardizedFileURL.resolvingSymlinksInPath()
+        let url = base.appendingPathComponent(relative).standardizedFileURL.resolvingSymlinksInPath()
+        guard url.path.hasPrefix(base.path + "/") else { return nil }
+        return url
+    }
+
+    /// `attachment; filename="…"; filename*=UTF-8''…` (RFC 6266 with an RFC 5987 name for
+    /// Chinese file names; the plain name is an ASCII fallback).
+    static func attachment(_ name: String, fallback: String) -> String {
+        let allowed = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+        let encoded = name.addingPercentEncoding(withAllowedCharacters: allowed) ?? fallback
+        return "attachment; filename=\"\(fallback)\"; filename*=UTF-8''\(encoded)"
+    }
+}

@@ -1,0 +1,266 @@
+import Documents
+import Domain
+import Foundation
+import Hummingbird
+import Store
+import Workflow
+
+extension Pages.Page {
+    static let officeChecks = Pages.Page("office-checks")
+    static let officeCheck = Pages.Page("office-check")
+    static let officeRecords = Pages.Page("office-records")
+}
+
+/// Post-hoc checks 事后核查 (sampled at the policy's rate with a seed, or targeted at one
+/// application), their outcome — confirmed, or falsified: certificate revoked, the person's
+/// integrity recorded and, when the unit supplied the false proof, the unit suspended, all in
+/// one transaction — and the lists of integrity records and unit suspensions.
+extension OfficeRoutes {
+    func addChecks(to group: RouterGroup<WebRequestContext>) {
+        group.get("/checks") { request, context in
+            try checksPage(context, opened: request.uri.queryParameters.get("opened"))
+        }
+        group.post("/checks/sample") { request, context in
+            var request = request
+            return try await sample(context, form: try await request.form())
+        }
+        group.get("/checks/{id}") { request, context in
+            try checkPage(context, id: context.parameters.get("id") ?? "", done: request.uri.queryParameters.get("done"))
+        }
+        group.post("/checks/{id}/confirm") { request, context in
+            var request = request
+            let note = (try await request.form()["note"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+            let id = context.parameters.get("id") ?? ""
+            guard try services.store.load(PostHocCheckMachine.self, id: id) != nil else { throw WebError.notFound }
+            try await services.actions.perform(
+                PostHocCheckMachine.self, id: id, .confirm(note: note), as: context.requireIdentity().account.actor)
+            return seeOther("/office/checks/\(id)?done=confirm")
+        }
+        group.post("/checks/{id}/falsify") { request, context in
+            var request = request
+            return try await falsify(context, id: context.parameters.get("id") ?? "", form: try await request.form())
+        }
+        group.get("/records") { _, context in try recordsPage(context) }
+    }
+
+    /// Every check id with its state, in id order.
+    func checks() throws -> [(id: String, state: PostHocCheckState)] {
+        try services.store.streamIDs(PostHocCheckMachine.self).compactMap { id in
+            try services.store.load(PostHocCheckMachine.self, id: id).map { (id: id, state: $0.state) }
+        }
+    }
+
+    /// Certified applications with a valid certificate and no check yet: the sampling pool.
+    func samplingPool() throws -> [String: CheckSubject] {
+        let checked = Set(try checks().compactMap { $0.state.subject?.applicationID })
+        var pool: [String: CheckSubject] = [:]
+        for stage in [ApplicationStage.certified, .archived] {
+            for (id, _) in try services.applicationIDs(unit: nil, status: stage.rawValue) where !checked.contains(id) {
+                guard let state = try services.store.load(ApplicationMachine.self, id: id)?.state,
+                    let subject = checkSubject(id, state),
+                    try services.store.load(CertificateMachine.self, id: subject.certificateNumber)?.state.status
+                        == .valid
+                else { continue }
+                pool[id] = subject
+            }
+        }
+        return pool
+    }
+
+    func checkSubject(_ id: String, _ state: ApplicationState) -> CheckSubject? {
+        guard let p = state.profile, let number = state.certificateNumber else { return nil }
+        return CheckSubject(applicationID: id, certificateNumber: number, personID: p.personID, unitID: p.unitID)
+    }
+
+    /// A new check id `K<year>-<n>` from the year's counter, skipping ids already used (the
+    /// demo season numbers its checks itself).
+    static func nextCheckID(_ tx: StoreTransaction, year: Int) throws -> String {
+        while true {
+            let id = "K\(year)-" + String(format: "%05d", try tx.nextNumber("check-\(year)"))
+            if try tx.load(PostHocCheckMachine.self, id: id) == nil { return id }
+        }
+    }
+
+    func checksPage(_ context: WebRequestContext, opened: String?) throws -> Response {
+        let rows: [TemplateValue] = try checks().reversed().map { id, state -> TemplateValue in
+            let origin: String =
+                switch state.origin {
+                case .sampled(let seed, let percent): "抽查（\(percent)%，种子 \(seed)）"
+                case .targeted(let reason): "专项核查：\(reason)"
+                case nil: ""
+                }
+            return [
+                "id": .string(id), "href": .string("/office/checks/\(id)"),
+                "application": .string(state.subject?.applicationID ?? ""),
+                "certificate": .string(state.subject?.certificateNumber ?? ""), "origin": .string(origin),
+                "status": .string(state.stage.chinese), "opened": .string(state.openedOn?.chinese ?? ""),
+            ]
+        }
+        return try services.pages.response(
+            .officeChecks, title: "事后核查",
+            data: [
+                "rows": .list(rows), "hasRows": .bool(!rows.isEmpty),
+                "percent": .string(String(services.policy.postHocSamplePercent)),
+                "pool": .string(String(try samplingPool().count)),
+                "seed": .string(String(UInt64(services.now.timeIntervalSince1970))),
+                "opened": opened.map { .string($0) } ?? .null,
+            ], context: context)
+    }
+
+    /// Draws `percent` of the pool with `seed` (`PostHocCheckMachine.sample`) and opens one
+    /// check per drawn application, all in one transaction.
+    func sample(_ context: WebRequestContext, form: FormBody) async throws -> Response {
+        guard let percent = Int(form["percent"] ?? ""), let seed = UInt64(form["seed"] ?? "") else {
+            throw WebError.badRequest(field: "抽查比例与随机种子", message: "请填写抽查比例（整数）和随机种子（非负整数）。")
+        }
+        let pool = try samplingPool()
+        let drawn = PostHocCheckMachine.sample(applicationIDs: Array(pool.keys), percent: percent, seed: seed)
+        guard !drawn.isEmpty else {
+            throw WebError.refused(rule: "check.pool-empty", message: "没有可抽查的已发证申报（或抽查比例为0）")
+        }
+        let actor = try context.requireIdentity().account.actor
+        try await services.actions.transaction(as: actor) { tx, ctx in
+            for id in drawn {
+                try tx.execute(
+                    PostHocCheckMachine.self, id: try Self.nextCheckID(tx, year: ctx.today.year),
+                    .openSampled(subject: pool[id]!, seed: seed, percent: percent), context: ctx)
+            }
+        }
+        return seeOther("/office/checks?opened=\(drawn.count)")
+    }
+
+    /// Opens a targeted check of one certified application (from its page).
+    func openTargetedCheck(
+        _ context: WebRequestContext, id: String, state: ApplicationState, reason: String
+    ) async throws -> Response {
+        guard let subject = checkSubject(id, state) else {
+            throw WebError.refused(rule: "check.not-certified", message: "该申报尚未发证，不能进行事后核查")
+        }
+        let actor = try context.requireIdentity().account.actor
+        let checkID = try await services.actions.transaction(as: actor) { tx, ctx in
+            let checkID = try Self.nextCheckID(tx, year: ctx.today.year)
+            try tx.execute(
+                PostHocCheckMachine.self, id: checkID, .openTargeted(subject: subject, reason: reason), context: ctx)
+            return checkID
+        }
+        return seeOther("/office/checks/\(checkID)")
+    }
+
+    func checkPage(_ context: WebRequestContext, id: String, done: String?) throws -> Response {
+        guard let current = try services.store.load(PostHocCheckMachine.self, id: id), let subject = current.state.subject
+        else { throw WebError.notFound }
+        let state = current.state
+        var facts: [TemplateValue] = [
+            ["label": "核查编号", "value": .string(id)],
+            ["label": "申报编号", "value": .string(subject.applicationID)],
+            ["label": "证书编号", "value": .string(subject.certificateNumber)],
+            ["label": "持证人", "value": .string(try services.store.person(subject.personID)?.name ?? subject.personID)],
+            ["label": "工作单位", "value": .string(try services.store.unit(subject.unitID)?.name ?? subject.unitID)],
+            ["label": "状态", "value": .string(state.stage.chinese)],
+        ]
+        if let note = state.note, !note.isEmpty { facts.append(["label": "核查意见", "value": .string(note)]) }
+        if let f = state.finding {
+            facts.append(["label": "虚假材料", "value": .string("\(f.proof)：\(f.details)")])
+            facts.append(["label": "撤销决定文号", "value": .string(f.revocationDecisionNumber)])
+            if let u = f.unitDecisionNumber { facts.append(["label": "暂停单位决定文号", "value": .string(u)]) }
+        }
+        let documents = try services.documents(forStream: CertificateMachine.kind, id: subject.certificateNumber)
+            .map(\.templateValue)
+        let role = try context.requireIdentity().account.role
+        let flash: TemplateValue =
+            switch done {
+            case "confirm": .string("核查属实，已结案。")
+            case "falsify": .string("已认定虚假材料：证书已撤销，已记入诚信档案。")
+            default: .null
+            }
+        return try services.pages.response(
+            .officeCheck, title: "事后核查 \(id)",
+            data: [
+                "id": .string(id), "facts": .list(facts), "open": .bool(state.stage == .open),
+                "isHead": .bool(role == .officeHead), "application": .string("/office/applications/\(subject.applicationID)"),
+                "flash": flash,
+                "documents": .list(documents), "hasDocuments": .bool(!documents.isEmpty),
+                "history": .list(try services.history(kind: PostHocCheckMachine.kind, id: id)),
+            ], context: context)
+    }
+
+    /// Falsified: the finding, the certificate's revocation, the person's integrity record and
+    /// (when the unit supplied the false proof) the unit's suspension, with their 文号 from the
+    /// gap-free counter — one transaction, as the demo season does.
+    func falsify(_ context: WebRequestContext, id: String, form: FormBody) async throws -> Response {
+        guard try services.store.load(PostHocCheckMachine.self, id: id)?.state.subject != nil else {
+            throw WebError.notFound
+        }
+        func text(_ name: String) -> String { (form[name] ?? "").trimmingCharacters(in: .whitespacesAndNewlines) }
+        let byUnit = form["by_unit"] == "yes"
+        let proof = text("proof")
+        let details = text("details")
+        let actor = try context.requireIdentity().account.actor
+        let policy = services.policy
+        try await services.actions.transaction(as: actor) { tx, ctx in
+            guard let subject = try tx.load(PostHocCheckMachine.self, id: id)?.state.subject else { return }
+            let year = ctx.today.year
+            func next() throws -> String {
+                DocumentNumber.format(
+                    policy: policy, year: year, sequence: try tx.nextNumber(DocumentNumber.counterName(year: year)))
+            }
+            let revocationNumber = try next()
+            var unitNumber: String?
+            if byUnit { unitNumber = try next() }
+            let finding = FalsificationFinding(
+                proof: proof, unitSuppliedFalseProof: byUnit, details: details,
+                revocationDecisionNumber: revocationNumber, unitDecisionNumber: unitNumber)
+            let outcome = try tx.execute(PostHocCheckMachine.self, id: id, .falsify(finding), context: ctx)
+            guard let last = outcome.events.last,
+                let plan = PostHocCheckMachine.consequences(of: last, subject: subject, actor: ctx.actor)
+            else { return }
+            try tx.execute(
+                CertificateMachine.self, id: plan.revokeCertificate.streamID, plan.revokeCertificate.command,
+                context: ctx)
+            try tx.execute(
+                PersonIntegrityMachine.self, id: plan.recordPerson.streamID, plan.recordPerson.command, context: ctx)
+            if let unit = plan.suspendUnit {
+                try tx.execute(UnitStandingMachine.self, id: unit.streamID, unit.command, context: ctx)
+            }
+        }
+        return seeOther("/office/checks/\(id)?done=falsify")
+    }
+
+    // MARK: records
+
+    func recordsPage(_ context: WebRequestContext) throws -> Response {
+        let store = services.store
+        let people: [TemplateValue] = try store.streamIDs(PersonIntegrityMachine.self).compactMap { id -> TemplateValue? in
+            guard let s = try store.load(PersonIntegrityMachine.self, id: id)?.state else { return nil }
+            return [
+                "id": .string(id), "name": .string(try store.person(id)?.name ?? id),
+                "status": .string(s.status.chinese), "detail": .string(Self.describe(s)),
+                "until": .string(PersonIntegrityMachine.recordEnd(s)?.chinese ?? ""),
+            ]
+        }
+        let units: [TemplateValue] = try store.streamIDs(UnitStandingMachine.self).compactMap { id -> TemplateValue? in
+            guard let s = try store.load(UnitStandingMachine.self, id: id)?.state else { return nil }
+            return [
+                "id": .string(id), "name": .string(try store.unit(id)?.name ?? id),
+                "status": .string(s.status.chinese), "detail": .string(Self.describe(s)),
+                "until": .string(UnitStandingMachine.suspendedUntil(s)?.chinese ?? ""),
+            ]
+        }
+        return try services.pages.response(
+            .officeRecords, title: "诚信记录与单位暂停",
+            data: [
+                "people": .list(people), "hasPeople": .bool(!people.isEmpty), "units": .list(units),
+                "hasUnits": .bool(!units.isEmpty),
+            ], context: context)
+    }
+
+    static func describe(_ state: PersonIntegrityState) -> String {
+        guard let r = state.record ?? state.history.last else { return "" }
+        return "\(r.reason)（依据：\(r.basis)；\(r.from.chinese)至\(r.until.chinese)）"
+    }
+
+    static func describe(_ state: UnitStandingState) -> String {
+        guard let s = state.suspension ?? state.history.last else { return "" }
+        return "\(s.reason)（\(s.decisionNumber)；\(s.from.chinese)至\(s.until.chinese)）"
+    }
+}

@@ -1,0 +1,193 @@
+import Documents
+import Domain
+import Forms
+import Foundation
+import Hummingbird
+import Store
+import Workflow
+
+extension Pages.Page {
+    static let officeHome = Pages.Page("office")
+    static let officeApplication = Pages.Page("office-application")
+}
+
+/// The office console (`/office`, office clerks and heads): queues by status, and on each
+/// application the steps its state allows — accept 受理, one-time correction 补正, refuse
+/// 不予受理, objections 异议 during the public notice, end of the notice, revocation of the
+/// certificate, a targeted post-hoc check. Batches (public notice, confirmation, certificates)
+/// are in `OfficeRoutes+Batches.swift`, post-hoc checks and records in `OfficeRoutes+Checks.swift`.
+///
+/// Every step runs through `WebActions` as the signed-in account; which role may do what is
+/// the machines' decision (a clerk confirming is refused with the machine's message).
+struct OfficeRoutes {
+    let services: WebServices
+
+    func add(to router: Router<WebRequestContext>) {
+        let group = router.group("/office").add(middleware: RequireRole([.officeClerk, .officeHead]))
+        group.get { request, context in try home(request, context) }
+        group.get("/applications/{id}") { request, context in
+            let id = context.parameters.get("id") ?? ""
+            return try applicationPage(context, id: id, done: request.uri.queryParameters.get("done"))
+        }
+        group.post("/applications/{id}/{action}") { request, context in
+            var request = request
+            let form = try await request.form()
+            return try await applicationStep(context, form: form)
+        }
+        addBatches(to: group)
+        addChecks(to: group)
+    }
+
+    // MARK: queues
+
+    func home(_ request: Request, _ context: WebRequestContext) throws -> Response {
+        let status = request.uri.queryParameters.get("status").flatMap { ApplicationStage(rawValue: String($0)) }
+        let page = request.uri.queryParameters.get("page").flatMap { Int($0) } ?? 1
+        let counts = try services.store.statusCounts(kind: ApplicationMachine.kind)
+        let ids = try services.applicationIDs(unit: nil, status: (status ?? .qualificationReview).rawValue)
+        let shown = status ?? .qualificationReview
+        var data = try services.applicationList(
+            ids, page: page, link: { "/office/applications/\($0)" },
+            pageLink: { "/office?status=\(shown.rawValue)&page=\($0)" })
+        data["counts"] = .list(services.statusCountList(counts, current: shown.rawValue, path: "/office"))
+        data["statusName"] = .string(shown.chinese)
+        let count = { (s: ApplicationStage) in String(counts.first { $0.status == s.rawValue }?.count ?? 0) }
+        data["passed"] = .string(count(.passed))
+        data["awaiting"] = .string(count(.awaitingConfirmation))
+        data["confirmed"] = .string(
+            String((Int(count(.confirmed)) ?? 0) + (Int(count(.filed)) ?? 0)))
+        return try services.pages.response(.officeHome, title: "职改办工作台", data: data, context: context)
+    }
+
+    // MARK: one application
+
+    func load(_ id: String) throws -> Versioned<ApplicationState> {
+        guard let current = try services.store.load(ApplicationMachine.self, id: id), current.state.profile != nil
+        else { throw WebError.notFound }
+        return current
+    }
+
+    func applicationPage(_ context: WebRequestContext, id: String, done: String?) throws -> Response {
+        let current = try load(id)
+        let state = current.state
+        let role = try context.requireIdentity().account.role
+        var data = try services.applicationFacts(id: id, state: state)
+        data["id"] = .string(id)
+        data["version"] = .string(String(current.version))
+        data["isHead"] = .bool(role == .officeHead)
+        data["flash"] = done.flatMap { Self.flashes[$0] }.map { .string($0) } ?? .null
+        let review = state.stage == .qualificationReview
+        data["review"] = .bool(review)
+        data["canCorrect"] = .bool(review && !state.hasUsedCorrection)
+        data["correctionItems"] = .list(review ? correctionItems(state.profile!) : [])
+        var deadline: TemplateValue = .null
+        if review, let day = try? services.rules.calendar.adding(
+            workingDays: services.policy.correctionAnswerWorkingDays, to: services.today)
+        {
+            deadline = .string(
+                "补正期限：\(day.chinese)（自今日起\(services.policy.correctionAnswerWorkingDays)个工作日，按政策设定）")
+        }
+        data["correctionDeadline"] = deadline
+        data["passedStage"] = .bool(state.stage == .passed)
+        let inNotice = state.stage == .publicNotice || state.stage == .investigation
+        data["canObject"] = .bool(inNotice)
+        data["openObjections"] = .list(
+            state.openObjections.map {
+                ["objectionID": .string($0.objectionID), "objectionSummary": .string($0.summary)]
+            })
+        data["canConclude"] = .bool(state.stage == .publicNotice)
+        data["noticeEnd"] = state.notice.map { .string($0.end.chinese) } ?? .null
+        data["awaiting"] = .bool(state.stage == .awaitingConfirmation)
+        data["confirmedStage"] = .bool(state.stage == .confirmed || state.stage == .filed)
+        var certified: Bool = false
+        if let number = state.certificateNumber,
+            try services.store.load(CertificateMachine.self, id: number)?.state.status == .valid
+        {
+            certified = true
+        }
+        data["canRevoke"] = .bool(certified)
+        data["canCheck"] = .bool(certified)
+        return try services.pages.response(.officeApplication, title: "申报 \(id)", data: data, context: context)
+    }
+
+    static let flashes = [
+        "accept": "已受理，受理通知书已生成。", "correction": "已一次性告知补正，补正材料通知书已生成。",
+        "refuse": "已作出不予受理决定，不予受理通知书已生成。", "objection": "异议已登记，申报转入异议调查。",
+        "resolve": "异议调查结论已登记。", "conclude": "公示已结束。", "revoke": "证书已撤销，撤销决定书已生成。",
+        "notice": "已开始评审结果公示，公示文书已生成。", "confirm": "已确认，取得资格通知已生成。",
+    ]
+
+    /// The checkboxes of the correction notice: the declaration form's top-level fields and
+    /// attachments (the form of the application's series).
+    func correctionItems(_ profile: ApplicationProfile) -> [TemplateValue] {
+        guard let form = services.forms.forms.values.sorted(by: { $0.id < $1.id }).first(where: { $0.series == profile.series })
+        else { return [] }
+        return form.fields.enumerated().map { n, field in
+            let label = field.type.name == "attachment" ? "附件：\(field.label)" : field.label
+            return ["value": .string(label), "fieldID": .string("item-\(n)")]
+        }
+    }
+
+    /// One POST on an application: which command from the `action` segment and the form.
+    func applicationStep(_ context: WebRequestContext, form: FormBody) async throws -> Response {
+        let id = context.parameters.get("id") ?? ""
+        let action = context.parameters.get("action") ?? ""
+        let current = try load(id)
+        let expected = form["version"].flatMap { Int($0) } ?? current.version
+        let actor = try context.requireIdentity().account.actor
+        let state = current.state
+        func text(_ name: String) -> String { (form[name] ?? "").trimmingCharacters(in: .whitespacesAndNewlines) }
+        func lines(_ name: String) -> [String] {
+            text(name).split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
+                .filter { !$0.isEmpty }
+        }
+        let command: ApplicationCommand
+        switch action {
+        case "accept":
+            command = .accept
+        case "correction":
+            command = .requestCorrection(items: form.all("item") + lines("other"))
+        case "refuse":
+            command = .refuse(reasons: lines("reasons"))
+        case "objection":
+            command = .raiseObjection(objectionID: "O-\(id)-\(state.objections.count + 1)", summary: text("summary"))
+        case "resolve":
+            command = .resolveObjection(
+                objectionID: text("objection"), upheld: form["outcome"] == "uphold", finding: text("finding"))
+        case "conclude":
+            command = .concludeNotice
+        case "revoke":
+            return try await revoke(context, id: id, state: state, reason: text("reason"), number: text("decision"))
+        case "check":
+            return try await openTargetedCheck(context, id: id, state: state, reason: text("reason"))
+        default:
+            throw WebError.notFound
+        }
+        try await services.actions.perform(ApplicationMachine.self, id: id, command, as: actor, expectedVersion: expected)
+        return seeOther("/office/applications/\(id)?done=\(action)")
+    }
+
+    /// Revokes the application's certificate with `reason` and a decision number (the next
+    /// 文号 from the gap-free counter when none is given), in one transaction.
+    func revoke(
+        _ context: WebRequestContext, id: String, state: ApplicationState, reason: String, number: String
+    ) async throws -> Response {
+        guard let certificate = state.certificateNumber else {
+            throw WebError.refused(rule: "certificate.none", message: "该申报尚未发证，无证书可撤销")
+        }
+        let actor = try context.requireIdentity().account.actor
+        let policy = services.policy
+        try await services.actions.transaction(as: actor) { tx, ctx in
+            var decision = number
+            if decision.isEmpty {
+                let year = ctx.today.year
+                decision = DocumentNumber.format(
+                    policy: policy, year: year, sequence: try tx.nextNumber(DocumentNumber.counterName(year: year)))
+            }
+            try tx.execute(
+                CertificateMachine.self, id: certificate, .revoke(reason: reason, decisionNumber: decision),
+                context: ctx)
+        }
+        return seeOther("/office/applications/\(id)?done=revoke")
+    }
+}

@@ -1,0 +1,390 @@
+import Domain
+import Foundation
+import GRDB
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Store
+import Testing
+import Workflow
+
+@testable import WebApp
+
+/// The office console: queues, qualification review, notice batches, objections, confirmation,
+/// certificate batches, post-hoc checks and records.
+@Suite struct OfficeConsoleTests {
+    @Test func queuesByStatusWithCounts() async throws {
+        let s = try await ConsoleScenario.make(applications: 2)
+        try s.drive("A-1", to: .qualificationReview)
+        try s.drive("B-1", to: .accepted)
+        try await s.withApp { client in
+            var clerk = TestBrowser(client)
+            try await clerk.signIn("clerk")
+            let home = try await clerk.get("/office")
+            #expect(home.status == .ok)
+            #expect(home.body.contains("资格审核 1"))
+            #expect(home.body.contains("单位审核 2"))
+            #expect(home.body.contains("已受理待评审 1"))
+            #expect(home.body.contains("/office/applications/A-1"))
+            #expect(try xmllintProblems(home.body) == "")
+            let accepted = try await clerk.get("/office?status=accepted")
+            #expect(accepted.body.contains("B-1") && !accepted.body.contains("/office/applications/A-1\""))
+            var hr = TestBrowser(client)
+            try await hr.signIn("hr1")
+            #expect(try await hr.get("/office").status == .forbidden)
+            #expect(try await hr.get("/office/applications/A-1").status == .forbidden)
+        }
+    }
+
+    @Test func acceptIssuesTheNoticeWhichDownloads() async throws {
+        let s = try await ConsoleScenario.make()
+        try s.drive("A-1", to: .qualificationReview)
+        try await s.withApp { client in
+            var head = TestBrowser(client)
+            try await head.signIn("head")
+            let byHead = try await head.submit("/office/applications/A-1", "/office/applications/A-1/accept", [])
+            #expect(byHead.status == .conflict)  // the machine: clerks accept
+            #expect(byHead.body.contains("只能由"))
+
+            var clerk = TestBrowser(client)
+            try await clerk.signIn("clerk")
+            let page = try await clerk.get("/office/applications/A-1")
+            #expect(try xmllintProblems(page.body) == "")
+            #expect(page.body.contains("补正期限："))
+            let missing = try await clerk.post("/office/applications/A-1/accept", [], withToken: false)
+            #expect(missing.status == .forbidden)
+            let done = try await clerk.post("/office/applications/A-1/accept", [])
+            #expect(done.status == .seeOther)
+            #expect(try s.state("A-1").stage == .accepted)
+            let after = try await clerk.get("/office/applications/A-1")
+            #expect(after.body.contains("受理通知书"))
+            let again = try await clerk.post("/office/applications/A-1/accept", [])
+            #expect(again.status == .conflict)
+
+            let rendered = try s.store.read { db in
+                try Int64.fetchAll(
+                    db, sql: "SELECT id FROM documents WHERE kind = 'acceptance-notice' AND status = 'rendered'")
+            }
+            let link = "/documents/\(try #require(rendered.first)).odt"
+            #expect(after.body.contains(link))
+            let odt = try await clerk.get(link)
+            #expect(odt.status == .ok)
+            #expect(odt.headers[.contentType] == "application/vnd.oasis.opendocument.text")
+            let disposition = try #require(odt.headers[.contentDisposition])
+            #expect(disposition.hasPrefix("attachment;"))
+            #expect(disposition.contains("filename*=UTF-8''%E5%8F%97%E7%90%86"))  // 受理
+            #expect(odt.body.utf8.starts(with: Array("PK".utf8)))
+            let html = try await clerk.get(link.replacingOccurrences(of: ".odt", with: ".html"))
+            #expect(html.status == .ok)
+            #expect(html.headers[.contentType] == "text/html; charset=utf-8")
+            #expect(html.body.contains("受理"))
+        }
+    }
+
+    @Test func correctionListsItemsWithThePolicyDeadline() async throws {
+        let s = try await ConsoleScenario.make()
+        try s.drive("A-1", to: .qualificationReview)
+        try await s.withApp { client in
+            var clerk = TestBrowser(client)
+            try await clerk.signIn("clerk")
+            let page = try await clerk.get("/office/applications/A-1")
+            #expect(page.body.contains("name=\"item\""))
+            let empty = try await clerk.post("/office/applications/A-1/correction", [("other", "")])
+            #expect(empty.status == .conflict)
+            #expect(empty.body.contains("不能为空"))
+            let done = try await clerk.submit(
+                "/office/applications/A-1", "/office/applications/A-1/correction",
+                [("item", "附件：学历证书"), ("item", "任职年限证明"), ("other", "单位推荐意见须加盖公章")])
+            #expect(done.status == .seeOther)
+            let state = try s.state("A-1")
+            #expect(state.stage == .correction)
+            #expect(state.correction?.items == ["附件：学历证书", "任职年限证明", "单位推荐意见须加盖公章"])
+            let deadline = try s.workingDays(s.rules.policy.correctionAnswerWorkingDays, after: s.now.today)
+            #expect(state.correction?.deadline == deadline)
+            let after = try await clerk.get("/office/applications/A-1")
+            #expect(after.body.contains("补正期限"))
+            #expect(after.body.contains(deadline.chinese))
+            #expect(after.body.contains("补正材料通知书"))
+            #expect(try xmllintProblems(after.body) == "")
+        }
+    }
+
+    @Test func refuseNeedsReasonsAndIssuesTheNotice() async throws {
+        let s = try await ConsoleScenario.make()
+        try s.drive("A-1", to: .qualificationReview)
+        try await s.withApp { client in
+            var clerk = TestBrowser(client)
+            try await clerk.signIn("clerk")
+            let blank = try await clerk.submit(
+                "/office/applications/A-1", "/office/applications/A-1/refuse", [("reasons", "\n ")])
+            #expect(blank.status == .conflict)
+            let done = try await clerk.submit(
+                "/office/applications/A-1", "/office/applications/A-1/refuse",
+                [("reasons", "任职年限不足\n未取得中级职称所需学历")])
+            #expect(done.status == .seeOther)
+            #expect(try s.state("A-1").refusalReasons == ["任职年限不足", "未取得中级职称所需学历"])
+            #expect(try await clerk.get("/office/applications/A-1").body.contains("不予受理通知书"))
+        }
+    }
+
+    @Test func noticeBatchObjectionsAndConfirmationWithAGapFreeNumber() async throws {
+        let s = try await ConsoleScenario.make(applications: 2)
+        for id in ["A-1", "A-2", "B-1"] { try s.drive(id, to: .passed) }
+        try await s.withApp { client in
+            var clerk = TestBrowser(client)
+            try await clerk.signIn("clerk")
+            let form = try await clerk.get("/office/notice")
+            #expect(try xmllintProblems(form.body) == "")
+            #expect(form.body.contains("A-1") && form.body.contains("B-1"))
+            let today = s.now.today
+            let started = try await clerk.post(
+                "/office/notice",
+                [("id", "A-1"), ("id", "A-2"), ("id", "B-1"), ("batch", "N2026-07"), ("start", today.description)])
+            #expect(started.status == .seeOther)
+            for id in ["A-1", "A-2", "B-1"] { #expect(try s.state(id).stage == .publicNotice) }
+            let batch = try await clerk.get(started.location!)
+            #expect(batch.body.contains("公示批次 N2026-07 已开始"))
+            #expect(batch.body.contains("评审结果公示"))
+            let notices = try s.store.read { db in
+                try Row.fetchAll(db, sql: "SELECT id, status FROM documents WHERE kind = 'public-notice'")
+            }
+            #expect(notices.count == 3)
+            #expect(notices.allSatisfy { $0["status"] == "rendered" }, "\(notices)")
+            #expect(Self.link(in: batch.body, ending: ".html") != nil)
+
+            // An objection: recorded by the clerk, upheld only by the head, dismissed by the clerk.
+            let raised = try await clerk.submit(
+                "/office/applications/A-2", "/office/applications/A-2/objection", [("summary", "署名争议")])
+            #expect(raised.status == .seeOther)
+            #expect(try s.state("A-2").stage == .investigation)
+            let upheldByClerk = try await clerk.submit(
+                "/office/applications/A-2", "/office/applications/A-2/resolve",
+                [("objection", "O-A-2-1"), ("finding", "属实"), ("outcome", "uphold")])
+            #expect(upheldByClerk.status == .conflict)
+            let dismissed = try await clerk.submit(
+                "/office/applications/A-2", "/office/applications/A-2/resolve",
+                [("objection", "O-A-2-1"), ("finding", "署名无误"), ("outcome", "dismiss")])
+            #expect(dismissed.status == .seeOther)
+            #expect(try s.state("A-2").stage == .publicNotice)
+            _ = try await clerk.submit(
+                "/office/applications/B-1", "/office/applications/B-1/objection", [("summary", "代表作系他人成果")])
+            var head = TestBrowser(client)
+            try await head.signIn("head")
+            let upheld = try await head.submit(
+                "/office/applications/B-1", "/office/applications/B-1/resolve",
+                [("objection", "O-B-1-1"), ("finding", "经调查属实"), ("outcome", "uphold")])
+            #expect(upheld.status == .seeOther)
+            #expect(try s.state("B-1").stage == .failed)
+
+            // The notice ends after its working days.
+            let early = try await clerk.submit(
+                "/office/applications/A-1", "/office/applications/A-1/conclude", [])
+            #expect(early.status == .conflict)
+            #expect(early.body.contains("期满后方可结束公示"))
+            s.now.set(try s.state("A-1").notice!.end.adding(days: 1))
+            for id in ["A-1", "A-2"] {
+                let r = try await clerk.submit("/office/applications/\(id)", "/office/applications/\(id)/conclude", [])
+                #expect(r.status == .seeOther)
+            }
+
+            // Confirmation: head only, one 文号 from the counter for the batch.
+            let confirmPage = try await clerk.get("/office/confirm")
+            #expect(try xmllintProblems(confirmPage.body) == "")
+            let byClerk = try await clerk.post("/office/confirm", [("id", "A-1"), ("id", "A-2")])
+            #expect(byClerk.status == .conflict)
+            #expect(try s.state("A-1").stage == .awaitingConfirmation)
+            _ = try await head.get("/office/confirm")
+            let confirmed = try await head.post("/office/confirm", [("id", "A-1"), ("id", "A-2")])
+            #expect(confirmed.status == .seeOther)
+            let number = DocumentNumber.format(policy: s.rules.policy, year: 2026, sequence: 1)
+            #expect(try s.state("A-1").documentNumber == number)
+            #expect(try s.state("A-2").documentNumber == number)
+            let after = try await head.get(confirmed.location!)
+            #expect(after.body.contains(number))
+            #expect(after.body.contains("取得资格通知"))
+            #expect(try xmllintProblems(after.body) == "")
+        }
+    }
+
+    @Test func certificateBatchRunsToTheEndWithGapFreeNumbers() async throws {
+        let s = try await ConsoleScenario.make(applications: 3)
+        for id in ["A-1", "A-2", "A-3", "B-1"] { try s.drive(id, to: .confirmed) }
+        try await s.withApp { client in
+            var clerk = TestBrowser(client)
+            try await clerk.signIn("clerk")
+            let list = try await clerk.get("/office/certificates")
+            #expect(list.body.contains("0/4"))
+            #expect(try xmllintProblems(list.body) == "")
+            let started = try await clerk.post("/office/certificates", [("number", "测试〔2026〕1号")])
+            #expect(started.status == .seeOther)
+            var page = try await clerk.get(started.location!)
+            for _ in 0..<100 where !page.body.contains("本批证书已全部颁发") {
+                #expect(page.body.contains("http-equiv=\"refresh\"") || page.body.contains("4</strong>"))
+                try await Task.sleep(for: .milliseconds(50))
+                page = try await clerk.get(started.location!)
+            }
+            #expect(page.body.contains("<strong class=\"done\">4</strong>"))
+            #expect(!page.body.contains("http-equiv=\"refresh\""))
+            #expect(try xmllintProblems(page.body) == "")
+            let numbers = try ["A-1", "A-2", "A-3", "B-1"].map { try #require(try s.state($0).certificateNumber) }
+            let year = s.now.today.year
+            #expect(
+                numbers
+                    == (1...4).map {
+                        CertificateNumber.format(
+                            policy: s.rules.policy, year: year, series: .engineering, level: .intermediate, sequence: $0)
+                    })
+            for n in numbers {
+                let cert = try #require(try s.store.load(CertificateMachine.self, id: n)?.state)
+                #expect(cert.status == .valid)
+                #expect(cert.details?.verificationCode.count == 10)
+            }
+            #expect(page.body.contains("专业技术职务任职资格证书"))
+            // Nothing left: starting again is a 404, the list says all are issued.
+            #expect(try await clerk.post("/office/certificates", [("number", "测试〔2026〕1号")]).status == .notFound)
+            #expect(try await clerk.get("/office/certificates").body.contains("4/4"))
+        }
+    }
+
+    @Test func falsifiedCheckRevokesRecordsAndSuspendsInOneGo() async throws {
+        let s = try await ConsoleScenario.make(applications: 2)
+        for id in ["A-1", "A-2"] { try s.drive(id, to: .confirmed) }
+        try await s.withApp { client in
+            var clerk = TestBrowser(client)
+            try await clerk.signIn("clerk")
+            let started = try await clerk.submit("/office/certificates", "/office/certificates", [("number", "测试〔2026〕1号")])
+            #expect(started.status == .seeOther)
+            for _ in 0..<100 where try s.state("A-2").certificateNumber == nil {
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            let certificate = try #require(try s.state("A-1").certificateNumber)
+            let opened = try await clerk.submit(
+                "/office/applications/A-1", "/office/applications/A-1/check", [("reason", "群众举报任职年限证明不实")])
+            #expect(opened.status == .seeOther)
+            let checkPath = try #require(opened.location)
+            let page = try await clerk.get(checkPath)
+            #expect(page.status == .ok)
+            #expect(!page.body.contains("/falsify"))  // the head decides
+            #expect(try xmllintProblems(page.body) == "")
+            let byClerk = try await clerk.post(checkPath + "/falsify", [("proof", "任职年限证明"), ("details", "不符")])
+            #expect(byClerk.status == .conflict)
+
+            var head = TestBrowser(client)
+            try await head.signIn("head")
+            let done = try await head.submit(
+                checkPath, checkPath + "/falsify",
+                [("proof", "任职年限证明"), ("details", "单位出具的证明与社保记录不符"), ("by_unit", "yes")])
+            #expect(done.status == .seeOther)
+            let cert = try #require(try s.store.load(CertificateMachine.self, id: certificate)?.state)
+            #expect(cert.status == .revoked)
+            let revocation = DocumentNumber.format(policy: s.rules.policy, year: 2026, sequence: 1)
+            #expect(cert.revocation?.decisionNumber == revocation)
+            #expect(try s.store.load(PersonIntegrityMachine.self, id: "P-A-1")?.state.status == .recorded)
+            #expect(try s.store.load(UnitStandingMachine.self, id: "U-1")?.state.status == .suspended)
+            // All four streams changed in one transaction: the same recorded_at on each.
+            let times = try s.store.read { db in
+                try String.fetchAll(
+                    db,
+                    sql: """
+                        SELECT DISTINCT recorded_at FROM events WHERE type IN ('falsified', 'revoked', 'recorded', 'suspended')
+                        """)
+            }
+            #expect(times.count == 1)
+            let after = try await head.get(checkPath)
+            #expect(after.body.contains("撤销决定书"))
+            #expect(after.body.contains(revocation))
+            #expect(try xmllintProblems(after.body) == "")
+            let records = try await head.get("/office/records")
+            #expect(records.body.contains("张") && records.body.contains("焦作精密机械有限公司"))
+            #expect(try xmllintProblems(records.body) == "")
+            let application = try await head.get("/office/applications/A-1")
+            #expect(application.body.contains("已撤销"))
+
+            // Sampling: the one remaining valid certificate, drawn at 100 %.
+            let checks = try await clerk.get("/office/checks")
+            #expect(checks.body.contains("可抽查的已发证申报 1 件"))
+            let sampled = try await clerk.post("/office/checks/sample", [("percent", "100"), ("seed", "7")])
+            #expect(sampled.status == .seeOther)
+            let list = try await clerk.get(sampled.location!)
+            #expect(list.body.contains("已抽取 1 件"))
+            #expect(list.body.contains("A-2"))
+            #expect(try xmllintProblems(list.body) == "")
+        }
+    }
+
+    @Test func aRefusedConsequenceLeavesNothingWritten() async throws {
+        let s = try await ConsoleScenario.make()
+        try s.drive("A-1", to: .confirmed)
+        try await s.withApp { client in
+            var clerk = TestBrowser(client)
+            try await clerk.signIn("clerk")
+            _ = try await clerk.submit("/office/certificates", "/office/certificates", [("number", "测试〔2026〕1号")])
+            for _ in 0..<100 where try s.state("A-1").certificateNumber == nil {
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            let opened = try await clerk.submit(
+                "/office/applications/A-1", "/office/applications/A-1/check", [("reason", "举报")])
+            let checkPath = try #require(opened.location)
+            var head = TestBrowser(client)
+            try await head.signIn("head")
+            _ = try await head.submit(
+                "/office/applications/A-1", "/office/applications/A-1/revoke",
+                [("reason", "另案撤销"), ("decision", "焦职改〔2026〕50号")])
+            // The certificate is revoked already: the falsification's revocation is refused,
+            // so neither the finding, nor the integrity record, nor a 文号 is written.
+            let refused = try await head.submit(
+                checkPath, checkPath + "/falsify", [("proof", "学历证书"), ("details", "伪造"), ("by_unit", "yes")])
+            #expect(refused.status == .conflict)
+            #expect(refused.body.contains("不能重复撤销"))
+            let checkID = String(checkPath.split(separator: "/").last!)
+            #expect(try s.store.load(PostHocCheckMachine.self, id: checkID)?.state.stage == .open)
+            #expect(try s.store.load(PersonIntegrityMachine.self, id: "P-A-1") == nil)
+            #expect(try s.store.load(UnitStandingMachine.self, id: "U-1") == nil)
+            let counter = try s.store.read { db in
+                try Int.fetchOne(db, sql: "SELECT value FROM sequences WHERE name = ?", arguments: ["document-2026"])
+            }
+            #expect(counter == nil)
+        }
+    }
+
+    @Test func revokeByHeadWithReasonAndNumber() async throws {
+        let s = try await ConsoleScenario.make()
+        try s.drive("A-1", to: .confirmed)
+        try await s.withApp { client in
+            var clerk = TestBrowser(client)
+            try await clerk.signIn("clerk")
+            _ = try await clerk.submit("/office/certificates", "/office/certificates", [("number", "测试〔2026〕1号")])
+            for _ in 0..<100 where try s.state("A-1").certificateNumber == nil {
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            let number = try #require(try s.state("A-1").certificateNumber)
+            let byClerk = try await clerk.submit(
+                "/office/applications/A-1", "/office/applications/A-1/revoke", [("reason", "x"), ("decision", "")])
+            #expect(byClerk.status == .conflict)
+            var head = TestBrowser(client)
+            try await head.signIn("head")
+            let done = try await head.submit(
+                "/office/applications/A-1", "/office/applications/A-1/revoke",
+                [("reason", "以欺骗手段取得"), ("decision", "焦职改〔2026〕99号")])
+            #expect(done.status == .seeOther)
+            let cert = try #require(try s.store.load(CertificateMachine.self, id: number)?.state)
+            #expect(cert.revocation?.decisionNumber == "焦职改〔2026〕99号")
+            let twice = try await head.submit(
+                "/office/applications/A-1", "/office/applications/A-1/revoke", [("reason", "再次"), ("decision", "")])
+            #expect(twice.status == .notFound || twice.status == .conflict)
+        }
+    }
+
+    /// The first `href` in `body` ending with `suffix`.
+    static func link(in body: String, ending suffix: String) -> String? {
+        var rest = body[...]
+        while let range = rest.range(of: "href=\"") {
+            let tail = rest[range.upperBound...]
+            guard let end = tail.firstIndex(of: "\"") else { return nil }
+            let href = String(tail[..<end])
+            if href.hasSuffix(suffix) { return href }
+            rest = tail[end...]
+        }
+        return nil
+    }
+}

@@ -74,7 +74,7 @@ struct CommitteeDesk: Sendable {
         return Candidate(
             applicationID: applicationID, name: person?.name ?? "—", unit: unit?.name ?? profile?.unitID ?? "—",
             title: profile.map { TitleNames.title($0.series, $0.level) } ?? "—", stage: state?.stage.chinese ?? "—",
-            documents: try documents(stream: ApplicationMachine.kind, id: applicationID, kinds: [.declarationForm, .pledge]))
+            documents: try documents(stream: ApplicationMachine.kind, id: applicationID, kinds: Self.dossierKinds))
     }
 
     /// The documents a stream's steps queued, of `kinds`, oldest first (the download route
@@ -90,6 +90,21 @@ struct CommitteeDesk: Sendable {
             }
         }
     }
+
+    /// The dossier documents an expert reads: the declaration form and pledge of a candidate
+    /// before a session the expert is seated at (drawn, not recused), until the session closes.
+    static func expertMayRead(_ document: IssuedDocument, expertID: String?, store: EventStore) throws -> Bool {
+        guard let expertID, document.streamKind == ApplicationMachine.kind,
+            let kind = DocumentKind(rawValue: document.kind), dossierKinds.contains(kind),
+            let sessionID = try store.load(ApplicationMachine.self, id: document.streamID)?.state.sessionID,
+            let session = try store.load(CommitteeSessionMachine.self, id: sessionID)?.state
+        else { return false }
+        return session.stage != .closed && session.members.contains { $0.id == expertID }
+            && session.plan?.candidates.contains { $0.applicationID == document.streamID } == true
+    }
+
+    /// What an expert reads of a candidate (`/documents/{id}` serves these to seated experts).
+    static let dossierKinds: [DocumentKind] = [.declarationForm, .pledge]
 
     static func value(_ link: DocumentLink) -> TemplateValue {
         let status: String =

@@ -111,7 +111,8 @@ extension WebServices {
 
     /// Whether `account` may download `document`: the office, auditors and committee secretaries
     /// all; unit HR its unit's applications'; an applicant their own applications' and
-    /// certificates'. Everyone else: no (answered with 404, like a missing id).
+    /// certificates'; an expert the dossiers of the candidates before a session they sit on
+    /// (`CommitteeDesk.expertMayRead`). Everyone else: no (answered with 404, like a missing id).
     func mayRead(_ document: IssuedDocument, account: Account) throws -> Bool {
         switch account.role {
         case .officeClerk, .officeHead, .auditor, .committeeSecretary:
@@ -128,7 +129,9 @@ extension WebServices {
                 return true
             }
             return try owningApplication(of: document)?.personID == person
-        case .expert, .public, .system:
+        case .expert:
+            return try CommitteeDesk.expertMayRead(document, expertID: account.expertID, store: store)
+        case .public, .system:
             return false
         }
     }

@@ -111,12 +111,14 @@ struct ExpertRoutes {
         if seat.isMember {
             for c in session.plan.candidates {
                 let info = try desk.candidate(c.applicationID)
+                // The dossier while the session is open to the expert (the download route agrees).
+                let dossier = state.stage == .closed ? [] : info.documents
                 let counted = state.counts[c.applicationID] != nil
                 let hasVoted = cast.contains(c.applicationID)
                 candidates.append([
                     "applicationID": .string(c.applicationID), "name": .string(info.name), "unit": .string(info.unit),
-                    "title": .string(info.title), "documents": .list(info.documents.map(CommitteeDesk.value)),
-                    "hasDocuments": .bool(!info.documents.isEmpty),
+                    "title": .string(info.title), "documents": .list(dossier.map(CommitteeDesk.value)),
+                    "hasDocuments": .bool(!dossier.isEmpty),
                     "hasVoted": .bool(hasVoted), "counted": .bool(counted && !hasVoted),
                     "canVote": .bool(isOpen && isPresent && !hasVoted && !counted),
                 ])

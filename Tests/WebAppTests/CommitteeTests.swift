@@ -294,7 +294,7 @@ import Workflow
             let closedPage = try await page(&secretary, sessionURI)
             #expect(closedPage.contains("会议按程序进行无记名投票表决。"))
             #expect(closedPage.contains("通过"))
-            #expect(closedPage.contains("/documents/"))
+            #expect(closedPage.contains("评审会议纪要（待生成）"), "no data folder in this test: queued, not rendered")
             let afterClose = try await voter.post(
                 "/expert/sessions/\(sessionID)/vote", ["application": chosen[1], "choice": "yes"])
             #expect(afterClose.status == .conflict)
@@ -355,6 +355,65 @@ import Workflow
             let byClerk = try await clerk.post("\(uri)/convene", members.map { ("present", $0) })
             #expect(byClerk.status == .conflict)
             #expect(try await head.get("/committee/sessions/S2099-999").status == .notFound)
+        }
+    }
+
+    @Test func expertsReadTheDossiersOfTheirSessionOnly() async throws {
+        let (base, store) = try await setUp()
+        var configuration = base
+        configuration.dataDirectory = try WebFixture.temporaryDataDirectory()
+        let (committee, waiting) = try committeeWithCandidates(store)
+        let candidate = waiting[0]
+        try await WebFixture.get().withApp(configuration) { client in
+            var secretary = try await signedIn(client, "secretary")
+            _ = try await page(&secretary, "/committee/new?committee=\(committee.id)")
+            let planned = try await secretary.post(
+                "/committee/sessions",
+                ["committee": committee.id, "date": "2026-12-01", "venue": "会议室", "application": candidate])
+            let uri = try #require(planned.location)
+            let sessionID = String(uri.split(separator: "/").last!)
+            _ = try await page(&secretary, uri)
+            #expect(try await secretary.post("\(uri)/draw", ["seed": "7"]).status == .seeOther)
+            let state = try session(store, sessionID)
+            try await addExperts(state.drawn.map(\.id), to: store)
+            let dossier = try store.read { db in
+                try Int64.fetchAll(
+                    db,
+                    sql: """
+                        SELECT id FROM documents WHERE stream_kind = 'application' AND stream_id = ?
+                        AND kind IN ('declaration-form', 'pledge') AND status = 'rendered' ORDER BY id
+                        """, arguments: [candidate])
+            }
+            #expect(dossier.count == 2, "the plan step rendered the queued documents")
+            let other = try store.read { db in
+                try Int64.fetchOne(
+                    db,
+                    sql: """
+                        SELECT id FROM documents WHERE stream_kind = 'application' AND stream_id <> ?
+                        AND kind = 'declaration-form' AND status = 'rendered'
+                        """, arguments: [candidate])
+            }
+            let member = state.members[0].id
+            var seated = try await signedIn(client, member)
+            let body = try await page(&seated, "/expert/sessions/\(sessionID)")
+            for id in dossier {
+                #expect(body.contains("/documents/\(id).odt"))
+                #expect(try await seated.get("/documents/\(id).odt").status == .ok)
+                #expect(try await seated.get("/documents/\(id).html").status == .ok)
+            }
+            if let other { #expect(try await seated.get("/documents/\(other).odt").status == .notFound) }
+            var alternate = try await signedIn(client, try #require(state.alternates.first).id)
+            #expect(try await alternate.get("/documents/\(dossier[0]).odt").status == .notFound)
+            let undrawn = try #require(
+                try store.experts(committee: committee.id).first { e in !state.drawn.contains { $0.id == e.id } })
+            try await addExperts([undrawn.id], to: store)
+            var stranger = try await signedIn(client, undrawn.id)
+            #expect(try await stranger.get("/documents/\(dossier[0]).odt").status == .notFound)
+            // Recused: the dossier is closed to them at once.
+            var clerk = try await signedIn(client, "clerk")
+            _ = try await page(&clerk, uri)
+            #expect(try await clerk.post("\(uri)/recuse", ["expert": member, "note": "与申报人同一课题组"]).status == .seeOther)
+            #expect(try await seated.get("/documents/\(dossier[0]).odt").status == .notFound)
         }
     }
 }

@@ -224,7 +224,12 @@ import Workflow
                 #expect(box["yes"] as Int == needed - 1)
             }
 
-            // ---- an absent expert, an expert not drawn for this session, wrong roles, no token
+            // ---- a recused expert, an absent expert, an expert not drawn for this session, wrong roles, no token
+            _ = try await page(&declaring, "/expert/sessions/\(sessionID)")
+            let recusedVote = try await declaring.post(
+                "/expert/sessions/\(sessionID)/vote", ["application": chosen[0], "choice": "yes"])
+            #expect(recusedVote.status == .conflict)
+            #expect(recusedVote.body.contains("您未出席本次会议或已回避"))
             var away = try await signedIn(client, absent[0])
             let awayPage = try await page(&away, "/expert/sessions/\(sessionID)")
             #expect(awayPage.contains("您未出席本次会议"))

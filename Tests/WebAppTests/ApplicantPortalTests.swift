@@ -142,6 +142,13 @@ import Workflow
             #expect(page.body.contains(ApplicationStage.unitReview.chinese))
             #expect(page.body.contains("签署告知承诺书并提交申报"))
             #expect(page.body.contains("撤回申报"))
+            // The documents the submission issued: the pledge and the declaration form, downloadable.
+            #expect(page.body.contains(DocumentKind.pledge.chinese))
+            let link = try #require(
+                page.body.range(of: #"/documents/\d+\.odt"#, options: .regularExpression).map { String(page.body[$0]) })
+            let odt = try await browser.get(link)
+            #expect(odt.status == .ok)
+            #expect(odt.headers[.contentType] == "application/vnd.oasis.opendocument.text")
             #expect(try xmllintProblems(page.body) == "")
             // Submitted: the form is locked.
             #expect(try await browser.get("/apply/\(id)/form").status == .conflict)

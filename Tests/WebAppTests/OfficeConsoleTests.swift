@@ -246,6 +246,38 @@ import Workflow
         }
     }
 
+    @Test func anInterruptedCertificateRunResumesWhereItStopped() async throws {
+        let s = try await ConsoleScenario.make(applications: 2)
+        for id in ["A-1", "A-2"] { try s.drive(id, to: .confirmed) }
+        // A run that stopped after its first certificate (a restart): the store is the record.
+        let services = try WebServices(configuration: s.configuration, pages: try Pages(
+            directory: s.configuration.pagesDirectory, policy: s.rules.policy))
+        try await CertificateRuns.issue(
+            "A-1", signer: try #require(services.signer), services: services, actor: ConsoleScenario.clerk)
+        try await s.withApp { client in
+            var clerk = TestBrowser(client)
+            try await clerk.signIn("clerk")
+            let number = "测试〔2026〕1号"
+            let run = "/office/certificates/run?number=" + TestBrowser.encode(number)
+            let stopped = try await clerk.get(run)
+            #expect(stopped.body.contains("<strong class=\"done\">1</strong>"))
+            #expect(stopped.body.contains("继续颁发"))
+            #expect(!stopped.body.contains("http-equiv=\"refresh\""))
+            let resumed = try await clerk.post("/office/certificates", [("number", number)])
+            #expect(resumed.status == .seeOther)
+            for _ in 0..<100 where try s.state("A-2").certificateNumber == nil {
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            let year = s.now.today.year
+            #expect(
+                try ["A-1", "A-2"].map { try s.state($0).certificateNumber }
+                    == (1...2).map {
+                        CertificateNumber.format(
+                            policy: s.rules.policy, year: year, series: .engineering, level: .intermediate, sequence: $0)
+                    })
+        }
+    }
+
     @Test func falsifiedCheckRevokesRecordsAndSuspendsInOneGo() async throws {
         let s = try await ConsoleScenario.make(applications: 2)
         for id in ["A-1", "A-2"] { try s.drive(id, to: .confirmed) }

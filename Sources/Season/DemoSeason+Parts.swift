@@ -427,29 +427,12 @@ extension DemoSeason {
                 unitDecisionNumber: byUnit
                     ? DocumentNumber.format(policy: policy, year: year, sequence: unitDecision) : nil)
             let ctx = context(Cast.head)
-            let s = subject(i)
             // The finding and all its consequences land in one transaction.
             try transact { tx in
                 let numberA = try tx.nextNumber(DocumentNumber.counterName(year: year))
                 if byUnit { _ = try tx.nextNumber(DocumentNumber.counterName(year: year)) }
                 guard numberA == revocation else { throw SeasonError.unexpected("document number \(numberA)") }
-                let o = try tx.execute(PostHocCheckMachine.self, id: id, .falsify(finding), context: ctx)
-                guard let last = o.events.last,
-                    let plan = PostHocCheckMachine.consequences(of: last, subject: s, actor: Cast.head)
-                else { throw SeasonError.unexpected("no consequences for \(id)") }
-                var events = o.events.count
-                events += try tx.execute(
-                    CertificateMachine.self, id: plan.revokeCertificate.streamID, plan.revokeCertificate.command,
-                    context: ctx
-                ).events.count
-                events += try tx.execute(
-                    PersonIntegrityMachine.self, id: plan.recordPerson.streamID, plan.recordPerson.command, context: ctx
-                ).events.count
-                if let unit = plan.suspendUnit {
-                    events += try tx.execute(UnitStandingMachine.self, id: unit.streamID, unit.command, context: ctx)
-                        .events.count
-                }
-                self.stats.events += events
+                self.stats.events += try tx.falsify(check: id, finding, context: ctx)
             }
             if let number = apps[i].certificateNumber {
                 try probe(

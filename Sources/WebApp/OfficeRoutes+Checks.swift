@@ -198,7 +198,6 @@ extension OfficeRoutes {
         let actor = try context.requireIdentity().account.actor
         let policy = services.policy
         try await services.actions.transaction(as: actor) { tx, ctx in
-            guard let subject = try tx.load(PostHocCheckMachine.self, id: id)?.state.subject else { return }
             let year = ctx.today.year
             func next() throws -> String {
                 DocumentNumber.format(
@@ -210,18 +209,7 @@ extension OfficeRoutes {
             let finding = FalsificationFinding(
                 proof: proof, unitSuppliedFalseProof: byUnit, details: details,
                 revocationDecisionNumber: revocationNumber, unitDecisionNumber: unitNumber)
-            let outcome = try tx.execute(PostHocCheckMachine.self, id: id, .falsify(finding), context: ctx)
-            guard let last = outcome.events.last,
-                let plan = PostHocCheckMachine.consequences(of: last, subject: subject, actor: ctx.actor)
-            else { return }
-            try tx.execute(
-                CertificateMachine.self, id: plan.revokeCertificate.streamID, plan.revokeCertificate.command,
-                context: ctx)
-            try tx.execute(
-                PersonIntegrityMachine.self, id: plan.recordPerson.streamID, plan.recordPerson.command, context: ctx)
-            if let unit = plan.suspendUnit {
-                try tx.execute(UnitStandingMachine.self, id: unit.streamID, unit.command, context: ctx)
-            }
+            try tx.falsify(check: id, finding, context: ctx)
         }
         return seeOther("/office/checks/\(id)?done=falsify")
     }

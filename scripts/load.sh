@@ -42,24 +42,30 @@ sleep 0.3
 read -r NUMBER CODE < <(grep -m1 '\[有效\]' "$LOG" | awk '{print $1, $2}')
 [ -n "${NUMBER:-}" ] || { echo "load: serve --demo printed no valid certificate; see $LOG"; exit 1; }
 
-# name|path — the public pages measured today.
+# An applicant signed in with a declaration started (scripts/load-session.py): the logged-in
+# status page and the form submission (a draft saved: parsed, stored in one transaction, 303).
+eval "$(python3 scripts/load-session.py "$BASE")"
+export PINGSHEN_COOKIE PINGSHEN_CSRF PINGSHEN_FORM_BODY
+
+# name|path|wrk options — every target measured.
 TARGETS=(
-  "notices|/notices"
-  "home|/"
-  "verify (valid certificate, rate-limited)|/verify?number=$NUMBER&code=$CODE"
+  "notices|/notices|"
+  "home|/|"
+  "verify (valid certificate, rate-limited)|/verify?number=$NUMBER&code=$CODE|"
+  "applicant status page (signed in)|/apply/$PINGSHEN_APPLICATION|cookie"
+  "declaration form POST (save draft)|/apply/$PINGSHEN_APPLICATION/form|post"
 )
-# PLACEHOLDER (when accounts land): the logged-in status page and the form submission.
-#   "applicant status (logged in)|/applicant/applications"   -- with: -H "Cookie: $PINGSHEN_COOKIE"
-#   "declaration form POST|/applicant/declaration"            -- with: -s scripts/post-form.lua
-#     (post-form.lua reads PINGSHEN_COOKIE, PINGSHEN_CSRF and PINGSHEN_FORM_BODY from the environment)
 
 echo "load: $BIN on $DIR/pingshen.sqlite ($APPLICATIONS applications), wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency"
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), load average $(cut -d' ' -f1-3 /proc/loadavg)"
 printf '%-42s %12s %10s %10s %12s\n' target "requests/s" "p50" "p99" "non-2xx"
 for target in "${TARGETS[@]}"; do
-  name=${target%%|*}
-  path=${target#*|}
-  out=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "$BASE$path")
+  IFS='|' read -r name path mode <<<"$target"
+  case "$mode" in
+    cookie) out=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -H "Cookie: $PINGSHEN_COOKIE" "$BASE$path") ;;
+    post) out=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -s scripts/post-form.lua "$BASE$path") ;;
+    *) out=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "$BASE$path") ;;
+  esac
   echo "$out" >"$DIR/wrk-$(echo "$name" | tr -c 'a-z0-9' '-' | sed 's/-*$//').txt"
   rps=$(echo "$out" | awk '/^Requests\/sec:/ {print $2}')
   p50=$(echo "$out" | awk '$1 == "50%" {print $2}')

@@ -105,6 +105,18 @@ struct OfficeRoutes {
         {
             certified = true
         }
+        var reexamination: TemplateValue = .null
+        if state.stage == .reexamination, let r = state.reexamination {
+            let outcomes = ReexaminationOutcome.allCases.filter { $0 != .backToCommittee || r.against == .failed }
+            reexamination = [
+                "reason": .string(r.reason), "requested": .string(r.requestedOn.chinese),
+                "against": .string(r.against.chinese),
+                "outcomes": .list(
+                    outcomes.map { ["value": .string($0.rawValue), "label": .string($0.chinese)] }),
+            ]
+        }
+        data["reexamination"] = reexamination
+        data["canArchive"] = .bool(state.stage == .certified)
         data["canRevoke"] = .bool(certified)
         data["canCheck"] = .bool(certified)
         return try services.pages.response(.officeApplication, title: "申报 \(id)", data: data, context: context)
@@ -115,6 +127,7 @@ struct OfficeRoutes {
         "refuse": "已作出不予受理决定，不予受理通知书已生成。", "objection": "异议已登记，申报转入异议调查。",
         "resolve": "异议调查结论已登记。", "conclude": "公示已结束。", "revoke": "证书已撤销，撤销决定书已生成。",
         "notice": "已开始评审结果公示，公示文书已生成。", "confirm": "已确认，取得资格通知已生成。",
+        "reexamine": "已作出复查决定，复查决定书已生成。", "archive": "已归档。",
     ]
 
     /// The checkboxes of the correction notice: the declaration form's top-level fields and
@@ -156,6 +169,13 @@ struct OfficeRoutes {
                 objectionID: text("objection"), upheld: form["outcome"] == "uphold", finding: text("finding"))
         case "conclude":
             command = .concludeNotice
+        case "archive":
+            command = .archive
+        case "reexamine":
+            guard let outcome = ReexaminationOutcome(rawValue: form["outcome"] ?? "") else {
+                throw WebError.badRequest(field: "复查结论", message: "请选择复查结论。")
+            }
+            command = .decideReexamination(outcome: outcome, finding: text("finding"))
         case "revoke":
             return try await revoke(context, id: id, state: state, reason: text("reason"), number: text("decision"))
         case "check":

@@ -127,6 +127,34 @@ import Workflow
         }
     }
 
+    @Test func reexaminationIsDecidedByTheHead() async throws {
+        let s = try await ConsoleScenario.make()
+        try s.drive("A-1", to: .qualificationReview)
+        try s.execute("A-1", .refuse(reasons: ["任职年限不足"]), as: ConsoleScenario.clerk, at: s.now.now)
+        try s.execute(
+            "A-1", .requestReexamination(reason: "任职年限计算有误"),
+            as: Actor(id: "applicant-P-A-1", role: .applicant, personID: "P-A-1"), at: s.now.now)
+        try await s.withApp { client in
+            var clerk = TestBrowser(client)
+            try await clerk.signIn("clerk")
+            let page = try await clerk.get("/office/applications/A-1")
+            #expect(page.body.contains("任职年限计算有误"))
+            #expect(!page.body.contains("value=\"back-to-committee\""))  // not for a refusal
+            #expect(try xmllintProblems(page.body) == "")
+            let byClerk = try await clerk.post(
+                "/office/applications/A-1/reexamine", [("outcome", "back-to-qualification-review"), ("finding", "x")])
+            #expect(byClerk.status == .conflict)
+            var head = TestBrowser(client)
+            try await head.signIn("head")
+            let done = try await head.submit(
+                "/office/applications/A-1", "/office/applications/A-1/reexamine",
+                [("outcome", "back-to-qualification-review"), ("finding", "经核实任职年限符合条件")])
+            #expect(done.status == .seeOther)
+            #expect(try s.state("A-1").stage == .qualificationReview)
+            #expect(try await head.get("/office/applications/A-1").body.contains("复查决定书"))
+        }
+    }
+
     @Test func noticeBatchObjectionsAndConfirmationWithAGapFreeNumber() async throws {
         let s = try await ConsoleScenario.make(applications: 2)
         for id in ["A-1", "A-2", "B-1"] { try s.drive(id, to: .passed) }
@@ -243,6 +271,9 @@ import Workflow
             // Nothing left: starting again is a 404, the list says all are issued.
             #expect(try await clerk.post("/office/certificates", [("number", "测试〔2026〕1号")]).status == .notFound)
             #expect(try await clerk.get("/office/certificates").body.contains("4/4"))
+            let archived = try await clerk.submit("/office/applications/A-1", "/office/applications/A-1/archive", [])
+            #expect(archived.status == .seeOther)
+            #expect(try s.state("A-1").stage == .archived)
         }
     }
 

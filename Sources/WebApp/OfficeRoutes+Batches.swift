@@ -190,8 +190,9 @@ extension OfficeRoutes {
         guard progress.total > 0 else { throw WebError.notFound }
         let run = await services.certificateRuns.status(number)
         let running = run?.isRunning ?? false
+        // At most 50 certificates' documents (a page that reloads every 2 s stays small).
         var documents: [TemplateValue] = []
-        for id in progress.certified {
+        for id in progress.certified.suffix(50) {
             if let state = try services.store.load(ApplicationMachine.self, id: id)?.state,
                 let cert = state.certificateNumber
             {

@@ -277,6 +277,32 @@ import Workflow
         }
     }
 
+    @Test func aRefusedCertificateStopsTheRunAndSaysWhy() async throws {
+        let s = try await ConsoleScenario.make()
+        try s.drive("A-1", to: .confirmed)
+        try await s.withApp { client in
+            var head = TestBrowser(client)
+            try await head.signIn("head")
+            // The head may issue the certificate, but recording it on the application is the clerk's.
+            let started = try await head.submit(
+                "/office/certificates", "/office/certificates", [("number", "测试〔2026〕1号")])
+            var page = try await head.get(started.location!)
+            for _ in 0..<100 where !page.body.contains("颁发中止") {
+                try await Task.sleep(for: .milliseconds(50))
+                page = try await head.get(started.location!)
+            }
+            #expect(page.body.contains("颁发中止"))
+            #expect(page.body.contains("只能由"))
+            #expect(page.body.contains("继续颁发"))
+            #expect(try s.state("A-1").certificateNumber == nil)
+            let counter = try s.store.read { db in
+                try Int.fetchOne(db, sql: "SELECT value FROM sequences WHERE name = ?", arguments: ["certificate-2026"])
+            }
+            #expect(counter == nil)  // the refused transaction took no number
+            #expect(try xmllintProblems(page.body) == "")
+        }
+    }
+
     @Test func anInterruptedCertificateRunResumesWhereItStopped() async throws {
         let s = try await ConsoleScenario.make(applications: 2)
         for id in ["A-1", "A-2"] { try s.drive(id, to: .confirmed) }

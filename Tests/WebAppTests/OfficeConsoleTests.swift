@@ -398,6 +398,15 @@ import Workflow
             #expect(list.body.contains("已抽取 1 件"))
             #expect(list.body.contains("A-2"))
             #expect(try xmllintProblems(list.body) == "")
+            // The sampled check is confirmed by the clerk.
+            let sampledCheck = try #require(
+                try s.store.streamIDs(PostHocCheckMachine.self).first {
+                    try s.store.load(PostHocCheckMachine.self, id: $0)?.state.subject?.applicationID == "A-2"
+                })
+            let confirmed = try await clerk.submit(
+                "/office/checks/\(sampledCheck)", "/office/checks/\(sampledCheck)/confirm", [("note", "学历经网上核验属实")])
+            #expect(confirmed.status == .seeOther)
+            #expect(try s.store.load(PostHocCheckMachine.self, id: sampledCheck)?.state.stage == .confirmed)
         }
     }
 

@@ -157,12 +157,12 @@ extension EventStore {
         try read { db in
             guard
                 let row = try Row.fetchOne(
-                    db,
-                    sql: """
+                    db.cachedStatement(
+                        sql: """
                         SELECT s.token_hash, s.csrf, s.expires_at, a.*
                         FROM web_sessions s JOIN accounts a ON a.id = s.account_id
                         WHERE s.token_hash = ? AND s.expires_at > ? AND a.disabled = 0
-                        """,
+                        """),
                     arguments: [tokenHash, now.timeIntervalSince1970])
             else { return nil }
             let account = Account(row: row)
@@ -220,7 +220,7 @@ extension EventStore {
     public func draft(applicationID: String, accountID: Int64) throws(StoreError) -> DraftRecord? {
         try read { db in
             try Row.fetchOne(
-                db, sql: "SELECT * FROM drafts WHERE application_id = ? AND account_id = ?",
+                db.cachedStatement(sql: "SELECT * FROM drafts WHERE application_id = ? AND account_id = ?"),
                 arguments: [applicationID, accountID]
             ).map(DraftRecord.init(row:))
         }

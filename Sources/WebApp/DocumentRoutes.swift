@@ -63,11 +63,11 @@ extension WebServices {
     func documents(forStream kind: String, id: String) throws -> [IssuedDocument] {
         try store.read { db in
             try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT id, kind, subject, stream_kind, stream_id, status, path, created_at FROM documents
-                    WHERE stream_kind = ? AND stream_id = ? ORDER BY id
-                    """, arguments: [kind, id]
+                db.cachedStatement(
+                    sql: """
+                        SELECT id, kind, subject, stream_kind, stream_id, status, path, created_at FROM documents
+                        WHERE stream_kind = ? AND stream_id = ? ORDER BY id
+                        """), arguments: [kind, id]
             ).map(IssuedDocument.init(row:))
         }
     }

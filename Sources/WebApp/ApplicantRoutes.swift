@@ -54,29 +54,17 @@ struct ApplicantRoutes {
         group.post("{id}/submit") { request, context in try await submit(request, context) }
         group.post("{id}/correction") { request, context in
             try await step(request, context) { form in
-                let note = (form["note"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-                guard (1...2000).contains(note.count) else {
-                    throw WebError.badRequest(field: "补正说明", message: "请填写补正说明(1至2000字)。")
-                }
-                return (.answerCorrection(note: note), "补正材料已提交,请等待职改办审核。")
+                (.answerCorrection(note: try Self.text(form, "note", "补正说明", max: 2000)), "补正材料已提交,请等待职改办审核。")
             }
         }
         group.post("{id}/reexamination") { request, context in
             try await step(request, context) { form in
-                let reason = (form["reason"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-                guard (1...2000).contains(reason.count) else {
-                    throw WebError.badRequest(field: "复查理由", message: "请填写申请复查的理由(1至2000字)。")
-                }
-                return (.requestReexamination(reason: reason), "复查申请已提交。")
+                (.requestReexamination(reason: try Self.text(form, "reason", "复查理由", max: 2000)), "复查申请已提交。")
             }
         }
         group.post("{id}/withdraw") { request, context in
             try await step(request, context) { form in
-                let reason = (form["reason"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-                guard (1...500).contains(reason.count) else {
-                    throw WebError.badRequest(field: "撤回原因", message: "请填写撤回申报的原因(1至500字)。")
-                }
-                return (.withdraw(reason: reason), "申报已撤回。")
+                (.withdraw(reason: try Self.text(form, "reason", "撤回原因", max: 500)), "申报已撤回。")
             }
         }
         group.get("{id}/files/{sha}") { _, context in try attachment(context) }
@@ -381,6 +369,15 @@ struct ApplicantRoutes {
         let ascii = String(name.unicodeScalars.filter { $0.isASCII && $0.value >= 0x20 && $0 != "\"" && $0 != "\\" })
         let encoded = name.addingPercentEncoding(withAllowedCharacters: .init(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")) ?? ""
         return "attachment; filename=\"\(ascii.isEmpty ? "attachment" : ascii)\"; filename*=UTF-8''\(encoded)"
+    }
+
+    /// A required free-text field of a step's form, trimmed, 1 to `max` characters.
+    static func text(_ form: FormBody, _ name: String, _ label: String, max: Int) throws -> String {
+        let text = (form[name] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        guard (1...max).contains(text.count) else {
+            throw WebError.badRequest(field: label, message: "请填写\(label)(1至\(max)字)。")
+        }
+        return text
     }
 
     /// Every attachment object anywhere in a declaration.

@@ -152,6 +152,15 @@ import Workflow
             #expect(try xmllintProblems(page.body) == "")
             // Submitted: the form is locked.
             #expect(try await browser.get("/apply/\(id)/form").status == .conflict)
+            // Withdrawal needs a reason; with one, the application is withdrawn in one step.
+            _ = try await browser.get("/apply/\(id)")
+            let noReason = try await browser.post("/apply/\(id)/withdraw", ["reason": "  "])
+            #expect(noReason.status == .badRequest)
+            #expect(noReason.body.contains("请填写撤回原因"))
+            let withdrawn = try await browser.post("/apply/\(id)/withdraw", ["reason": "本年度暂不申报"])
+            #expect(withdrawn.status == .ok)
+            #expect(withdrawn.body.contains("申报已撤回"))
+            #expect(try store.load(ApplicationMachine.self, id: id)?.state.stage == .withdrawn)
         }
     }
 

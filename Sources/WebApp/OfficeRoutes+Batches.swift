@@ -189,7 +189,8 @@ extension OfficeRoutes {
         let progress = try CertificateRuns.progress(number: number, services: services)
         guard progress.total > 0 else { throw WebError.notFound }
         let run = await services.certificateRuns.status(number)
-        let running = run?.isRunning ?? false
+        // Every certificate of the batch recorded: done, even while the task renders the last one.
+        let running = (run?.isRunning ?? false) && !progress.pending.isEmpty
         // At most 50 certificates' documents (a page that reloads every 2 s stays small).
         var documents: [TemplateValue] = []
         for id in progress.certified.suffix(50) {
@@ -246,9 +247,9 @@ actor CertificateRuns {
 
     /// Starts (or resumes) the run of `number` unless it is running.
     func start(number: String, services: WebServices, actor: Actor) throws {
-        guard runs[number]?.isRunning != true else { return }
         let pending = try Self.progress(number: number, services: services).pending
         guard !pending.isEmpty else { throw WebError.notFound }
+        guard runs[number]?.isRunning != true else { return }
         guard let signer = services.signer else {
             throw WebError.refused(rule: "certificate.no-signing-key", message: "服务器未配置签名密钥，不能颁发证书")
         }

@@ -246,7 +246,7 @@ import Workflow
             let started = try await clerk.post("/office/certificates", [("number", "测试〔2026〕1号")])
             #expect(started.status == .seeOther)
             var page = try await clerk.get(started.location!)
-            for _ in 0..<100 where !page.body.contains("本批证书已全部颁发") {
+            for _ in 0..<600 where !page.body.contains("本批证书已全部颁发") {
                 #expect(page.body.contains("http-equiv=\"refresh\"") || page.body.contains("4</strong>"))
                 try await Task.sleep(for: .milliseconds(50))
                 page = try await clerk.get(started.location!)
@@ -287,7 +287,7 @@ import Workflow
             let started = try await head.submit(
                 "/office/certificates", "/office/certificates", [("number", "测试〔2026〕1号")])
             var page = try await head.get(started.location!)
-            for _ in 0..<100 where !page.body.contains("颁发中止") {
+            for _ in 0..<600 where !page.body.contains("颁发中止") {
                 try await Task.sleep(for: .milliseconds(50))
                 page = try await head.get(started.location!)
             }
@@ -322,7 +322,7 @@ import Workflow
             #expect(!stopped.body.contains("http-equiv=\"refresh\""))
             let resumed = try await clerk.post("/office/certificates", [("number", number)])
             #expect(resumed.status == .seeOther)
-            for _ in 0..<100 where try s.state("A-2").certificateNumber == nil {
+            for _ in 0..<600 where try s.state("A-2").certificateNumber == nil {
                 try await Task.sleep(for: .milliseconds(50))
             }
             let year = s.now.today.year
@@ -343,7 +343,7 @@ import Workflow
             try await clerk.signIn("clerk")
             let started = try await clerk.submit("/office/certificates", "/office/certificates", [("number", "测试〔2026〕1号")])
             #expect(started.status == .seeOther)
-            for _ in 0..<100 where try s.state("A-2").certificateNumber == nil {
+            for _ in 0..<600 where try s.state("A-2").certificateNumber == nil {
                 try await Task.sleep(for: .milliseconds(50))
             }
             let certificate = try #require(try s.state("A-1").certificateNumber)
@@ -417,7 +417,7 @@ import Workflow
             var clerk = TestBrowser(client)
             try await clerk.signIn("clerk")
             _ = try await clerk.submit("/office/certificates", "/office/certificates", [("number", "测试〔2026〕1号")])
-            for _ in 0..<100 where try s.state("A-1").certificateNumber == nil {
+            for _ in 0..<600 where try s.state("A-1").certificateNumber == nil {
                 try await Task.sleep(for: .milliseconds(50))
             }
             let opened = try await clerk.submit(
@@ -452,7 +452,7 @@ import Workflow
             var clerk = TestBrowser(client)
             try await clerk.signIn("clerk")
             _ = try await clerk.submit("/office/certificates", "/office/certificates", [("number", "测试〔2026〕1号")])
-            for _ in 0..<100 where try s.state("A-1").certificateNumber == nil {
+            for _ in 0..<600 where try s.state("A-1").certificateNumber == nil {
                 try await Task.sleep(for: .milliseconds(50))
             }
             let number = try #require(try s.state("A-1").certificateNumber)

@@ -32,6 +32,12 @@ struct ServeCommand: AsyncParsableCommand {
     var templatesDirectory = "templates"
     @Option(name: .customLong("forms-dir"), help: "Folder with the declaration forms.") var formsDirectory = "forms"
     @Option(
+        name: .customLong("client-address-header"),
+        help: "Header a trusted reverse proxy sets to the client's address (e.g. X-Real-IP), for the rate limits.")
+    var clientAddressHeader: String?
+    @Flag(name: .customLong("secure-cookies"), help: "Mark cookies Secure (the site is served over HTTPS).")
+    var secureCookies = false
+    @Option(
         name: .customLong("data-dir"),
         help: "Folder for rendered documents and uploads (default: the database's folder).")
     var dataDirectory: String?
@@ -64,7 +70,9 @@ struct ServeCommand: AsyncParsableCommand {
         let store: EventStore
         do { store = try EventStore(path: path) } catch { throw CLIError(error.chinese + " (\(error))") }
         var configuration = WebConfiguration(
-            store: store, rules: book, host: host, port: port, webDirectory: webDirectory)
+            store: store, rules: book, host: host, port: port, webDirectory: webDirectory,
+            clientAddressHeader: clientAddressHeader)
+        configuration.secureCookies = secureCookies
         configuration.templatesDirectory = templatesDirectory
         configuration.formsDirectory = formsDirectory
         configuration.dataDirectory =

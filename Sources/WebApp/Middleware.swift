@@ -54,6 +54,40 @@ public struct ErrorPageMiddleware<Context: RequestContext>: RouterMiddleware {
     }
 }
 
+/// The error pages of the signed-in site (inside `SessionMiddleware`): the same mapping as
+/// `ErrorPageMiddleware`, with the header showing who is signed in and, after a refused form,
+/// a link back to the page it was posted from (the same-origin `Referer`).
+public struct SessionErrorPageMiddleware: RouterMiddleware {
+    public typealias Context = WebRequestContext
+    let pages: Pages
+
+    public init(pages: Pages) { self.pages = pages }
+
+    public func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch {
+            let mapped = WebError.from(error)
+            if mapped == .internal {
+                context.logger.error(
+                    "request failed", metadata: ["path": .string(request.uri.path), "error": .string("\(error)")])
+            }
+            return pages.errorResponse(mapped, context: context, backTo: Self.referringPage(request))
+        }
+    }
+
+    /// The path of a same-origin `Referer` (nil for another site or none).
+    static func referringPage(_ request: Request) -> String? {
+        guard let referer = request.headers[.referer], let url = URLComponents(string: referer),
+            let host = request.head.authority,
+            url.host.map({ h in url.port.map { "\(h):\($0)" } ?? h })?.lowercased() == host.lowercased()
+        else { return nil }
+        return localPath(url.percentEncodedPath + (url.percentEncodedQuery.map { "?" + $0 } ?? ""))
+    }
+}
+
 /// Takes a token per request from the client's bucket; an empty bucket is a 429 page with
 /// `Retry-After`. The client is the peer address, or the configured proxy header's value.
 public struct RateLimitMiddleware<Context: RemoteAddressRequestContext>: RouterMiddleware {

@@ -96,11 +96,19 @@ public struct Pages: Sendable {
     }
 
     /// The page for an error (never throws: falls back to a fixed page).
-    func errorResponse(_ error: WebError) -> Response {
+    /// - Parameters:
+    ///   - context: the request's, when known: the header shows who is signed in.
+    ///   - backTo: a local page to go back to (the one the refused form was on).
+    func errorResponse(_ error: WebError, context: WebRequestContext? = nil, backTo: String? = nil) -> Response {
         let back: (String, String) =
-            switch error {
-            case .badRequest, .tooManyRequests: ("/verify", "返回证书查验")
-            default: ("/", "返回首页")
+            if let backTo, error != .signInRequired {
+                (backTo, "返回上一页")
+            } else {
+                switch error {
+                case .badRequest, .tooManyRequests: ("/verify", "返回证书查验")
+                case .signInRequired: ("/login", "登录")
+                default: ("/", "返回首页")
+                }
             }
         let body: String
         do {
@@ -110,7 +118,7 @@ public struct Pages: Sendable {
                     "heading": .string(error.heading), "message": .string(error.message),
                     "field": error.field.map { .string($0) } ?? .null, "back": .string(back.0),
                     "backLabel": .string(back.1),
-                ])
+                ], context: context)
         } catch {
             body = Self.fallbackErrorPage
         }

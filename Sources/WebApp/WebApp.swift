@@ -36,6 +36,7 @@ public func buildRouter(configuration: WebConfiguration) throws -> Router<WebReq
     router.add(middleware: SecurityHeadersMiddleware())
     router.add(middleware: ErrorPageMiddleware(pages: pages))
     router.add(middleware: SessionMiddleware(sessions: sessions))
+    router.add(middleware: SessionErrorPageMiddleware(pages: pages))
 
     router.get("/") { _, context in try pages.response(.home, title: "首页", context: context) }
     router.get("/healthz") { _, _ in

@@ -161,6 +161,11 @@ import Workflow
             #expect(withdrawn.status == .ok)
             #expect(withdrawn.body.contains("申报已撤回"))
             #expect(try store.load(ApplicationMachine.self, id: id)?.state.stage == .withdrawn)
+            // Withdrawn twice: the machine refuses; the page says why, signed in as who.
+            let again = try await browser.post("/apply/\(id)/withdraw", ["reason": "再次撤回"])
+            #expect(again.status == .conflict)
+            #expect(again.body.contains("本次操作未保存"))
+            #expect(again.body.contains("退出登录"))
         }
     }
 

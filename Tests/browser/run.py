@@ -28,7 +28,13 @@ Adding a scenario — one function per step, decorated with `@step("name")`, run
 Also on `b`: `login(username)` signs in through /login (password: the one `serve --demo`
 prints for its demo accounts; `s.accounts` lists their (username, role) pairs), `logout()`,
 `screenshot("name")` an extra shot, `text()` the page's visible text, `path()` the current path,
-`driver` the selenium driver for anything else. `check(cond, message)` fails the step,
+`driver` the selenium driver for anything else. For forms and people: `press(css)` clicks one
+button among several with the same text (`button[value='add:education']`), `tick(name, value)`
+a checkbox or radio, `upload(name, path)` a file, `fetch(path)` downloads with the browser's
+session (attachments a visit would not show), `as_user(username)` becomes that person — the
+first time through /login, later by putting their cookies back, as if each person had their
+own browser (the sign-in limit allows 10 at once, then one every 6 s; `login` waits when told
+to). A date input is filled through its value (keys go in the locale's order). `check(cond, message)` fails the step,
 `skip(reason)` skips it. `@step(..., known_issue="…", known_sign="text")` marks a step that hits
 a known bug: a failure showing that text is reported as KNOWN without failing the run, until the
 step passes again.
@@ -40,9 +46,14 @@ on another database, e.g. `season_in_notice(s)`, a season stopped during 公示;
 `b.visit(other.url(path))`), `state` (a dict handed from step to step).
 
 Browser console errors fail the step that caused them unless the page was visited with
-`visit(path, status=404)` (an expected error status). The workflow scenarios (applicant
-registers, unit recommends, office accepts, committee votes, notice runs, certificate verified
-then revoked) go after the public ones, starting from `demo-accounts-sign-in`.
+`visit(path, status=404)` (an expected error status). The workflow scenario (issue 6: an
+applicant registers, fills the engineering form with a mistake, fixes it, signs the pledge and
+submits; the unit recommends; the office accepts; a committee session is drawn and votes; the
+public notice runs its days on the demo clock; the result is confirmed and certified; the
+applicant downloads the certificate, whose QR URL verifies as valid, then revoked) follows
+`demo-accounts-sign-in`, one step per stage, each needing the one before; a stage whose console
+is not in the build skips (so do the rest). The downloaded certificate is kept as
+`out/browser/certificate.html` and `.odt`.
 """
 
 from __future__ import annotations
@@ -239,7 +250,11 @@ def start_server(binary: Path, arguments: list[str], log: Path, timeout: float):
             status = "valid" if m.group(3) == "有效" else "revoked"
             server.certificates.append(Certificate(m.group(1), m.group(2), status))
         elif section.startswith("演示账户") and len(line.split()) >= 2:
-            server.accounts.append((line.split()[0], line.split()[1]))
+            words = line.split()
+            if words[1] == "…" and len(words) >= 4:  # a range: `expert1 … expert31  评审专家(…)`
+                server.accounts.append((words[0], words[3].split("(")[0].split("（")[0]))
+            else:
+                server.accounts.append((words[0], words[1]))
     return process, log_file, server
 
 
@@ -294,6 +309,8 @@ class Browser:
         self.step = "setup"
         self.expected_status: int | None = None
         self.console_errors: list[str] = []
+        self.sessions: dict[str, list[dict]] = {}  # username → cookies (`as_user`)
+        self.user: str | None = None  # who is signed in (`login`, `as_user`)
 
     # -- the helper API ------------------------------------------------------------------------
 
@@ -301,7 +318,7 @@ class Browser:
         """Opens `path` (or a full URL) and screenshots it. `status`: an expected error status
         (404, 429 …) whose console message is not counted as an error."""
         self.expected_status = status
-        url = path if path.startswith("http") else self.server.url(path)
+        url = path if path.startswith(("http:", "https:", "file:")) else self.server.url(path)
         self.driver.get(url)
         self._settled(f"visit {path}")
 
@@ -316,6 +333,14 @@ class Browser:
             from selenium.webdriver.support.ui import Select
 
             Select(element).select_by_visible_text(value)
+        elif element.get_attribute("type") == "date" or len(value) > 80:
+            # A date input takes keys in the locale's order; a long text is slow to type.
+            self.driver.execute_script(
+                "arguments[0].value = arguments[1];"
+                "arguments[0].dispatchEvent(new Event('input', {bubbles: true}));"
+                "arguments[0].dispatchEvent(new Event('change', {bubbles: true}));",
+                element, value,
+            )
         else:
             element.clear()
             element.send_keys(value)
@@ -342,8 +367,15 @@ class Browser:
         matching = [e for e in candidates if text in label(e) and e.is_displayed()]
         check(matching, f"no button or link {text!r} on {self.path()}")
         chosen = min(matching, key=rank)
+        self._click_and_wait(chosen, text, status)
+
+    def _click_and_wait(self, element, what: str, status: int | None) -> None:
+        from selenium.webdriver.common.by import By
+
+        self.expected_status = status
         old = self.driver.find_element(By.TAG_NAME, "html")
-        chosen.click()
+        self.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)
+        element.click()
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:  # wait for the navigation the click started
             try:
@@ -351,21 +383,96 @@ class Browser:
             except Exception:
                 break
             time.sleep(0.05)
-        self._settled(f"click {text}")
+        self._settled(f"click {what}")
 
     def login(self, username: str, password: str | None = None) -> None:
         """Signs in through /login (the demo accounts' password by default); lands where the
         site sends that account (its console), which this does not check."""
-        self.visit("/login")
-        self.fill("username", username)
-        self.fill("password", password if password is not None else self.server.demo_password)
-        self.click("登录", status=404)  # a console not built yet answers 404
-        page = self.text()
+        for attempt in range(8):
+            self.visit("/login")
+            self.fill("username", username)
+            self.fill("password", password if password is not None else self.server.demo_password)
+            self.click("登录", status=404 if attempt == 0 else 429)  # a console not built yet answers 404
+            page = self.text()
+            # The sign-in limit (10 at once per address, then one every 6 s): wait as told.
+            wait = re.search(r"请在 (\d+) 秒后再试", page)
+            if not wait or ("查询过于频繁" not in page and "过于频繁" not in page):
+                break
+            seconds = min(int(wait.group(1)), 30)
+            print(f"      (sign-in limit: waiting {seconds} s before signing in as {username})", flush=True)
+            self.console_errors = [e for e in self.console_errors if "status of 429" not in e]
+            time.sleep(seconds)
+        self.sessions[username] = self.driver.get_cookies()
+        self.user = username
         check("表单已失效" not in page, f"sign-in as {username!r} refused as 表单已失效 (CSRF or Origin check)")
         check("用户名或密码" not in page and "请输入用户名" not in page, f"sign-in as {username!r} refused: {page[:200]!r}")
 
     def logout(self) -> None:
         self.click("退出登录")
+        self.sessions.pop(self.user or "", None)
+        self.user = None
+
+    def as_user(self, username: str, password: str | None = None) -> None:
+        """Becomes `username`: the first time signs in through /login, later puts back that
+        person's cookies (as if each person used their own browser, which stays signed in),
+        so a scenario with many people spends the sign-in limit only once per person."""
+        if username not in self.sessions:
+            self.driver.delete_all_cookies()  # signed in as someone else, /login would send us home
+            self.login(username, password)
+            return
+        self.user = username
+        self.driver.delete_all_cookies()
+        for cookie in self.sessions[username]:
+            cookie = {k: v for k, v in cookie.items() if k in ("name", "value", "path", "httpOnly", "secure", "sameSite", "expiry")}
+            self.driver.add_cookie(cookie)
+
+    def press(self, css: str, status: int | None = None) -> None:
+        """Clicks the element matching the CSS selector (a button among several with the same
+        text, say `button[value='add:education']`), waits for the next page, screenshots it."""
+        from selenium.webdriver.common.by import By
+
+        found = [e for e in self.driver.find_elements(By.CSS_SELECTOR, css) if e.is_displayed()]
+        check(found, f"nothing matches {css!r} on {self.path()}")
+        self._click_and_wait(found[0], css, status)
+
+    def tick(self, name: str, value: str | None = None, on: bool = True) -> None:
+        """Checks (or with `on=False` unchecks) the checkbox or radio button named `name`
+        (the one with `value` when several share the name)."""
+        from selenium.webdriver.common.by import By
+
+        css = f"input[name='{name}']" + (f"[value='{value}']" if value is not None else "")
+        found = self.driver.find_elements(By.CSS_SELECTOR, css) or self.driver.find_elements(By.ID, name)
+        check(found, f"no checkbox or radio {css!r} on {self.path()}")
+        if found[0].is_selected() != on:
+            self.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", found[0])
+            found[0].click()
+
+    def upload(self, name: str, file: Path) -> None:
+        """Chooses `file` in the file input named `name`."""
+        from selenium.webdriver.common.by import By
+
+        found = self.driver.find_elements(By.CSS_SELECTOR, f"input[type='file'][name='{name}']")
+        check(found, f"no file input named {name!r} on {self.path()}")
+        found[0].send_keys(str(file))
+
+    def fetch(self, path: str) -> tuple[int, str, bytes]:
+        """Downloads `path` with the browser's session (a same-origin fetch from the page):
+        status, content type, body. For files served as attachments, which a visit would not show."""
+        import base64
+
+        result = self.driver.execute_async_script(
+            """
+            const [url, done] = arguments;
+            fetch(url, {credentials: 'same-origin'}).then(async r => {
+                const bytes = new Uint8Array(await r.arrayBuffer());
+                let text = '';
+                for (let i = 0; i < bytes.length; i += 0x8000) text += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+                done([r.status, r.headers.get('content-type') || '', btoa(text)]);
+            }).catch(e => done([0, String(e), '']));
+            """,
+            path,
+        )
+        return int(result[0]), result[1], base64.b64decode(result[2])
 
     def expect_text(self, *texts: str) -> None:
         """Every text must be in the page's visible text."""
@@ -646,12 +753,7 @@ def verify_bad_input(b: Browser, s: Server) -> None:
 # signed-in areas (accounts): the start of the workflow scenarios
 
 
-@step(
-    "demo-accounts-sign-in",
-    known_issue="every form POST from a browser is refused as 表单已失效: the site's Referrer-Policy "
-    "no-referrer makes Chromium send `Origin: null`, which SessionMiddleware.checkOrigin rejects",
-    known_sign="表单已失效",
-)
+@step("demo-accounts-sign-in")
 def demo_accounts_sign_in(b: Browser, s: Server) -> None:
     if not s.accounts:
         skip("serve --demo printed no demo accounts (a build without accounts)")
@@ -667,6 +769,528 @@ def demo_accounts_sign_in(b: Browser, s: Server) -> None:
         b.visit("/")
         b.expect_text("登录", "申报人注册")
         b.expect_no_text("退出登录")
+
+
+# ---------------------------------------------------------------------------------------------
+# the workflow scenario (issue 6): one engineer's application from registration to a revoked
+# certificate, every person in their own signed-in browser session (`Browser.as_user`). The
+# office's demo clock 演示时钟 runs the notice periods. Each step needs the one before it; a step
+# whose console is not in this build skips, and so do the ones after it.
+
+SCENARIO_PASSWORD = "Pingshen2026applicant"
+ENGINEERING_EXAMPLE = REPO / "forms" / "examples" / "engineering-intermediate.json"
+
+
+def resident_id(birth: str, sequence: int, region: str = "410802") -> str:
+    """A valid 18-character 公民身份号码 (GB 11643: weights 2^(17-i) mod 11, check 1 0 X 9 … 2)."""
+    body = f"{region}{birth}{sequence:03d}"
+    weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+    return body + "10X98765432"[sum(int(c) * w for c, w in zip(body, weights)) % 11]
+
+
+def masked(id_number: str) -> str:
+    """The ID number as the public notice shows it: first 4 and last 4, ten stars between."""
+    return id_number[:4] + "*" * 10 + id_number[-4:]
+
+
+def db_rows(s: Server, sql: str, *args) -> list[tuple]:
+    """Rows of the demo database (read only, beside the running server)."""
+    import sqlite3
+
+    connection = sqlite3.connect(f"file:{s.db}?mode=ro", uri=True, timeout=10)
+    try:
+        return connection.execute(sql, args).fetchall()
+    finally:
+        connection.close()
+
+
+def needs_console(s: Server, path: str, what: str) -> None:
+    """Skips the step when `path` is not routed in this build (404 without signing in)."""
+    status, _, _ = s.get(path)
+    if status == 404:
+        skip(f"{what} ({path}) is not in this build")
+
+
+CHINESE_DAY = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")
+
+
+def chinese_day(text: str, after: str = "") -> "datetime.date":
+    import datetime
+
+    m = CHINESE_DAY.search(text, text.index(after) if after and after in text else 0)
+    check(m, f"no date after {after!r} in {text[:300]!r}")
+    return datetime.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+
+
+def demo_today(b: Browser) -> "datetime.date":
+    import datetime
+
+    b.as_user("head")
+    b.visit("/demo/clock")
+    return datetime.date.fromisoformat(b.driver.find_element("id", "today").text.strip())
+
+
+def advance_clock_to(b: Browser, day: "datetime.date") -> None:
+    """As the office head, moves the demo clock on to `day` (the scheduler runs for each day)."""
+    today = demo_today(b)
+    days = (day - today).days
+    if days <= 0:
+        return
+    check(days <= 60, f"the demo clock would have to move {days} days (at most 60 at once)")
+    b.fill("days", str(days))
+    b.click("前进")
+    b.expect_text(f"已前进 {days} 天", day.isoformat())
+
+
+def scenario(s: Server) -> dict:
+    return s.state.setdefault("scenario", {})
+
+
+@step("applicant-registers", needs="demo-accounts-sign-in")
+def applicant_registers(b: Browser, s: Server) -> None:
+    import json
+    import random
+
+    example = json.loads(ENGINEERING_EXAMPLE.read_text(encoding="utf-8"))
+    birth = example["birth_date"].replace("-", "")
+    # A new person each run: a random sequence (odd: male, as the example's gender).
+    number = resident_id(birth, random.randrange(1, 999, 2))
+    username = f"applicant{number[-6:].lower()}"
+    hr = db_rows(
+        s, "SELECT u.name, u.credit_code FROM accounts a JOIN units u ON u.id = a.unit_id WHERE a.username = 'hr1'")
+    check(hr, "the demo has no hr1 account with a unit")
+    sc = scenario(s)
+    sc.update(example=example, id_number=number, username=username, name="王志远",
+              unit_name=hr[0][0], credit_code=hr[0][1])
+    b.driver.delete_all_cookies()
+    b.visit("/register")
+    b.expect_text("申报人注册")
+    b.fill("username", username)
+    b.fill("display_name", sc["name"])
+    b.fill("id_number", number[:-1] + ("0" if number[-1] != "0" else "1"))  # a wrong check digit first
+    b.fill("password", SCENARIO_PASSWORD)
+    b.fill("password_confirm", SCENARIO_PASSWORD)
+    b.click("注册", status=422)
+    b.expect_text("请修改以下内容后重新提交", "公民身份号码")
+    b.fill("id_number", number)
+    b.fill("password", SCENARIO_PASSWORD)
+    b.fill("password_confirm", SCENARIO_PASSWORD)
+    b.click("注册")
+    check(b.path().startswith("/apply"), f"registration led to {b.path()}")
+    b.expect_text("我的申报", "退出登录", "（申报人）")
+    b.sessions[username] = b.driver.get_cookies()
+    b.user = username
+
+
+def fill_row(b: Browser, group: str, row: dict, index: int = 0) -> None:
+    """Fills row `index` of a repeatable group, adding it first (添加一行, which saves what is
+    typed so far and comes back with the new row) when the form does not show it yet."""
+    if not b.driver.find_elements("css selector", f"[name^='{group}[{index}].']"):
+        b.press(f"button[name='_action'][value='add:{group}']")
+        b.expect_no_text("表单已失效")
+    for key, value in row.items():
+        b.fill(f"{group}[{index}].{key}", str(value))
+
+
+def value_of(b: Browser, name: str) -> str:
+    return b.driver.find_element("name", name).get_attribute("value") or ""
+
+
+@step("applicant-fills-form-with-mistake", needs="applicant-registers")
+def applicant_fills_form_with_mistake(b: Browser, s: Server) -> None:
+    sc = scenario(s)
+    ex = sc["example"]
+    b.as_user(sc["username"])
+    b.visit("/apply/new")
+    b.fill("form", "工程技术系列专业技术职称申报表")
+    b.fill("level", "中级")
+    b.click("开始填写申报表")
+    m = re.fullmatch(r"/apply/([A-Za-z0-9-]+)/form", b.path())
+    check(m, f"starting a declaration led to {b.path()}")
+    sc["application"] = m.group(1)
+    b.expect_text("工程技术系列专业技术职称申报表", "保存草稿", "提交申报")
+    # Prefilled from the account: the name and the ID number.
+    name = b.driver.find_element("name", "name").get_attribute("value")
+    check(name == sc["name"], f"the form's name is {name!r}, not the registered {sc['name']!r}")
+    labels = {  # choices by their labels, as a person picks them
+        "gender": "男", "unit_kind": "非公有制企业", "work_location": "城镇", "highest_degree": "大学本科",
+        "specialty": "计算机与软件",
+    }
+    for key in ("gender", "birth_date", "email", "unit_kind", "work_location", "current_title",
+                "current_title_date", "highest_degree", "specialty", "technical_report"):
+        b.fill(key, labels.get(key, str(ex[key])))
+    b.fill("unit_name", sc["unit_name"])
+    b.fill("unit_credit_code", sc["credit_code"])
+    b.fill("phone", "1390391000")  # the mistake: ten digits
+    b.upload("photo", small_jpeg(s.workdir))
+    fill_row(b, "work_history", dict(ex["work_history"][0], unit=sc["unit_name"]))
+    fill_row(b, "education", dict(ex["education"][0], degree="大学本科"))
+    fill_row(b, "projects", dict(ex["projects"][0], role="主要参与"))
+    check(not b.driver.find_elements("css selector", "[name^='education[1].'], [name^='projects[1].']"),
+          "the form shows a second education or project row nobody added")
+    b.click("提交申报", status=422)
+    b.expect_text("请修改以下", "联系电话")
+    # The error sits next to the field and the summary links to it.
+    phone = b.driver.find_element("name", "phone")
+    field = phone.find_element("xpath", "ancestor::div[contains(@class, 'field')][1]")
+    check("has-problem" in field.get_attribute("class"), "the phone field is not marked has-problem")
+    check("应为手机号码" in field.text, f"no phone error next to the field: {field.text!r}")
+    check(phone.get_attribute("aria-invalid") == "true", "the phone input is not aria-invalid")
+    check(phone.get_attribute("value") == "1390391000", "the mistaken phone number was not kept as typed")
+    links = b.driver.find_elements("css selector", "#form-problems a[href='#f-phone']")
+    check(links, "the problem summary does not link to #f-phone")
+    # Everything else typed was kept (the draft is saved with every post).
+    for name, wanted in (("education[0].school", ex["education"][0]["school"]),
+                         ("projects[0].name", ex["projects"][0]["name"]), ("unit_credit_code", sc["credit_code"])):
+        check(value_of(b, name) == wanted, f"{name} shows {value_of(b, name)!r}, not the {wanted!r} typed")
+    problems = b.driver.find_elements("css selector", "#form-problems li")
+    check(len(problems) == 1, f"one problem expected (the phone), the summary lists {[p.text for p in problems]}")
+    b.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", phone)
+    b.screenshot("phone-error")
+
+
+def small_jpeg(folder: Path) -> Path:
+    """A valid 1×1 JPEG (134 bytes), made without outside tools."""
+    import base64
+
+    path = folder / "photo.jpg"
+    path.write_bytes(base64.b64decode(
+        "/9j/4AAQSkZJRgABAQEASABIAAD/2wBDAP//////////////////////////////////////////////////////////////////////////"
+        "////////////wgALCAABAAEBAREA/8QAFBABAAAAAAAAAAAAAAAAAAAAAP/aAAgBAQABPxA="))
+    return path
+
+
+def small_pdf(folder: Path) -> Path:
+    """A valid one-page PDF (cross-reference offsets computed), made without outside tools."""
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length 44 >>\nstream\nBT /F1 24 Tf 72 770 Td (Pingshen test) Tj ET\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for n, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % n + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    path = folder / "证明材料.pdf"
+    path.write_bytes(bytes(out))
+    return path
+
+
+@step("applicant-fixes-and-submits", needs="applicant-fills-form-with-mistake")
+def applicant_fixes_and_submits(b: Browser, s: Server) -> None:
+    sc = scenario(s)
+    app = sc["application"]
+    b.as_user(sc["username"])
+    b.visit(f"/apply/{app}/form")
+    # The photo chosen with the mistaken submission was kept.
+    photo = b.driver.find_elements("css selector", "#f-photo .file-name")
+    check([e.text for e in photo] == ["photo.jpg"], f"the photo field lists {[e.text for e in photo]}, not photo.jpg")
+    b.fill("phone", sc["example"]["phone"])
+    b.upload("other_materials", small_pdf(s.workdir))
+    b.click("提交申报")
+    check(b.path() == f"/apply/{app}/pledge", f"a complete form led to {b.path()}, not the pledge")
+    b.expect_text("告知承诺书", "本人郑重承诺", "本人已阅读并作出上述承诺")
+    # Submitting without ticking the pledge is refused.
+    b.click("签署承诺书并提交申报", status=422)
+    b.expect_text("暂不能提交", "勾选")
+    b.tick("agree")
+    b.click("签署承诺书并提交申报")
+    check(b.path() == f"/apply/{app}", f"submission led to {b.path()}")
+    b.expect_text(f"申报 {app}", "单位审核", "办理进度")
+    timeline = [li.text for li in b.driver.find_elements("css selector", "#timeline li")]
+    check(any("提交申报" in line for line in timeline), f"the timeline does not show the submission: {timeline}")
+    b.expect_no_text("填写（修改）申报表")
+    # The photo was kept with the declaration.
+    # The declaration kept with the application holds both files.
+    data = db_rows(s, "SELECT data FROM declarations WHERE application_id = ?", app)
+    check(data and '"photo.jpg"' in data[0][0] and "证明材料.pdf" in data[0][0],
+          "the submitted declaration does not hold photo.jpg and 证明材料.pdf")
+
+
+@step("unit-recommends", needs="applicant-fixes-and-submits")
+def unit_recommends(b: Browser, s: Server) -> None:
+    needs_console(s, "/unit", "the unit HR console")
+    sc = scenario(s)
+    app = sc["application"]
+    b.as_user("hr1")
+    b.visit("/unit")
+    b.expect_text("单位审核推荐", app, sc["name"])
+    b.click(app)
+    check(b.path() == f"/unit/applications/{app}", f"the unit's list led to {b.path()}")
+    b.expect_text("开始单位公示", sc["name"])
+    b.click("开始单位公示")
+    b.expect_text("已开始单位公示", "最早可于")
+    earliest = chinese_day(b.text(), "最早可于")
+    # Recommending before the notice has run its working days is refused.
+    b.click("推荐", status=409)
+    b.expect_text("不足", "个工作日")
+    advance_clock_to(b, earliest)
+    b.as_user("hr1")
+    b.visit(f"/unit/applications/{app}")
+    b.click("推荐")
+    b.expect_text("已推荐至职改办资格审核")
+
+
+@step("office-accepts", needs="unit-recommends")
+def office_accepts(b: Browser, s: Server) -> None:
+    needs_console(s, "/office", "the office console")
+    sc = scenario(s)
+    app = sc["application"]
+    b.as_user("clerk")
+    b.visit("/office")
+    b.expect_text("职改办工作台", "资格审核", app)
+    b.click(app)
+    b.expect_text(f"申报 {app}", sc["name"], "受理", "一次性告知补正")
+    b.click("受理")
+    b.expect_text("已受理，受理通知书已生成")
+    b.visit(f"/office/applications/{app}")
+    b.expect_text("已受理待评审")
+
+
+def expert_accounts(s: Server) -> dict[str, str]:
+    """expert record id → demo account username."""
+    return {e: u for u, e in db_rows(s, "SELECT username, expert_id FROM accounts WHERE role = 'expert'")}
+
+
+@step("committee-session", needs="office-accepts")
+def committee_session(b: Browser, s: Server) -> None:
+    needs_console(s, "/committee", "the committee sessions console")
+    sc = scenario(s)
+    app = sc["application"]
+    committee = "C-engineering-intermediate"
+    b.as_user("secretary")
+    b.visit(f"/committee/new?committee={committee}")
+    b.expect_text("安排评审会议", app, sc["name"])
+    for box in b.driver.find_elements("css selector", "input[name='application']"):
+        b.tick("application", box.get_attribute("value"), on=box.get_attribute("value") == app)
+    b.fill("venue", "市人社局三楼会议室")
+    b.click("安排会议")
+    m = re.fullmatch(r"/committee/sessions/([A-Za-z0-9_.-]+)", b.path())
+    check(m, f"planning led to {b.path()}")
+    session = sc["session"] = m.group(1)
+    b.expect_text(f"评审会议 {session}", "抽取评审专家", app)
+    # Draw the quorum (the fewest who may meet), with a recorded seed.
+    quorum = int(re.search(r"至少 (\d+) 人", b.text()).group(1))
+    b.fill("needed", str(quorum))
+    b.fill("seed-input", "20261127")
+    b.click("抽取")
+    b.expect_text("评审专家", "20261127", "召开会议")
+    members = [r.find_elements("tag name", "td")[0].text for r in
+               b.driver.find_elements("css selector", "#members tbody tr")]
+    check(len(members) == quorum, f"{len(members)} experts drawn, {quorum} wanted")
+    b.click("开会")
+    b.expect_text("已投票 0 /", "等待投票")
+    # Each present expert signs in and votes yes (secret ballot: the page keeps no choice).
+    accounts = expert_accounts(s)
+    for expert in members:
+        check(expert in accounts, f"no demo account for drawn expert {expert}")
+        b.as_user(accounts[expert])
+        b.visit("/expert")
+        b.expect_text("评审专家工作台", session)
+        b.visit(f"/expert/sessions/{session}")
+        b.expect_text(f"评审会议 {session}", sc["name"])
+        b.tick("choice", "yes")
+        b.click("投票")
+        b.expect_text("您的选票已投入票箱", "已投票")
+    b.as_user("secretary")
+    b.visit(f"/committee/sessions/{session}")
+    b.expect_text(f"已投票 {quorum} / {quorum}")
+    b.click("计票")
+    b.expect_text(f"赞成 {quorum}、反对 0、弃权 0", "通过")
+    b.click("闭会")
+    b.expect_text("会议纪要", "实到")
+    b.expect_no_text("计票", "闭会后")
+    b.as_user(sc["username"])
+    b.visit(f"/apply/{app}")
+    b.expect_text("评审通过")
+
+
+@step("public-notice-runs", needs="committee-session")
+def public_notice_runs(b: Browser, s: Server) -> None:
+    sc = scenario(s)
+    app = sc["application"]
+    b.as_user("head")
+    b.visit("/office/notice")
+    b.expect_text("评审通过、待公示的申报", app)
+    for box in b.driver.find_elements("css selector", "input[name='id']"):
+        b.tick("id", box.get_attribute("value"), on=box.get_attribute("value") == app)
+    batch = b.driver.find_element("id", "batch").get_attribute("value")
+    b.click("开始公示")
+    b.expect_text(f"公示批次 {batch} 已开始")
+    b.visit(f"/office/applications/{app}")
+    b.expect_text("评审结果公示中", "公示期至")
+    end = chinese_day(b.text(), "公示期至")
+    # The public list: the batch, the person with the ID number masked.
+    b.driver.delete_all_cookies()
+    b.visit("/notices")
+    b.expect_text("评审结果公示", batch, sc["name"], masked(sc["id_number"]))
+    check(sc["id_number"] not in b.text(), "/notices shows the full ID number")
+    import datetime
+
+    advance_clock_to(b, end + datetime.timedelta(days=1))
+    b.visit(f"/office/applications/{app}")
+    b.expect_text("待确认")
+
+
+@step("office-confirms-and-certifies", needs="public-notice-runs")
+def office_confirms_and_certifies(b: Browser, s: Server) -> None:
+    sc = scenario(s)
+    app = sc["application"]
+    b.as_user("head")
+    b.visit("/office/confirm")
+    b.expect_text("公示期满、待确认的申报", app)
+    for box in b.driver.find_elements("css selector", "input[name='id']"):
+        b.tick("id", box.get_attribute("value"), on=box.get_attribute("value") == app)
+    b.click("确认并生成取得资格通知")
+    number = urllib.parse.parse_qs(urllib.parse.urlsplit(b.driver.current_url).query).get("number", [""])[0]
+    check(number, f"confirming led to {b.path()}")
+    b.expect_text(f"已以 {number} 确认")
+    sc["approval"] = number
+    b.visit("/office/certificates")
+    row = [r for r in b.driver.find_elements("css selector", "table.batches tbody tr") if number in r.text]
+    check(row, f"/office/certificates has no row for {number}")
+    button = row[0].find_elements("tag name", "button")
+    check(button, f"/office/certificates: no 颁发证书 button for {number}: {row[0].text!r}")
+    b._click_and_wait(button[0], "颁发证书", None)
+    # The run page refreshes itself every 2 s until the batch is done.
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            page = b.text()
+        except Exception:  # the page is being replaced by its refresh
+            page = ""
+        if "本批证书已全部颁发" in page:
+            break
+        check("颁发中止" not in page, f"{b.path()}: {page[:300]}")
+        check(time.monotonic() < deadline, f"{b.path()}: the certificates were not issued in 60 s")
+        time.sleep(0.25)
+    b.screenshot("certificates-issued")
+    b.visit(f"/office/applications/{app}")
+    b.expect_text("已发证")
+
+
+def qr_url(image_data_uri: str, folder: Path) -> str | None:
+    """The text of the QR code in a `data:image/png;base64,…` image (zbarimg), or None when
+    zbarimg is missing."""
+    import base64
+
+    if not shutil.which("zbarimg"):
+        return None
+    check(image_data_uri.startswith("data:image/"), f"the QR image is not a data URI: {image_data_uri[:60]!r}")
+    png = folder / "qr.png"
+    png.write_bytes(base64.b64decode(image_data_uri.split(",", 1)[1]))
+    run = subprocess.run(["zbarimg", "--quiet", "--raw", str(png)], capture_output=True, text=True, timeout=30)
+    check(run.returncode == 0 and run.stdout.strip(), f"zbarimg read no QR code: {run.stderr.strip()}")
+    return run.stdout.strip()
+
+
+@step("applicant-downloads-certificate", needs="office-confirms-and-certifies")
+def applicant_downloads_certificate(b: Browser, s: Server) -> None:
+    sc = scenario(s)
+    app = sc["application"]
+    b.as_user(sc["username"])
+    deadline = time.monotonic() + 30
+    while True:  # the documents are rendered in the background after each step
+        b.visit(f"/apply/{app}")
+        b.expect_text("已发证", "专业技术职务任职资格证书")
+        rows = [r for r in b.driver.find_elements("css selector", "#documents tbody tr")
+                if "资格证书" in r.text and r.find_elements("css selector", "a[href$='.html']")]
+        if rows or time.monotonic() > deadline:
+            break
+        time.sleep(0.5)
+    check(rows, f"/apply/{app}: no rendered certificate among the documents")
+    links = {a.text.strip(): a.get_attribute("href") for a in rows[0].find_elements("tag name", "a")}
+    html_link = next((h for h in links.values() if h.endswith(".html")), None)
+    odt_link = next((h for h in links.values() if h.endswith(".odt")), None)
+    check(html_link and odt_link, f"the certificate row has links {links}")
+    # Downloaded with the applicant's session, kept beside the screenshots.
+    status, kind, html = b.fetch(urllib.parse.urlsplit(html_link).path)
+    check(status == 200 and "text/html" in kind, f"{html_link}: {status} {kind}")
+    status, kind, odt = b.fetch(urllib.parse.urlsplit(odt_link).path)
+    check(status == 200 and "opendocument.text" in kind, f"{odt_link}: {status} {kind}")
+    check(odt[:2] == b"PK" and b"application/vnd.oasis.opendocument.text" in odt[:100], "the ODT is not an ODF package")
+    (b.shots / "certificate.html").write_bytes(html)
+    (b.shots / "certificate.odt").write_bytes(odt)
+    text = html.decode("utf-8")
+    m = re.search(r"证书编号：\s*([^<\s]+)", text)
+    check(m, "the certificate names no 证书编号")
+    number = m.group(1)
+    code = re.search(r"核验码\s*([A-Z0-9]+)", text)
+    check(code, "the certificate shows no 核验码")
+    check(sc["name"] in text and sc["id_number"] in text, "the certificate does not name the holder and ID number")
+    check(sc["approval"] in text, f"the certificate does not carry the approval number {sc['approval']}")
+    qr = re.search(r'<img class="qr"[^>]*src="([^"]+)"', text)
+    check(qr, "the certificate has no QR image")
+    url = qr_url(qr.group(1), s.workdir)
+    base = re.search(r"^\s*verification_base_url:\s*[\"']?([^\s\"'#]+)", (REPO / "policy" / "policy.yaml").read_text(encoding="utf-8"), re.M).group(1)
+    if url is None:  # no zbarimg: the URL the QR encodes is the policy's base with number and code
+        print("      (zbarimg missing: the QR URL is rebuilt from the number and code)", flush=True)
+        url = f"{base}?{query(number, code.group(1))}"
+    check(url.startswith(base + "?"), f"the QR encodes {url!r}, not the policy's verification URL {base}")
+    fields = urllib.parse.parse_qs(urllib.parse.urlsplit(url).query)
+    check(fields.get("number") == [number] and fields.get("code") == [code.group(1)],
+          f"the QR URL {url!r} does not carry number {number} and code {code.group(1)}")
+    sc.update(certificate=number, code=code.group(1), qr_url=url)
+    # The certificate as the applicant sees it (a screenshot of the downloaded file).
+    b.visit((b.shots / "certificate.html").as_uri())
+    b.expect_text("专业技术职务任职资格证书", number)
+
+
+def visit_qr(b: Browser, url: str) -> None:
+    """Opens the QR URL on this server: its path as WebApp serves `verification_base_url`."""
+    parts = urllib.parse.urlsplit(url)
+    b.visit(f"{verification_path()}?{parts.query}")
+
+
+@step("public-verifies-valid", needs="applicant-downloads-certificate")
+def public_verifies_valid(b: Browser, s: Server) -> None:
+    sc = scenario(s)
+    b.driver.delete_all_cookies()
+    b.user = None
+    visit_qr(b, sc["qr_url"])
+    b.expect_text("证书查验结果", "有效：该证书真实有效", sc["certificate"], sc["name"], sc["approval"])
+    b.expect_no_text("已撤销")
+    # The same certificate through the form.
+    b.visit("/verify")
+    b.fill("number", sc["certificate"])
+    b.fill("code", sc["code"])
+    b.click("查验")
+    b.expect_text("有效：该证书真实有效", sc["certificate"])
+
+
+@step("office-revokes", needs="public-verifies-valid")
+def office_revokes(b: Browser, s: Server) -> None:
+    sc = scenario(s)
+    app = sc["application"]
+    b.as_user("head")
+    b.visit(f"/office/applications/{app}")
+    b.expect_text("撤销证书", sc["certificate"])
+    b.fill("reason", "经事后核查，申报材料中的工作经历与实际不符，属以不正当手段取得职称。")
+    b.click("撤销证书")
+    b.expect_text("证书已撤销，撤销决定书已生成")
+    b.expect_text("已撤销")
+
+
+@step("public-verifies-revoked", needs="office-revokes")
+def public_verifies_revoked(b: Browser, s: Server) -> None:
+    sc = scenario(s)
+    b.driver.delete_all_cookies()
+    b.user = None
+    visit_qr(b, sc["qr_url"])
+    b.expect_text("已撤销", sc["certificate"], "撤销决定文号", "撤销日期")
+    b.expect_no_text("有效：该证书真实有效")
+    check(b.driver.find_elements("css selector", "article.result-revoked"), f"{b.path()}: no result-revoked article")
+    # The applicant's page says so too, and the revocation decision is among the documents.
+    b.as_user(sc["username"])
+    b.visit(f"/apply/{sc['application']}")
+    b.expect_text("撤销决定书")
 
 
 # ---------------------------------------------------------------------------------------------

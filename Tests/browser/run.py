@@ -9,7 +9,7 @@ What it does: starts `pingshen serve --demo --out <tmpdir> --applications <N> --
 from the repository root, waits for `/healthz`, runs every step below in order in one headless
 Chromium (Debian's `chromium` + `chromium-driver`, through selenium with the driver path set, so
 nothing is downloaded), saves a full-page screenshot of every page visited as
-`out/browser/NN-<step>-<what>.png` and the server's output as `out/browser/server.log`, always
+`out/browser/NNN-<step>-<what>.png` and the server's output as `out/browser/server.log`, always
 stops the server, and exits 1 naming each step that failed (0 when all passed). The last line is
 `browser: N passed, N failed[, N skipped]`.
 
@@ -486,10 +486,10 @@ class Browser:
         check(not present, f"{self.path()}: should not show {present!r}")
 
     def screenshot(self, name: str) -> Path:
-        """A full-page PNG `NN-<step>-<name>.png` in the screenshot folder."""
+        """A full-page PNG `NNN-<step>-<name>.png` in the screenshot folder."""
         self.count += 1
         safe = re.sub(r"[^A-Za-z0-9._-]+", "-", f"{self.step}-{name}").strip("-")[:80]
-        path = self.shots / f"{self.count:02d}-{safe}.png"
+        path = self.shots / f"{self.count:03d}-{safe}.png"
         try:
             import base64
 
@@ -1091,10 +1091,10 @@ def committee_session(b: Browser, s: Server) -> None:
     accounts = expert_accounts(s)
     for expert in members:
         check(expert in accounts, f"no demo account for drawn expert {expert}")
-        b.as_user(accounts[expert])
-        b.visit("/expert")
+        b.as_user(accounts[expert])  # signing in lands on the expert's desk
         b.expect_text("评审专家工作台", session)
-        b.visit(f"/expert/sessions/{session}")
+        b.click(session)
+        check(b.path() == f"/expert/sessions/{session}", f"the expert's desk led to {b.path()}")
         b.expect_text(f"评审会议 {session}", sc["name"])
         b.tick("choice", "yes")
         b.click("投票")
@@ -1116,7 +1116,7 @@ def committee_session(b: Browser, s: Server) -> None:
 def public_notice_runs(b: Browser, s: Server) -> None:
     sc = scenario(s)
     app = sc["application"]
-    b.as_user("head")
+    b.as_user("clerk")  # the machine lets only the clerk start a notice
     b.visit("/office/notice")
     b.expect_text("评审通过、待公示的申报", app)
     for box in b.driver.find_elements("css selector", "input[name='id']"):
@@ -1153,6 +1153,7 @@ def office_confirms_and_certifies(b: Browser, s: Server) -> None:
     check(number, f"confirming led to {b.path()}")
     b.expect_text(f"已以 {number} 确认")
     sc["approval"] = number
+    b.as_user("clerk")  # the clerk issues the certificates (the head confirms)
     b.visit("/office/certificates")
     row = [r for r in b.driver.find_elements("css selector", "table.batches tbody tr") if number in r.text]
     check(row, f"/office/certificates has no row for {number}")

@@ -478,7 +478,10 @@ class Browser:
         """Every text must be in the page's visible text."""
         page = self.text()
         missing = [t for t in texts if t not in page]
-        check(not missing, f"{self.path()}: missing {missing!r}; page text starts: {page[:300]!r}")
+        if missing:  # the page's own content (not the header) says what went wrong
+            main = self.driver.find_elements("tag name", "main")
+            shown = (main[0].text if main else page)[:400]
+            check(False, f"{self.path()}: missing {missing!r}; the page says: {shown!r}")
 
     def expect_no_text(self, *texts: str) -> None:
         page = self.text()
@@ -1171,7 +1174,8 @@ def office_confirms_and_certifies(b: Browser, s: Server) -> None:
             page = ""
         if "本批证书已全部颁发" in page:
             break
-        check("颁发中止" not in page, f"{b.path()}: {page[:300]}")
+        stopped = re.search(r"颁发中止.*", page)
+        check(not stopped, f"{b.path()}: the certificate run stopped: {stopped.group(0) if stopped else ''}")
         check(time.monotonic() < deadline, f"{b.path()}: the certificates were not issued in 60 s")
         time.sleep(0.25)
     b.screenshot("certificates-issued")

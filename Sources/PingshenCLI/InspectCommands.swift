@@ -102,9 +102,10 @@ struct TickCommand: ParsableCommand {
         let now = day.startInstant.addingTimeInterval(9 * 3600)
         let store = try database.open()
         do {
-            let changed = try store.runDeadlines(rules: book, now: now)
-            print("\(day): \(changed.count) 件到期事项已处理(补正逾期、公示期满、暂停或失信记录期满)")
-            for id in changed { print("  \(id)") }
+            let report = try store.runDeadlines(rules: book, now: now)
+            print("\(day): \(report.changed.count) 件到期事项已处理(补正逾期、公示期满、暂停或失信记录期满)")
+            for id in report.changed { print("  \(id)") }
+            for (id, error) in report.skipped { print("  未处理 \(id):\(error.chinese)") }
         } catch {
             throw CLIError(error.chinese + " (\(error))")
         }

@@ -9,7 +9,11 @@ public enum DeadlineRunner {
     /// streams changed.
     @discardableResult
     public static func runDue(store: EventStore, rules: Rulebook, now: Date) throws(StoreError) -> Int {
-        try store.runDeadlines(rules: rules, now: now).count
+        let report = try store.runDeadlines(rules: rules, now: now)
+        for (id, error) in report.skipped {
+            FileHandle.standardError.write(Data("scheduler skipped \(id): \(error)\n".utf8))
+        }
+        return report.changed.count
     }
 
     /// Runs `runDue` now and then every `interval` seconds until the task is cancelled

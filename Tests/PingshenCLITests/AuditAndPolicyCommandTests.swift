@@ -54,6 +54,6 @@ import Testing
         #expect(try CLI.run(["demo", "--out", dir, "--applications", "30", "--seed", "2"]).status == 0)
         let r = try CLI.run(["tick", "--db", dir + "/pingshen.sqlite", "--date", "2026-11-02"])
         #expect(r.status == 0, "\(r.stderr)")
-        #expect(r.stdout.contains("申报 0 件"))
+        #expect(r.stdout.contains("2026-11-02: 0 件到期事项已处理"))
     }
 }

@@ -29,7 +29,7 @@ public final class EventStore: Sendable {
             try db.execute(sql: "PRAGMA page_size = 2048")
             try db.execute(sql: "PRAGMA synchronous = NORMAL")  // WAL: durable at checkpoints, never corrupt
             try db.execute(sql: "PRAGMA foreign_keys = ON")
-            try db.execute(sql: "PRAGMA wal_autocheckpoint = 8000")  // 16 MB of WAL between checkpoints
+            try db.execute(sql: "PRAGMA wal_autocheckpoint = 32000")  // 64 MB of WAL between checkpoints: each hot page is checkpointed less often (20,000 season 19.8 → 18.2 s)
             // 2 MB of pages. Smaller is faster here: at every commit SQLite (3.40) walks its
             // page cache's hash table (pcache1TruncateUnsafe, also with the sqlite3 shell), so
             // each transition paid for every cached page: 20,000 applications took 10–30 % more

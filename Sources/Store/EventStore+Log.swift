@@ -51,16 +51,7 @@ extension EventStore {
 
     /// The state rebuilt from the log alone, ignoring the projection.
     public func replay<M: Machine>(_ machine: M.Type, id: String) throws(StoreError) -> M.State {
-        let decoder = JSONDecoder()
-        var state = M.initial
-        for stored in try events(kind: M.kind, id: id) {
-            do {
-                state = M.evolve(state, try decoder.decode(M.Event.self, from: Data(stored.payload.utf8)))
-            } catch {
-                throw .corrupt(stream: "\(M.kind)/\(id)", reason: "event \(stored.version) does not decode: \(error)")
-            }
-        }
-        return state
+        try history(machine, id: id).reduce(M.initial) { M.evolve($0, $1.event) }
     }
 
     /// Ids of the streams of a machine, optionally only those in a status.

@@ -44,12 +44,7 @@ public struct ErrorPageMiddleware<Context: RequestContext>: RouterMiddleware {
         do {
             return try await next(request, context)
         } catch {
-            let mapped = WebError.from(error)
-            if mapped == .internal {
-                context.logger.error(
-                    "request failed", metadata: ["path": .string(request.uri.path), "error": .string("\(error)")])
-            }
-            return pages.errorResponse(mapped)
+            return pages.errorResponse(WebError.logged(error, request: request, logger: context.logger))
         }
     }
 }
@@ -69,21 +64,14 @@ public struct SessionErrorPageMiddleware: RouterMiddleware {
         do {
             return try await next(request, context)
         } catch {
-            let mapped = WebError.from(error)
-            if mapped == .internal {
-                context.logger.error(
-                    "request failed", metadata: ["path": .string(request.uri.path), "error": .string("\(error)")])
-            }
+            let mapped = WebError.logged(error, request: request, logger: context.logger)
             return pages.errorResponse(mapped, context: context, backTo: Self.referringPage(request))
         }
     }
 
     /// The path of a same-origin `Referer` (nil for another site or none).
     static func referringPage(_ request: Request) -> String? {
-        guard let referer = request.headers[.referer], let url = URLComponents(string: referer),
-            let host = request.head.authority,
-            url.host.map({ h in url.port.map { "\(h):\($0)" } ?? h })?.lowercased() == host.lowercased()
-        else { return nil }
+        guard let referer = request.headers[.referer], let url = sameOriginURL(referer, request) else { return nil }
         return localPath(url.percentEncodedPath + (url.percentEncodedQuery.map { "?" + $0 } ?? ""))
     }
 }
@@ -92,11 +80,11 @@ public struct SessionErrorPageMiddleware: RouterMiddleware {
 /// `Retry-After`. The client is the peer address, or the configured proxy header's value.
 public struct RateLimitMiddleware<Context: RemoteAddressRequestContext>: RouterMiddleware {
     let limiter: RateLimiter
-    let clientAddressHeader: HTTPField.Name?
+    let clientKey: @Sendable (Request, Context) -> String
 
     public init(limiter: RateLimiter, clientAddressHeader: String? = nil) {
         self.limiter = limiter
-        self.clientAddressHeader = clientAddressHeader.flatMap { HTTPField.Name($0) }
+        clientKey = clientKeyFunction(header: clientAddressHeader)
     }
 
     public func handle(
@@ -107,13 +95,28 @@ public struct RateLimitMiddleware<Context: RemoteAddressRequestContext>: RouterM
         case .limited(let seconds): throw WebError.tooManyRequests(retryAfter: seconds)
         }
     }
+}
 
-    func clientKey(_ request: Request, _ context: Context) -> String {
-        if let name = clientAddressHeader, let value = request.headers[name] {
-            // The proxy's own header: the first address it recorded, bounded.
+/// The client's key for rate limits: the first address in a trusted proxy's header (bounded),
+/// else the socket's peer address.
+func clientKeyFunction<Context: RemoteAddressRequestContext>(
+    header: String?
+) -> @Sendable (Request, Context) -> String {
+    let name = header.flatMap { HTTPField.Name($0) }
+    return { request, context in
+        if let name, let value = request.headers[name] {
             let first = value.split(separator: ",").first.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
             if !first.isEmpty { return String(first.prefix(64)) }
         }
         return context.remoteAddress?.ipAddress ?? "unknown"
     }
+}
+
+/// `text` parsed as a URL when it names this request's host (and port): an `Origin` or a
+/// `Referer` from this site; nil for another site or no `Host`.
+func sameOriginURL(_ text: String, _ request: Request) -> URLComponents? {
+    guard let url = URLComponents(string: text), let host = url.host, let authority = request.head.authority
+    else { return nil }
+    let origin = url.port.map { "\(host):\($0)" } ?? host
+    return origin.lowercased() == authority.lowercased() ? url : nil
 }

@@ -16,14 +16,7 @@ enum Tokens {
 
     /// SHA-256 (hex) of a token: what the database keeps.
     static func hash(_ token: String) -> String {
-        let digits = Array("0123456789abcdef".utf8)
-        var out: [UInt8] = []
-        out.reserveCapacity(64)
-        for byte in SHA256.hash(data: Data(token.utf8)) {
-            out.append(digits[Int(byte >> 4)])
-            out.append(digits[Int(byte & 0x0F)])
-        }
-        return String(decoding: out, as: UTF8.self)
+        EventHash.hex(SHA256.hash(data: Data(token.utf8)))
     }
 
     /// A token as `random()` makes them (43 base64url characters): anything else is ignored
@@ -158,12 +151,7 @@ public struct SessionMiddleware: RouterMiddleware {
     /// by some browsers for privacy): allowed, the token still decides.
     static func checkOrigin(_ request: Request) throws {
         guard let origin = request.headers[.origin], origin != "null" else { return }
-        guard let host = request.head.authority,
-            let originHost = URLComponents(string: origin)?.host.map({ h in
-                URLComponents(string: origin)?.port.map { "\(h):\($0)" } ?? h
-            }),
-            originHost.lowercased() == host.lowercased()
-        else { throw WebError.staleForm }
+        guard sameOriginURL(origin, request) != nil else { throw WebError.staleForm }
     }
 
     /// `_csrf` from the query string, or from a URL-encoded or multipart body (the body stays

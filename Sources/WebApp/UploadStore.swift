@@ -1,6 +1,7 @@
 import Crypto
 import Domain
 import Forms
+import Store
 import Foundation
 
 #if canImport(Glibc)
@@ -87,7 +88,7 @@ public struct UploadStore: Sendable {
         if known.contains(ext), !(Self.extensions[type] ?? []).contains(ext) {
             throw refuse("“\(label)”:文件“\(name)”的扩展名与实际格式(\(Self.typeName(type)))不符,请检查是否选错了文件。")
         }
-        let sha = SHA256.hash(data: bytes).map { byte in String(byte, radix: 16).leftPadded }.joined()
+        let sha = EventHash.hex(SHA256.hash(data: bytes))
         do {
             try store(bytes, sha256: sha)
         } catch {
@@ -195,9 +196,4 @@ public struct UploadStore: Sendable {
         if bytes >= 1 << 10 { return "\((bytes + 512) >> 10)KB" }
         return "\(bytes)字节"
     }
-}
-
-extension String {
-    /// Two hex digits for a byte written with `String(_:radix:)`.
-    fileprivate var leftPadded: String { count == 1 ? "0" + self : self }
 }

@@ -30,7 +30,8 @@ public func buildRouter(configuration: WebConfiguration) throws -> Router<WebReq
     let sessions = SessionManager(
         store: configuration.store, lifetime: configuration.sessionLifetime,
         secureCookies: configuration.secureCookies, now: configuration.wallClock)
-    let clientKey = clientKeyFunction(header: configuration.clientAddressHeader)
+    let clientKey: @Sendable (Request, WebRequestContext) -> String = clientKeyFunction(
+        header: configuration.clientAddressHeader)
 
     let router = Router(context: WebRequestContext.self)
     router.add(middleware: SecurityHeadersMiddleware())
@@ -112,18 +113,6 @@ public func runWebApplication(
     }
     defer { scheduler.cancel() }
     try await buildApplication(configuration: configuration, onServerRunning: onServerRunning).runService()
-}
-
-/// The client's key for rate limits: the trusted proxy's header, else the socket's peer.
-func clientKeyFunction(header: String?) -> @Sendable (Request, WebRequestContext) -> String {
-    let name = header.flatMap { HTTPField.Name($0) }
-    return { request, context in
-        if let name, let value = request.headers[name] {
-            let first = value.split(separator: ",").first.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
-            if !first.isEmpty { return String(first.prefix(64)) }
-        }
-        return context.remoteAddress?.ipAddress ?? "unknown"
-    }
 }
 
 /// `/verify`, and the path of the policy's verification URL (which the certificates' QR codes

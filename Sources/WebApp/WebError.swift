@@ -1,5 +1,6 @@
 import Forms
 import Hummingbird
+import Logging
 
 /// What can go wrong while answering a page, with what the person should be told.
 ///
@@ -86,6 +87,16 @@ public enum WebError: Error, Sendable, Equatable {
     public var problem: Problem? {
         guard case .uploadRefused(_, let path, let message) = self else { return nil }
         return Problem(path: path, rule: "upload.refused", message: message)
+    }
+
+    /// Maps `error` to the page to show, logging the unexpected ones (with the path) — the
+    /// error pages of both middlewares.
+    static func logged(_ error: any Error, request: Request, logger: Logger) -> WebError {
+        let mapped = from(error)
+        if mapped == .internal {
+            logger.error("request failed", metadata: ["path": .string(request.uri.path), "error": .string("\(error)")])
+        }
+        return mapped
     }
 
     /// Maps any error to the page to show.

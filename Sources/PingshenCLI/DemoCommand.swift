@@ -16,11 +16,16 @@ struct DemoCommand: ParsableCommand {
             """)
 
     @Option(help: "Output folder (created if missing).") var out = "out/demo"
+    @Option(name: .customLong("db"), help: "Database file of the season (default: DIR/pingshen.sqlite).")
+    var database: String?
     @Option(help: "Number of applications (at least \(DemoSeason.minimumApplications)).") var applications = 200
     @Option(help: "Random seed.") var seed: UInt64 = 2026
     @OptionGroup var rules: RulesOptions
     @Option(name: .customLong("templates-dir"), help: "Folder with the office's templates.")
     var templatesDirectory = "templates"
+
+    /// The `web_settings` key a demo season leaves in its database.
+    static let demoMarker = "demo_season"
 
     func validate() throws {
         guard applications >= DemoSeason.minimumApplications else {
@@ -32,9 +37,13 @@ struct DemoCommand: ParsableCommand {
         let book = try rules.load()
         let outURL = URL(fileURLWithPath: out)
         try FileManager.default.createDirectory(at: outURL, withIntermediateDirectories: true)
-        let path = outURL.appendingPathComponent("pingshen.sqlite").path
+        let path = database ?? outURL.appendingPathComponent("pingshen.sqlite").path
         let store: EventStore
-        do { store = try EventStore(path: path) } catch { throw CLIError(error.chinese + " (\(error))") }
+        do {
+            store = try EventStore(path: path)
+            // Marks the database as a demo's: only such a database may get demo accounts and the demo clock.
+            try store.setWebSetting(Self.demoMarker, "seed \(seed), \(applications) applications")
+        } catch { throw CLIError(error.chinese + " (\(error))") }
         var bar = ProgressBar(total: 1, label: "")
         var phase = ""
         let season: DemoSeason

@@ -14,7 +14,8 @@ struct ServeCommand: AsyncParsableCommand {
         discussion: """
             With --demo, a demo season is first run into --out (as `pingshen demo` does) unless its
             database exists already, and that database is served; a few certificate numbers and
-            codes to try are printed. Stop with Ctrl-C.
+            codes to try are printed. With --demo and --db, the season is built in the database's
+            folder. --demo refuses a database that a demo did not build (a real office's). Stop with Ctrl-C.
             """)
 
     @Option(
@@ -24,7 +25,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Interface to listen on.") var host = "127.0.0.1"
     @Option(help: "Port to listen on.") var port = 8080
     @Flag(help: "Build (or reuse) a demo season in --out and serve it.") var demo = false
-    @Option(help: "Output folder of the demo season.") var out = "out/demo"
+    @Option(help: "Output folder of the demo season (default: out/demo, or the folder of --db).") var out: String?
     @Option(help: "Applications in the demo season.") var applications = 200
     @Option(help: "Random seed of the demo season.") var seed: UInt64 = 2026
     @Option(name: .customLong("web-dir"), help: "Folder with pages/ and static/.") var webDirectory = "web"
@@ -44,22 +45,28 @@ struct ServeCommand: AsyncParsableCommand {
     @OptionGroup var rules: RulesOptions
 
     func validate() throws {
+        if let out, !demo { throw ValidationError("--out 只用于 --demo(演示数据的输出文件夹)") }
+        if demo, let database, let out,
+            URL(fileURLWithPath: out).standardizedFileURL
+                != URL(fileURLWithPath: database).deletingLastPathComponent().standardizedFileURL
+        {
+            throw ValidationError("--demo 同时给出 --db 与 --out 时，数据库须在 --out 文件夹中(\(database) 不在 \(out) 中)")
+        }
         guard (1...65535).contains(port) else { throw ValidationError("--port 应在 1 到 65535 之间") }
         guard !host.isEmpty else { throw ValidationError("--host 不能为空") }
     }
 
     func run() async throws {
         let book = try rules.load()
-        let path =
-            database
-            ?? (demo ? URL(fileURLWithPath: out).appendingPathComponent("pingshen.sqlite").path : "pingshen.sqlite")
+        let demoFolder = out ?? database.map { URL(fileURLWithPath: $0).deletingLastPathComponent().path } ?? "out/demo"
+        let path = database ?? (demo ? URL(fileURLWithPath: demoFolder).appendingPathComponent("pingshen.sqlite").path : "pingshen.sqlite")
         if demo {
             if FileManager.default.fileExists(atPath: path) {
                 print("演示数据库已存在，直接使用：\(path)(删除该文件可重新生成)")
             } else {
                 let season = try DemoCommand.parse([
-                    "--out", out, "--applications", String(applications), "--seed", String(seed), "--policy-dir",
-                    rules.policyDirectory, "--templates-dir", templatesDirectory,
+                    "--out", demoFolder, "--db", path, "--applications", String(applications), "--seed", String(seed),
+                    "--policy-dir", rules.policyDirectory, "--templates-dir", templatesDirectory,
                 ])
                 try season.run()
             }
@@ -69,6 +76,10 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let store: EventStore
         do { store = try EventStore(path: path) } catch { throw CLIError(error.chinese + " (\(error))") }
+        if demo, try store.webSetting(DemoCommand.demoMarker) == nil {
+            throw CLIError(
+                "\(path) 不是演示数据库：--demo 会添加演示账户和演示时钟，不能用于正式数据库(去掉 --demo 即可启动)")
+        }
         var configuration = WebConfiguration(
             store: store, rules: book, host: host, port: port, webDirectory: webDirectory,
             clientAddressHeader: clientAddressHeader)

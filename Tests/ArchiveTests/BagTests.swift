@@ -85,8 +85,8 @@ import Testing
         #expect(report.problems.first?.path == "manifest-sha256.txt")
         // Then fix the tag manifest as well: only the signature is left to tell.
         let tags = BagLayout.manifest(
-            ["bagit.txt", "bag-info.txt", "manifest-sha256.txt"].map {
-                ($0, BagLayout.sha256Hex(Array(try! Data(contentsOf: URL(fileURLWithPath: path + "/" + $0)))))
+            try ["bagit.txt", "bag-info.txt", "manifest-sha256.txt"].map {
+                ($0, BagLayout.sha256Hex(Array(try Data(contentsOf: URL(fileURLWithPath: path + "/" + $0)))))
             })
         try Data(tags).write(to: URL(fileURLWithPath: path + "/tagmanifest-sha256.txt"))
         report = BagVerifier.verify(path: path, keys: k.publicKeys)

@@ -43,7 +43,7 @@ import Workflow
                 == .unknown)
         try f.store.execute(
             CertificateMachine.self, id: details.number, .revoke(reason: "提供虚假材料", decisionNumber: "焦职改〔2026〕30号"),
-            context: Context(actor: StoreFixture.head, now: StoreFixture.noon("2026-06-01"), rules: StoreFixture.rules))
+            context: Context(actor: StoreFixture.head, now: StoreFixture.noon("2026-06-01"), rules: try StoreFixture.rules))
         let check = try CertificateSigner.verify(number: details.number, code: details.verificationCode, store: f.store)
         guard case .revoked(_, let revocation) = check else {
             Issue.record("expected revoked, got \(check)")

@@ -3,7 +3,7 @@ import Testing
 
 @testable import Documents
 
-/// The vendored Mustache spec (../shared/conformance/mustache-spec/), read at test time.
+/// The vendored Mustache spec (Tests/Conformance/mustache-spec/, see its SOURCE.md), read at test time.
 /// Every test in interpolation, sections, inverted, comments, partials and delimiters runs;
 /// lambdas, dynamic names and inheritance are optional modules that are not vendored.
 struct MustacheSpecTests {
@@ -46,7 +46,7 @@ struct MustacheSpecTests {
         #expect(cases.count == 136)
     }
 
-    @Test(arguments: try! MustacheSpecTests.load())
+    @Test(arguments: try MustacheSpecTests.load())
     func spec(_ c: Case) throws {
         let t = try MustacheTemplate(source: c.template, name: c.name, partials: c.partials)
         let out = try t.render(c.data, strict: false)

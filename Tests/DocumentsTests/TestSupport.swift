@@ -7,8 +7,8 @@ import Testing
 enum Paths {
     static let repoRoot: URL = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent()
-    static let shared: URL = repoRoot.deletingLastPathComponent().appendingPathComponent("shared")
-    static let conformance = shared.appendingPathComponent("conformance")
+    /// Outside checks vendored into the project (each set with its SOURCE.md).
+    static let conformance = repoRoot.appendingPathComponent("Tests/Conformance")
     static let templates = repoRoot.appendingPathComponent("templates")
     static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures")
 

@@ -5,7 +5,9 @@ import Testing
 @testable import Forms
 
 @Suite struct EligibilityTests {
-    let engineering = try! Support.library.rules(for: "engineering")
+    let engineering: EligibilityRules
+
+    init() throws { engineering = try Support.library.rules(for: "engineering") }
     let reference = Day("2025-12-31")!
 
     func facts(
@@ -20,7 +22,7 @@ import Testing
         return f
     }
 
-    @Test func mastersTwoYearsAsAssistantMakesEngineer() {
+    @Test func mastersTwoYearsAsAssistantMakesEngineer() throws {
         let ok = engineering.evaluate(facts(.intermediate, current: .assistant, since: "2023-12-31"), on: reference)
         #expect(ok.isEligible, "\(ok.notice)")
         #expect(ok.route?.contains("工程师") == true)
@@ -37,7 +39,7 @@ import Testing
                 .isEligible)
     }
 
-    @Test func bachelorsNeedFourYears() {
+    @Test func bachelorsNeedFourYears() throws {
         #expect(
             !engineering.evaluate(
                 facts(.intermediate, degree: .bachelor, current: .assistant, since: "2023-12-31"), on: reference
@@ -48,21 +50,21 @@ import Testing
             ).isEligible)
     }
 
-    @Test func doctorateOnTheDegree() {
+    @Test func doctorateOnTheDegree() throws {
         #expect(engineering.evaluate(facts(.intermediate, degree: .doctorate), on: reference).isEligible)
         let senior = engineering.evaluate(
             facts(.deputySenior, degree: .doctorate, current: .intermediate, since: "2023-12-31"), on: reference)
         #expect(senior.isEligible)
     }
 
-    @Test func collegeCannotReachSeniorByTheTable() {
+    @Test func collegeCannotReachSeniorByTheTable() throws {
         let d = engineering.evaluate(
             facts(.deputySenior, degree: .college, current: .intermediate, since: "2010-01-01"), on: reference)
         #expect(d.reasons.map(\.rule) == ["eligibility.degree"])
         #expect(d.reasons[0].fact.contains("大学专科"))
     }
 
-    @Test func overseasHireAppliesDirectlyForDeputySenior() {
+    @Test func overseasHireAppliesDirectlyForDeputySenior() throws {
         var f = facts(.deputySenior, degree: .doctorate, current: nil)
         #expect(!engineering.evaluate(f, on: reference).isEligible, "without the green channel a lower title is needed")
         f.track = .greenChannel
@@ -74,7 +76,7 @@ import Testing
         #expect(engineering.evaluate(f, on: reference).reasons.map(\.rule).contains("eligibility.green-channel"))
     }
 
-    @Test func specialEvaluationLiftsDegreeAndYears() {
+    @Test func specialEvaluationLiftsDegreeAndYears() throws {
         var f = facts(.deputySenior, degree: .secondaryVocational)
         f.track = .specialEvaluation
         f.hasMajorContribution = true
@@ -86,7 +88,7 @@ import Testing
         #expect(engineering.evaluate(f, on: reference).reasons.map(\.rule).contains("eligibility.track"))
     }
 
-    @Test func exceptionalNeedsTwoFullSeniorReferees() {
+    @Test func exceptionalNeedsTwoFullSeniorReferees() throws {
         var f = facts(.deputySenior, degree: .college, current: .intermediate, since: "2024-06-01")
         f.track = .exceptional
         f.fullSeniorReferees = 1
@@ -96,7 +98,7 @@ import Testing
         #expect(engineering.evaluate(f, on: reference).isEligible)
     }
 
-    @Test func youngEngineerWithOutstandingResultsAndRecommendation() {
+    @Test func youngEngineerWithOutstandingResultsAndRecommendation() throws {
         // Master's, 助理工程师 for 1 year 3 months: short of 2 years.
         var f = facts(.intermediate, current: .assistant, since: "2024-09-01")
         #expect(engineering.evaluate(f, on: reference).reasons.map(\.rule) == ["eligibility.years"])
@@ -110,7 +112,7 @@ import Testing
         #expect(!engineering.evaluate(f, on: reference).isEligible)
     }
 
-    @Test func countyGraduatesAndGrassrootsStaffNeedFewerYears() {
+    @Test func countyGraduatesAndGrassrootsStaffNeedFewerYears() throws {
         var f = facts(.intermediate, current: .assistant, since: "2024-09-01")
         f.isCountyGraduate = true
         #expect(engineering.evaluate(f, on: reference).isEligible)
@@ -123,7 +125,7 @@ import Testing
         #expect(!engineering.evaluate(f, on: reference).isEligible)
     }
 
-    @Test func blacklistedPersonIsRefusedWithTheEndDate() {
+    @Test func blacklistedPersonIsRefusedWithTheEndDate() throws {
         var f = facts(.intermediate, degree: .doctorate)
         f.blacklistedUntil = Day("2027-03-01")
         let d = engineering.evaluate(f, on: reference)
@@ -133,7 +135,7 @@ import Testing
         #expect(engineering.evaluate(f, on: Day("2027-03-01")!).isEligible)
     }
 
-    @Test func suspendedUnitIsRefused() {
+    @Test func suspendedUnitIsRefused() throws {
         var f = facts(.intermediate, degree: .doctorate)
         f.unitSuspendedUntil = Day("2026-06-30")
         let d = engineering.evaluate(f, on: reference)
@@ -141,7 +143,7 @@ import Testing
         #expect(d.reasons[0].fact.contains("2026年6月30日"))
     }
 
-    @Test func retireesAndRunningSanctions() {
+    @Test func retireesAndRunningSanctions() throws {
         var f = facts(.intermediate, degree: .doctorate)
         f.isRetired = true
         f.sanction = .init(kind: .demerit, until: Day("2026-05-01")!)
@@ -156,7 +158,7 @@ import Testing
         #expect(engineering.evaluate(f, on: reference).isEligible, "a sanction that has run out does not bar")
     }
 
-    @Test func everyReasonAtOnce() {
+    @Test func everyReasonAtOnce() throws {
         var f = facts(.deputySenior, degree: .college, current: .assistant, since: "2025-01-01")
         f.blacklistedUntil = Day("2026-01-01")
         f.unitSuspendedUntil = Day("2026-01-01")
@@ -169,7 +171,7 @@ import Testing
         #expect(d.notice.contains("4. "))
     }
 
-    @Test func alreadyHeldAndLevelNotOffered() {
+    @Test func alreadyHeldAndLevelNotOffered() throws {
         #expect(
             engineering.evaluate(
                 facts(.intermediate, degree: .doctorate, current: .intermediate, since: "2020-01-01"), on: reference
@@ -192,7 +194,7 @@ import Testing
             ])
     }
 
-    @Test func monthsCountWholeMonths() {
+    @Test func monthsCountWholeMonths() throws {
         #expect(EligibilityRules.months(from: Day("2023-12-31")!, to: Day("2025-12-31")!) == 24)
         #expect(EligibilityRules.months(from: Day("2024-01-31")!, to: Day("2025-12-31")!) == 23)
         #expect(EligibilityRules.months(from: Day("2024-02-29")!, to: Day("2025-02-28")!) == 11)

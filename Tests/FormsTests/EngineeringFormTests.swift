@@ -5,14 +5,16 @@ import Testing
 @testable import Forms
 
 @Suite struct EngineeringFormTests {
-    let form = Support.form("engineering")
+    let form: FormDefinition
 
-    @Test func shippedDefinitionsLint() {
+    init() throws { form = try Support.form("engineering") }
+
+    @Test func shippedDefinitionsLint() throws {
         let errors = FormLibrary.lint(directory: Support.formsDirectory)
         #expect(errors.isEmpty, "\(errors)")
     }
 
-    @Test func includesAreResolved() {
+    @Test func includesAreResolved() throws {
         #expect(form.field("name") != nil)
         #expect(form.field("work_history") != nil)
         #expect(form.field("papers") != nil)
@@ -20,12 +22,12 @@ import Testing
         #expect(form.series == .engineering)
     }
 
-    @Test func validCompleteSample() {
+    @Test func validCompleteSample() throws {
         let report = form.validate(Support.engineering())
         #expect(report.isValid, "\(report.problems)")
     }
 
-    @Test func everyProblemAtOnceWithPaths() {
+    @Test func everyProblemAtOnceWithPaths() throws {
         var d = Support.engineering()
         d["name"] = nil
         d["phone"] = "12345"
@@ -50,7 +52,7 @@ import Testing
         #expect(report.problems.allSatisfy { !$0.message.isEmpty })
     }
 
-    @Test func nothingIsMutatedOnRefusal() {
+    @Test func nothingIsMutatedOnRefusal() throws {
         var d = Support.engineering()
         d["phone"] = "1"
         let before = JSONValue.object(d)
@@ -59,7 +61,7 @@ import Testing
         #expect(before == .object(d))
     }
 
-    @Test func idNumberCheckDigitAndBirthDate() {
+    @Test func idNumberCheckDigitAndBirthDate() throws {
         var d = Support.engineering()
         var wrong = Array(Support.idNumber)
         wrong[17] = wrong[17] == "0" ? "1" : "0"
@@ -73,14 +75,14 @@ import Testing
         #expect(report.problems[0].message.contains("1988年5月12日"))
     }
 
-    @Test func creditCodeCheckCharacter() {
+    @Test func creditCodeCheckCharacter() throws {
         var d = Support.engineering()
         d["unit_credit_code"] = .string(
             String(Support.creditCode.dropLast()) + (Support.creditCode.last == "1" ? "2" : "1"))
         #expect(form.validate(d).rules == ["credit-code.invalid"])
     }
 
-    @Test func phoneAcceptsMobileAndLandline() {
+    @Test func phoneAcceptsMobileAndLandline() throws {
         for ok in ["13903910000", "0391-3567890", "03913567890", "010-12345678-123"] {
             var d = Support.engineering()
             d["phone"] = .string(ok)
@@ -93,7 +95,7 @@ import Testing
         }
     }
 
-    @Test func everyStringIsBounded() {
+    @Test func everyStringIsBounded() throws {
         var d = Support.engineering()
         d["work_history"] = [
             ["start_date": "2010-07-15", "unit": .string(String(repeating: "单", count: 101)), "position": "技术员"]
@@ -103,13 +105,13 @@ import Testing
         #expect(form.validate(d).rules == ["text.length", "text.length"])
     }
 
-    @Test func emptyStringIsNotAnAnswer() {
+    @Test func emptyStringIsNotAnAnswer() throws {
         var d = Support.engineering()
         d["name"] = ""
         #expect(form.validate(d).rules == ["text.length"])
     }
 
-    @Test func dateOrderInGroups() {
+    @Test func dateOrderInGroups() throws {
         var d = Support.engineering()
         d["work_history"] = [["start_date": "2010-07-15", "end_date": "2009-01-01", "unit": "某单位", "position": "技术员"]]
         let report = form.validate(d)
@@ -117,7 +119,7 @@ import Testing
         #expect(report.paths == ["work_history[0].end_date"])
     }
 
-    @Test func levelAndTrackMustBeOffered() {
+    @Test func levelAndTrackMustBeOffered() throws {
         var d = Support.engineering()
         d["level"] = "grand-master"
         d["track"] = "fast-lane"
@@ -127,7 +129,7 @@ import Testing
         #expect(form.validate(d).rules.contains("field.required"))
     }
 
-    @Test func grassrootsServiceAskedOfUrbanSeniorApplicants() {
+    @Test func grassrootsServiceAskedOfUrbanSeniorApplicants() throws {
         var d = Support.engineering()
         d["grassroots_service"] = nil
         let report = form.validate(d)
@@ -143,7 +145,7 @@ import Testing
         #expect(form.validate(d).isValid, "\(form.validate(d).problems)")
     }
 
-    @Test func representativeWorksReplacePapers() {
+    @Test func representativeWorksReplacePapers() throws {
         var d = Support.engineering()
         d["papers"] = nil
         #expect(form.validate(d).isValid, "two representative works are enough without papers")
@@ -154,7 +156,7 @@ import Testing
         #expect(form.validate(d).isValid)
     }
 
-    @Test func representativeWorksCountLimitDependsOnLevel() {
+    @Test func representativeWorksCountLimitDependsOnLevel() throws {
         var d = Support.engineering()
         d["representative_works"] = Support.work(6)
         #expect(form.validate(d).rules == ["group.count"])
@@ -165,7 +167,7 @@ import Testing
         #expect(form.validate(d).rules == ["group.count"])
     }
 
-    @Test func attachmentsCheckTypeSizeCountAndHash() {
+    @Test func attachmentsCheckTypeSizeCountAndHash() throws {
         var d = Support.engineering()
         d["photo"] = [Support.file("p.gif", "image/gif")]
         #expect(form.validate(d).rules == ["attachment.media-type"])
@@ -179,7 +181,7 @@ import Testing
         #expect(form.validate(d).rules == ["field.required"])
     }
 
-    @Test func tracksAskForTheirEvidence() {
+    @Test func tracksAskForTheirEvidence() throws {
         var d = Support.engineering()
         d["track"] = "exceptional"
         #expect(form.validate(d).paths == ["referees"])
@@ -191,7 +193,7 @@ import Testing
         #expect(Set(form.validate(d).paths) == ["talent_category", "talent_certification"])
     }
 
-    @Test func notAnObject() {
+    @Test func notAnObject() throws {
         #expect(form.validate(JSONValue.array([])).rules == ["form.not-object"])
     }
 }

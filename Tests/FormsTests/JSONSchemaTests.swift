@@ -24,8 +24,8 @@ import Testing
     ]
 
     /// Valid samples plus, for each, variants that break one thing.
-    static func cases(for formID: String) -> [Case] {
-        let form = Support.form(formID)
+    static func cases(for formID: String) throws -> [Case] {
+        let form = try Support.form(formID)
         var out: [Case] = []
         for sample in Samples.all where sample.form == formID {
             let base = sample.data
@@ -124,8 +124,8 @@ import Testing
         return (p.terminationStatus, String(decoding: data, as: UTF8.self))
     }
 
-    @Test func schemaShape() {
-        let schema = Support.form("engineering").jsonSchema
+    @Test func schemaShape() throws {
+        let schema = try Support.form("engineering").jsonSchema
         #expect(schema["$schema"] == "https://json-schema.org/draft/2020-12/schema")
         #expect(schema["additionalProperties"] == false)
         #expect(schema["properties"]?["level"]?["enum"]?.array?.count == 5)
@@ -138,8 +138,8 @@ import Testing
         .enabled(if: JSONSchemaTests.pythonAvailable, "python3 with the jsonschema package"),
         arguments: SeriesTests.shipped)
     func pythonJSONSchemaAgrees(_ formID: String) throws {
-        let form = Support.form(formID)
-        let cases = JSONSchemaTests.cases(for: formID)
+        let form = try Support.form(formID)
+        let cases = try JSONSchemaTests.cases(for: formID)
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
             "pingshen-schema-\(formID)-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)

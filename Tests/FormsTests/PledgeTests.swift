@@ -5,7 +5,9 @@ import Testing
 @testable import Forms
 
 @Suite struct PledgeTests {
-    let form = Support.form("engineering")
+    let form: FormDefinition
+
+    init() throws { form = try Support.form("engineering") }
     let at = Date(timeIntervalSince1970: 1_767_225_600)
 
     @Test func signingRecordsWhoWhenAndHashes() throws {
@@ -31,7 +33,7 @@ import Testing
         #expect(JSONValue.string("引号\"与\n换行").canonical == #""引号\"与\n换行""#)
     }
 
-    @Test func invalidDataCannotBeSigned() {
+    @Test func invalidDataCannotBeSigned() throws {
         var d = Support.engineering()
         d["phone"] = "1"
         #expect(throws: FormsError.self) {
@@ -39,8 +41,8 @@ import Testing
         }
     }
 
-    @Test func pledgeTextBelongsToTheFormVersion() {
+    @Test func pledgeTextBelongsToTheFormVersion() throws {
         #expect(form.pledge?.text.contains("本人郑重承诺") == true)
-        #expect(Support.form("health").pledge == form.pledge, "shared through include")
+        #expect(try Support.form("health").pledge == form.pledge, "shared through include")
     }
 }

@@ -10,29 +10,29 @@ import Testing
         "journalism", "publishing", "agriculture", "rural-practical-talent", "skills-to-engineering",
     ]
 
-    @Test func everyRequiredFormShipsWithRules() {
-        #expect(Set(Support.library.formIDs) == Set(SeriesTests.shipped))
+    @Test func everyRequiredFormShipsWithRules() throws {
+        #expect(Set(try Support.library.formIDs) == Set(SeriesTests.shipped))
         for id in SeriesTests.shipped {
-            #expect(Support.library.eligibility[id] != nil, "eligibility/\(id).yaml")
-            let form = Support.form(id)
+            #expect(try Support.library.eligibility[id] != nil, "eligibility/\(id).yaml")
+            let form = try Support.form(id)
             if let series = Series(rawValue: id) { #expect(form.series == series) }
         }
-        #expect(Support.form("skills-to-engineering").series == .engineering)
+        #expect(try Support.form("skills-to-engineering").series == .engineering)
     }
 
     @Test(arguments: Samples.all.indices)
-    func validCompleteSample(_ index: Int) {
+    func validCompleteSample(_ index: Int) throws {
         let sample = Samples.all[index]
-        let report = Support.form(sample.form).validate(sample.data)
+        let report = try Support.form(sample.form).validate(sample.data)
         #expect(report.isValid, "\(sample.form)/\(sample.variant): \(report.problems)")
     }
 
     /// For each cross-field rule, a sample whose condition holds, stripped of every
     /// alternative, breaks that rule and nothing unrelated.
-    @Test func eachRuleBrokenAlone() {
+    @Test func eachRuleBrokenAlone() throws {
         var covered = Set<String>()
         for sample in Samples.all {
-            let form = Support.form(sample.form)
+            let form = try Support.form(sample.form)
             for rule in form.rules where rule.when?.holds(in: sample.data) ?? true {
                 var d = sample.data
                 for alt in rule.anyOf { d[alt.field] = nil }
@@ -45,14 +45,14 @@ import Testing
                 covered.insert(rule.id)
             }
         }
-        let all = Set(SeriesTests.shipped.flatMap { Support.form($0).rules.map(\.id) })
+        let all = Set(try SeriesTests.shipped.flatMap { try Support.form($0).rules.map(\.id) })
         #expect(covered == all, "rules without a breaking sample: \(all.subtracting(covered))")
     }
 
     /// For each required field of each sample, leaving it out is reported at its path.
-    @Test func eachRequiredFieldMissingAlone() {
+    @Test func eachRequiredFieldMissingAlone() throws {
         for sample in Samples.all {
-            let form = Support.form(sample.form)
+            let form = try Support.form(sample.form)
             for field in form.fields where form.isRequired(field, in: sample.data) {
                 var d = sample.data
                 d[field.id] = nil
@@ -62,16 +62,16 @@ import Testing
         }
     }
 
-    @Test func primarySecondaryTeachersAreNeverAskedForPapers() {
-        let form = Support.form("primary-secondary-teachers")
+    @Test func primarySecondaryTeachersAreNeverAskedForPapers() throws {
+        let form = try Support.form("primary-secondary-teachers")
         #expect(form.field("papers") == nil)
         var d = Samples.ruralTeacher()
         d["papers"] = Support.papers(1)
         #expect(form.validate(d).rules == ["field.unknown"])
     }
 
-    @Test func ruralTeachersHaveALowerPerformanceBar() {
-        let form = Support.form("primary-secondary-teachers")
+    @Test func ruralTeachersHaveALowerPerformanceBar() throws {
+        let form = try Support.form("primary-secondary-teachers")
         var d = Samples.ruralTeacher()
         #expect(form.validate(d).isValid)
         d["school_type"] = "urban"
@@ -82,8 +82,8 @@ import Testing
         #expect(form.validate(d).isValid)
     }
 
-    @Test func ruralOrWeakSchoolTeachingIsAsked() {
-        let form = Support.form("primary-secondary-teachers")
+    @Test func ruralOrWeakSchoolTeachingIsAsked() throws {
+        let form = try Support.form("primary-secondary-teachers")
         var d = Samples.ruralTeacher()
         d["school_type"] = "weak"
         d["rural_teaching"] = nil
@@ -92,7 +92,7 @@ import Testing
     }
 
     @Test func ruralPrimaryTeacherWithNoPapersIsEligible() throws {
-        let form = Support.form("primary-secondary-teachers")
+        let form = try Support.form("primary-secondary-teachers")
         let data = Samples.ruralTeacher()
         #expect(form.validate(data).isValid)
         var facts = EligibilityFacts(targetLevel: .deputySenior)
@@ -109,8 +109,8 @@ import Testing
         #expect(rules.evaluate(facts, on: Day("2025-12-31")!).reasons.map(\.rule) == ["eligibility.results"])
     }
 
-    @Test func researchTypeDrivesRequirements() {
-        let form = Support.form("natural-science-research")
+    @Test func researchTypeDrivesRequirements() throws {
+        let form = try Support.form("natural-science-research")
         var d = Samples.science("management")
         d["management_results"] = Samples.outcome(1)
         #expect(form.validate(d).rules == ["group.count"])
@@ -119,8 +119,8 @@ import Testing
         #expect(form.validate(d).paths == ["lab_work"])
     }
 
-    @Test func culturalTracksAskDifferentEvidence() {
-        let form = Support.form("journalism")
+    @Test func culturalTracksAskDifferentEvidence() throws {
+        let form = try Support.form("journalism")
         var d = Samples.cultural("journalism", track: "cultural-specialist")
         d["third_party_reviews"] = nil
         #expect(form.validate(d).paths == ["third_party_reviews"])
@@ -129,8 +129,8 @@ import Testing
         #expect(form.validate(d).paths == ["business_results"])
     }
 
-    @Test func grassrootsHealthWorkersNeedNoPapers() {
-        let form = Support.form("health")
+    @Test func grassrootsHealthWorkersNeedNoPapers() throws {
+        let form = try Support.form("health")
         var d = Samples.health()
         d["papers"] = nil
         #expect(form.validate(d).rules == ["health.senior-achievements"])
@@ -139,7 +139,7 @@ import Testing
     }
 
     @Test func skillsRouteNeedsItsTrackAndSkillYears() throws {
-        let form = Support.form("skills-to-engineering")
+        let form = try Support.form("skills-to-engineering")
         var d = Samples.skills()
         d["track"] = nil
         #expect(form.validate(d).paths == ["track"])

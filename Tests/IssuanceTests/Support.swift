@@ -8,14 +8,13 @@ import Store
 import Testing
 import Workflow
 
-/// Paths of the repository and the shared conformance tools beside it.
+/// Paths of the repository and the conformance tools vendored in it (`Tests/Conformance`).
 enum Paths {
     static let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()
-    static let shared = repo.deletingLastPathComponent().appendingPathComponent("shared")
     static let templates = repo.appendingPathComponent("templates")
     static let policy = repo.appendingPathComponent("policy")
-    static let odf = shared.appendingPathComponent("conformance/odf")
+    static let odf = repo.appendingPathComponent("Tests/Conformance/odf")
 }
 
 /// Runs a program; returns the exit status and stdout+stderr.

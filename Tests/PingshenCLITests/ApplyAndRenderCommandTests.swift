@@ -64,7 +64,7 @@ import Testing
         #expect(files.count == 25)
         let validate = Process()
         validate.executableURL = URL(fileURLWithPath: "/bin/bash")
-        validate.arguments = [CLI.root.path + "/../shared/conformance/odf/validate-odt.sh", dir + "/c.odt"]
+        validate.arguments = [CLI.root.path + "/Tests/Conformance/odf/validate-odt.sh", dir + "/c.odt"]
         validate.standardOutput = FileHandle.nullDevice
         try validate.run()
         validate.waitUntilExit()

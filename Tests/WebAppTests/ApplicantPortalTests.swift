@@ -30,7 +30,7 @@ import Workflow
             "/register",
             [
                 "username": username, "display_name": "张三",
-                "id_number": FormSupport.example["id_number"]!.string!, "password": Self.password,
+                "id_number": try FormSupport.example["id_number"]!.string!, "password": Self.password,
                 "password_confirm": Self.password,
             ])
         #expect(answer.status == .seeOther)
@@ -51,7 +51,7 @@ import Workflow
     func multipart(
         _ changes: [String: String], action: String, csrf: String, photo: Bool
     ) throws -> (body: ByteBuffer, type: String) {
-        var pairs = try FormSupport.submittedPairs(FormSupport.page(FormSupport.example), action: action)
+        var pairs = try FormSupport.submittedPairs(FormSupport.page(try FormSupport.example), action: action)
             .filter { $0.name != "_csrf" && $0.name != "_action" }
         for (name, value) in changes {
             pairs.removeAll { $0.name == name }

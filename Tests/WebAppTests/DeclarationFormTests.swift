@@ -8,8 +8,13 @@ import Testing
 
 @Suite("Declaration form")
 struct DeclarationFormTests {
-    let form = FormSupport.engineering
-    let example = FormSupport.example
+    let form: FormDefinition
+    let example: JSONValue
+
+    init() throws {
+        form = try FormSupport.engineering
+        example = try FormSupport.example
+    }
 
     @Test func everyFieldIsRenderedWithLabelTypeAndRequiredMark() throws {
         let html = try FormSupport.page(example)
@@ -249,7 +254,7 @@ struct DeclarationFormTests {
         #expect(s.inputProblems == [])
     }
 
-    @Test(arguments: FormSupport.library.formIDs)
+    @Test(arguments: try FormSupport.library.formIDs)
     func everyShippedFormRenders(_ id: String) throws {
         let form = try FormSupport.library.form(id)
         for level in form.levels {
@@ -269,7 +274,7 @@ struct DeclarationFormTests {
         }
     }
 
-    @Test func actionsAreRead() {
+    @Test func actionsAreRead() throws {
         #expect(FormSubmission.Action("submit") == .submit)
         #expect(FormSubmission.Action(nil) == .save)
         #expect(FormSubmission.Action("add:papers") == .addRow(group: "papers"))
@@ -299,7 +304,7 @@ struct DeclarationFormTests {
         #expect(s.data["photo"] == example["photo"])
     }
 
-    @Test func pathsAndIDs() {
+    @Test func pathsAndIDs() throws {
         #expect(FormView.inputID(for: "papers[0].title") == "f-papers-0-title")
         #expect(FormPath.steps("papers[10].title") == [.key("papers"), .index(10), .key("title")])
         #expect(FormPath.steps("a[1][2]") == [.key("a"), .index(1), .index(2)])

@@ -153,15 +153,15 @@ struct FormBodyTests {
     }
 
     @Test func multipartFieldsFeedTheSubmission() throws {
-        let form = FormSupport.engineering
-        let pairs = try FormSupport.submittedPairs(try FormSupport.page(FormSupport.example), action: "submit")
+        let form = try FormSupport.engineering
+        let pairs = try FormSupport.submittedPairs(try FormSupport.page(try FormSupport.example), action: "submit")
         let body = Self.body(
             pairs.map { ("Content-Disposition: form-data; name=\"\($0.name)\"", Array($0.value.utf8)) }
                 + [("Content-Disposition: form-data; name=\"other_materials\"; filename=\"\"", [])])
         let parsed = try MultipartFormData.parse(body, contentType: Self.contentType)
         #expect(parsed.fields == pairs)
         #expect(parsed.files.isEmpty)
-        let s = FormSubmission(form: form, pairs: parsed.fields, stored: FormSupport.example)
-        #expect(s.data == FormSupport.example)
+        let s = FormSubmission(form: form, pairs: parsed.fields, stored: try FormSupport.example)
+        #expect(try s.data == FormSupport.example)
     }
 }

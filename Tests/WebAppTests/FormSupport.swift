@@ -12,28 +12,30 @@ import FoundationXML
 
 /// The shipped forms and pages, loaded once, and a browser's view of a rendered form.
 enum FormSupport {
-    static let library: FormLibrary = {
-        do { return try FormLibrary.load(directory: WebFixture.repoRoot.appendingPathComponent("forms").path) } catch {
-            fatalError("forms/ does not load: \(error)")
-        }
-    }()
-    static let engineering = try! library.form("engineering")
-
-    static let example: JSONValue = {
-        let url = WebFixture.repoRoot.appendingPathComponent("forms/examples/engineering-intermediate.json")
-        return try! JSONValue.parse(try! Data(contentsOf: url))
-    }()
-
-    static let pages: Pages = {
+    // Files that do not load fail the tests that use them (naming the file), never crash the run.
+    private static let loadedLibrary = Result {
+        try FormLibrary.load(directory: WebFixture.repoRoot.appendingPathComponent("forms").path)
+    }
+    private static let loadedExample = Result {
+        try JSONValue.parse(
+            try Data(
+                contentsOf: WebFixture.repoRoot.appendingPathComponent("forms/examples/engineering-intermediate.json")))
+    }
+    private static let loadedPages = Result {
         let root = WebFixture.repoRoot
-        let policy = try! Policy.load(path: root.appendingPathComponent("policy/policy.yaml").path)
-        return try! Pages(directory: root.appendingPathComponent("web/pages").path, policy: policy)
-    }()
+        let policy = try Policy.load(path: root.appendingPathComponent("policy/policy.yaml").path)
+        return try Pages(directory: root.appendingPathComponent("web/pages").path, policy: policy)
+    }
+    static var library: FormLibrary { get throws { try loadedLibrary.get() } }
+    static var engineering: FormDefinition { get throws { try library.form("engineering") } }
+    static var example: JSONValue { get throws { try loadedExample.get() } }
+    static var pages: Pages { get throws { try loadedPages.get() } }
 
     /// The whole page for `data` with `problems`.
     static func page(
-        _ data: JSONValue, problems: [Problem] = [], form: FormDefinition = engineering, csrf: String = "token-1"
+        _ data: JSONValue, problems: [Problem] = [], form: FormDefinition? = nil, csrf: String = "token-1"
     ) throws -> String {
+        let form = try form ?? engineering
         let view = FormView(form: form, data: data, problems: problems, csrfToken: csrf, action: "/apply/engineering")
         return try pages.render(.declarationForm, title: form.title, data: ["form": view.value])
     }

@@ -7,7 +7,9 @@ import Testing
 
 @Suite("Uploads")
 struct UploadTests {
-    let form = FormSupport.engineering
+    let form: FormDefinition
+
+    init() throws { form = try FormSupport.engineering }
 
     static func temporaryStore() throws -> (UploadStore, URL) {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("pingshen-uploads-\(UUID().uuidString)")
@@ -42,7 +44,7 @@ struct UploadTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: store.incoming.path).isEmpty)
         #expect(try store.accept(part("representative_works[2].file", "again.pdf", Self.pdf), form: form)["sha256"] == .string(sha))
         // The object passes the validator.
-        var data = FormSupport.example.object!
+        var data = try FormSupport.example.object!
         data["other_materials"] = [attachment]
         #expect(form.validate(.object(data)).isValid)
         // JPEG and PNG where images are allowed.
@@ -111,7 +113,7 @@ struct UploadTests {
     @Test func aPostedFormWithFilesIsReadInOneCall() throws {
         let (store, dir) = try Self.temporaryStore()
         defer { try? FileManager.default.removeItem(at: dir) }
-        var draft = FormSupport.example.object!
+        var draft = try FormSupport.example.object!
         draft["representative_works"] = [["title": "代表作"]]
         let html = try FormSupport.page(.object(draft))
         let pairs = try FormSupport.submittedPairs(html)
@@ -142,7 +144,7 @@ struct UploadTests {
         }
     }
 
-    @Test func displayNames() {
+    @Test func displayNames() throws {
         #expect(UploadStore.displayName("C:\\Users\\张三\\照片.png") == "照片.png")
         #expect(UploadStore.displayName("../../../x.pdf") == "x.pdf")
         #expect(UploadStore.displayName(" \u{7}\t证明\n材料.pdf ") == "证明材料.pdf")

@@ -98,23 +98,27 @@ public struct EligibilityRules: Sendable {
         }
 
         // Bars that no route lifts.
-        if let until = facts.blacklistedUntil, referenceDate < until {
+        // Every end is the first day one may apply again (`BarEnd`).
+        if let until = facts.blacklistedUntil, BarEnd.isInForce(until: until, on: referenceDate) {
             refuse(
-                "eligibility.blacklist", "申报人列入职称评审失信黑名单,期限至\(until.chinese)",
-                "失信黑名单期限内不得申报,\(until.chinese)起方可申报")
+                "eligibility.blacklist",
+                "申报人列入职称评审失信黑名单，期限至\(BarEnd.lastDay(until: until).chinese)止",
+                "失信黑名单期限内不得申报，\(until.chinese)起方可申报")
         }
-        if let until = facts.unitSuspendedUntil, referenceDate < until {
+        if let until = facts.unitSuspendedUntil, BarEnd.isInForce(until: until, on: referenceDate) {
             refuse(
-                "eligibility.unit-suspended", "所在单位因提供虚假材料被暂停职称评审聘用工作,期限至\(until.chinese)",
-                "单位暂停期内不受理该单位人员申报,\(until.chinese)起方可申报")
+                "eligibility.unit-suspended",
+                "所在单位因提供虚假材料被暂停职称评审聘用工作，期限至\(BarEnd.lastDay(until: until).chinese)止",
+                "单位暂停期内不受理该单位人员申报，\(until.chinese)起方可申报")
         }
         if facts.isRetired {
             refuse("eligibility.retired", "申报人已办理退休", "已退休人员不得申报职称评审")
         }
-        if let s = facts.sanction, s.kind >= barringSanction, referenceDate < s.until {
+        if let s = facts.sanction, s.kind >= barringSanction, BarEnd.isInForce(until: s.until, on: referenceDate) {
             refuse(
-                "eligibility.sanction", "申报人受\(s.kind.chinese)处分,影响期至\(s.until.chinese)",
-                "受\(barringSanction.chinese)及以上处分的,影响期内不得申报")
+                "eligibility.sanction",
+                "申报人受\(s.kind.chinese)处分，影响期至\(BarEnd.lastDay(until: s.until).chinese)止",
+                "受\(barringSanction.chinese)及以上处分的，影响期内不得申报，\(s.until.chinese)起方可申报")
         }
 
         let target = facts.targetLevel

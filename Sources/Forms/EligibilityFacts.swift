@@ -89,7 +89,7 @@ public enum TalentCategory: String, Codable, Sendable, CaseIterable {
 public struct EligibilityFacts: Codable, Sendable, Equatable {
     public struct Sanction: Codable, Sendable, Equatable {
         public var kind: SanctionKind
-        /// The day the sanction's effect ends (the person may apply from this day on).
+        /// The first day the person may apply again (`BarEnd`: the sanction bars the days before it).
         public var until: Day
         public init(kind: SanctionKind, until: Day) {
             self.kind = kind
@@ -108,9 +108,11 @@ public struct EligibilityFacts: Codable, Sendable, Equatable {
     /// For the skills → engineering route.
     public var skillLevel: SkillLevel?
     public var skillLevelSince: Day?
-    /// On the blacklist 失信黑名单 until this day (exclusive).
+    /// On the blacklist 失信黑名单 until this day: the first day the person may apply again
+    /// (`BarEnd`; `PersonIntegrityMachine.recordEnd`).
     public var blacklistedUntil: Day?
-    /// The employer's title work is suspended until this day (exclusive).
+    /// The employer's title work is suspended until this day: the first day its staff may apply
+    /// again (`BarEnd`; `UnitStandingMachine.suspendedUntil`).
     public var unitSuspendedUntil: Day?
     public var isRetired = false
     public var sanction: Sanction?

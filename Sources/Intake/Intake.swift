@@ -135,7 +135,8 @@ public struct Intake: Sendable {
             signerID: person.id, signedAt: now, textHash: signed.pledgeTextSHA256, dataHash: signed.dataSHA256)
         let gates = Workflow.EligibilityFacts(
             blacklistedUntil: facts.blacklistedUntil, unitSuspendedUntil: facts.unitSuspendedUntil,
-            isRetired: facts.isRetired, sanctionedUntil: facts.sanction?.until)
+            isRetired: facts.isRetired,
+            sanctionedUntil: facts.sanction.flatMap { $0.kind >= rules.barringSanction ? $0.until : nil })
 
         // 5. Create (first time) and submit: each step its own transaction; the declaration
         //    data lands with the submit step.

@@ -386,7 +386,7 @@ extension DocumentService {
         let holder = try person(d.holderID)
         let a = try application(d.applicationID, asOf: nil)
         // The integrity record and unit suspension the same finding set off.
-        var debarUntil = r.on.adding(years: policy.blacklistYears)
+        var debarUntil = BarEnd.until(from: r.on, years: policy.blacklistYears)
         if let events = try? history(PersonIntegrityMachine.self, d.holderID) {
             for case .recorded(_, let basis, _, let until) in events where basis == r.decisionNumber {
                 debarUntil = until
@@ -409,10 +409,10 @@ extension DocumentService {
         o["certificate_number"] = .string(d.number)
         o["approval_number"] = .string(d.approvalDocumentNumber)
         o["debar_years"] = .number(Double(policy.blacklistYears))
-        o["debar_until"] = .string(debarUntil.chinese)
+        o["debar_until"] = .string(BarEnd.chinese(until: debarUntil))
         o["unit_suspended"] = .bool(suspension != nil)
         o["suspension_years"] = .number(Double(policy.unitSuspensionYears))
-        o["suspension_until"] = .string(suspension?.until.chinese ?? "")
+        o["suspension_until"] = .string(suspension.map { BarEnd.chinese(until: $0.until, then: "恢复") } ?? "")
         o["suspension_number"] = .string(suspension?.number ?? "")
         o["reconsideration_days"] = 60
         o["reconsideration_body"] = .string("\(policy.region.name)人民政府")

@@ -11,7 +11,7 @@ public struct PingshenCommand: AsyncParsableCommand {
             TickCommand.self,
             AuditCommand.self, FormsCommand.self, ApplyCommand.self, RenderCommand.self, DocumentsCommand.self,
             ArchiveCommand.self,
-            CertificateCommand.self, PolicyCommand.self, CalendarCommand.self,
+            CertificateCommand.self, PolicyCommand.self, CalendarCommand.self, CommitteeCommand.self,
         ])
 
     public init() {}

@@ -223,7 +223,7 @@ extension OfficeRoutes {
             return [
                 "id": .string(id), "name": .string(try store.person(id)?.name ?? id),
                 "status": .string(s.status.chinese), "detail": .string(Self.describe(s)),
-                "until": .string(PersonIntegrityMachine.recordEnd(s)?.chinese ?? ""),
+                "until": .string(PersonIntegrityMachine.recordEnd(s).map { BarEnd.chinese(until: $0) } ?? ""),
             ]
         }
         let units: [TemplateValue] = try store.streamIDs(UnitStandingMachine.self).compactMap { id -> TemplateValue? in
@@ -231,7 +231,8 @@ extension OfficeRoutes {
             return [
                 "id": .string(id), "name": .string(try store.unit(id)?.name ?? id),
                 "status": .string(s.status.chinese), "detail": .string(Self.describe(s)),
-                "until": .string(UnitStandingMachine.suspendedUntil(s)?.chinese ?? ""),
+                "until": .string(
+                    UnitStandingMachine.suspendedUntil(s).map { BarEnd.chinese(until: $0, then: "恢复") } ?? ""),
             ]
         }
         return try services.pages.response(
@@ -244,11 +245,11 @@ extension OfficeRoutes {
 
     static func describe(_ state: PersonIntegrityState) -> String {
         guard let r = state.record ?? state.history.last else { return "" }
-        return "\(r.reason)（依据：\(r.basis)；\(r.from.chinese)至\(r.until.chinese)）"
+        return "\(r.reason)（依据：\(r.basis)；\(r.from.chinese)至\(BarEnd.lastDay(until: r.until).chinese)）"
     }
 
     static func describe(_ state: UnitStandingState) -> String {
         guard let s = state.suspension ?? state.history.last else { return "" }
-        return "\(s.reason)（\(s.decisionNumber)；\(s.from.chinese)至\(s.until.chinese)）"
+        return "\(s.reason)（\(s.decisionNumber)；\(s.from.chinese)至\(BarEnd.lastDay(until: s.until).chinese)）"
     }
 }

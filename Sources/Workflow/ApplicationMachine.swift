@@ -341,22 +341,23 @@ public enum ApplicationMachine: Machine, DeadlineDriven {
 
     /// The gates that need no form: blacklist, unit suspension, retirement, sanction, 逐级申报.
     static func checkEligibility(_ profile: ApplicationProfile, _ facts: EligibilityFacts, today: Day) throws(Refusal) {
-        if let until = facts.blacklistedUntil, today <= until {
+        if let until = facts.blacklistedUntil, BarEnd.isInForce(until: until, on: today) {
             throw Refusal(
                 rule: "application.blacklisted",
-                message: "申报人在职称评审诚信档案(失信黑名单)记录期内,至\(until.chinese)止,期间不得申报")
+                message: "申报人在职称评审诚信档案（失信黑名单）记录期内，记录期至\(BarEnd.chinese(until: until))")
         }
-        if let until = facts.unitSuspendedUntil, today <= until {
+        if let until = facts.unitSuspendedUntil, BarEnd.isInForce(until: until, on: today) {
             throw Refusal(
                 rule: "application.unit-suspended",
-                message: "用人单位的职称评审和聘任工作已被暂停,至\(until.chinese)止,期间不得推荐申报")
+                message: "用人单位的职称评审和聘任工作已被暂停，暂停期至\(BarEnd.chinese(until: until, then: "方可推荐申报"))")
         }
         if facts.isRetired {
             throw Refusal(rule: "application.retired", message: "已退休人员不得申报职称评审")
         }
-        if let until = facts.sanctionedUntil, today <= until {
+        if let until = facts.sanctionedUntil, BarEnd.isInForce(until: until, on: today) {
             throw Refusal(
-                rule: "application.sanctioned", message: "申报人受记过以上处分,处分期至\(until.chinese)止,期间不得申报")
+                rule: "application.sanctioned",
+                message: "申报人受记过及以上处分，处分影响期至\(BarEnd.chinese(until: until))")
         }
         if let current = profile.currentLevel, profile.level <= current {
             throw Refusal(

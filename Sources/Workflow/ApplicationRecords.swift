@@ -46,14 +46,15 @@ public struct PledgeRecord: Codable, Sendable, Equatable {
 }
 
 /// Facts the caller looks up (integrity file, unit standing, personnel record) and hands to
-/// `submit`, so the machine can check the eligibility gates that need no form.
+/// `submit`, so the machine can check the eligibility gates that need no form. Every `…Until`
+/// is the first day one may apply again (`BarEnd`): the bar holds on the days before it.
 public struct EligibilityFacts: Codable, Sendable, Equatable {
-    /// Last day of an active integrity record (blacklist), if any.
+    /// First day after an active integrity record (blacklist), if any.
     public var blacklistedUntil: Day?
-    /// Last day of the unit's suspension, if any.
+    /// First day after the unit's suspension, if any.
     public var unitSuspendedUntil: Day?
     public var isRetired: Bool
-    /// Last day of a disciplinary sanction (记过 or heavier) of public-institution staff, if any.
+    /// First day after a disciplinary sanction (记过 or heavier) of public-institution staff, if any.
     public var sanctionedUntil: Day?
 
     public init(
@@ -86,7 +87,9 @@ public struct VoteTally: Codable, Sendable, Hashable {
     public var ballots: Int { yes + no + abstain }
 
     /// Passes with yes votes from at least `ratio` (policy: ⅔) of the experts present.
-    public func passes(_ ratio: Fraction) -> Bool { present > 0 && ratio.isMet(by: yes, of: present) }
+    public func passes(_ ratio: Fraction) -> Bool {
+        CommitteeArithmetic.passes(yes: yes, present: present, pass: ratio)
+    }
 }
 
 /// The one-time correction notice and its answer.

@@ -53,7 +53,7 @@ public enum CommitteeSessionMachine: Machine {
         case .drawExperts(let pool, let needed, let seed):
             guard state.stage == .planned, let plan = state.plan else { throw invalid(state, action) }
             let quorum = context.policy.committee.quorum
-            let minimum = quorum.minimum(of: plan.memberCount)
+            let minimum = CommitteeArithmetic.quorumMinimum(members: plan.memberCount, quorum: quorum)
             guard needed >= minimum else {
                 throw Refusal(
                     rule: "session.draw-below-quorum",
@@ -111,11 +111,13 @@ public enum CommitteeSessionMachine: Machine {
                     message: "以下人员不是本次会议的评审专家(未抽中、已回避或仅为备选):\(strangers.joined(separator: "、"))")
             }
             let quorum = context.policy.committee.quorum
-            guard quorum.isMet(by: present.count, of: plan.memberCount) else {
+            guard CommitteeArithmetic.isQuorate(present: present.count, members: plan.memberCount, quorum: quorum)
+            else {
+                let minimum = CommitteeArithmetic.quorumMinimum(members: plan.memberCount, quorum: quorum)
                 throw Refusal(
                     rule: "session.quorum-not-met",
                     message:
-                        "出席专家\(present.count)人,未达到评审委员会\(plan.memberCount)人的\(quorum.chinese)(至少\(quorum.minimum(of: plan.memberCount))人),不能开会"
+                        "出席专家\(present.count)人,未达到评审委员会\(plan.memberCount)人的\(quorum.chinese)(至少\(minimum)人),不能开会"
                 )
             }
             return Decision([.convened(present: present.sorted(), on: today)])

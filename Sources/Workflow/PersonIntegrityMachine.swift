@@ -1,8 +1,8 @@
 public import Domain
 
 /// A person's integrity file 职称评审诚信档案: clean → recorded until a day (fraud: 3 years,
-/// seed item 4; no application meanwhile) → clean when the scheduler finds the last day passed.
-/// The stream id is the person id.
+/// seed item 4; no application meanwhile) → clean when the scheduler reaches that day. `until`
+/// is the first day the person may apply again (`BarEnd`). The stream id is the person id.
 public enum PersonIntegrityMachine: Machine, DeadlineDriven {
     public typealias State = PersonIntegrityState
     public typealias Command = PersonIntegrityCommand
@@ -13,19 +13,20 @@ public enum PersonIntegrityMachine: Machine, DeadlineDriven {
 
     public static func status(of state: PersonIntegrityState) -> String { state.status.rawValue }
 
-    /// Whether the person is on the blacklist on a day (first and last days included).
+    /// Whether the person is on the blacklist on a day (from `from` up to, not including, `until`).
     public static func isRecorded(_ state: PersonIntegrityState, on day: Day) -> Bool {
         guard state.status == .recorded, let r = state.record else { return false }
-        return r.from <= day && day <= r.until
+        return r.from <= day && BarEnd.isInForce(until: r.until, on: day)
     }
 
-    /// The last day of the current record, if any (what `EligibilityFacts.blacklistedUntil` wants).
+    /// The first day the person may apply again under the current record, if any (what
+    /// `EligibilityFacts.blacklistedUntil` wants).
     public static func recordEnd(_ state: PersonIntegrityState) -> Day? {
         state.status == .recorded ? state.record?.until : nil
     }
 
     public static func dueCommand(_ state: PersonIntegrityState, today: Day) -> PersonIntegrityCommand? {
-        guard let end = recordEnd(state), today > end else { return nil }
+        guard let end = recordEnd(state), !BarEnd.isInForce(until: end, on: today) else { return nil }
         return .expire
     }
 
@@ -43,15 +44,16 @@ public enum PersonIntegrityMachine: Machine, DeadlineDriven {
             guard n >= 1 else {
                 throw Refusal(rule: "person.years-invalid", message: "记录年限应至少为1年,实为\(n)年")
             }
-            var until = today.adding(years: n).adding(days: -1)
+            var until = BarEnd.until(from: today, years: n)
             if let current = recordEnd(state), current > until { until = current }
             return Decision([.recorded(reason: reason, basis: basis, from: today, until: until)])
 
         case .expire:
             try Gate.role(context.actor, [.system], kind: kind, action: action)
             guard let end = recordEnd(state) else { throw invalid(state, action) }
-            guard today > end else {
-                throw Refusal(rule: "person.record-not-ended", message: "失信记录期至\(end.chinese)止,尚未届满")
+            guard !BarEnd.isInForce(until: end, on: today) else {
+                throw Refusal(
+                    rule: "person.record-not-ended", message: "失信记录期至\(BarEnd.chinese(until: end))，尚未届满")
             }
             return Decision([.expired(on: today)])
 

@@ -2,6 +2,7 @@ public import Domain
 
 /// What happened to a unit's standing.
 public enum UnitStandingEvent: NamedEvent {
+    /// `until` is the first day the unit's title work resumes (`BarEnd`), stored as `reapplyFrom`.
     case suspended(reason: String, decisionNumber: String, from: Day, until: Day)
     case lifted(reason: String, on: Day)
     case expired(on: Day)
@@ -11,6 +12,39 @@ public enum UnitStandingEvent: NamedEvent {
         case .suspended: "suspended"
         case .lifted: "lifted"
         case .expired: "expired"
+        }
+    }
+
+    enum CodingKeys: String, CodingKey { case suspended, lifted, expired }
+    enum SuspendedCodingKeys: String, CodingKey {
+        case reason, decisionNumber, from
+        case until = "reapplyFrom"
+    }
+    enum LiftedCodingKeys: String, CodingKey { case reason, on }
+    enum ExpiredCodingKeys: String, CodingKey { case on }
+
+    /// As the synthesized decoder, except that a `suspended` payload written before the
+    /// convention (the last day under `until`) is read as that day + 1 (`LegacyLastDay`).
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        guard c.allKeys.count == 1, let key = c.allKeys.first else {
+            throw LegacyLastDay.notOneCase(decoder, Self.self)
+        }
+        switch key {
+        case .suspended:
+            let s = try c.nestedContainer(keyedBy: SuspendedCodingKeys.self, forKey: .suspended)
+            let legacy = try c.nestedContainer(keyedBy: LegacyLastDay.Key.self, forKey: .suspended)
+            self = .suspended(
+                reason: try s.decode(String.self, forKey: .reason),
+                decisionNumber: try s.decode(String.self, forKey: .decisionNumber),
+                from: try s.decode(Day.self, forKey: .from),
+                until: try LegacyLastDay.decodeUntil(s, .until, legacy: legacy))
+        case .lifted:
+            let l = try c.nestedContainer(keyedBy: LiftedCodingKeys.self, forKey: .lifted)
+            self = .lifted(reason: try l.decode(String.self, forKey: .reason), on: try l.decode(Day.self, forKey: .on))
+        case .expired:
+            let e = try c.nestedContainer(keyedBy: ExpiredCodingKeys.self, forKey: .expired)
+            self = .expired(on: try e.decode(Day.self, forKey: .on))
         }
     }
 }

@@ -1,8 +1,8 @@
 public import Domain
 
 /// A unit's standing: normal → suspended until a day (false proof: 2 years, seed item 4) →
-/// normal again when the scheduler finds the last day passed, or when the office head lifts it.
-/// The stream id is the unit id.
+/// normal again when the scheduler reaches that day, or when the office head lifts it. `until`
+/// is the first day the unit's title work resumes (`BarEnd`). The stream id is the unit id.
 public enum UnitStandingMachine: Machine, DeadlineDriven {
     public typealias State = UnitStandingState
     public typealias Command = UnitStandingCommand
@@ -13,19 +13,21 @@ public enum UnitStandingMachine: Machine, DeadlineDriven {
 
     public static func status(of state: UnitStandingState) -> String { state.status.rawValue }
 
-    /// Whether the unit is suspended on a day (the suspension's first and last days included).
+    /// Whether the unit is suspended on a day (from `from` up to, not including, `until`).
     public static func isSuspended(_ state: UnitStandingState, on day: Day) -> Bool {
         guard state.status == .suspended, let s = state.suspension else { return false }
-        return s.from <= day && day <= s.until
+        return s.from <= day && BarEnd.isInForce(until: s.until, on: day)
     }
 
-    /// The last day of the current suspension, if any.
+    /// The first day the unit's title work resumes under the current suspension, if any (what
+    /// `EligibilityFacts.unitSuspendedUntil` wants).
     public static func suspendedUntil(_ state: UnitStandingState) -> Day? {
         state.status == .suspended ? state.suspension?.until : nil
     }
 
     public static func dueCommand(_ state: UnitStandingState, today: Day) -> UnitStandingCommand? {
-        guard state.status == .suspended, let s = state.suspension, today > s.until else { return nil }
+        guard state.status == .suspended, let s = state.suspension, !BarEnd.isInForce(until: s.until, on: today)
+        else { return nil }
         return .expire
     }
 
@@ -43,7 +45,7 @@ public enum UnitStandingMachine: Machine, DeadlineDriven {
             guard n >= 1 else {
                 throw Refusal(rule: "unit.years-invalid", message: "暂停年限应至少为1年,实为\(n)年")
             }
-            var until = today.adding(years: n).adding(days: -1)
+            var until = BarEnd.until(from: today, years: n)
             if let current = suspendedUntil(state), current > until { until = current }
             return Decision([.suspended(reason: reason, decisionNumber: decisionNumber, from: today, until: until)])
 
@@ -56,9 +58,10 @@ public enum UnitStandingMachine: Machine, DeadlineDriven {
         case .expire:
             try Gate.role(context.actor, [.system], kind: kind, action: action)
             guard state.status == .suspended, let s = state.suspension else { throw invalid(state, action) }
-            guard today > s.until else {
+            guard !BarEnd.isInForce(until: s.until, on: today) else {
                 throw Refusal(
-                    rule: "unit.suspension-not-ended", message: "暂停期至\(s.until.chinese)止,尚未届满")
+                    rule: "unit.suspension-not-ended",
+                    message: "暂停期至\(BarEnd.chinese(until: s.until, then: "恢复"))，尚未届满")
             }
             return Decision([.expired(on: today)])
 
@@ -84,7 +87,7 @@ public enum UnitStandingMachine: Machine, DeadlineDriven {
             s.status = .suspended
         case .lifted(_, let on):
             if var old = s.suspension {
-                old.until = min(old.until, on.adding(days: -1))
+                old.until = min(old.until, on)  // lifted: free from the day of the lifting
                 s.history.append(old)
             }
             s.suspension = nil

@@ -1,12 +1,36 @@
 public import Domain
 
-/// A unit's suspension 暂停职称评审和聘任工作: from and until (both inclusive).
+/// A unit's suspension 暂停职称评审和聘任工作: in force from `from` (included) to `until`
+/// (excluded) — `until` is the first day the unit's staff may apply again (`BarEnd`).
 public struct UnitSuspension: Codable, Sendable, Equatable {
     public var reason: String
     public var decisionNumber: String
     public var from: Day
-    /// The last day of the suspension.
+    /// The first day the unit's title work resumes (exclusive end).
     public var until: Day
+
+    public init(reason: String, decisionNumber: String, from: Day, until: Day) {
+        self.reason = reason
+        self.decisionNumber = decisionNumber
+        self.from = from
+        self.until = until
+    }
+
+    /// `until` is stored as `reapplyFrom`. Snapshots written before the convention held the
+    /// suspension's last day under `until`; they are read as that day + 1.
+    enum CodingKeys: String, CodingKey {
+        case reason, decisionNumber, from
+        case until = "reapplyFrom"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        reason = try c.decode(String.self, forKey: .reason)
+        decisionNumber = try c.decode(String.self, forKey: .decisionNumber)
+        from = try c.decode(Day.self, forKey: .from)
+        until = try LegacyLastDay.decodeUntil(
+            c, .until, legacy: try decoder.container(keyedBy: LegacyLastDay.Key.self))
+    }
 }
 
 /// A unit's standing: normal, or suspended until a day.

@@ -130,7 +130,8 @@ import Testing
         f.blacklistedUntil = Day("2027-03-01")
         let d = engineering.evaluate(f, on: reference)
         #expect(d.reasons.map(\.rule) == ["eligibility.blacklist"])
-        #expect(d.notice.contains("2027年3月1日"))
+        #expect(d.reasons[0].fact.contains("期限至2027年2月28日止"))
+        #expect(d.reasons[0].requirement.contains("2027年3月1日起方可申报"))
         // The day the record ends, the person may apply.
         #expect(engineering.evaluate(f, on: Day("2027-03-01")!).isEligible)
     }
@@ -140,7 +141,28 @@ import Testing
         f.unitSuspendedUntil = Day("2026-06-30")
         let d = engineering.evaluate(f, on: reference)
         #expect(d.reasons.map(\.rule) == ["eligibility.unit-suspended"])
-        #expect(d.reasons[0].fact.contains("2026年6月30日"))
+        #expect(d.reasons[0].fact.contains("期限至2026年6月29日止"))
+        #expect(d.reasons[0].requirement.contains("2026年6月30日起方可申报"))
+    }
+
+    /// Every bar at its edges (`BarEnd`: `until` is the first day one may apply again): the day
+    /// before it the applicant is refused and told the day; on the day itself the bar is gone.
+    @Test(arguments: ["eligibility.blacklist", "eligibility.unit-suspended", "eligibility.sanction"])
+    func barsHoldTheDayBeforeTheirEndAndLiftOnIt(rule: String) throws {
+        let until = Day("2026-07-01")!
+        var f = facts(.intermediate, degree: .doctorate)
+        switch rule {
+        case "eligibility.blacklist": f.blacklistedUntil = until
+        case "eligibility.unit-suspended": f.unitSuspendedUntil = until
+        default: f.sanction = .init(kind: .demerit, until: until)
+        }
+        let before = engineering.evaluate(f, on: Day("2026-06-30")!)
+        #expect(before.reasons.map(\.rule) == [rule])
+        #expect(before.reasons.first?.fact.contains("至2026年6月30日止") == true, "\(before.notice)")
+        #expect(before.reasons.first?.requirement.contains("2026年7月1日起方可申报") == true, "\(before.notice)")
+        #expect(before.notice.contains("2026年7月1日起方可申报"))
+        let on = engineering.evaluate(f, on: until)
+        #expect(on.isEligible, "\(on.notice)")
     }
 
     @Test func retireesAndRunningSanctions() throws {

@@ -60,7 +60,8 @@ import Testing
         let out = FormsTool.eligibility(
             directory: dir, formID: "engineering", factsPath: facts, dataPath: nil, on: Day("2025-12-31")!, json: false)
         #expect(out.status == 1)
-        #expect(out.stdout.contains("1. 申报人列入职称评审失信黑名单,期限至2027年3月1日"))
+        #expect(out.stdout.contains("1. 申报人列入职称评审失信黑名单，期限至2027年2月28日止"))
+        #expect(out.stdout.contains("2027年3月1日起方可申报"))
         #expect(out.stdout.contains("2. "))
     }
 }

@@ -128,16 +128,40 @@ import Testing
         s.refuse(AppPaths.submit(), as: Actors.unitHR, rule: "application.role-not-allowed")
     }
 
+    /// The three bars at their edges. `until` is the first day one may apply again: on the day
+    /// before it the submission is refused and the refusal names both the last barred day and
+    /// that day; on the day itself the submission goes through.
+    @Test(arguments: [
+        (
+            EligibilityFacts(blacklistedUntil: day("2026-02-13")), "application.blacklisted",
+            "2026年2月12日止，2026年2月13日起方可申报"
+        ),
+        (
+            EligibilityFacts(unitSuspendedUntil: day("2026-02-13")), "application.unit-suspended",
+            "2026年2月12日止，2026年2月13日起方可推荐申报"
+        ),
+        (
+            EligibilityFacts(sanctionedUntil: day("2026-02-13")), "application.sanctioned",
+            "2026年2月12日止，2026年2月13日起方可申报"
+        ),
+    ])
+    func barsHoldTheDayBeforeTheirEndAndLiftOnIt(facts: EligibilityFacts, rule: String, wording: String) {
+        var s = AppPaths.reach(.draft)
+        #expect(s.today == day("2026-02-12"))
+        let r = s.refuse(AppPaths.submit(facts), as: Actors.applicant, rule: rule)
+        #expect(r?.message.contains(wording) == true, "\(r?.message ?? "")")
+        s.today = day("2026-02-13")
+        s.run(AppPaths.submit(facts), as: Actors.applicant)
+        #expect(s.state.stage == .unitReview)
+    }
+
     @Test func blacklistRefusesUntilItsEndDayAndNamesIt() {
         let s = AppPaths.reach(.draft)  // today 2026-02-12
         let r = s.refuse(
             AppPaths.submit(EligibilityFacts(blacklistedUntil: day("2027-03-01"))), as: Actors.applicant,
             rule: "application.blacklisted")
-        #expect(r?.message.contains("2027年3月1日") == true)
-        // The last day of the record still blocks; the day after it does not.
-        s.refuse(
-            AppPaths.submit(EligibilityFacts(blacklistedUntil: day("2026-02-12"))), as: Actors.applicant,
-            rule: "application.blacklisted")
+        #expect(r?.message.contains("2027年2月28日止，2027年3月1日起方可申报") == true)
+        // An end already reached does not block.
         var t = s
         t.run(AppPaths.submit(EligibilityFacts(blacklistedUntil: day("2026-02-11"))), as: Actors.applicant)
         #expect(t.state.stage == .unitReview)
@@ -148,7 +172,7 @@ import Testing
         let r = s.refuse(
             AppPaths.submit(EligibilityFacts(unitSuspendedUntil: day("2028-01-31"))), as: Actors.applicant,
             rule: "application.unit-suspended")
-        #expect(r?.message.contains("2028年1月31日") == true)
+        #expect(r?.message.contains("2028年1月30日止，2028年1月31日起方可推荐申报") == true)
         s.refuse(AppPaths.submit(EligibilityFacts(isRetired: true)), as: Actors.applicant, rule: "application.retired")
         s.refuse(
             AppPaths.submit(EligibilityFacts(sanctionedUntil: day("2026-06-30"))), as: Actors.applicant,

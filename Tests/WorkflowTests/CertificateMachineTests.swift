@@ -82,13 +82,15 @@ import Testing
         s.today = day("2026-05-11")
         #expect(M.status(of: s.state) == "normal" && !M.isSuspended(s.state, on: s.today))
         s.run(.suspend(reason: "提供虚假证明", decisionNumber: "焦人社〔2026〕8号"), as: Actors.head)
-        #expect(M.suspendedUntil(s.state) == day("2028-05-10"))
+        // `until` is the first day the unit's title work resumes: two years on, to the day.
+        #expect(M.suspendedUntil(s.state) == day("2028-05-11"))
         #expect(M.isSuspended(s.state, on: day("2026-05-11")))
         #expect(M.isSuspended(s.state, on: day("2028-05-10")))
         #expect(!M.isSuspended(s.state, on: day("2028-05-11")))
         #expect(!M.isSuspended(s.state, on: day("2026-05-10")))
         s.today = day("2028-05-10")
-        s.refuse(.expire, as: Actors.system, rule: "unit.suspension-not-ended")
+        let early = s.refuse(.expire, as: Actors.system, rule: "unit.suspension-not-ended")
+        #expect(early?.message.contains("2028年5月10日止，2028年5月11日起恢复") == true, "\(early?.message ?? "")")
         s.refuse(.tick, as: Actors.system, rule: "unit.nothing-due")
         #expect(M.dueCommand(s.state, today: s.today) == nil)
         s.today = day("2028-05-11")
@@ -102,14 +104,15 @@ import Testing
 
     @Test func liftedByTheOfficeHead() {
         var s = Stream<M>()
-        s.run(.suspend(reason: "r", decisionNumber: "d", years: 1), as: Actors.head)
-        #expect(M.suspendedUntil(s.state) == day("2027-03-01"))
+        s.run(.suspend(reason: "r", decisionNumber: "d", years: 1), as: Actors.head)  // 2026-03-02
+        #expect(M.suspendedUntil(s.state) == day("2027-03-02"))
         s.refuse(.lift(reason: "x"), as: Actors.clerk, rule: "unit.role-not-allowed")
         s.refuse(.lift(reason: ""), as: Actors.head, rule: "unit.reason-missing")
         s.today = day("2026-06-01")
         s.run(.lift(reason: "行政复议撤销原决定"), as: Actors.head)
         #expect(!M.isSuspended(s.state, on: day("2026-06-02")))
-        #expect(s.state.history.last?.until == day("2026-05-31"))
+        // Free from the day of the lifting: that day is the suspension's new end.
+        #expect(s.state.history.last?.until == day("2026-06-01"))
         s.refuse(.lift(reason: "x"), as: Actors.head, rule: "unit.invalid-transition")
         s.refuse(.expire, as: Actors.system, rule: "unit.invalid-transition")
         #expect(s.replayed == s.state)
@@ -120,8 +123,9 @@ import Testing
         s.run(.suspend(reason: "r", decisionNumber: "d", years: 2), as: Actors.head)
         s.today = day("2026-04-01")
         s.run(.suspend(reason: "r2", decisionNumber: "d2", years: 1), as: Actors.head)
-        #expect(M.suspendedUntil(s.state) == day("2028-03-01"))
+        #expect(M.suspendedUntil(s.state) == day("2028-03-02"))
         #expect(M.isSuspended(s.state, on: day("2028-03-01")))
+        #expect(!M.isSuspended(s.state, on: day("2028-03-02")))
     }
 
     @Test func refusals() {
@@ -148,9 +152,10 @@ import Testing
         let d = s.run(.record(reason: "学历造假", basis: "焦职改〔2026〕30号"), as: Actors.head)
         #expect(
             d?.events == [
-                .recorded(reason: "学历造假", basis: "焦职改〔2026〕30号", from: day("2026-05-11"), until: day("2029-05-10"))
+                .recorded(reason: "学历造假", basis: "焦职改〔2026〕30号", from: day("2026-05-11"), until: day("2029-05-11"))
             ])
-        #expect(M.recordEnd(s.state) == day("2029-05-10"))
+        // `until` is the first day the person may apply again: three years on, to the day.
+        #expect(M.recordEnd(s.state) == day("2029-05-11"))
         #expect(M.isRecorded(s.state, on: day("2029-05-10")) && !M.isRecorded(s.state, on: day("2029-05-11")))
         // The end feeds the application's blacklist gate, which names the day.
         var app = AppPaths.reach(.draft)
@@ -158,7 +163,7 @@ import Testing
         let refusal = app.refuse(
             AppPaths.submit(EligibilityFacts(blacklistedUntil: M.recordEnd(s.state))), as: Actors.applicant,
             rule: "application.blacklisted")
-        #expect(refusal?.message.contains("2029年5月10日") == true)
+        #expect(refusal?.message.contains("2029年5月10日止，2029年5月11日起方可申报") == true)
         s.today = day("2029-05-10")
         s.refuse(.expire, as: Actors.system, rule: "person.record-not-ended")
         s.refuse(.tick, as: Actors.system, rule: "person.nothing-due")
@@ -177,10 +182,10 @@ import Testing
         s.rules = Rules.plain(year: 2024)
         s.rules.policy.blacklistYears = 5
         s.run(.record(reason: "r", basis: "b"), as: Actors.head)
-        #expect(M.recordEnd(s.state) == day("2029-02-27"))  // 29 Feb → 28 Feb 2029, last day the 27th
+        #expect(M.recordEnd(s.state) == day("2029-02-28"))  // 29 Feb → 28 Feb 2029, free from that day
         s.today = day("2025-01-01")
         s.run(.record(reason: "r2", basis: "b2", years: 1), as: Actors.head)
-        #expect(M.recordEnd(s.state) == day("2029-02-27"))
+        #expect(M.recordEnd(s.state) == day("2029-02-28"))
     }
 
     @Test func refusals() {

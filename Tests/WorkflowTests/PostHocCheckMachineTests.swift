@@ -68,11 +68,11 @@ import Testing
         var person = Stream<PersonIntegrityMachine>()
         person.today = s.today
         person.run(plan.recordPerson.command, as: plan.recordPerson.actor)
-        #expect(PersonIntegrityMachine.recordEnd(person.state) == day("2029-05-31"))  // 3 years
+        #expect(PersonIntegrityMachine.recordEnd(person.state) == day("2029-06-01"))  // 3 years: free from
         var unit = Stream<UnitStandingMachine>()
         unit.today = s.today
         unit.run(plan.suspendUnit!.command, as: plan.suspendUnit!.actor)
-        #expect(UnitStandingMachine.suspendedUntil(unit.state) == day("2028-05-31"))  // 2 years
+        #expect(UnitStandingMachine.suspendedUntil(unit.state) == day("2028-06-01"))  // 2 years: free from
         #expect(unit.state.suspension?.decisionNumber == "焦人社〔2026〕9号")
     }
 

@@ -30,9 +30,9 @@ let libraries: [(name: String, local: [String], external: [Target.Dependency])] 
     ("Forms", ["Domain"], [yams]),
     ("Documents", ["CLibXML2", "CLibZip", "CQREncode"], []),
     ("Store", ["Domain", "Workflow"], [grdb, sqlite, crypto]),
-    ("Season", ["Domain", "Workflow", "Store", "Archive"], []),
-    ("Issuance", ["Domain", "Workflow", "Store", "Documents"], [grdb]),
-    ("Intake", ["Domain", "Workflow", "Store", "Forms"], [grdb]),
+    ("Season", ["Domain", "Workflow", "Store", "Archive", "Forms"], []),
+    ("Issuance", ["Domain", "Workflow", "Store", "Documents", "Forms"], [grdb]),
+    ("Intake", ["Domain", "Workflow", "Store", "Forms"], []),
     (
         "WebApp", ["Domain", "Workflow", "Forms", "Store", "Intake", "Issuance", "Archive", "Documents"],
         [hummingbird, bcrypt, grdb, crypto]
@@ -60,7 +60,7 @@ let tests: [(name: String, local: [String], resources: Bool, external: [Target.D
     ("DocumentsTests", ["Documents"], true, []),
     ("StoreTests", ["Store", "Workflow", "Domain"], false, []),
     ("SeasonTests", ["Season", "Store", "Workflow", "Domain", "Archive"], false, []),
-    ("IssuanceTests", ["Issuance", "Season", "Store", "Documents", "Workflow", "Domain"], false, []),
+    ("IssuanceTests", ["Issuance", "Season", "Store", "Documents", "Forms", "Workflow", "Domain"], false, []),
     ("ArchiveTests", ["Archive", "Store", "Workflow", "Domain"], false, []),
     ("IntakeTests", ["Intake", "Forms", "Store", "Workflow", "Domain"], false, []),
     (

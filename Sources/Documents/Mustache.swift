@@ -184,6 +184,12 @@ struct MustacheParser {
                 stack[stack.count - 1].nodes.append(.variable(MustacheName(name), escaped: escaped, at: ts))
             case .sectionOpen(let inverted):
                 guard !name.isEmpty else { throw TemplateError.invalidTag(tag: "{{\(inner)}}", at: locate(ts)) }
+                // stack[0] is the template itself: stack.count sections are open once this one is.
+                guard stack.count <= TemplateLimits.maximumSectionDepth else {
+                    throw TemplateError.sectionsTooDeep(
+                        tag: String(decoding: source[ts..<te], as: UTF8.self), at: locate(ts),
+                        limit: TemplateLimits.maximumSectionDepth)
+                }
                 flush()
                 stack.append(Frame(name: name, inverted: inverted, at: ts, nodes: []))
             case .sectionClose:
@@ -246,7 +252,7 @@ struct PartialTable: Sendable {
 
     init(_ partials: [String: String], templateName: String) throws {
         for (name, text) in partials {
-            let bytes = Array(text.utf8)
+            let bytes = XMLText.clean(bytes: Array(text.utf8))
             sources[name] = bytes
             var p = MustacheParser(source: bytes, locate: textPlaceResolver(name: "partial '\(name)'", source: bytes))
             parsed[name] = try p.parse()
@@ -279,7 +285,14 @@ struct MustacheRenderer {
     var stack: [TemplateValue]
     var missing: [(name: String, at: Int, partial: String?)] = []
     var partialDepth = 0
+    /// Sections and partials the renderer is inside (its recursion depth).
+    var depth = 0
     var currentPartial: String? = nil
+
+    /// A partial is not entered this deep (nor past 64 partials inside one another): each
+    /// template or partial nests at most `TemplateLimits.maximumSectionDepth` sections, so
+    /// the recursion stays under about 360 levels however partials call themselves.
+    static let maximumPartialEntryDepth = 256
 
     init(escaping: Escaping, strict: Bool, partials: PartialTable, capacity: Int) {
         self.escaping = escaping
@@ -334,6 +347,8 @@ struct MustacheRenderer {
                 let found = lookup(name)
                 if found == nil { noteMissing(name, at: at) }
                 let v = found ?? .null
+                depth += 1
+                defer { depth -= 1 }
                 if inverted {
                     if !v.isTruthy { try render(body) }
                 } else if case .list(let items) = v {
@@ -357,12 +372,14 @@ struct MustacheRenderer {
                     }
                     continue
                 }
-                guard partialDepth < 64 else { continue }
+                guard partialDepth < 64, depth < Self.maximumPartialEntryDepth else { continue }
                 partialDepth += 1
+                depth += 1
                 let saved = currentPartial
                 currentPartial = name
                 try render(nodes)
                 currentPartial = saved
+                depth -= 1
                 partialDepth -= 1
             }
         }
@@ -382,45 +399,88 @@ struct MustacheRenderer {
         s.withUTF8 { buf in
             switch escaping {
             case .html:
-                if escaped { appendHTMLEscaped(buf) } else { out.append(contentsOf: buf) }
+                if escaped { appendHTMLEscaped(buf) } else { appendXMLChars(buf) }
             case .odt:
                 appendODFText(buf)
             }
         }
     }
 
+    /// The bytes as they are, except characters XML forbids (→ U+FFFD, see `XMLText`).
+    mutating func appendXMLChars(_ buf: UnsafeBufferPointer<UInt8>) {
+        var start = 0
+        var i = 0
+        let n = buf.count
+        while i < n {
+            guard XMLText.isSuspicious(buf[i]) else {
+                i += 1
+                continue
+            }
+            let k = XMLText.forbiddenLength(buf, at: i)
+            if k == 0 {
+                i += 1
+                continue
+            }
+            if start < i { out.append(contentsOf: UnsafeBufferPointer(rebasing: buf[start..<i])) }
+            appendStatic("\u{FFFD}")
+            i += k
+            start = i
+        }
+        if start < n { out.append(contentsOf: UnsafeBufferPointer(rebasing: buf[start..<n])) }
+    }
+
+    /// HTML text: `& < > " '` escaped, characters XML forbids replaced by U+FFFD.
     mutating func appendHTMLEscaped(_ buf: UnsafeBufferPointer<UInt8>) {
         var start = 0
-        for i in 0..<buf.count {
+        var i = 0
+        let n = buf.count
+        let table = htmlByteClass
+        while i < n {
+            let b = buf[i]
+            if table[Int(b)] == 0 {
+                i += 1
+                continue
+            }
             let rep: StaticString
-            switch buf[i] {
+            var width = 1
+            switch b {
             case UInt8(ascii: "&"): rep = "&amp;"
             case UInt8(ascii: "<"): rep = "&lt;"
             case UInt8(ascii: ">"): rep = "&gt;"
             case UInt8(ascii: "\""): rep = "&quot;"
             case UInt8(ascii: "'"): rep = "&#39;"
-            default: continue
+            default:
+                width = XMLText.forbiddenLength(buf, at: i)
+                if width == 0 {
+                    i += 1
+                    continue
+                }
+                rep = "\u{FFFD}"
             }
             if start < i { out.append(contentsOf: UnsafeBufferPointer(rebasing: buf[start..<i])) }
             out.append(contentsOf: UnsafeBufferPointer(start: rep.utf8Start, count: rep.utf8CodeUnitCount))
-            start = i + 1
+            i += width
+            start = i
         }
-        if start < buf.count { out.append(contentsOf: UnsafeBufferPointer(rebasing: buf[start...])) }
+        if start < n { out.append(contentsOf: UnsafeBufferPointer(rebasing: buf[start...])) }
     }
 
     /// A value as ODF paragraph text: XML-escaped, newline → `<text:line-break/>`,
     /// tab → `<text:tab/>`, a run of n ≥ 2 spaces → one space + `<text:s text:c="n-1"/>`,
-    /// other control characters (not allowed in XML) dropped. Never markup from the value.
+    /// characters XML forbids (other C0 controls, U+FFFE, U+FFFF) → U+FFFD (see `XMLText`).
+    /// Never markup from the value.
     mutating func appendODFText(_ buf: UnsafeBufferPointer<UInt8>) {
         var start = 0
         var i = 0
         let n = buf.count
+        let table = odtByteClass
         while i < n {
             let b = buf[i]
-            let special =
-                b == UInt8(ascii: "&") || b == UInt8(ascii: "<") || b == UInt8(ascii: ">") || b < 0x20
-                || (b == 0x20 && i + 1 < n && buf[i + 1] == 0x20)
-            if !special {
+            let c = table[Int(b)]
+            if c == 0
+                || (c == 2 && !(i + 1 < n && buf[i + 1] == 0x20))
+                || (c == 3 && XMLText.forbiddenLength(buf, at: i) == 0)
+            {
                 i += 1
                 continue
             }
@@ -446,7 +506,11 @@ struct MustacheRenderer {
                     appendStatic("\"/>")
                 }
                 i += run - 1
-            default: break  // other C0 controls are not allowed in XML 1.0
+            case 0xEF:  // U+FFFE or U+FFFF
+                appendStatic("\u{FFFD}")
+                i += 2
+            default:  // other C0 controls are not allowed in XML 1.0
+                appendStatic("\u{FFFD}")
             }
             i += 1
             start = i
@@ -473,8 +537,9 @@ public struct MustacheTemplate: Sendable {
     let locate: PlaceResolver
 
     /// Parses `source`. `partials` are other templates by name (`{{> name}}`).
+    /// Characters XML forbids in the template's own text become U+FFFD (see `XMLText`), as in values.
     public init(source: String, name: String = "template", partials: [String: String] = [:]) throws {
-        let bytes = Array(source.utf8)
+        let bytes = XMLText.clean(bytes: Array(source.utf8))
         self.name = name
         let locate = textPlaceResolver(name: name, source: bytes)
         var parser = MustacheParser(source: bytes, locate: locate)
@@ -531,3 +596,33 @@ func deepCopy(_ nodes: [MustacheNode]) -> [MustacheNode] {
         }
     }
 }
+
+// Byte tables of the escape loops: one load and one compare per byte of ordinary text
+// (measured faster than chains of comparisons). Written once, never changed: shared freely.
+
+/// How the ODF text loop treats a byte: 0 copy, 1 look at (`& < >`, C0 controls), 2 a space
+/// (look at when a space follows), 3 0xEF (look at when U+FFFE / U+FFFF starts there).
+nonisolated(unsafe) let odtByteClass: UnsafePointer<UInt8> = {
+    let p = UnsafeMutablePointer<UInt8>.allocate(capacity: 256)
+    for b in 0..<256 {
+        switch b {
+        case 0x26, 0x3C, 0x3E, 0x00..<0x20: p[b] = 1
+        case 0x20: p[b] = 2
+        case 0xEF: p[b] = 3
+        default: p[b] = 0
+        }
+    }
+    return UnsafePointer(p)
+}()
+
+/// 1 for bytes the HTML escape loop must look at: `& < > " '`, C0 controls but tab/LF/CR, 0xEF.
+nonisolated(unsafe) let htmlByteClass: UnsafePointer<UInt8> = {
+    let p = UnsafeMutablePointer<UInt8>.allocate(capacity: 256)
+    for b in 0..<256 {
+        let special =
+            b == 0x26 || b == 0x3C || b == 0x3E || b == 0x22 || b == 0x27 || b == 0xEF
+            || (b < 0x20 && b != 0x09 && b != 0x0A && b != 0x0D)
+        p[b] = special ? 1 : 0
+    }
+    return UnsafePointer(p)
+}()

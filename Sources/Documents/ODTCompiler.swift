@@ -33,6 +33,8 @@ struct ODTXMLCompiler {
         var place: TemplatePlace
         var run: XNode? = nil
         var moved = false
+        /// Index of the tag in its paragraph's `items` (-1: comments, image holes).
+        var item = -1
     }
     enum Item: Equatable {
         case content
@@ -45,6 +47,10 @@ struct ODTXMLCompiler {
     var paragraphs: [XNode] = []
     var items: [[Item]] = []
     var paragraphIndex: [ObjectIdentifier: Int] = [:]
+    /// Sections open at the current point of the scan (document order), for the depth limit.
+    var openSections = 0
+    /// Row numbers of each table met so far (table → row → 1-based number), for places.
+    var tableRows: [ObjectIdentifier: [ObjectIdentifier: Int]] = [:]
 
     init(template: String, part: String) {
         self.template = template
@@ -99,21 +105,25 @@ struct ODTXMLCompiler {
 
     // MARK: places
 
-    func place(paragraph i: Int, snippet: [UInt8]) -> TemplatePlace {
+    /// Where paragraph `i` is, in English and Chinese (without the text).
+    mutating func paragraphLabel(_ i: Int) -> (en: String, zh: String) {
         let p = paragraphs[i]
-        var text = String(decoding: snippet.map { $0 < 0x20 ? 0x20 : $0 }, as: UTF8.self)
-            .trimmingCharacters(in: .whitespaces)
-        if text.count > 30 { text = String(text.prefix(30)) + "…" }
         var en = "\(part), paragraph \(i + 1)"
         var zh = "\(part) 第 \(i + 1) 段"
         if let cell = p.nearestAncestor(named: "table:table-cell"), let row = cell.parent,
             let table = row.nearestAncestor(named: "table:table")
         {
-            var rows: [XNode] = []
-            table.preorder { n in
-                if n.name == "table:table-row", n.nearestAncestor(named: "table:table") === table { rows.append(n) }
+            let key = ObjectIdentifier(table)
+            if tableRows[key] == nil {
+                var rows: [ObjectIdentifier: Int] = [:]
+                table.preorder { n in
+                    if n.name == "table:table-row", n.nearestAncestor(named: "table:table") === table {
+                        rows[ObjectIdentifier(n)] = rows.count + 1
+                    }
+                }
+                tableRows[key] = rows
             }
-            let r = (rows.firstIndex(where: { $0 === row }) ?? 0) + 1
+            let r = tableRows[key]?[ObjectIdentifier(row)] ?? 1
             let cells = row.children.filter { $0.name == "table:table-cell" || $0.name == "table:covered-table-cell" }
             let c = (cells.firstIndex(where: { $0 === cell }) ?? 0) + 1
             let tname = table.attribute("table:name") ?? "?"
@@ -123,7 +133,18 @@ struct ODTXMLCompiler {
             en += " (header/footer)"
             zh += "（页眉/页脚）"
         }
-        return TemplatePlace(template: template, english: "\(en) «\(text)»", chinese: "\(zh)「\(text)」")
+        return (en, zh)
+    }
+
+    /// A place in paragraph `label` quoting the start of `snippet` (at most 30 characters are shown).
+    func place(_ label: (en: String, zh: String), snippet: ArraySlice<UInt8>) -> TemplatePlace {
+        // 30 characters are at most 120 bytes of UTF-8: never copy more of a long paragraph.
+        let head = snippet.prefix(121)
+        var text = String(decoding: head.map { $0 < 0x20 ? 0x20 : $0 }, as: UTF8.self)
+            .trimmingCharacters(in: .whitespaces)
+        if text.count > 30 { text = String(text.prefix(30)) + "…" }
+        return TemplatePlace(
+            template: template, english: "\(label.en) «\(text)»", chinese: "\(label.zh)「\(text)」")
     }
 
     // MARK: tags across runs
@@ -149,7 +170,8 @@ struct ODTXMLCompiler {
             }
         }
         walk(p)
-        let paraPlace = place(paragraph: pi, snippet: concat)
+        let label = paragraphLabel(pi)
+        let paraPlace = place(label, snippet: concat[...])
 
         // Find the tags in the paragraph's text.
         var found: [(start: Int, end: Int, tag: Int)] = []
@@ -177,7 +199,7 @@ struct ODTXMLCompiler {
             let innerStart = i + (triple ? 3 : 2)
             let inner = Substring(String(decoding: concat[innerStart..<(e - closer.count)], as: UTF8.self))
             let (kind, name) = classifyTag(inner, triple: triple)
-            let tagPlace = place(paragraph: pi, snippet: Array(concat[i...]))
+            let tagPlace = place(label, snippet: concat[i...])
             switch kind {
             case .delimiters:
                 throw TemplateError.invalidTag(tag: String(decoding: raw, as: UTF8.self), at: tagPlace)
@@ -192,6 +214,18 @@ struct ODTXMLCompiler {
                     throw TemplateError.invalidTag(tag: String(decoding: raw, as: UTF8.self), at: tagPlace)
                 }
             }
+            // The depth limit is checked here, as tags are found, before any work that grows
+            // with the number of sections (pairing, layout, the Mustache parse).
+            if case .sectionOpen = kind {
+                openSections += 1
+                if openSections > TemplateLimits.maximumSectionDepth {
+                    throw TemplateError.sectionsTooDeep(
+                        tag: String(decoding: raw, as: UTF8.self), at: tagPlace,
+                        limit: TemplateLimits.maximumSectionDepth)
+                }
+            } else if kind == .sectionClose, openSections > 0 {
+                openSections -= 1
+            }
             tags.append(Tag(raw: raw, kind: kind, name: name, paragraph: pi, place: tagPlace))
             found.append((i, e, tags.count - 1))
             i = e
@@ -203,7 +237,10 @@ struct ODTXMLCompiler {
         var pos = 0
         while pos < concat.count {
             if k < found.count, pos == found[k].start {
-                if tags[found[k].tag].kind != .comment { paraItems.append(.tag(found[k].tag)) }
+                if tags[found[k].tag].kind != .comment {
+                    tags[found[k].tag].item = paraItems.count
+                    paraItems.append(.tag(found[k].tag))
+                }
                 pos = found[k].end
                 k += 1
                 continue
@@ -216,27 +253,30 @@ struct ODTXMLCompiler {
         }
         items.append(paraItems)
         guard !found.isEmpty else { return }
+        // `found` is sorted and its tags do not overlap: one cursor walks it with the runs.
+        var cursor = 0
         for run in runs {
             var segs: [XNode.Segment] = []
             var literal: [UInt8] = []
             var q = run.start
             while q < run.end {
-                if let f = found.first(where: { $0.start < run.start && $0.end > q && $0.start <= q }) {
-                    q = f.end  // inside a tag that began in an earlier run
-                    continue
-                }
-                if let f = found.first(where: { $0.start == q }) {
-                    if !literal.isEmpty {
-                        segs.append(.text(literal))
-                        literal = []
+                while cursor < found.count && found[cursor].end <= q { cursor += 1 }
+                if cursor < found.count, found[cursor].start <= q {
+                    let f = found[cursor]
+                    if f.start == q {
+                        if !literal.isEmpty {
+                            segs.append(.text(literal))
+                            literal = []
+                        }
+                        segs.append(.tag(f.tag))
+                        tags[f.tag].run = run.node
                     }
-                    segs.append(.tag(f.tag))
-                    tags[f.tag].run = run.node
-                    q = f.end
+                    q = f.end  // the tag, or the rest of one that began in an earlier run
                     continue
                 }
-                literal.append(concat[q])
-                q += 1
+                let stop = cursor < found.count ? min(found[cursor].start, run.end) : run.end
+                literal.append(contentsOf: concat[q..<stop])
+                q = stop
             }
             if !literal.isEmpty { segs.append(.text(literal)) }
             run.node.segments = segs
@@ -274,7 +314,20 @@ struct ODTXMLCompiler {
         return all
     }
 
+    /// The item next to tag `t` in its own paragraph (`offset` -1: before, +1: after) is
+    /// content or a tag that stays. A paragraph's items lie together in `itemsInside` of any
+    /// element holding it, so then nothing but moved tags cannot come before (after) `t` there:
+    /// an O(1) answer that keeps many inline sections in one paragraph from costing n² time.
+    func neighbourStays(_ t: Int, _ offset: Int) -> Bool {
+        guard tags[t].paragraph >= 0, tags[t].item >= 0 else { return false }
+        let list = items[tags[t].paragraph]
+        let j = tags[t].item + offset
+        guard j >= 0 && j < list.count else { return false }
+        return !isMoved(list[j])
+    }
+
     func fills(_ e: XNode, open: Int, close: Int) -> Bool {
+        if neighbourStays(open, -1) || neighbourStays(close, +1) { return false }
         let all = itemsInside(e)
         guard let a = all.firstIndex(of: .tag(open)), let b = all.firstIndex(of: .tag(close)) else { return false }
         func isMoved(_ it: Item) -> Bool {
@@ -291,6 +344,7 @@ struct ODTXMLCompiler {
 
     /// Nothing but moved tags comes before tag `t` inside `e`.
     func startsWith(_ e: XNode, _ t: Int) -> Bool {
+        if neighbourStays(t, -1) { return false }
         let all = itemsInside(e)
         guard let a = all.firstIndex(of: .tag(t)) else { return false }
         return all[..<a].allSatisfy(isMoved)
@@ -298,6 +352,7 @@ struct ODTXMLCompiler {
 
     /// Nothing but moved tags comes after tag `t` inside `e`.
     func endsWith(_ e: XNode, _ t: Int) -> Bool {
+        if neighbourStays(t, +1) { return false }
         let all = itemsInside(e)
         guard let b = all.firstIndex(of: .tag(t)) else { return false }
         return all[(b + 1)...].allSatisfy(isMoved)

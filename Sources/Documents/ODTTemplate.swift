@@ -2,7 +2,8 @@ import Foundation
 
 /// An ODT (OpenDocument Text) template compiled once and rendered many times.
 ///
-/// Compiling reads the package with libzip, parses `content.xml` and `styles.xml` with
+/// Compiling reads the package with libzip (a template with an unsafe entry name — absolute,
+/// `..`, `.`, an empty segment, a backslash — is refused), parses `content.xml` and `styles.xml` with
 /// libxml2 (no network, no DTD, no entities; a DOCTYPE or entity declaration is refused),
 /// finds Mustache tags even where LibreOffice split them across `text:span`s, decides what
 /// each section repeats (a table row, a list item, a paragraph, or the elements between two
@@ -60,6 +61,10 @@ public final class ODTTemplate: Sendable {
         let reader = try ZipReader(bytes: archive)
         var names: [String] = []
         for i in 0..<reader.count { names.append(reader.name(i)) }
+        // Entries are copied into every document: refuse a name that could escape when unpacked.
+        if let bad = names.first(where: { !ZipEntryName.isSafe($0) }) {
+            throw TemplateError.unsafeEntryName(template: name, entry: bad)
+        }
         guard let mi = names.firstIndex(of: "mimetype") else {
             throw TemplateError.package("\(name) has no 'mimetype' entry: not an OpenDocument package")
         }

@@ -23,6 +23,13 @@ public struct MissingName: Sendable, Equatable, CustomStringConvertible {
     public var description: String { "'\(name)' at \(place)" }
 }
 
+/// Limits a template must keep; a template beyond them is refused when it is compiled.
+public enum TemplateLimits {
+    /// Sections (`{{#x}}`, `{{^x}}`) open inside one another, in HTML and ODT templates alike
+    /// (a partial counts its own). Bounds the renderer's recursion and the ODT compiler's work.
+    public static let maximumSectionDepth = 100
+}
+
 /// Every error the Documents module throws. `description` is English (logs);
 /// `chinese` is the message for office users.
 public enum TemplateError: Error, Sendable, CustomStringConvertible, Equatable {
@@ -34,6 +41,11 @@ public enum TemplateError: Error, Sendable, CustomStringConvertible, Equatable {
     case unclosedTag(at: TemplatePlace)
     case invalidTag(tag: String, at: TemplatePlace)
     case missingPartial(name: String, at: TemplatePlace)
+    /// A section opened inside more than `limit` others; `tag` is the opening tag as written.
+    case sectionsTooDeep(tag: String, at: TemplatePlace, limit: Int)
+    /// An ODT template whose zip holds an entry name that could leave the package's folder when
+    /// extracted (absolute, `..`, `.`, empty segment, backslash, drive letter, control character).
+    case unsafeEntryName(template: String, entry: String)
     /// A section in an ODT template whose tags cannot be mapped onto the document structure.
     case sectionLayout(name: String, at: TemplatePlace, reason: String, chineseReason: String)
     /// The ODT's XML contains a DOCTYPE or entity declaration (refused: no DTDs, no entities).
@@ -60,6 +72,10 @@ public enum TemplateError: Error, Sendable, CustomStringConvertible, Equatable {
             return "invalid tag '\(tag)' at \(at)"
         case .missingPartial(let name, let at):
             return "partial '\(name)' used at \(at) does not exist"
+        case .sectionsTooDeep(let tag, let at, let limit):
+            return "section '\(tag)' at \(at) is nested more than \(limit) levels deep"
+        case .unsafeEntryName(let template, let entry):
+            return "template \(template) has an unsafe entry name \(Self.shown(entry)); refused"
         case .sectionLayout(let name, let at, let reason, _):
             return "section '\(name)' at \(at): \(reason)"
         case .forbiddenDeclaration(let part, let what):
@@ -92,6 +108,10 @@ public enum TemplateError: Error, Sendable, CustomStringConvertible, Equatable {
             return "无效的标记「\(tag)」（\(at.template)，\(at.chinese)）"
         case .missingPartial(let name, let at):
             return "引用的子模板「\(name)」不存在（\(at.template)，\(at.chinese)）"
+        case .sectionsTooDeep(let tag, let at, let limit):
+            return "模板 \(at.template) 的区块嵌套超过 \(limit) 层：\(tag)（\(at.chinese)）"
+        case .unsafeEntryName(let template, let entry):
+            return "模板 \(template) 含有不安全的文件名：\(Self.shown(entry))"
         case .sectionLayout(let name, let at, _, let chineseReason):
             return "区块「\(name)」（\(at.template)，\(at.chinese)）：\(chineseReason)"
         case .forbiddenDeclaration(let part, _):
@@ -105,5 +125,18 @@ public enum TemplateError: Error, Sendable, CustomStringConvertible, Equatable {
         case .io(let message):
             return "读写文件出错：\(message)"
         }
+    }
+
+    /// A name as printed in a message: control characters as `\u{…}` escapes.
+    static func shown(_ name: String) -> String {
+        var out = ""
+        for u in name.unicodeScalars {
+            if u.value < 0x20 || u.value == 0x7F || !XMLText.isAllowed(u) {
+                out += "\\u{" + String(u.value, radix: 16, uppercase: true) + "}"
+            } else {
+                out.unicodeScalars.append(u)
+            }
+        }
+        return out
     }
 }

@@ -209,19 +209,34 @@ struct XMLMustacheWriter {
         out.append(contentsOf: tagText[t])
     }
 
+    /// Text or an attribute value of the tree, escaped; a character XML forbids (libxml2 never
+    /// hands one over, but the tree is also built by hand) becomes U+FFFD, as in values.
     mutating func escape(_ bytes: [UInt8], attribute: Bool) {
-        for b in bytes {
-            switch b {
-            case UInt8(ascii: "&"): out.append(contentsOf: Array("&amp;".utf8))
-            case UInt8(ascii: "<"): out.append(contentsOf: Array("&lt;".utf8))
-            case UInt8(ascii: ">"): out.append(contentsOf: Array("&gt;".utf8))
-            case UInt8(ascii: "{"): out.append(contentsOf: Array("&#123;".utf8))
-            case UInt8(ascii: "\""):
-                if attribute { out.append(contentsOf: Array("&quot;".utf8)) } else { out.append(b) }
-            case 0x0D: out.append(contentsOf: Array("&#13;".utf8))
-            case 0x0A: if attribute { out.append(contentsOf: Array("&#10;".utf8)) } else { out.append(b) }
-            case 0x09: if attribute { out.append(contentsOf: Array("&#9;".utf8)) } else { out.append(b) }
-            default: out.append(b)
+        bytes.withUnsafeBufferPointer { buf in
+            var i = 0
+            while i < buf.count {
+                let b = buf[i]
+                i += 1
+                switch b {
+                case UInt8(ascii: "&"): out.append(contentsOf: "&amp;".utf8)
+                case UInt8(ascii: "<"): out.append(contentsOf: "&lt;".utf8)
+                case UInt8(ascii: ">"): out.append(contentsOf: "&gt;".utf8)
+                case UInt8(ascii: "{"): out.append(contentsOf: "&#123;".utf8)
+                case UInt8(ascii: "\""):
+                    if attribute { out.append(contentsOf: "&quot;".utf8) } else { out.append(b) }
+                case 0x0D: out.append(contentsOf: "&#13;".utf8)
+                case 0x0A: if attribute { out.append(contentsOf: "&#10;".utf8) } else { out.append(b) }
+                case 0x09: if attribute { out.append(contentsOf: "&#9;".utf8) } else { out.append(b) }
+                case 0x00..<0x20, 0xEF:
+                    let k = XMLText.forbiddenLength(buf, at: i - 1)
+                    if k > 0 {
+                        out.append(contentsOf: XMLText.replacementUTF8)
+                        i += k - 1
+                    } else {
+                        out.append(b)
+                    }
+                default: out.append(b)
+                }
             }
         }
     }

@@ -16,6 +16,29 @@ final class StableBytes: @unchecked Sendable {
     deinit { pointer.deallocate() }
 }
 
+/// Entry names a template may hold. Every entry of a template is copied into every document
+/// rendered from it, and whoever unpacks a document writes its entries as files: a name that
+/// is absolute, climbs out with `..`, or means something else on another system must never
+/// get that far.
+enum ZipEntryName {
+    /// A relative path of non-empty segments other than `.` and `..`, separated by `/` (one
+    /// trailing `/` marks a directory entry, as LibreOffice writes `Configurations2/toolbar/`),
+    /// with no backslash, no drive letter (`C:`), no control character.
+    static func isSafe(_ name: String) -> Bool {
+        let bytes = Array(name.utf8)
+        guard let first = bytes.first, first != UInt8(ascii: "/") else { return false }
+        for b in bytes where b < 0x20 || b == 0x7F || b == UInt8(ascii: "\\") { return false }
+        if bytes.count >= 2, bytes[1] == UInt8(ascii: ":"),
+            (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(first & 0xDF)
+        {
+            return false
+        }
+        var segments = name.split(separator: "/", omittingEmptySubsequences: false)
+        if name.hasSuffix("/") { segments.removeLast() }
+        return segments.allSatisfy { !$0.isEmpty && $0 != "." && $0 != ".." }
+    }
+}
+
 /// A zip archive opened read-only from memory with libzip; discarded in deinit.
 final class ZipReader {
     let archive: OpaquePointer

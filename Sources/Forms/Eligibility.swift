@@ -80,6 +80,19 @@ public struct EligibilityRules: Sendable {
     public var ruralTeacherResultsRelief = 0
     /// Sanctions at least this heavy bar an application while they run.
     public var barringSanction = SanctionKind.demerit
+    /// The declaration's repeatable fields whose rows are the results `min_results` counts
+    /// (`results_from:`).
+    public var resultFields: [String] = []
+
+    /// The facts a declaration states (`EligibilityFacts.declared`), with the results counted
+    /// from the fields `results_from:` names.
+    public func facts(declaredIn data: JSONValue, series: Series) -> EligibilityFacts {
+        var facts = EligibilityFacts.declared(in: data, series: series)
+        if !resultFields.isEmpty {
+            facts.results = resultFields.reduce(0) { $0 + (data[$1]?.array?.count ?? 0) }
+        }
+        return facts
+    }
 
     // MARK: Evaluation
 

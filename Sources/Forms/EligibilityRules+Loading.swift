@@ -2,7 +2,7 @@ import Domain
 import Foundation
 
 extension EligibilityRules {
-    static let rootKeys: Set<String> = ["form", "title", "levels", "adjustments", "sanction_bars_from"]
+    static let rootKeys: Set<String> = ["form", "title", "levels", "adjustments", "sanction_bars_from", "results_from"]
     static let routeKeys: Set<String> = [
         "degree", "lower", "years", "years_since_degree", "skill_level", "min_results", "label",
     ]
@@ -45,6 +45,16 @@ extension EligibilityRules {
             }
             if routes.isEmpty { throw node.error("至少需要一条申报条件", childKey: "routes") }
             rules.levels[level] = LevelRules(title: try node.string("title", default: level.chinese), routes: routes)
+        }
+        if let node = root["results_from"] {
+            for item in try node.items() {
+                let id = try item.string()
+                switch form.field(id)?.type {
+                case .group?, .attachment?: rules.resultFields.append(id)
+                case nil: throw item.error("申报表 \(formID) 没有字段“\(id)”")
+                default: throw item.error("字段“\(id)”不是可重复项,不能计为业绩成果")
+                }
+            }
         }
         if let bar = root["sanction_bars_from"] {
             guard let kind = SanctionKind(rawValue: try bar.string()) else { throw bar.error("未知的处分种类") }

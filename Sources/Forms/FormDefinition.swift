@@ -37,12 +37,34 @@ public struct FormDefinition: Sendable {
     public var pledge: PledgeDefinition?
     /// The file the form was read from (for messages).
     public var file: String
+    /// The field holding the declared specialty 专业 (`specialty_field:`), printed on the 申报表,
+    /// the notices and the certificate; nil when the form has none (the committee's scope is used).
+    public var specialtyField: String? = nil
 
     /// Field names reserved for the level and the track every form carries.
     public static let levelField = "level"
     public static let trackField = "track"
 
     public func field(_ id: String) -> FieldDefinition? { fields.first { $0.id == id } }
+
+    /// The declared specialty as its reader sees it (a choice's label), or nil.
+    public func specialty(in data: JSONValue) -> String? {
+        guard let id = specialtyField, let field = field(id), let value = data[id]?.string, !value.isEmpty else {
+            return nil
+        }
+        if case .choice(let options) = field.type { return options.first { $0.value == value }?.label ?? value }
+        return value
+    }
+
+    /// The form's sections in order of first appearance, each with its top-level fields.
+    public var sections: [(title: String, fields: [FieldDefinition])] {
+        var out: [(title: String, fields: [FieldDefinition])] = []
+        for f in fields {
+            if let i = out.firstIndex(where: { $0.title == f.section }) { out[i].fields.append(f) }
+            else { out.append((f.section, [f])) }
+        }
+        return out
+    }
 }
 
 /// One field of a form, or of a repeatable group.
@@ -54,6 +76,9 @@ public struct FieldDefinition: Sendable {
     public var requiredWhen: Condition?
     /// An explanation shown to the applicant.
     public var help: String?
+    /// The heading the field appears under (the step of the web form, the section of the
+    /// 申报表): the field's `section:`, else its file's, else 专业技术工作. Empty inside groups.
+    public var section: String = ""
 }
 
 /// Count limits that apply when a condition holds (first match wins).

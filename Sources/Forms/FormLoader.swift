@@ -12,10 +12,13 @@ struct FormLoader {
     init(directory: String) { self.directory = directory }
 
     static let formKeys: Set<String> = [
-        "id", "title", "series", "version", "levels", "tracks", "include", "fields", "rules", "pledge",
+        "id", "title", "series", "version", "levels", "tracks", "include", "fields", "rules", "pledge", "section",
+        "specialty_field",
     ]
-    static let partKeys: Set<String> = ["include", "fields", "rules", "pledge", "description"]
-    static let commonFieldKeys: Set<String> = ["id", "label", "type", "required", "required_when", "help"]
+    static let partKeys: Set<String> = ["include", "fields", "rules", "pledge", "description", "section"]
+    static let commonFieldKeys: Set<String> = ["id", "label", "type", "required", "required_when", "help", "section"]
+    /// The section of a form's own fields when the form names none.
+    static let defaultSection = "专业技术工作"
     static let typeKeys: [String: Set<String>] = [
         "text": ["min_length", "max_length"],
         "number": ["minimum", "maximum", "integer"],
@@ -82,11 +85,21 @@ struct FormLoader {
         var parts = Parts()
         var visiting: [String] = [name]
         if let include = root["include"] { loadIncludes(include, into: &parts, visiting: &visiting) }
-        loadBody(root, into: &parts)
+        loadBody(root, into: &parts, section: sectionTitle(root) ?? FormLoader.defaultSection)
 
         var form = FormDefinition(
             id: id, title: title, series: series, version: version, levels: levels, tracks: tracks,
             fields: parts.fields.map(\.0), rules: parts.rules.map(\.0), pledge: parts.pledge, file: name)
+        if let node = root["specialty_field"] {
+            record { () throws(ConfigError) in
+                let field = try node.string()
+                switch parts.fields.first(where: { $0.0.id == field })?.0.type {
+                case .text?, .choice?: form.specialtyField = field
+                case nil: throw node.error("专业字段“\(field)”不存在")
+                default: throw node.error("专业字段“\(field)”应为文本或选项")
+                }
+            }
+        }
         // Cross-checks: duplicate ids, conditions and rules naming missing fields.
         var seen: [String: ConfigNode] = [:]
         for (field, node) in parts.fields {
@@ -172,15 +185,31 @@ struct FormLoader {
             visiting.append(relative)
             if let nested = named["include"] { loadIncludes(nested, into: &parts, visiting: &visiting) }
             visiting.removeLast()
-            loadBody(named, into: &parts)
+            loadBody(named, into: &parts, section: sectionTitle(named) ?? FormLoader.defaultSection)
         }
     }
 
-    private mutating func loadBody(_ root: ConfigNode, into parts: inout Parts) {
+    /// The `section:` of a file: the heading its fields appear under (form steps, 申报表).
+    private mutating func sectionTitle(_ root: ConfigNode) -> String? {
+        guard let node = root["section"] else { return nil }
+        do throws(ConfigError) {
+            let s = try node.string().trimmingCharacters(in: .whitespaces)
+            if s.isEmpty { throw node.error("section 不能为空") }
+            return s
+        } catch {
+            errors.append(error)
+            return nil
+        }
+    }
+
+    private mutating func loadBody(_ root: ConfigNode, into parts: inout Parts, section: String) {
         if let fields = root["fields"] {
             do throws(ConfigError) {
                 for item in try fields.items() {
-                    if let f = field(item, conditions: &parts.conditions) { parts.fields.append((f, item)) }
+                    if var f = field(item, conditions: &parts.conditions) {
+                        f.section = sectionTitle(item) ?? section
+                        parts.fields.append((f, item))
+                    }
                 }
             } catch { errors.append(error) }
         }

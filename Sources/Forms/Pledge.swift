@@ -17,6 +17,20 @@ public struct PledgeRecord: Codable, Sendable, Equatable {
     public var dataSHA256: String
     public var waivedProofs: [PledgeDefinition.WaivedProof]
 
+    public init(
+        formID: String, formVersion: String, signerID: String, signerName: String, signedAt: Date,
+        pledgeTextSHA256: String, dataSHA256: String, waivedProofs: [PledgeDefinition.WaivedProof]
+    ) {
+        self.formID = formID
+        self.formVersion = formVersion
+        self.signerID = signerID
+        self.signerName = signerName
+        self.signedAt = signedAt
+        self.pledgeTextSHA256 = pledgeTextSHA256
+        self.dataSHA256 = dataSHA256
+        self.waivedProofs = waivedProofs
+    }
+
     /// Whether `data` is exactly the data that was signed.
     public func matches(data: JSONValue) -> Bool { SHA256Digest.hex(of: data.canonical) == dataSHA256 }
 }

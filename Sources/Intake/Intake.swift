@@ -1,7 +1,6 @@
 import Domain
 import Forms
 import Foundation
-import GRDB
 import Store
 import Workflow
 
@@ -92,12 +91,7 @@ public struct Intake: Sendable {
         // 2. Who: the unit by its credit code, the person by the ID number (registered with the
         //    application's creation when new — never for a refused declaration).
         let kind = data["unit_kind"]?.string.flatMap(UnitKind.init(rawValue:)) ?? .privateEnterprise
-        let existing = try store.read { db in
-            (
-                try UnitRecord.fetch(creditCode: creditCode, db: db),
-                try PersonRecord.fetch(residentID: residentID, db: db)
-            )
-        }
+        let existing = try store.registered(creditCode: creditCode, residentID: residentID)
         let unit =
             existing.0
             ?? UnitRecord(
@@ -164,16 +158,11 @@ public struct Intake: Sendable {
                     ApplicationMachine.self, id: id,
                     .submit(pledge: pledge, currentPledgeTextHash: signed.pledgeTextSHA256, eligibility: gates),
                     context: context)
-                try tx.db.execute(
-                    sql: """
-                        INSERT INTO declarations (application_id, version, form_id, form_version, data, data_sha256,
-                                                  pledge, submitted_at)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                        """,
-                    arguments: [
-                        id, outcome.version, form.id, form.version, data.canonical,
-                        signed.dataSHA256, pledgeJSON, Timestamp.format(now),
-                    ])
+                try tx.record(
+                    StoredDeclaration(
+                        applicationID: id, version: outcome.version, formID: form.id, formVersion: form.version,
+                        data: data.canonical, dataSHA256: signed.dataSHA256, pledge: pledgeJSON,
+                        pledgeText: form.pledge?.text, submittedAt: Timestamp.format(now)))
                 return outcome.version
             }
         } catch let error as StoreError {
@@ -184,12 +173,7 @@ public struct Intake: Sendable {
 
     /// The declaration data stored with an application's latest submission.
     public func declarationData(applicationID: String) throws -> JSONValue? {
-        let text = try store.read { db in
-            try String.fetchOne(
-                db, sql: "SELECT data FROM declarations WHERE application_id = ? ORDER BY version DESC LIMIT 1",
-                arguments: [applicationID])
-        }
-        guard let text else { return nil }
+        guard let text = try store.declaration(applicationID: applicationID)?.data else { return nil }
         do { return try JSONValue.parse(text) } catch { throw IntakeRefusal.other("\(error)") }
     }
 }

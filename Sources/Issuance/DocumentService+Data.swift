@@ -1,5 +1,6 @@
 import Documents
 import Domain
+import Forms
 import Foundation
 import GRDB
 import Store
@@ -59,10 +60,47 @@ extension DocumentService {
         return try store.read { db in try Int.fetchOne(db, sql: sql, arguments: [kind.rawValue, anchor.id]) ?? 0 }
     }
 
-    /// The specialty 专业 a committee reviews: its registered scope (按系列 when it reviews the
-    /// whole series).
-    func specialty(_ series: Series, _ level: Level) throws -> String {
-        try committees().first(where: { $0.series == series && $0.level == level })?.scope ?? "按系列"
+    /// The specialty 专业: the one the applicant declared, else the scope of the committee that
+    /// reviews the series and level (按系列 when it reviews the whole series).
+    func specialty(_ a: ApplicationFacts) throws -> String {
+        if let declared = a.declared, let form = declared.form, let s = form.specialty(in: declared.data) { return s }
+        return try committees().first(where: { $0.series == a.profile.series && $0.level == a.profile.level })?.scope
+            ?? "按系列"
+    }
+
+    /// A stored declaration with its form and its layout for readers.
+    struct Declared {
+        var stored: StoredDeclaration
+        var data: JSONValue
+        /// Nil when the form is no longer in `forms/` (the data is still printed, unlabelled).
+        var form: FormDefinition?
+        var shown: DeclarationPresentation
+    }
+
+    /// The declaration of the latest submission at or before `version` (nil when none).
+    func declared(_ applicationID: String, asOf version: Int?) throws -> Declared? {
+        let key = "\(applicationID)@\(version ?? -1)"
+        if let cached = declarationCache[key] { return cached }
+        var result: Declared?
+        if let stored = try store.declaration(applicationID: applicationID, asOf: version) {
+            let data: JSONValue
+            do { data = try JSONValue.parse(stored.data) } catch {
+                throw IssuanceError.missingData(document: "declaration/\(applicationID)", what: "申报数据(\(error))")
+            }
+            let form = try? forms.form(stored.formID)
+            let shown = form?.present(data) ?? Self.unlabelled(data)
+            result = Declared(stored: stored, data: data, form: form, shown: shown)
+        }
+        declarationCache[key] = result
+        return result
+    }
+
+    /// Data whose form is gone: every top-level answer under its key, so nothing is hidden.
+    static func unlabelled(_ data: JSONValue) -> DeclarationPresentation {
+        let rows = (data.object ?? [:]).sorted { $0.key < $1.key }.map { key, value in
+            DeclarationSection.Row(label: key, value: value.string ?? value.canonical, field: key)
+        }
+        return DeclarationPresentation(sections: [DeclarationSection(title: "申报信息", rows: rows)], files: [], photo: nil)
     }
 
     struct ApplicationFacts {
@@ -71,6 +109,7 @@ extension DocumentService {
         var person: PersonRecord
         var unitName: String
         var title: String
+        var declared: Declared?
     }
 
     func application(_ id: String, asOf version: Int?) throws -> ApplicationFacts {
@@ -81,7 +120,13 @@ extension DocumentService {
         return ApplicationFacts(
             state: state, profile: profile, person: try person(profile.personID),
             unitName: try unitName(profile.unitID),
-            title: TitleNames.title(profile.series, profile.level))
+            title: TitleNames.title(profile.series, profile.level), declared: try declared(id, asOf: version))
+    }
+
+    /// The applicant's photo, when the declaration lists one and its file is at hand.
+    func photo(_ declared: Declared?) -> [UInt8]? {
+        guard let sha = declared?.shown.photo?.sha256 else { return nil }
+        return attachments?.contents(sha256: sha)
     }
 
     /// Fields every letter to an applicant carries.
@@ -89,7 +134,7 @@ extension DocumentService {
         [
             "applicant_name": .string(a.person.name), "application_number": .string(a.profile.applicationID),
             "series": .string(a.profile.series.chinese),
-            "specialty": .string(try specialty(a.profile.series, a.profile.level)),
+            "specialty": .string(try specialty(a)),
             "title_sought": .string(a.title), "level": .string(a.profile.level.chinese),
             "received_date": .string(
                 (a.state.recommendedOn ?? a.state.submittedOn ?? a.state.createdOn)?.chinese ?? ""),
@@ -117,30 +162,43 @@ extension DocumentService {
 
     // MARK: - letters to one applicant
 
+    /// The 承诺书: exactly the text the applicant signed (kept with the declaration; for
+    /// declarations stored before the text was kept, the form version's text, checked against
+    /// the signed digest).
     func pledge(_ row: QueuedDocument) throws -> TemplateValue {
         let a = try application(row.streamID, asOf: row.version)
         guard let pledge = a.state.pledge, let submitted = a.state.submittedOn else { throw missing(row, "承诺书记录") }
+        guard let declared = a.declared else { throw missing(row, "申报表与承诺书文本") }
+        guard let text = declared.stored.pledgeText ?? declared.form?.pledge?.text,
+            SHA256Digest.hex(of: text) == pledge.textHash
+        else { throw missing(row, "与签署摘要一致的承诺书文本") }
         var o = try applicantFields(a)
         o["id_number"] = .string(a.person.residentID.value)
         o["unit"] = .string(a.unitName)
         o["year"] = .string(String(submitted.year))
-        o["pledges"] = numbered(
-            [
-                "本人所提交的学历、资历、业绩、论文等全部申报材料真实、准确、完整,无弄虚作假行为。",
-                "本人遵守职业道德和学术规范,代表作不存在抄袭、剽窃、侵吞他人成果等学术不端行为。",
-                "本人自觉接受评审机构和社会的监督,配合做好事后核查工作。",
-            ].map { ["text": .string($0)] })
-        o["debar_years"] = .number(Double(policy.blacklistYears))
+        o["pledge_text"] = .string(text)
+        o["form_title"] = .string(declared.form?.title ?? declared.stored.formID)
+        o["form_version"] = .string(declared.stored.formVersion)
         o["signed_date"] = .string(Day(pledge.signedAt).chinese)
         o["signature_digest"] = .string(pledge.textHash)
         o["data_digest"] = .string(pledge.dataHash)
         return .object(o)
     }
 
-    func declarationForm(_ row: QueuedDocument) throws -> TemplateValue {
+    /// The 申报表: every answer of the declaration under its form's sections, the files it
+    /// lists, the photo, and the unit's recommendation as the workflow recorded it.
+    func declarationForm(_ row: QueuedDocument) throws -> (TemplateValue, [String: [UInt8]]) {
         let a = try application(row.streamID, asOf: row.version)
         guard let submitted = a.state.submittedOn else { throw missing(row, "提交日期") }
+        guard let declared = a.declared else { throw missing(row, "申报表数据") }
         let id = a.person.residentID
+        let data = declared.data
+        func answer(_ field: String) -> TemplateValue {
+            guard let f = declared.form?.field(field), let v = data[field],
+                let text = declared.form?.text(of: f, value: v)
+            else { return .null }
+            return .string(text)
+        }
         var o = try applicantFields(a)
         o["submitted_date"] = .string(submitted.chinese)
         o["gender"] = .string(id.isMale ? "男" : "女")
@@ -148,18 +206,42 @@ extension DocumentService {
         o["id_number"] = .string(id.value)
         o["unit"] = .string(a.unitName)
         o["unit_credit_code"] = .string(try unit(a.profile.unitID)?.creditCode.value ?? "")
-        o["current_title"] = .string(a.profile.currentLevel.map { TitleNames.title(a.profile.series, $0) } ?? "无")
+        o["current_title"] =
+            answer("current_title").text.isEmpty
+            ? .string(a.profile.currentLevel.map { TitleNames.title(a.profile.series, $0) } ?? "无")
+            : answer("current_title")
         o["track"] = .string(a.profile.track.chinese)
-        o["phone"] = .null
-        o["highest_degree"] = .null
+        o["phone"] = answer("phone")
+        o["highest_degree"] = answer("highest_degree")
         o["green_channel"] = .bool(a.profile.track == .greenChannel)
-        o["green_channel_reason"] = .string(a.profile.track.chinese)
-        o["education"] = .list([])
-        o["work_history"] = .list([])
-        o["works"] = .list([])
-        o["unit_opinion"] = .null
-        o["unit_opinion_date"] = .null
-        return .object(o)
+        o["green_channel_reason"] = answer("talent_category").text.isEmpty
+            ? .string(a.profile.track.chinese) : answer("talent_category")
+        o["sections"] = .list(
+            declared.shown.sections.map { s in
+                [
+                    "title": .string(s.title),
+                    "rows": .list(s.rows.map { ["label": .string($0.label), "value": .string($0.value)] }),
+                ]
+            })
+        o["attachments"] = numbered(
+            declared.shown.files.map { f in
+                [
+                    "label": .string(f.label), "name": .string(f.name), "type": .string(f.format),
+                    "size": .string(f.sizeText), "sha256": .string(f.sha256),
+                ]
+            })
+        let photo = self.photo(declared)
+        o["has_photo"] = .bool(photo != nil)
+        o["photo"] = .null  // the picture itself comes as an image; null: the frame may stay blank
+        if let on = a.state.recommendedOn {
+            let notice = a.state.unitNoticeStartedOn.map { "经本单位自\($0.chinese)起公示，" } ?? ""
+            o["unit_opinion"] = .string("\(notice)公示期满无异议，同意推荐\(a.person.name)同志申报\(a.title)任职资格。")
+            o["unit_opinion_date"] = .string(on.chinese)
+        } else {
+            o["unit_opinion"] = .null
+            o["unit_opinion_date"] = .null
+        }
+        return (.object(o), photo.map { ["photo": $0] } ?? [:])
     }
 
     func acceptanceNotice(_ row: QueuedDocument) throws -> TemplateValue {
@@ -274,7 +356,7 @@ extension DocumentService {
                 [
                     "name": .string(a.person.name), "unit": .string(a.unitName),
                     "series": .string(a.profile.series.chinese),
-                    "specialty": .string(try specialty(a.profile.series, a.profile.level)), "title": .string(a.title),
+                    "specialty": .string(try specialty(a)), "title": .string(a.title),
                     "id_number": .string(a.person.residentID.masked),
                 ]
             })
@@ -331,7 +413,7 @@ extension DocumentService {
             try apps.map { a in
                 [
                     "name": .string(a.person.name), "unit": .string(a.unitName),
-                    "specialty": .string(try specialty(a.profile.series, a.profile.level)), "title": .string(a.title),
+                    "specialty": .string(try specialty(a)), "title": .string(a.title),
                     "filed": .bool(a.profile.unitHasSelfReviewAuthority),
                 ]
             })
@@ -341,7 +423,7 @@ extension DocumentService {
     // MARK: - certificate and revocation
 
     /// The certificate as issued (the state after its `issued` event).
-    func certificate(number: String) throws -> TemplateValue {
+    func certificate(number: String) throws -> (TemplateValue, [String: [UInt8]]) {
         let state = try self.state(CertificateMachine.self, number, asOf: 1)
         guard let d = state.details else {
             throw IssuanceError.missingStream(kind: CertificateMachine.kind, id: number)
@@ -357,11 +439,14 @@ extension DocumentService {
             "issuer": .string(policy.region.office), "issue_date": .string(d.issuedOn.chinese),
             "certificate_number": .string(d.number), "holder_name": .string(d.holderName),
             "id_number": .string(try person(d.holderID).residentID.value), "series": .string(d.series.chinese),
-            "specialty": .string(try specialty(d.series, d.level)),
+            "specialty": .string(try specialty(a)),
+            "gender": .string(try person(d.holderID).residentID.isMale ? "男" : "女"),
+            "birth_date": .string(try person(d.holderID).residentID.birthDate.chinese),
+            "unit": .string(a.unitName),
             "title": .string(TitleNames.title(d.series, d.level)),
             "level": .string(d.level.chinese), "committee": .string(committee),
             "approval_number": .string(d.approvalDocumentNumber), "approval_date": .string(approvalDate.chinese),
-            "status": .string(state.status.chinese), "revoked": .bool(revoked != nil),
+            "revoked": .bool(revoked != nil),
             "revoked_date": .string(revoked?.on.chinese ?? ""),
             "revocation_number": .string(revoked?.decisionNumber ?? ""),
             "verification_code": .string(d.verificationCode), "verification_url": .string(url),
@@ -371,7 +456,10 @@ extension DocumentService {
             records.append(["date": .string(r.on.chinese), "event": .string("撤销(\(r.decisionNumber))")])
         }
         o["records"] = .list(records)
-        return .object(o)
+        let photo = self.photo(a.declared)
+        o["has_photo"] = .bool(photo != nil)
+        o["photo"] = .null  // the picture itself comes as an image; null: the frame may stay blank
+        return (.object(o), photo.map { ["photo": $0] } ?? [:])
     }
 
     static func query(_ s: String) -> String {

@@ -1,5 +1,6 @@
 import Documents
 import Domain
+import Forms
 import Foundation
 import GRDB
 import Store
@@ -30,11 +31,38 @@ public struct DocumentKey: Hashable, Sendable, CustomStringConvertible {
     public var description: String { "\(kind.rawValue)/\(name)" }
 }
 
-/// One document ready to render: its key, the template and the data.
+/// One document ready to render: its key, the template, the data and its pictures (the
+/// applicant's photo for `image:photo` frames).
 public struct PreparedDocument: Sendable {
     public var key: DocumentKey
     public var template: String
     public var data: TemplateValue
+    public var images: [String: [UInt8]] = [:]
+}
+
+/// The applicants' files, content-addressed as the upload store keeps them:
+/// `ROOT/<first two hex digits>/<sha256>`.
+public struct AttachmentFolder: Sendable {
+    public let root: URL
+
+    public init(root: URL) { self.root = root }
+
+    /// The path of a file by its SHA-256 (nil for anything but 64 lower-case hex digits).
+    public func url(sha256: String) -> URL? {
+        guard sha256.utf8.count == 64,
+            sha256.utf8.allSatisfy({ (0x30...0x39).contains($0) || (0x61...0x66).contains($0) })
+        else { return nil }
+        return root.appendingPathComponent(String(sha256.prefix(2)), isDirectory: true).appendingPathComponent(sha256)
+    }
+
+    /// The file's bytes, only when they still hash to `sha256`.
+    public func contents(sha256: String) -> [UInt8]? {
+        guard let url = url(sha256: sha256), let data = FileManager.default.contents(atPath: url.path) else {
+            return nil
+        }
+        let bytes = [UInt8](data)
+        return SHA256Digest.hex(of: bytes) == sha256 ? bytes : nil
+    }
 }
 
 /// Builds the template data of every document the workflow queues, from the store (states as
@@ -58,6 +86,10 @@ public final class DocumentService {
     public let store: EventStore
     public let rules: Rulebook
     public let library: TemplateLibrary
+    /// The forms, to lay declarations out by their sections and labels.
+    public let forms: FormLibrary
+    /// Where the applicants' files are (the photo printed on the 申报表 and the certificate).
+    public let attachments: AttachmentFolder?
     var policy: Policy { rules.policy }
 
     let decoder = JSONDecoder()
@@ -67,11 +99,17 @@ public final class DocumentService {
     var committeeList: [CommitteeRecord]?
     var expertNames: [String: ExpertRecord] = [:]
     var loadedExpertCommittees: Set<String> = []
+    var declarationCache: [String: Declared?] = [:]
 
-    public init(store: EventStore, rules: Rulebook, library: TemplateLibrary) {
+    public init(
+        store: EventStore, rules: Rulebook, library: TemplateLibrary, forms: FormLibrary,
+        attachments: AttachmentFolder? = nil
+    ) {
         self.store = store
         self.rules = rules
         self.library = library
+        self.forms = forms
+        self.attachments = attachments
     }
 
     /// The template that renders a kind (`templates/NAME.odt|.html`).
@@ -157,30 +195,31 @@ public final class DocumentService {
     /// The template data for a document. `anchor` is a request for it (for per-request
     /// documents, THE request).
     public func prepare(_ key: DocumentKey, anchor: QueuedDocument) throws -> PreparedDocument {
+        var images: [String: [UInt8]] = [:]
         let data: TemplateValue
         switch key.kind {
         case .pledge: data = try pledge(anchor)
-        case .declarationForm: data = try declarationForm(anchor)
+        case .declarationForm: (data, images) = try declarationForm(anchor)
         case .acceptanceNotice: data = try acceptanceNotice(anchor)
         case .correctionNotice: data = try correctionNotice(anchor)
         case .refusalNotice: data = try refusalNotice(anchor)
         case .reexaminationDecision: data = try reexaminationDecision(anchor)
         case .publicNotice: data = try publicNotice(batch: key.name)
         case .qualificationNotice: data = try qualificationNotice(documentNumber: key.name)
-        case .certificate: data = try certificate(number: key.name)
+        case .certificate: (data, images) = try certificate(number: key.name)
         case .revocationDecision: data = try revocationDecision(anchor)
         case .minutes: data = try minutes(anchor)
         case .voteRecord: data = try voteRecord(anchor)
         }
-        return PreparedDocument(key: key, template: Self.templateName(for: key.kind), data: data)
+        return PreparedDocument(key: key, template: Self.templateName(for: key.kind), data: data, images: images)
     }
 
     /// Renders a prepared document: the ODT package and the HTML (UTF-8). Thread-safe.
     public static func render(_ doc: PreparedDocument, library: TemplateLibrary) throws -> (odt: [UInt8], html: [UInt8])
     {
         do {
-            let odt = try library.render(doc.template, as: .odt, data: doc.data)
-            let html = try library.render(doc.template, as: .html, data: doc.data)
+            let odt = try library.render(doc.template, as: .odt, data: doc.data, images: doc.images)
+            let html = try library.render(doc.template, as: .html, data: doc.data, images: doc.images)
             return (odt, html)
         } catch let error as TemplateError {
             throw IssuanceError.render(document: doc.key.description, message: error.description)

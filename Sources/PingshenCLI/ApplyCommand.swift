@@ -20,8 +20,11 @@ struct ApplyCommand: ParsableCommand {
     @Option(name: .customLong("forms-dir"), help: "Folder with the form definitions.") var formsDirectory = "forms"
     @Option(help: "Form id, e.g. engineering.") var form: String
     @Option(help: "The filled form (JSON).") var data: String
-    @Option(help: "Facts for the eligibility rules (JSON: degree, current_level, current_level_since …).")
-    var facts: String
+    @Option(
+        help:
+            "Facts for the eligibility rules (JSON: degree, current_level, current_level_since …); default: as the declaration states them."
+    )
+    var facts: String?
     @Option(help: "Application id.") var application: String
     @Option(help: "Day of the submission (YYYY-MM-DD); default today in China.") var date: String?
 
@@ -32,7 +35,9 @@ struct ApplyCommand: ParsableCommand {
         let declaration: Declaration
         do {
             let value = try JSONValue.parse(try Data(contentsOf: URL(fileURLWithPath: data)))
-            let parsedFacts = try Forms.EligibilityFacts.parse(try Data(contentsOf: URL(fileURLWithPath: facts)))
+            let parsedFacts =
+                try facts.map { try Forms.EligibilityFacts.parse(try Data(contentsOf: URL(fileURLWithPath: $0))) }
+                ?? library.rules(for: form).facts(declaredIn: value, series: try library.form(form).series)
             declaration = Declaration(formID: form, applicationID: application, data: value, facts: parsedFacts)
         } catch {
             throw CLIError("无法读取申报数据或条件文件: \(error)")

@@ -1,6 +1,7 @@
 import Archive
 import ArgumentParser
 import Domain
+import Forms
 import Foundation
 import Season
 import Store
@@ -23,6 +24,8 @@ struct DemoCommand: ParsableCommand {
     @OptionGroup var rules: RulesOptions
     @Option(name: .customLong("templates-dir"), help: "Folder with the office's templates.")
     var templatesDirectory = "templates"
+    @Option(name: .customLong("forms-dir"), help: "Folder with the declaration forms the applicants fill.")
+    var formsDirectory = "forms"
 
     /// The `web_settings` key a demo season leaves in its database.
     static let demoMarker = "demo_season"
@@ -51,9 +54,14 @@ struct DemoCommand: ParsableCommand {
         do {
             let keyring = try DemoSeason.demoKeyring(directory: outURL.appendingPathComponent("keys").path, seed: seed)
             signingKeys = keyring
+            let forms: FormLibrary
+            do { forms = try FormLibrary.load(directory: formsDirectory) } catch {
+                throw CLIError("无法读取申报表定义 \(formsDirectory)(可用 --forms-dir 指定)：\(error)")
+            }
             season = try DemoSeason(
                 store: store, rules: book, configuration: .init(applications: applications, seed: seed),
-                signer: CertificateSigner(keyring: keyring)
+                signer: CertificateSigner(keyring: keyring), forms: forms,
+                attachments: URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent("uploads")
             ) { name, done, total in
                 if name != phase {
                     if !phase.isEmpty { bar.finish() }
@@ -73,7 +81,9 @@ struct DemoCommand: ParsableCommand {
         bar.finish()
         print("演示评审年度: \(applications) 份申报, 随机种子 \(seed), 数据库 \(path)")
         print(summary.render())
-        try renderQueuedDocuments(store: store, rules: book, into: outURL, templates: templatesDirectory)
+        try renderQueuedDocuments(
+            store: store, rules: book, into: outURL, templates: templatesDirectory, forms: formsDirectory,
+            uploads: URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent("uploads"))
         guard let keyring = signingKeys else { return }
         let archive = outURL.appendingPathComponent("archive")
         let written: [DecisionArchiver.Written]

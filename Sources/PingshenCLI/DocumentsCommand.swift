@@ -1,6 +1,7 @@
 import ArgumentParser
 import Documents
 import Domain
+import Forms
 import Foundation
 import Issuance
 import Store
@@ -25,11 +26,21 @@ struct DocumentsCommand: ParsableCommand {
         @Option(name: .customLong("templates-dir"), help: "Folder with the office's templates.")
         var templatesDirectory = "templates"
         @Option(help: "Rendering threads.") var threads = 2
+        @Option(name: .customLong("forms-dir"), help: "Folder with the declaration forms.") var formsDirectory = "forms"
+        @Option(
+            name: .customLong("uploads-dir"),
+            help: "The applicants' files, content-addressed (default: the database's folder/uploads).")
+        var uploadsDirectory: String?
 
         func run() throws {
             let store = try database.open()
             try renderQueuedDocuments(
                 store: store, rules: try rules.load(), into: URL(fileURLWithPath: out), templates: templatesDirectory,
+                forms: formsDirectory,
+                uploads: URL(
+                    fileURLWithPath: uploadsDirectory
+                        ?? URL(fileURLWithPath: database.path).deletingLastPathComponent().appendingPathComponent("uploads")
+                        .path),
                 threads: threads)
         }
     }
@@ -39,13 +50,20 @@ struct DocumentsCommand: ParsableCommand {
 /// and prints the summary. `pingshen demo` calls it after the season.
 @discardableResult
 func renderQueuedDocuments(
-    store: EventStore, rules: Rulebook, into directory: URL, templates: String = "templates", threads: Int = 2
+    store: EventStore, rules: Rulebook, into directory: URL, templates: String = "templates", forms: String = "forms",
+    uploads: URL? = nil, threads: Int = 2
 ) throws -> IssuanceSummary {
     let templatesURL = URL(fileURLWithPath: templates)
     guard FileManager.default.fileExists(atPath: templatesURL.appendingPathComponent("certificate.odt").path) else {
         throw CLIError("找不到文书模板目录: \(templatesURL.path)(可用 --templates-dir 指定)")
     }
-    let service = DocumentService(store: store, rules: rules, library: TemplateLibrary(directory: templatesURL))
+    let library: FormLibrary
+    do { library = try FormLibrary.load(directory: forms) } catch {
+        throw CLIError("无法读取申报表定义 \(forms)(可用 --forms-dir 指定)：\(error)")
+    }
+    let service = DocumentService(
+        store: store, rules: rules, library: TemplateLibrary(directory: templatesURL), forms: library,
+        attachments: AttachmentFolder(root: uploads ?? directory.appendingPathComponent("uploads")))
     let target = directory.appendingPathComponent("documents")
     var bar = ProgressBar(total: 1, label: "生成文书")
     let summary: IssuanceSummary

@@ -67,6 +67,7 @@ struct ServeCommand: AsyncParsableCommand {
                 let season = try DemoCommand.parse([
                     "--out", demoFolder, "--db", path, "--applications", String(applications), "--seed", String(seed),
                     "--policy-dir", rules.policyDirectory, "--templates-dir", templatesDirectory,
+                    "--forms-dir", formsDirectory,
                 ])
                 try season.run()
             }

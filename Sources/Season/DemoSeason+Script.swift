@@ -106,15 +106,19 @@ extension DemoSeason {
         let pledgeHash = EventHash.sha256Hex(Self.pledgeText)
         let standing = try standing()
         let selfReviewing = Set(units.filter(\.hasSelfReviewAuthority).map(\.id))
+        let unitByID = Dictionary(units.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         for (i, a) in apps.enumerated() {
             try run(
                 ApplicationMachine.self, a.id, .create(profile(a, selfReviewing: selfReviewing)),
                 as: Cast.applicant(a.personID))
-            let pledge = PledgeRecord(
-                signerID: a.personID, signedAt: clock, textHash: pledgeHash,
-                dataHash: EventHash.sha256Hex("\(a.id)|\(a.personID)|\(a.series.rawValue)|\(a.level.rawValue)"))
+            let declared = declaration(for: a, unit: unitByID[a.unitID])
+            let pledge =
+                declared.map { self.pledge(a, $0) }
+                ?? PledgeRecord(
+                    signerID: a.personID, signedAt: clock, textHash: pledgeHash,
+                    dataHash: EventHash.sha256Hex("\(a.id)|\(a.personID)|\(a.series.rawValue)|\(a.level.rawValue)"))
             let submit = ApplicationCommand.submit(
-                pledge: pledge, currentPledgeTextHash: pledgeHash,
+                pledge: pledge, currentPledgeTextHash: pledge.textHash,
                 eligibility: facts(a, standing: standing))
             switch a.fate {
             case .blacklisted:
@@ -137,10 +141,14 @@ extension DemoSeason {
                 if i == 0 {
                     try probe(
                         ApplicationMachine.self, a.id,
-                        .submit(pledge: nil, currentPledgeTextHash: pledgeHash, eligibility: .clear),
+                        .submit(pledge: nil, currentPledgeTextHash: pledge.textHash, eligibility: .clear),
                         as: Cast.applicant(a.personID), expect: "application.pledge-missing")
                 }
-                try run(ApplicationMachine.self, a.id, submit, as: Cast.applicant(a.personID))
+                if let declared {
+                    try self.submit(a, declared, eligibility: facts(a, standing: standing))
+                } else {
+                    try run(ApplicationMachine.self, a.id, submit, as: Cast.applicant(a.personID))
+                }
             }
             progress("提交申报", i + 1, apps.count)
         }
@@ -153,13 +161,17 @@ extension DemoSeason {
             if a.fate == .returnedByUnit {
                 try run(
                     ApplicationMachine.self, a.id, .returnToApplicant(reason: "代表作附件不清晰,请重新上传"), as: Cast.hr(a.unitID))
-                let pledge = PledgeRecord(
-                    signerID: a.personID, signedAt: clock, textHash: pledgeHash,
-                    dataHash: EventHash.sha256Hex("\(a.id)|resubmitted"))
-                try run(
-                    ApplicationMachine.self, a.id,
-                    .submit(pledge: pledge, currentPledgeTextHash: pledgeHash, eligibility: .clear),
-                    as: Cast.applicant(a.personID))
+                if let declared = declaration(for: a, unit: try store.unit(a.unitID)) {
+                    try self.submit(a, declared, eligibility: .clear)
+                } else {
+                    let pledge = PledgeRecord(
+                        signerID: a.personID, signedAt: clock, textHash: pledgeHash,
+                        dataHash: EventHash.sha256Hex("\(a.id)|resubmitted"))
+                    try run(
+                        ApplicationMachine.self, a.id,
+                        .submit(pledge: pledge, currentPledgeTextHash: pledgeHash, eligibility: .clear),
+                        as: Cast.applicant(a.personID))
+                }
             }
             if i == 0 {
                 try probe(

@@ -1,5 +1,6 @@
 import Archive
 import Domain
+import Forms
 import Foundation
 import Store
 import Workflow
@@ -37,6 +38,11 @@ public final class DemoSeason {
 
     let store: EventStore
     let rules: Rulebook
+    /// The forms applicants declare with; nil: applications carry no declaration (the
+    /// workflow benchmark).
+    let forms: FormLibrary?
+    /// Where the declared files go (content-addressed, as the web's uploads); nil: not written.
+    let attachments: URL?
     /// Signs certificate contents; the verification code is derived from the signature.
     let signer: CertificateSigner
     let config: Configuration
@@ -55,10 +61,12 @@ public final class DemoSeason {
 
     public init(
         store: EventStore, rules: Rulebook, configuration: Configuration, signer: CertificateSigner? = nil,
-        progress: @escaping Progress = { _, _, _ in }
+        forms: FormLibrary? = nil, attachments: URL? = nil, progress: @escaping Progress = { _, _, _ in }
     ) throws {
         self.store = store
         self.rules = rules
+        self.forms = forms
+        self.attachments = attachments
         if let signer {
             self.signer = signer
         } else {

@@ -212,6 +212,12 @@ enum Migrations {
                     DROP INDEX documents_by_subject;
                     """)
         }
+        m.registerMigration("2026-11-30-declaration-pledge-text") { db in
+            // The exact pledge text each submission signed, kept with the declaration: the
+            // archived 承诺书 prints this text, never the form's current one. Rows written
+            // before keep NULL (their text is the form version's, found by its hash).
+            try db.execute(sql: "ALTER TABLE declarations ADD COLUMN pledge_text TEXT")
+        }
         return m
     }
 }

@@ -153,6 +153,15 @@ extension EventStore {
         }
     }
 
+    /// The unit registered with a credit code, and the person with a resident ID number.
+    public func registered(creditCode: CreditCode, residentID: ResidentID) throws(StoreError) -> (
+        unit: UnitRecord?, person: PersonRecord?
+    ) {
+        try read { db in
+            (try UnitRecord.fetch(creditCode: creditCode, db: db), try PersonRecord.fetch(residentID: residentID, db: db))
+        }
+    }
+
     public func experts(committee: String) throws(StoreError) -> [ExpertRecord] {
         try read { db in
             try Row.fetchAll(

@@ -270,7 +270,7 @@ struct ApplicantRoutes {
             let problem = Problem(path: "id_number", rule: "account.id-number", message: "公民身份号码须与注册账户一致")
             return try formPage(context, draft, data: data, problems: [problem], status: .unprocessableContent)
         }
-        let facts = EligibilityFacts.declared(in: data, series: form.series)
+        let facts = try services.forms.rules(for: form.id).facts(declaredIn: data, series: form.series)
         let intake = Intake(store: services.store, rules: services.rules, forms: services.forms)
         do {
             try intake.submit(

@@ -90,7 +90,7 @@ extension WebServices {
 
     /// The `application-facts` partial's values: who, what, where it stands, the declaration's
     /// main answers, the documents and the history.
-    func applicationFacts(id: String, state: ApplicationState) throws -> [String: TemplateValue] {
+    func applicationFacts(id: String, state: ApplicationState, withEligibility: Bool = false) throws -> [String: TemplateValue] {
         guard let p = state.profile else { throw WebError.notFound }
         let person = try store.person(p.personID)
         let unit = try store.unit(p.unitID)
@@ -145,48 +145,19 @@ extension WebServices {
             ]
         }
         let documents = try documents(forApplication: state, id: id).map(\.templateValue)
-        let declaration = try declarationSummary(id: id, profile: p)
         return [
-            "facts": .list(facts), "declaration": .list(declaration), "hasDeclaration": .bool(!declaration.isEmpty),
+            "facts": .list(facts), "dossier": try dossier(id: id, state: state, withEligibility: withEligibility),
             "documents": .list(documents), "hasDocuments": .bool(!documents.isEmpty),
             "history": .list(try history(kind: ApplicationMachine.kind, id: id)),
             "certificate": certificate, "objections": .list(objections), "hasObjections": .bool(!objections.isEmpty),
         ]
     }
 
-    /// The stored declaration's top-level answers, labelled by the form (lists as counts).
-    func declarationSummary(id: String, profile: ApplicationProfile) throws -> [TemplateValue] {
-        let intake = Intake(store: store, rules: rules, forms: forms)
-        guard let data = try? intake.declarationData(applicationID: id), let object = data.object else { return [] }
-        let formID = try store.read { db in
-            try String.fetchOne(
-                db, sql: "SELECT form_id FROM declarations WHERE application_id = ? ORDER BY version DESC LIMIT 1",
-                arguments: [id])
-        }
-        guard let form = formID.flatMap({ try? forms.form($0) }) else { return [] }
-        var rows: [TemplateValue] = []
-        for field in form.fields {
-            guard let value = object[field.id] else { continue }
-            let text: String
-            switch (field.type, value) {
-            case (.choice(let options), .string(let s)): text = options.first { $0.value == s }?.label ?? s
-            case (.attachment, .array(let a)): text = "\(a.count) 个附件"
-            case (.group, .array(let a)): text = "\(a.count) 项"
-            case (_, .string(let s)): text = s.count > 120 ? String(s.prefix(120)) + "…" : s
-            case (_, .number(let d)): text = d == d.rounded() ? String(Int(d)) : String(d)
-            case (_, .bool(let b)): text = b ? "是" : "否"
-            default: continue
-            }
-            rows.append(["label": .string(field.label), "value": .string(text)])
-        }
-        return rows
-    }
-
     /// A stream's events as a timeline: when, what (in Chinese), by which role.
     func history(kind: String, id: String) throws -> [TemplateValue] {
         try store.events(kind: kind, id: id).map { e -> TemplateValue in
             [
-                "when": .string(e.recordedAt.prefix(16).replacingOccurrences(of: "T", with: " ")),
+                "when": .string(Self.beijingTime(e.recordedAt)),
                 "what": .string(Self.eventNames[e.type] ?? e.type),
                 "who": .string(Role(rawValue: e.actorRole)?.chinese ?? e.actorRole),
             ]

@@ -94,13 +94,23 @@ struct CommitteeDesk: Sendable {
     /// The dossier documents an expert reads: the declaration form and pledge of a candidate
     /// before a session the expert is seated at (drawn, not recused), until the session closes.
     static func expertMayRead(_ document: IssuedDocument, expertID: String?, store: EventStore) throws -> Bool {
-        guard let expertID, document.streamKind == ApplicationMachine.kind,
+        guard document.streamKind == ApplicationMachine.kind,
             let kind = DocumentKind(rawValue: document.kind), dossierKinds.contains(kind),
-            let sessionID = try store.load(ApplicationMachine.self, id: document.streamID)?.state.sessionID,
+            let state = try store.load(ApplicationMachine.self, id: document.streamID)?.state
+        else { return false }
+        return try expertMaySee(document.streamID, state: state, expertID: expertID, store: store)
+    }
+
+    /// Whether an expert sits at the open session that reviews the application (the dossier
+    /// is theirs to read until the session closes).
+    static func expertMaySee(
+        _ applicationID: String, state: ApplicationState, expertID: String?, store: EventStore
+    ) throws -> Bool {
+        guard let expertID, let sessionID = state.sessionID,
             let session = try store.load(CommitteeSessionMachine.self, id: sessionID)?.state
         else { return false }
         return session.stage != .closed && session.members.contains { $0.id == expertID }
-            && session.plan?.candidates.contains { $0.applicationID == document.streamID } == true
+            && session.plan?.candidates.contains { $0.applicationID == applicationID } == true
     }
 
     /// What an expert reads of a candidate (`/documents/{id}` serves these to seated experts).

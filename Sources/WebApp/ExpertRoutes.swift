@@ -8,6 +8,7 @@ import Workflow
 extension Pages.Page {
     static let expertHome = Pages.Page("expert-home")
     static let expertSession = Pages.Page("expert-session")
+    static let expertCandidate = Pages.Page("expert-candidate")
 }
 
 /// `/expert`: the review expert's pages 评审专家.
@@ -15,6 +16,8 @@ extension Pages.Page {
 /// - `GET /expert` — the sessions this expert was drawn for (any other session is a 404).
 /// - `GET /expert/sessions/{id}` — the session, the expert's seat, the candidates with their
 ///   dossiers (declaration form and pledge documents) while the expert is seated.
+/// - `GET /expert/sessions/{id}/candidates/{application}` — one candidate's whole declaration
+///   (sections, photo, attachments) while the expert is seated at the open session.
 /// - `POST …/conflict` — declare a conflict of interest before the meeting (machine command,
 ///   as the expert themself).
 /// - `POST …/vote` — the secret ballot 无记名投票: once per candidate, while the session is
@@ -31,6 +34,7 @@ struct ExpertRoutes {
         group.get("sessions/{id}") { request, context in
             try sessionPage(context, voted: request.uri.queryParameters.get("voted") != nil)
         }
+        group.get("sessions/{id}/candidates/{application}") { _, context in try candidatePage(context) }
         group.post("sessions/{id}/conflict") { request, context in try await declareConflict(request, context) }
         group.post("sessions/{id}/vote") { request, context in try await vote(request, context) }
     }
@@ -98,6 +102,24 @@ struct ExpertRoutes {
         return try pages.response(
             .expertHome, title: "评审专家工作台", data: ["sessions": .list(rows), "hasSessions": .bool(!rows.isEmpty)],
             context: context)
+    }
+
+    /// A candidate's dossier, for a member seated at the session while it is open (else 404).
+    func candidatePage(_ context: WebRequestContext) throws -> Response {
+        let (session, expertID) = try ownSession(context)
+        guard let applicationID = context.parameters.get("application"),
+            session.plan.candidates.contains(where: { $0.applicationID == applicationID }),
+            let state = try services.store.load(ApplicationMachine.self, id: applicationID)?.state,
+            try CommitteeDesk.expertMaySee(applicationID, state: state, expertID: expertID, store: services.store)
+        else { throw WebError.notFound }
+        let info = try desk.candidate(applicationID)
+        let data: [String: TemplateValue] = [
+            "sessionID": .string(session.id), "applicationID": .string(applicationID), "name": .string(info.name),
+            "unit": .string(info.unit), "title": .string(info.title),
+            "documents": .list(info.documents.map(CommitteeDesk.value)), "hasDocuments": .bool(!info.documents.isEmpty),
+            "dossier": try services.dossier(id: applicationID, state: state, withEligibility: false),
+        ]
+        return try pages.response(.expertCandidate, title: "申报材料 \(info.name)", data: data, context: context)
     }
 
     func sessionPage(_ context: WebRequestContext, voted: Bool) throws -> Response {

@@ -71,7 +71,7 @@ struct OfficeRoutes {
         let current = try load(id)
         let state = current.state
         let role = try context.requireIdentity().account.role
-        var data = try services.applicationFacts(id: id, state: state)
+        var data = try services.applicationFacts(id: id, state: state, withEligibility: true)
         data["id"] = .string(id)
         data["version"] = .string(String(current.version))
         data["isHead"] = .bool(role == .officeHead)

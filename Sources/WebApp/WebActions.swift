@@ -1,5 +1,6 @@
 import Documents
 import Domain
+import Forms
 import Foundation
 import Issuance
 import Store
@@ -74,13 +75,20 @@ public struct WebActions: Sendable {
 public actor DocumentDesk {
     let store: EventStore
     let rules: Rulebook
+    let forms: FormLibrary
+    let attachments: AttachmentFolder?
     let library: TemplateLibrary
     public let directory: URL
     private(set) var lastSummary: IssuanceSummary?
 
-    public init(store: EventStore, rules: Rulebook, templatesDirectory: String, outputDirectory: URL) {
+    public init(
+        store: EventStore, rules: Rulebook, forms: FormLibrary, templatesDirectory: String, outputDirectory: URL,
+        attachments: AttachmentFolder?
+    ) {
         self.store = store
         self.rules = rules
+        self.forms = forms
+        self.attachments = attachments
         library = TemplateLibrary(directory: URL(fileURLWithPath: templatesDirectory, isDirectory: true))
         directory = outputDirectory
     }
@@ -89,7 +97,8 @@ public actor DocumentDesk {
     @discardableResult
     public func issuePending() -> IssuanceSummary? {
         do {
-            let service = DocumentService(store: store, rules: rules, library: library)
+            let service = DocumentService(
+                store: store, rules: rules, library: library, forms: forms, attachments: attachments)
             let summary = try service.renderPending(into: directory, threads: 1)
             lastSummary = summary
             for failure in summary.failures {

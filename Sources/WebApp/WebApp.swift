@@ -74,6 +74,7 @@ public func buildRouter(configuration: WebConfiguration) throws -> Router<WebReq
     CommitteeRoutes(services: services).add(to: router)
     ExpertRoutes(services: services).add(to: router)
     DocumentRoutes(services: services).add(to: router)
+    DossierRoutes(services: services).add(to: router)
     UnitRoutes(services: services).add(to: router)
     OfficeRoutes(services: services).add(to: router)
     AuditRoutes(services: services).add(to: router)

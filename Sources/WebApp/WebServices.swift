@@ -2,6 +2,7 @@ import Archive
 import Domain
 import Forms
 import Foundation
+import Issuance
 import Store
 
 /// What every part of the site shares, built once in `buildRouter`: the store, the rules, the
@@ -43,11 +44,14 @@ struct WebServices: Sendable {
         } catch {
             throw WebSetupError("无法读取申报表定义 \(configuration.formsDirectory)：\(error)")
         }
+        let library = forms
         let desk = configuration.dataDirectory.map {
             DocumentDesk(
-                store: configuration.store, rules: configuration.rules,
+                store: configuration.store, rules: configuration.rules, forms: library,
                 templatesDirectory: configuration.templatesDirectory,
-                outputDirectory: URL(fileURLWithPath: $0, isDirectory: true).appendingPathComponent("documents"))
+                outputDirectory: URL(fileURLWithPath: $0, isDirectory: true).appendingPathComponent("documents"),
+                attachments: AttachmentFolder(
+                    root: URL(fileURLWithPath: $0, isDirectory: true).appendingPathComponent("uploads")))
         }
         if let dir = configuration.dataDirectory {
             do {

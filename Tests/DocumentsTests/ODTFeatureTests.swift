@@ -5,6 +5,11 @@ import Testing
 
 /// Builds a small ODT template around `body` (office:text content).
 func makeODT(_ body: String, styles: String = "", name: String = "test.odt") throws -> ODTTemplate {
+    try ODTTemplate(bytes: try makeODTPackage(body, styles: styles), name: name)
+}
+
+/// The package bytes of `makeODT`'s template, with `extra` files added (listed in the manifest).
+func makeODTPackage(_ body: String, styles: String = "", extra: [(name: String, xml: String)] = []) throws -> [UInt8] {
     let ns = """
         xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" \
         xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0" \
@@ -29,8 +34,7 @@ func makeODT(_ body: String, styles: String = "", name: String = "test.odt") thr
         <office:master-styles><style:master-page style:name="Standard" style:page-layout-name="pm1">\(styles)\
         </style:master-page></office:master-styles></office:document-styles>
         """
-    let bytes = try ODTPackageWriter.package([("content.xml", content), ("styles.xml", stylesXML)])
-    return try ODTTemplate(bytes: bytes, name: name)
+    return try ODTPackageWriter.package([("content.xml", content), ("styles.xml", stylesXML)] + extra)
 }
 
 /// Text of the body of rendered content.xml (between <office:text> tags).

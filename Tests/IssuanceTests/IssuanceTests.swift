@@ -55,7 +55,7 @@ import Workflow
         #expect((f.summary.byKind[.qualificationNotice] ?? 0) >= 1)
         #expect((f.summary.byKind[.qualificationNotice] ?? 0) <= numbers)
         // Every application of a batch is on its notice.
-        let service = DocumentService(store: f.store, rules: f.rules, library: f.library)
+        let service = DocumentService(store: f.store, rules: f.rules, library: f.library, forms: f.forms, attachments: f.attachments)
         let rows = try service.queued(status: nil).filter { $0.request.kind == .publicNotice }
         let batch = rows[0].request.subject
         let doc = try service.prepare(DocumentKey(.publicNotice, name: batch), anchor: rows[0])

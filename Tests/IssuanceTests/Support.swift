@@ -1,5 +1,6 @@
 import Documents
 import Domain
+import Forms
 import Foundation
 import GRDB
 import Issuance
@@ -14,6 +15,7 @@ enum Paths {
         .deletingLastPathComponent()
     static let templates = repo.appendingPathComponent("templates")
     static let policy = repo.appendingPathComponent("policy")
+    static let forms = repo.appendingPathComponent("forms")
     static let odf = repo.appendingPathComponent("Tests/Conformance/odf")
 }
 
@@ -48,6 +50,8 @@ final class Fixture: Sendable {
 
     let store: EventStore
     let rules: Rulebook
+    let forms: FormLibrary
+    let attachments: AttachmentFolder
     let library: TemplateLibrary
     let root: URL
     let first: URL
@@ -60,12 +64,16 @@ final class Fixture: Sendable {
 
     init() throws {
         rules = try Rulebook.load(directory: Paths.policy.path)
+        forms = try FormLibrary.load(directory: Paths.forms.path)
         store = try EventStore()
-        let season = try DemoSeason(store: store, rules: rules, configuration: .init(applications: 30, seed: 1))
-        _ = try season.run()
-        library = TemplateLibrary(directory: Paths.templates)
         root = FileManager.default.temporaryDirectory.appendingPathComponent("issuance-tests-\(getpid())")
         try? FileManager.default.removeItem(at: root)
+        attachments = AttachmentFolder(root: root.appendingPathComponent("uploads"))
+        let season = try DemoSeason(
+            store: store, rules: rules, configuration: .init(applications: 30, seed: 1), forms: forms,
+            attachments: attachments.root)
+        _ = try season.run()
+        library = TemplateLibrary(directory: Paths.templates)
         first = root.appendingPathComponent("a/documents")
         second = root.appendingPathComponent("b/documents")
 
@@ -96,9 +104,9 @@ final class Fixture: Sendable {
                     """,
                 arguments: [traversal, row["stream_kind"], row["stream_id"], row["version"], row["created_at"]])
         }
-        summary = try DocumentService(store: store, rules: rules, library: library).renderPending(into: first)
+        summary = try DocumentService(store: store, rules: rules, library: library, forms: forms, attachments: attachments).renderPending(into: first)
         try store.write { tx in try tx.db.execute(sql: "UPDATE documents SET status = 'pending', path = NULL") }
-        secondSummary = try DocumentService(store: store, rules: rules, library: library).renderPending(
+        secondSummary = try DocumentService(store: store, rules: rules, library: library, forms: forms, attachments: attachments).renderPending(
             into: second, threads: 1, chunkSize: 7)
     }
 
@@ -110,7 +118,7 @@ final class Fixture: Sendable {
 
     /// One rendered document of each kind (the first by name), with its expected values.
     func samples() throws -> [(kind: DocumentKind, odt: URL, html: URL, data: TemplateValue)] {
-        let service = DocumentService(store: store, rules: rules, library: library)
+        let service = DocumentService(store: store, rules: rules, library: library, forms: forms, attachments: attachments)
         var out: [(DocumentKind, URL, URL, TemplateValue)] = []
         for kind in try kinds() {
             let rows = try service.queued(status: "rendered").filter {

@@ -22,7 +22,8 @@ struct CommitteeFixture: Sendable {
         func season(_ store: EventStore, stop: Int) throws -> Bool {
             do {
                 _ = try DemoSeason(
-                    store: store, rules: rules, configuration: .init(applications: 30, seed: 2026, stopAfterStep: stop)
+                    store: store, rules: rules, configuration: .init(applications: 30, seed: 2026, stopAfterStep: stop),
+                    forms: try FormSupport.library
                 ).run()
                 return false
             } catch SeasonError.interrupted {

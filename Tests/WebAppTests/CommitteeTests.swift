@@ -389,7 +389,7 @@ import Workflow
                         AND kind IN ('declaration-form', 'pledge') AND status = 'rendered' ORDER BY id
                         """, arguments: [candidate])
             }
-            #expect(dossier.count == 2, "the plan step rendered the queued documents")
+            try #require(dossier.count == 2, "the plan step rendered the queued documents")
             let other = try store.read { db in
                 try Int64.fetchOne(
                     db,
@@ -407,8 +407,22 @@ import Workflow
                 #expect(try await seated.get("/documents/\(id).html").status == .ok)
             }
             if let other { #expect(try await seated.get("/documents/\(other).odt").status == .notFound) }
+            // The whole declaration on the expert's own page: sections, rows, photo and files.
+            let candidatePage = "/expert/sessions/\(sessionID)/candidates/\(candidate)"
+            #expect(body.contains(candidatePage))
+            let dossierPage = try await seated.get(candidatePage)
+            #expect(dossierPage.status == .ok)
+            #expect(dossierPage.body.contains("学历学位") && dossierPage.body.contains("学习经历 1"))
+            #expect(dossierPage.body.contains("毕业院校："))
+            let photo = try #require(
+                dossierPage.body.firstRange(of: #/src="(/dossiers/[^"]+/files/[0-9a-f]{64})"/#).map {
+                    String(dossierPage.body[$0].dropFirst(5).dropLast())
+                }, "no photo on the expert's dossier page")
+            _ = photo
+            #expect(try xmllintProblems(dossierPage.body) == "")
             var alternate = try await signedIn(client, try #require(state.alternates.first).id)
             #expect(try await alternate.get("/documents/\(dossier[0]).odt").status == .notFound)
+            #expect(try await alternate.get(candidatePage).status == .notFound)
             let undrawn = try #require(
                 try store.experts(committee: committee.id).first { e in !state.drawn.contains { $0.id == e.id } })
             try await addExperts([undrawn.id], to: store)

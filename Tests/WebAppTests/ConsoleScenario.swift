@@ -1,4 +1,5 @@
 import Domain
+import Forms
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -94,19 +95,43 @@ struct ConsoleScenario: Sendable {
                 }
             }
         }
+        // Each applicant declares with the engineering form (a generated, complete declaration with
+        // its photo and files in the data folder's uploads), signed and stored with the submit step.
+        let form = try FormSupport.engineering
+        let pledgeText = form.pledge?.text ?? ""
         for (u, prefix) in [("U-1", "A"), ("U-2", "B")] {
+            let unit = units.first { $0.id == u }!
             for n in 1...applications {
                 let id = "\(prefix)-\(n)"
                 let personID = "P-\(prefix)-\(n)"
+                let person = try store.person(personID)!
                 let applicant = Actor(id: "applicant-\(personID)", role: .applicant, personID: personID)
                 let profile = ApplicationProfile(
                     applicationID: id, personID: personID, unitID: u, series: .engineering, level: .intermediate,
                     currentLevel: .assistant)
                 try execute(id, .create(profile), as: applicant, at: at)
-                let pledge = PledgeRecord(signerID: personID, signedAt: at, textHash: "pledge", dataHash: "data-\(id)")
-                try execute(
-                    id, .submit(pledge: pledge, currentPledgeTextHash: "pledge", eligibility: .clear), as: applicant,
-                    at: at)
+                let generated = DeclarationGenerator.declaration(
+                    form: form, level: .intermediate, track: .normal,
+                    applicant: .init(
+                        name: person.name, residentID: person.residentID, unitName: unit.name,
+                        creditCode: unit.creditCode.value, unitKind: unit.kind.rawValue),
+                    on: Self.start, seed: UInt64(n) + (prefix == "A" ? 0 : 100))
+                let uploads = try UploadStore(dataDirectory: dataDirectory)
+                for (sha, bytes) in generated.files { try uploads.store(bytes, sha256: sha) }
+                let pledge = PledgeRecord(
+                    signerID: personID, signedAt: at, textHash: SHA256Digest.hex(of: pledgeText),
+                    dataHash: SHA256Digest.hex(of: generated.data.canonical))
+                try store.write { tx in
+                    let outcome = try tx.execute(
+                        ApplicationMachine.self, id: id,
+                        .submit(pledge: pledge, currentPledgeTextHash: pledge.textHash, eligibility: .clear),
+                        context: Context(actor: applicant, now: at, rules: rules))
+                    try tx.record(
+                        StoredDeclaration(
+                            applicationID: id, version: outcome.version, formID: form.id, formVersion: form.version,
+                            data: generated.data.canonical, dataSHA256: pledge.dataHash, pledge: "{}",
+                            pledgeText: pledgeText, submittedAt: Timestamp.format(at)))
+                }
             }
         }
     }

@@ -65,6 +65,7 @@ import Testing
         Route(method: .post, path: "/committee/sessions/S-1/close", allowed: office.union([.committeeSecretary])),
         Route(method: .get, path: "/expert", allowed: [.expert]),
         Route(method: .get, path: "/expert/sessions/S-1", allowed: [.expert]),
+        Route(method: .get, path: "/expert/sessions/S-1/candidates/A-1", allowed: [.expert]),
         Route(method: .post, path: "/expert/sessions/S-1/conflict", allowed: [.expert]),
         Route(method: .post, path: "/expert/sessions/S-1/vote", allowed: [.expert]),
         Route(method: .get, path: "/demo/clock", allowed: office),

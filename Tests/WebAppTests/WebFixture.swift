@@ -48,7 +48,8 @@ struct WebFixture: Sendable {
             keyring: try DemoSeason.demoKeyring(directory: dir.appendingPathComponent("keys").path, seed: 2026))
         let store = try EventStore(path: dir.appendingPathComponent("season.sqlite").path)
         _ = try DemoSeason(
-            store: store, rules: rules, configuration: .init(applications: 30, seed: 2026), signer: signer
+            store: store, rules: rules, configuration: .init(applications: 30, seed: 2026), signer: signer,
+            forms: try FormSupport.library
         ).run()
         var valid: CertificateDetails?
         var revoked: (CertificateDetails, CertificateRevocation)?
@@ -71,7 +72,8 @@ struct WebFixture: Sendable {
             do {
                 _ = try DemoSeason(
                     store: noticeStore, rules: rules,
-                    configuration: .init(applications: 30, seed: 2026, stopAfterStep: stop), signer: signer
+                    configuration: .init(applications: 30, seed: 2026, stopAfterStep: stop), signer: signer,
+                    forms: try FormSupport.library
                 ).run()
                 throw FixtureError("the season ended before a public notice was seen")
             } catch SeasonError.interrupted {

@@ -10,56 +10,116 @@ are committed; offices may edit them in LibreOffice afterwards. Standard library
 import os, sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from odfbuild import Doc, P, RedHead, Signature, Table, Image  # noqa: E402
+from odfbuild import (Doc, P, RedHead, Signature, Table, Image, Cell, Label, Value, Photo, SealArea,  # noqa: E402
+                      pstyle, RED, SANS)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 OUT = os.path.dirname(HERE)
 
 DOCS = {}
 
-# 承诺书 — signed by the applicant (no red head)
+# Styles and stylesheet rules of the documents whose HTML has no style attributes
+# (class_only: the site's CSP allows no inline style; widths and sizes become classes).
+PHOTO_STYLES = [
+    pstyle("PhotoBox", size="10.5pt", align="center", font=SANS, below="0cm", line="100%"),
+]
+PHOTO_CSS = """div.photo { text-align: center; }
+img.photo { object-fit: cover; border: 0.5pt solid #999; }
+p.nophoto { font-family: "Noto Sans CJK SC", sans-serif; font-size: 10.5pt; text-align: center; margin: 0; }
+td.photo { vertical-align: middle; text-align: center; }
+"""
+HASH_STYLES = [pstyle("TableHash", size="8pt", font=SANS, below="0cm", line="120%")]
+HASH_CSS = """td.hash { font-family: "Noto Sans CJK SC", sans-serif; font-size: 8pt; word-break: break-all; }
+"""
+
+
+
+def PLabel(text, **kw):
+    """A label cell of the pledge's tables (11 pt, tighter lines: the pledge fits one page)."""
+    return Label(text, style="PledgeLabel", **kw)
+
+
+def PValue(text, **kw):
+    return Value(text, style="PledgeValue", **kw)
+
+
+# 承诺书 — signed by the applicant (no red head). pledge_text is the text exactly as the
+# applicant signed it (the form version's pledge), printed as one block, line breaks kept.
 DOCS["pledge"] = Doc("专业技术职务任职资格申报承诺书", [
     P("专业技术职务任职资格申报承诺书", "Title"),
     P("申报编号：{{application_number}}", "Subtitle"),
-    P("本人{{applicant_name}}（公民身份号码：{{id_number}}），工作单位{{unit}}，申报{{year}}年度{{series}}系列{{specialty}}专业{{title_sought}}任职资格，现郑重承诺：", "Body"),
-    P("{{#pledges}}", "Body"),
-    P("{{number}}. {{text}}", "Body"),
-    P("{{/pledges}}", "Body"),
-    P("本人知悉：如有弄虚作假、学术不端等行为，一经查实，撤销已取得的资格，记入诚信档案，{{debar_years}}年内不得申报职称评审，并承担相应法律责任。", "Body"),
-    P("承诺人（签名）：{{applicant_name}}", "SignRight"),
-    P("签署日期：{{signed_date}}", "SignRight"),
-    P("电子签名摘要（SHA-256）：{{signature_digest}}", "Note"),
-], footer="{{application_number}}")
+    Table([2.8, 5.0, 2.8, 5.0], name="承诺人", cls="kv", fixed=[
+        [PLabel("承诺人"), PValue("{{applicant_name}}"), PLabel("公民身份号码"), PValue("{{id_number}}")],
+        [PLabel("工作单位"), PValue("{{unit}}", cols=3)],
+        [PLabel("申报年度"), PValue("{{year}}年度"), PLabel("申报系列"), PValue("{{series}}")],
+        [PLabel("申报专业"), PValue("{{specialty}}"), PLabel("申报资格"), PValue("{{title_sought}}")],
+    ]),
+    P("本承诺书文本属于《{{form_title}}》{{form_version}}版：", "Note"),
+    P("{{pledge_text}}", "Verbatim"),
+    P("承诺人（电子签名）：{{applicant_name}}　　签署日期：{{signed_date}}", "PledgeSign", cls="signright"),
+    Table([4.0, 11.6], name="签署摘要", cls="kv", fixed=[
+        [PLabel("承诺书文本 SHA-256"), Value("{{signature_digest}}", style="TableHash", cls="hash")],
+        [PLabel("申报数据 SHA-256"), Value("{{data_digest}}", style="TableHash", cls="hash")],
+    ]),
+], footer="{{application_number}}", class_only=True,
+    page='fo:margin-top="2.2cm" fo:margin-bottom="1.8cm" fo:margin-left="2.8cm" fo:margin-right="2.6cm"',
+    styles=HASH_STYLES + [
+        pstyle("PledgeLabel", size="11pt", font=SANS, bold=True, align="center", below="0cm", line="120%"),
+        pstyle("PledgeValue", size="11pt", below="0cm", line="120%"),
+        pstyle("PledgeSign", size="13pt", align="end", below="0.1cm", line="120%", extra=' fo:margin-right="1cm"'),
+        pstyle("Verbatim", size="12pt", align="start", above="0.2cm", below="0.3cm", line="125%",
+               extra=' fo:border="0.5pt solid #000000" fo:padding="0.3cm"'),
+    ],
+    css=HASH_CSS + """p.verbatim { white-space: pre-wrap; font-size: 12pt; line-height: 1.5; border: 0.5pt solid #000;
+             padding: 0.3cm; margin: 0.2cm 0 0.3cm 0; }
+p.signright { text-align: right; margin-right: 1cm; }
+""")
 
-# 申报表
+# 申报表 — what the experts vote on: the header, the applicant's photo, every section of the
+# declaration as the form defines it (sections: title + label/value rows), the attachments.
 DOCS["declaration-form"] = Doc("专业技术职务任职资格申报表", [
     P("专业技术职务任职资格申报表", "Title"),
     P("申报编号：{{application_number}}　　提交日期：{{submitted_date}}", "Subtitle"),
-    P("一、基本情况", "Heading"),
-    Table([2.6, 5.1, 2.6, 5.7], fixed=[
-        [("姓名", "label"), ("{{applicant_name}}", "value"), ("性别", "label"), ("{{gender}}", "value")],
-        [("出生日期", "label"), ("{{birth_date}}", "value"), ("公民身份号码", "label"), ("{{id_number}}", "value")],
-        [("工作单位", "label"), ("{{unit}}", "value", 3)],
-        [("统一社会信用代码", "label"), ("{{unit_credit_code}}", "value"), ("现任职称", "label"), ("{{current_title}}", "value")],
-        [("申报系列", "label"), ("{{series}}", "value"), ("申报专业", "label"), ("{{specialty}}", "value")],
-        [("申报资格", "label"), ("{{title_sought}}", "value"), ("评审类别", "label"), ("{{track}}", "value")],
-        [("联系电话", "label"), ("{{phone}}", "value"), ("最高学历", "label"), ("{{highest_degree}}", "value")],
+    P("申报概况", "HeadingKeep", cls="heading"),
+    Table([2.8, 4.6, 2.4, 2.8, 3.0], name="申报概况", cls="kv", fixed=[
+        [Label("姓名"), Value("{{applicant_name}}"), Label("性别"), Value("{{gender}}"),
+         Cell([Photo()], rows=4, cell_style="PhotoCell", cls="photo")],
+        [Label("出生日期"), Value("{{birth_date}}"), Label("联系电话"), Value("{{phone}}")],
+        [Label("公民身份号码"), Value("{{id_number}}", cols=3)],
+        [Label("最高学历"), Value("{{highest_degree}}"), Label("现任职称"), Value("{{current_title}}")],
+        [Label("工作单位"), Value("{{unit}}", cols=4)],
+        [Label("统一社会信用代码"), Value("{{unit_credit_code}}"), Label("评审类别"), Value("{{track}}", cols=2)],
+        [Label("申报系列"), Value("{{series}}"), Label("申报专业"), Value("{{specialty}}", cols=2)],
+        [Label("申报资格"), Value("{{title_sought}}", cols=4)],
     ]),
     P("{{#green_channel}}本人通过绿色通道申报（{{green_channel_reason}}），按规定不受学历、资历条件限制。{{/green_channel}}", "Body"),
-    P("二、学习经历", "Heading"),
-    Table([4.0, 4.6, 4.4, 3.0], header=["起止年月", "毕业院校", "所学专业", "学历学位"],
-          row=["{{period}}", "{{school}}", "{{major}}", "{{degree}}"], repeat="education", empty="无"),
-    P("三、工作经历", "Heading"),
-    Table([4.0, 7.0, 5.0], header=["起止年月", "工作单位", "职务（岗位）"],
-          row=["{{period}}", "{{unit}}", "{{position}}"], repeat="work_history", empty="无"),
-    P("四、代表作", "Heading"),
-    Table([1.2, 6.6, 2.6, 3.8, 1.8], header=["序号", "名称", "类别", "发表（出版、鉴定）单位", "时间"],
-          row=["{{number}}", "{{title}}", "{{kind}}", "{{venue}}", "{{date}}"], repeat="works", empty="无"),
-    P("五、单位推荐意见", "Heading"),
-    P("{{unit_opinion}}", "Body"),
+    P("{{#sections}}", "Body"),
+    P("{{title}}", "HeadingKeep", cls="heading"),
+    Table([3.6, 12.0], name="申报内容", cls="kv", row=["{{label}}", "{{value}}"], repeat="rows", empty="无",
+          empty_span=True, keep_rows=True, row_styles=["TableLabel", "TableText"], row_classes=["label", "value"]),
+    P("{{/sections}}", "Body"),
+    P("附件清单", "HeadingKeep", cls="heading"),
+    Table([1.2, 2.6, 3.4, 1.4, 1.8, 5.2], name="附件清单",
+          header=["序号", "材料类别", "文件名", "格式", "大小", "SHA-256"],
+          row=["{{number}}", "{{label}}", "{{name}}", "{{type}}", "{{size}}", "{{sha256}}"], repeat="attachments",
+          empty="无", empty_span=True, keep_rows=True,
+          row_styles=["TableText"] * 5 + ["TableHash"], row_classes=[None] * 5 + ["hash"]),
+    P("单位推荐意见", "HeadingKeep", cls="heading"),
+    P("{{unit_opinion}}", "Opinion"),
     P("单位（盖章）：{{unit}}", "SignRight"),
     P("{{unit_opinion_date}}", "SignRight"),
-], footer="申报编号 {{application_number}}")
+], footer="申报编号 {{application_number}}", class_only=True,
+    styles=PHOTO_STYLES + HASH_STYLES + [
+        pstyle("HeadingKeep", size="15pt", bold=True, font=SANS, above="0.2cm", extra=' fo:keep-with-next="always"'),
+        pstyle("Opinion", indent="0.99cm"),
+    ],
+    css=PHOTO_CSS + HASH_CSS + """table.kv th, table.kv td.label { font-family: "Noto Sans CJK SC", sans-serif;
+                                  font-weight: bold; text-align: center; }
+td.value, p.opinion { white-space: pre-wrap; }
+p.opinion { text-indent: 2em; }
+p.signright { text-align: right; margin-right: 1cm; }
+""")
+Table.count += 4  # the documents below keep their table names (表格5 …) from before these tables had names
 
 # 受理通知书
 DOCS["acceptance-notice"] = Doc("职称评审申报受理通知书", [
@@ -123,25 +183,93 @@ DOCS["qualification-notice"] = Doc("取得资格通知", [
     Signature(),
 ])
 
-# 专业技术职务任职资格证书
+def CertLabel(text, **kw):
+    return Cell(text, "CertLabel", tag="th", cls="certlabel", **kw)
+
+
+def CertValue(text, **kw):
+    return Cell(text, "CertValue", cls="certvalue", **kw)
+
+
+# 专业技术职务任职资格证书 — in the manner of a printed 职称证书: a double red border round the
+# page, the holder's photo beside the holder's particulars, the approval, the QR code for
+# verification and the seal area, then the record of the certificate (like the 记载事项 pages
+# of a certificate booklet; a long record continues on a second page). No live status: a
+# revoked certificate shows a large red 已撤销 with the revocation.
 DOCS["certificate"] = Doc("专业技术职务任职资格证书", [
-    P("专业技术职务任职资格证书", "CertTitle"),
-    P("证书编号：{{certificate_number}}", "Center"),
-    P("{{#revoked}}本证书已于{{revoked_date}}被撤销（{{revocation_number}}），不再有效。{{/revoked}}", "Status"),
-    P("姓　　名：{{holder_name}}", "CertField"),
-    P("公民身份号码：{{id_number}}", "CertField"),
-    P("系　　列：{{series}}", "CertField"),
-    P("专　　业：{{specialty}}", "CertField"),
-    P("资格名称：{{title}}", "CertField"),
-    P("资格级别：{{level}}", "CertField"),
-    P("评审机构：{{committee}}", "CertField"),
-    P("审批文号：{{approval_number}}", "CertField"),
-    P("批准日期：{{approval_date}}", "CertField"),
-    P("证书状态：{{status}}", "CertField"),
-    Table([4.0, 12.0], header=["日期", "证书记载事项"], row=["{{date}}", "{{event}}"], repeat="records", empty="无"),
-    Image("qr:verification_url", 3.5, 3.5, caption="扫码核验 · 核验码 {{verification_code}}"),
-    Signature(date="{{issue_date}}", seal=False),
-], footer="{{issuer}} · 证书编号 {{certificate_number}}")
+    P("专业技术职务任职资格证书", "CertHead", cls="certtitle"),
+    P("证书编号：{{certificate_number}}", "CertNumber"),
+    P("{{#revoked}}已撤销{{/revoked}}", "RevokedMark"),
+    P("{{#revoked}}本证书已于{{revoked_date}}依{{revocation_number}}撤销，不再有效。{{/revoked}}", "RevokedNote"),
+    Table([3.2, 5.2, 2.2, 1.0, 3.0], name="持证人", cls="bare", cell_style="Bare", fixed=[
+        [CertLabel("姓名"), CertValue("{{holder_name}}", cols=3),
+         Cell([Photo()], rows=5, cell_style="BareMiddle", cls="photo")],
+        [CertLabel("性别"), CertValue("{{gender}}", cols=3)],
+        [CertLabel("出生日期"), CertValue("{{birth_date}}", cols=3)],
+        [CertLabel("公民身份号码"), CertValue("{{id_number}}", cols=3)],
+        [CertLabel("工作单位"), CertValue("{{unit}}", cols=3)],
+        [CertLabel("系列"), CertValue("{{series}}"), CertLabel("专业"), CertValue("{{specialty}}", cols=2)],
+        [CertLabel("资格名称"), CertValue("{{title}}"), CertLabel("资格级别"), CertValue("{{level}}", cols=2)],
+        [CertLabel("评审组织"), CertValue("{{committee}}", cols=4)],
+        [CertLabel("批准文号"), CertValue("{{approval_number}}"), CertLabel("批准日期"),
+         CertValue("{{approval_date}}", cols=2)],
+    ]),
+    P("经{{committee}}评审通过，{{holder_name}}同志具备{{title}}任职资格。特发此证。", "CertStatement"),
+    Table([5.6, 9.0], name="核验与发证", cls="bare", cell_style="Bare", fixed=[
+        [Cell([Image("qr:verification_url", 3.2, 3.2, style="QRBox", alt="证书核验二维码"),
+               P("扫码核验", "QRCaption", cls="caption"), P("核验码：{{verification_code}}", "QRCaption", cls="caption")]),
+         Cell([SealArea()])],
+    ]),
+    Table([4.0, 10.6], name="证书记载事项", header=["日期", "证书记载事项"], row=["{{date}}", "{{event}}"],
+          repeat="records", empty="无", empty_span=True, row_styles=["CertTable", "CertTable"],
+          head_style="CertTableHead", empty_style="CertTable"),
+], footer="{{issuer}} · 证书编号 {{certificate_number}}", class_only=True,
+    page=('fo:margin-top="1.6cm" fo:margin-bottom="1.4cm" fo:margin-left="2.2cm" fo:margin-right="2.2cm" '
+          'fo:border="4.5pt double #C00000" style:border-line-width="0.05cm 0.05cm 0.06cm" fo:padding="0.5cm"'),
+    frame="certframe",
+    styles=PHOTO_STYLES + [
+        pstyle("CertHead", size="28pt", align="center", bold=True, color=RED, above="0.1cm", below="0.3cm",
+               line="100%", text_extra=' fo:letter-spacing="0.05cm"'),
+        pstyle("CertNumber", size="12pt", align="center", below="0.3cm", line="100%"),
+        pstyle("CertLabel", size="13pt", bold=True, align="justify", below="0cm", line="100%",
+               extra=' fo:text-align-last="justify" fo:margin-right="0.2cm"'),
+        pstyle("CertValue", size="13pt", below="0cm", line="100%"),
+        pstyle("CertStatement", size="14pt", indent="0.99cm", above="0.2cm", below="0.1cm", line="130%"),
+        pstyle("RevokedMark", size="34pt", align="center", bold=True, color=RED, font=SANS, above="0.1cm",
+               below="0.2cm", line="100%",
+               extra=' fo:margin-left="4.2cm" fo:margin-right="4.2cm" fo:border="3pt solid #C00000" fo:padding="0.1cm"',
+               text_extra=' fo:letter-spacing="0.3cm"'),
+        pstyle("RevokedNote", size="14pt", align="center", bold=True, color=RED, font=SANS, below="0.2cm",
+               line="100%"),
+        pstyle("QRBox", align="center", below="0cm", line="100%"),
+        pstyle("CertTable", size="11pt", below="0cm", line="115%"),
+        pstyle("CertTableHead", size="11pt", font=SANS, bold=True, align="center", below="0cm", line="115%"),
+        pstyle("QRCaption", size="10.5pt", align="center", font=SANS, below="0cm", line="100%"),
+        pstyle("SealLabel", size="12pt", align="center", color=RED, below="0cm"),
+        pstyle("SealRoom", size="12pt", above="1.0cm", below="0cm"),
+        pstyle("SealText", size="14pt", align="center", below="0cm"),
+    ],
+    css=PHOTO_CSS + """.certframe { border: 4.5pt double #c00000; padding: 0.5cm; }
+p.certtitle { color: #c00000; font-size: 28pt; font-weight: bold; letter-spacing: 0.05cm; text-align: center;
+              margin: 0.1cm 0 0.3cm 0; }
+p.certnumber { font-size: 12pt; text-align: center; margin-bottom: 0.3cm; }
+table.bare th, table.bare td { border: none; padding: 0.08cm; }
+th.certlabel { font-family: "Noto Serif CJK SC", serif; font-size: 13pt; text-align: justify;
+               text-align-last: justify; padding-right: 0.2cm; }
+td.certvalue { font-size: 13pt; }
+p.certstatement { text-indent: 2em; margin: 0.2cm 0 0.1cm 0; }
+p.revokedmark { color: #c00000; font-family: "Noto Sans CJK SC", sans-serif; font-size: 34pt; font-weight: bold;
+                letter-spacing: 0.3cm; text-align: center; border: 3pt solid #c00000; width: 6cm;
+                margin: 0.1cm auto 0.2cm auto; }
+p.revokednote { color: #c00000; font-family: "Noto Sans CJK SC", sans-serif; font-weight: bold;
+                text-align: center; }
+div.qrbox { text-align: center; }
+.seal-area { text-align: center; }
+.seal-area .seal { width: 3cm; height: 3cm; line-height: 3cm; margin: 0.1cm auto; display: block; }
+p.seallabel { color: #c00000; font-size: 12pt; margin: 0; }
+p.sealtext { margin: 0; }
+""")
+Table.count += 1  # … and so do the documents after the certificate (表格10 …)
 
 # 撤销决定书
 DOCS["revocation-decision"] = Doc("撤销专业技术职务任职资格决定书", [

@@ -33,8 +33,8 @@ def x(s):
 class P:
     """A paragraph. style: one of the paragraph styles below."""
 
-    def __init__(self, text, style="Body", spans=None):
-        self.text, self.style, self.spans = text, style, spans
+    def __init__(self, text, style="Body", spans=None, cls=None):
+        self.text, self.style, self.spans, self.cls = text, style, spans, cls
 
     def odf(self, d):
         if self.spans:  # [(text, text-style or None)] for deliberately split runs
@@ -46,7 +46,7 @@ class P:
 
     def html(self, d):
         text = self.text if not self.spans else "".join(t for t, _ in self.spans)
-        cls = self.style.lower()
+        cls = self.cls or self.style.lower()
         if re.fullmatch(r"\{\{[#^/][^{}]*\}\}", text):  # standalone section tag: no paragraph in HTML
             return text
         m = re.fullmatch(r"(\{\{[#^]([^{}]*)\}\})(.*)(\{\{/\2\}\})", text, re.S)
@@ -90,63 +90,169 @@ class Signature:
         return (f'<div class="signature">{seal}<p>{x(self.who)}</p><p>{x(self.date)}</p></div>')
 
 
+class Cell:
+    """A cell of a fixed table row: text (or a list of blocks), its paragraph style, how many
+    columns and rows it spans, its ODT cell style (default: the table's) and its HTML tag/class.
+
+    The covered cells a span leaves are written by the table (rows below a row span give no
+    cell at that place)."""
+
+    def __init__(self, content, style="TableText", cols=1, rows=1, cell_style=None, tag="td", cls=None):
+        self.content, self.style, self.cols, self.rows = content, style, cols, rows
+        self.cell_style, self.tag, self.cls = cell_style, tag, cls
+
+    def odf(self, d, table_cell_style="Cell"):
+        span = ""
+        if self.cols > 1:
+            span += f' table:number-columns-spanned="{self.cols}"'
+        if self.rows > 1:
+            span += f' table:number-rows-spanned="{self.rows}"'
+        if isinstance(self.content, str):
+            inner = f'<text:p text:style-name="{self.style}">{x(self.content)}</text:p>'
+        else:
+            inner = "".join(b.odf(d) for b in self.content)
+        return (f'<table:table-cell table:style-name="{self.cell_style or table_cell_style}" '
+                f'office:value-type="string"{span}>'
+                f'{inner}</table:table-cell>' + '<table:covered-table-cell/>' * (self.cols - 1))
+
+    def html(self, d):
+        attrs = ""
+        if self.cls:
+            attrs += f' class="{self.cls}"'
+        if self.cols > 1:
+            attrs += f' colspan="{self.cols}"'
+        if self.rows > 1:
+            attrs += f' rowspan="{self.rows}"'
+        inner = x(self.content) if isinstance(self.content, str) else "".join(b.html(d) for b in self.content)
+        return f"<{self.tag}{attrs}>{inner}</{self.tag}>"
+
+
+def Label(text, **kw):
+    """A label cell of a key/value table (bold, centred; a th in HTML)."""
+    kw.setdefault("style", "TableLabel")
+    return Cell(text, tag="th", **kw)
+
+
+def Value(text, **kw):
+    """A value cell of a key/value table."""
+    kw.setdefault("style", "TableText")
+    return Cell(text, **kw)
+
+
 class Table:
     """A bordered table: a header row and one repeated row (section `repeat`), or fixed rows.
 
     widths in cm; header: list of labels; row: list of cell texts of the repeated row.
-    fixed: list of rows (lists of cell texts) written as they are, e.g. key/value tables.
+    fixed: list of rows written as they are, e.g. key/value tables; a cell is a text, a tuple
+    (text, "label"|"value"[, column span]) or a Cell (row spans, blocks such as a Photo).
+    name: the table's name (LibreOffice's navigator, the renderer's error messages); without
+    one the table is numbered 表格N across the whole run of make-templates.py.
+    row_styles / row_classes: per column of the repeated row, the ODT paragraph style
+    (default TableText) and the HTML class of its td. head_style: the ODT paragraph style of
+    the header cells. cls: the HTML table's class.
+    empty_style: the ODT paragraph style of the row shown for an empty list; empty_span: that
+    row is one cell across the table (else its text is in the first of empty cells).
+    keep_rows: a repeated row is not split across pages (unless it is taller than a page).
+    cell_style: the ODT cell style of every cell that does not name its own ("Cell": bordered;
+    "Bare": no border).
     """
 
     count = 0
 
-    def __init__(self, widths, header=None, row=None, repeat=None, fixed=None, empty=None):
+    def __init__(self, widths, header=None, row=None, repeat=None, fixed=None, empty=None, name=None,
+                 row_styles=None, row_classes=None, cls=None, cell_style="Cell", head_style="TableHead",
+                 empty_style="TableText", empty_span=False, keep_rows=False):
         self.widths, self.header, self.row, self.repeat = widths, header, row, repeat
         self.fixed, self.empty = fixed or [], empty
-        Table.count += 1
-        self.n = Table.count
+        self.row_styles, self.row_classes, self.cls, self.cell_style = row_styles, row_classes, cls, cell_style
+        self.head_style, self.empty_style, self.empty_span = head_style, empty_style, empty_span
+        self.keep_rows = keep_rows
+        if name is None:
+            Table.count += 1
+            self.name = f"表格{Table.count}"
+        else:
+            self.name = name
 
     def odf(self, d):
-        name = f"表格{self.n}"
         st = d.table_style(self.widths)
         cols = "".join(f'<table:table-column table:style-name="{st}.{i}"/>' for i in range(len(self.widths)))
-        out = f'<table:table table:name="{name}" table:style-name="{st}">{cols}'
+        out = f'<table:table table:name="{x(self.name)}" table:style-name="{st}">{cols}'
+        cs = self.cell_style
 
         def cell(t, style="TableText", span=1):
             extra = f' table:number-columns-spanned="{span}"' if span > 1 else ""
-            return (f'<table:table-cell table:style-name="Cell" office:value-type="string"{extra}>'
+            return (f'<table:table-cell table:style-name="{cs}" office:value-type="string"{extra}>'
                     f'<text:p text:style-name="{style}">{x(t)}</text:p></table:table-cell>'
                     + '<table:covered-table-cell/>' * (span - 1))
 
         if self.header:
             out += "<table:table-header-rows><table:table-row>" + "".join(
-                cell(h, "TableHead") for h in self.header) + "</table:table-row></table:table-header-rows>"
+                cell(h, self.head_style) for h in self.header) + "</table:table-row></table:table-header-rows>"
+        below = [0] * len(self.widths)  # rows still covered by a row span above, per column
         for r in self.fixed:
-            out += "<table:table-row>" + "".join(
-                cell(c[0], "TableLabel" if c[1] == "label" else "TableText", c[2] if len(c) > 2 else 1)
-                if isinstance(c, tuple) else cell(c) for c in r) + "</table:table-row>"
+            out += "<table:table-row>"
+            col = 0
+
+            def covered():
+                nonlocal col, out
+                while col < len(below) and below[col] > 0:
+                    below[col] -= 1
+                    out += "<table:covered-table-cell/>"
+                    col += 1
+
+            for c in r:
+                covered()
+                if isinstance(c, Cell):
+                    out += c.odf(d, cs)
+                    for k in range(col, col + c.cols):
+                        below[k] = c.rows - 1
+                    col += c.cols
+                elif isinstance(c, tuple):
+                    span = c[2] if len(c) > 2 else 1
+                    out += cell(c[0], "TableLabel" if c[1] == "label" else "TableText", span)
+                    col += span
+                else:
+                    out += cell(c)
+                    col += 1
+            covered()
+            out += "</table:table-row>"
         if self.row:
             cells = list(self.row)
             cells[0] = "{{#%s}}" % self.repeat + cells[0]
             cells[-1] = cells[-1] + "{{/%s}}" % self.repeat
-            out += "<table:table-row>" + "".join(cell(c) for c in cells) + "</table:table-row>"
+            styles = self.row_styles or ["TableText"] * len(cells)
+            keep = ' table:style-name="KeepRow"' if self.keep_rows else ""
+            out += f"<table:table-row{keep}>" + "".join(
+                cell(c, s) for c, s in zip(cells, styles)) + "</table:table-row>"
         if self.empty:  # a row shown when the list is empty
             cells = ["{{^%s}}%s" % (self.repeat, self.empty)] + [""] * (len(self.widths) - 2) + ["{{/%s}}" % self.repeat]
             if len(self.widths) == 1:
                 cells = ["{{^%s}}%s{{/%s}}" % (self.repeat, self.empty, self.repeat)]
-            out += "<table:table-row>" + "".join(cell(c) for c in cells) + "</table:table-row>"
+            if self.empty_span:  # one cell across the row
+                out += ("<table:table-row>" + cell("{{^%s}}%s{{/%s}}" % (self.repeat, self.empty, self.repeat),
+                                                   self.empty_style, len(self.widths)) + "</table:table-row>")
+            else:
+                out += ("<table:table-row>" + "".join(cell(c, self.empty_style) for c in cells)
+                        + "</table:table-row>")
         return out + "</table:table>"
 
     def html(self, d):
         total = sum(self.widths)
-        cols = "".join(f'<col style="width:{w / total * 100:.1f}%"/>' for w in self.widths)
-        out = f"<table><colgroup>{cols}</colgroup>"
+        if d.class_only:  # no style attributes: widths as classes of the document's stylesheet
+            cols = "".join(f'<col class="{d.width_class(w / total * 100)}"/>' for w in self.widths)
+        else:
+            cols = "".join(f'<col style="width:{w / total * 100:.1f}%"/>' for w in self.widths)
+        cls = f' class="{self.cls}"' if self.cls else ""
+        out = f"<table{cls}><colgroup>{cols}</colgroup>"
         if self.header:
             out += "<thead><tr>" + "".join(f"<th>{x(h)}</th>" for h in self.header) + "</tr></thead>"
         out += "<tbody>"
         for r in self.fixed:
             out += "<tr>"
             for c in r:
-                if isinstance(c, tuple):
+                if isinstance(c, Cell):
+                    out += c.html(d)
+                elif isinstance(c, tuple):
                     span = f' colspan="{c[2]}"' if len(c) > 2 and c[2] > 1 else ""
                     tag = "th" if c[1] == "label" else "td"
                     out += f"<{tag}{span}>{x(c[0])}</{tag}>"
@@ -154,25 +260,34 @@ class Table:
                     out += f"<td>{x(c)}</td>"
             out += "</tr>"
         if self.row:
-            out += "{{#%s}}<tr>" % self.repeat + "".join(f"<td>{x(c)}</td>" for c in self.row) + "</tr>{{/%s}}" % self.repeat
+            classes = self.row_classes or [None] * len(self.row)
+            out += "{{#%s}}<tr>" % self.repeat + "".join(
+                f'<td class="{k}">{x(c)}</td>' if k else f"<td>{x(c)}</td>"
+                for c, k in zip(self.row, classes)) + "</tr>{{/%s}}" % self.repeat
         if self.empty:
             out += "{{^%s}}<tr><td colspan=\"%d\">%s</td></tr>{{/%s}}" % (
                 self.repeat, len(self.widths), x(self.empty), self.repeat)
         return out + "</tbody></table>"
 
 
+def frame_odf(d, name, w, h):
+    """A draw:frame placeholder, anchored as a character, that the renderer fills."""
+    d.need_placeholder = True
+    return (f'<draw:frame draw:style-name="Fr" draw:name="{x(name)}" '
+            f'text:anchor-type="as-char" svg:width="{w}cm" svg:height="{h}cm" draw:z-index="0">'
+            f'<draw:image xlink:href="Pictures/placeholder.png" xlink:type="simple" xlink:show="embed" '
+            f'xlink:actuate="onLoad"/></draw:frame>')
+
+
 class Image:
     """An image placeholder frame: name 'qr:FIELD' or 'image:KEY'."""
 
-    def __init__(self, name, width_cm, height_cm, caption=None, style="Center"):
+    def __init__(self, name, width_cm, height_cm, caption=None, style="Center", alt=None):
         self.name, self.w, self.h, self.caption, self.style = name, width_cm, height_cm, caption, style
+        self.alt = alt or name
 
     def odf(self, d):
-        d.need_placeholder = True
-        s = (f'<text:p text:style-name="{self.style}"><draw:frame draw:style-name="Fr" draw:name="{x(self.name)}" '
-             f'text:anchor-type="as-char" svg:width="{self.w}cm" svg:height="{self.h}cm" draw:z-index="0">'
-             f'<draw:image xlink:href="Pictures/placeholder.png" xlink:type="simple" xlink:show="embed" '
-             f'xlink:actuate="onLoad"/></draw:frame></text:p>')
+        s = f'<text:p text:style-name="{self.style}">{frame_odf(d, self.name, self.w, self.h)}</text:p>'
         if self.caption:
             s += f'<text:p text:style-name="Caption">{x(self.caption)}</text:p>'
         return s
@@ -181,16 +296,93 @@ class Image:
         kind, key = self.name.split(":", 1)
         src = "{{%s_data_uri}}" % key
         cap = f'<p class="caption">{x(self.caption)}</p>' if self.caption else ""
+        if d.class_only:
+            size = d.size_class(self.w, self.h)
+            return (f'<div class="{self.style.lower()}"><img class="{kind} {size}" alt="{x(self.alt)}" '
+                    f'src="{src}"/></div>{cap}')
         return (f'<div class="{self.style.lower()}"><img class="{kind}" alt="{x(self.name)}" src="{src}" '
                 f'style="width:{self.w}cm;height:{self.h}cm"/></div>{cap}')
 
 
+class Photo:
+    """The applicant's / holder's ID photo: the frame `image:KEY` (1 inch, 2.5 × 3.5 cm) when the
+    flag is true, else the text `missing`.
+
+    ODT: two paragraphs, each wholly one section — {{#flag}}[frame]{{/flag}} and
+    {{^flag}}（未上传照片）{{/flag}} — so the one that does not apply disappears. HTML: the img
+    (src {{KEY_data_uri}}) inside {{#flag}}…{{/flag}}."""
+
+    def __init__(self, key="photo", flag="has_photo", width_cm=2.5, height_cm=3.5, missing="（未上传照片）"):
+        self.key, self.flag, self.w, self.h, self.missing = key, flag, width_cm, height_cm, missing
+
+    def odf(self, d):
+        f = self.flag
+        return (f'<text:p text:style-name="PhotoBox">{{{{#{f}}}}}'
+                f'{frame_odf(d, "image:" + self.key, self.w, self.h)}{{{{/{f}}}}}</text:p>'
+                f'<text:p text:style-name="PhotoBox">{{{{^{f}}}}}{x(self.missing)}{{{{/{f}}}}}</text:p>')
+
+    def html(self, d):
+        f = self.flag
+        return (f'<div class="photo">{{{{#{f}}}}}<img class="photo {d.size_class(self.w, self.h)}" alt="照片" '
+                f'src="{{{{{self.key}_data_uri}}}}"/>{{{{/{f}}}}}'
+                f'{{{{^{f}}}}}<p class="nophoto">{x(self.missing)}</p>{{{{/{f}}}}}</div>')
+
+
+class SealArea:
+    """The issuing authority's seal area of a certificate: a red label, room for the seal (a
+    dashed circle in HTML), the authority and the date, centred."""
+
+    def __init__(self, label="发证机关（印章）", who="{{issuer}}", date="{{issue_date}}"):
+        self.label, self.who, self.date = label, who, date
+
+    def odf(self, d):
+        return (f'<text:p text:style-name="SealLabel">{x(self.label)}</text:p>'
+                f'<text:p text:style-name="SealRoom"/>'
+                f'<text:p text:style-name="SealText">{x(self.who)}</text:p>'
+                f'<text:p text:style-name="SealText">{x(self.date)}</text:p>')
+
+    def html(self, d):
+        return (f'<div class="seal-area"><p class="seallabel">{x(self.label)}</p><div class="seal">印章</div>'
+                f'<p class="sealtext">{x(self.who)}</p><p class="sealtext">{x(self.date)}</p></div>')
+
+
 # ---------------------------------------------------------------- document
+# Cell styles a table may name besides the bordered "Cell" (written only where used).
+CELL_STYLES = {
+    "PhotoCell": 'fo:padding="0.1cm" fo:border="0.5pt solid #000000" style:vertical-align="middle"',
+    "Bare": 'fo:padding="0.08cm" fo:border="none"',
+    "BareMiddle": 'fo:padding="0.08cm" fo:border="none" style:vertical-align="middle"',
+}
+
+
 class Doc:
-    def __init__(self, title, blocks, footer="{{issuer}}", landscape=False):
+    """A document: its blocks, footer text and the options of the documents that need them.
+
+    class_only: the HTML has no style attributes (the site's CSP has no 'unsafe-inline'):
+      column widths and image sizes become classes defined in the document's stylesheet.
+    styles: extra named paragraph styles (pstyle(...)) of this document's styles.xml.
+    css: extra rules of this document's HTML stylesheet.
+    page: page-layout-properties attributes replacing the default A4 margins (e.g. a border).
+    frame: the HTML class of a div around the whole content (e.g. a certificate's border).
+    """
+
+    def __init__(self, title, blocks, footer="{{issuer}}", landscape=False, class_only=False, styles=(), css="",
+                 page=None, frame=None):
         self.title, self.blocks, self.footer, self.landscape = title, blocks, footer, landscape
+        self.class_only, self.styles, self.css, self.page, self.frame = class_only, styles, css, page, frame
         self.table_styles = {}
         self.need_placeholder = False
+        self.css_rules = {}
+
+    def width_class(self, percent):
+        name = f"w{round(percent * 10)}"
+        self.css_rules[f"col.{name}"] = f"width: {percent:.1f}%;"
+        return name
+
+    def size_class(self, w, h):
+        name = f"mm{round(w * 10)}x{round(h * 10)}"
+        self.css_rules[f"img.{name}"] = f"width: {w}cm; height: {h}cm;"
+        return name
 
     def table_style(self, widths):
         key = tuple(widths)
@@ -210,6 +402,13 @@ class Doc:
                          f'<style:table-column-properties style:column-width="{w:.2f}cm"/></style:style>')
         auto += ('<style:style style:name="Cell" style:family="table-cell"><style:table-cell-properties '
                  'fo:padding="0.1cm" fo:border="0.5pt solid #000000"/></style:style>')
+        if 'table:style-name="KeepRow"' in body:
+            auto += ('<style:style style:name="KeepRow" style:family="table-row"><style:table-row-properties '
+                     'fo:keep-together="always"/></style:style>')
+        for name, props in CELL_STYLES.items():
+            if f'table:style-name="{name}"' in body:
+                auto += (f'<style:style style:name="{name}" style:family="table-cell"><style:table-cell-properties '
+                         f'{props}/></style:style>')
         auto += ('<style:style style:name="Fr" style:family="graphic"><style:graphic-properties '
                  'style:vertical-pos="top" style:vertical-rel="baseline" fo:border="none"/></style:style>')
         auto += ('<style:style style:name="T1" style:family="text"><style:text-properties fo:font-weight="bold" '
@@ -219,7 +418,7 @@ class Doc:
                 f'<office:body><office:text>{body}</office:text></office:body></office:document-content>')
 
     def styles_xml(self):
-        return styles_xml(self.footer)
+        return styles_xml(self.footer, "".join(self.styles), self.page)
 
     def meta_xml(self):
         return (f'<?xml version="1.0" encoding="UTF-8"?>\n<office:document-meta {NSDECL} office:version="1.3">'
@@ -250,9 +449,13 @@ class Doc:
                 z.writestr(zipfile.ZipInfo(n, fixed), data, compress_type=zipfile.ZIP_STORED)
 
     def html(self):
+        self.css_rules = {}
         body = "\n".join(b.html(self) for b in self.blocks)
+        if self.frame:
+            body = f'<div class="{self.frame}">\n{body}\n</div>'
+        css = CSS + self.css + "".join(f"{sel} {{ {rule} }}\n" for sel, rule in self.css_rules.items())
         return (f'<!DOCTYPE html>\n<html xmlns="http://www.w3.org/1999/xhtml" lang="zh-CN">\n<head>\n'
-                f'<meta charset="utf-8"/>\n<title>{x(self.title)}</title>\n<style>\n{CSS}</style>\n</head>\n'
+                f'<meta charset="utf-8"/>\n<title>{x(self.title)}</title>\n<style>\n{css}</style>\n</head>\n'
                 f'<body>\n<main class="page">\n{body}\n</main>\n</body>\n</html>\n')
 
 
@@ -283,7 +486,10 @@ def pstyle(name, size="14pt", align=None, bold=False, color=None, font=SERIF, in
             f'<style:paragraph-properties {para}/><style:text-properties {txt}/></style:style>')
 
 
-def styles_xml(footer):
+A4_MARGINS = 'fo:margin-top="3.2cm" fo:margin-bottom="2cm" fo:margin-left="2.8cm" fo:margin-right="2.6cm"'
+
+
+def styles_xml(footer, extra_styles="", page=None):
     styles = (
         '<style:default-style style:family="paragraph"><style:text-properties '
         f'style:font-name="{SERIF}" style:font-name-asian="{SERIF}" fo:font-size="14pt" style:font-size-asian="14pt" '
@@ -309,10 +515,10 @@ def styles_xml(footer):
         + pstyle("CertTitle", size="26pt", align="center", bold=True, color=RED, above="0cm", below="0.4cm")
         + pstyle("CertField", size="14pt", below="0.05cm", line="130%", extra=' fo:margin-left="1.5cm"')
         + pstyle("Status", size="14pt", align="center", bold=True, font=SANS, color=RED)
+        + extra_styles
     )
     layout = ('<style:page-layout style:name="A4"><style:page-layout-properties fo:page-width="21cm" '
-              'fo:page-height="29.7cm" style:print-orientation="portrait" fo:margin-top="3.2cm" '
-              'fo:margin-bottom="2cm" fo:margin-left="2.8cm" fo:margin-right="2.6cm"/>'
+              f'fo:page-height="29.7cm" style:print-orientation="portrait" {page or A4_MARGINS}/>'
               '<style:footer-style><style:header-footer-properties fo:min-height="0.8cm" fo:margin-top="0.3cm"/>'
               '</style:footer-style></style:page-layout>')
     master = ('<style:master-page style:name="Standard" style:page-layout-name="A4"><style:footer>'

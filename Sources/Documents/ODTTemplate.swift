@@ -167,7 +167,8 @@ public final class ODTTemplate: Sendable {
                 var bytes = Self.blankPNG
                 if let b = images[slot.key] {
                     bytes = b
-                } else if strict {
+                } else if strict, MustacheRenderer.lookup(MustacheName(slot.key), in: [data]) != .null {
+                    // No picture is fine only when the data says so: `KEY: null` (the frame stays blank).
                     missing.append(MissingName(name: "image:" + slot.key, place: slot.place))
                 }
                 let ext: String

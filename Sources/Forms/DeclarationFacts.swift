@@ -3,7 +3,9 @@ import Domain
 extension EligibilityFacts {
     /// The facts a declaration states about its applicant: the level and track applied for, the
     /// highest degree and when it was obtained, the title held now (read from its Chinese name)
-    /// and since when, the skill level, the special-track claims. What only the office's records
+    /// and since when, the skill level, the special-track claims, the seed's item-18 routes (youth
+    /// results, the 举荐 recommendation and its referees, county graduates, grassroots-project
+    /// staff) and a rural school's teacher. What only the office's records
     /// can say (blacklist, unit suspension, retirement, sanctions) is left for the caller.
     ///
     /// ```swift
@@ -34,8 +36,18 @@ extension EligibilityFacts {
         facts.talentCategory = data["talent_category"]?.string.flatMap(TalentCategory.init(rawValue:))
         facts.hasMajorContribution = !(data["major_contribution"]?.string ?? "").isEmpty
         facts.fullSeniorReferees = data["referees"]?.array?.count ?? 0
-        facts.hasOutstandingResults = !(data["outstanding_results"]?.string ?? "").isEmpty
-        facts.isRecommended = facts.track == .youthRecommendation
+        facts.hasOutstandingResults = !Self.blank(data["outstanding_results"])
+        // The office's acceptance is declared (letter and reference number) and checked in review.
+        facts.isRecommended =
+            !(data["recommendation_letter"]?.array ?? []).isEmpty && !Self.blank(data["recommendation_acceptance"])
+        facts.youthReferees = data["youth_referees"]?.array?.count ?? 0
+        facts.isGrassrootsProjectStaff = data["grassroots_project"]?.bool == true
+        facts.isRuralTeacher = data["school_type"]?.string == "rural"
         return facts
+    }
+
+    /// A text answer that is missing or only white space.
+    static func blank(_ value: JSONValue?) -> Bool {
+        (value?.string ?? "").allSatisfy(\.isWhitespace)
     }
 }

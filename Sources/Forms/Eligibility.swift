@@ -7,7 +7,7 @@ public struct EligibilityReason: Codable, Sendable, Equatable {
     public var rule: String
     public var fact: String
     public var requirement: String
-    public var message: String { "\(fact);要求: \(requirement)" }
+    public var message: String { "\(fact)；要求：\(requirement)" }
 }
 
 /// The engine's answer: eligible or not, with every reason at once.
@@ -21,9 +21,9 @@ public struct EligibilityDecision: Codable, Sendable, Equatable {
 
     /// The one-time notice text: every reason, numbered.
     public var notice: String {
-        if isEligible { return "符合申报条件" + (route.map { "(\($0))" } ?? "") + "。" }
+        if isEligible { return "符合申报条件" + (route.map { "（\($0)）" } ?? "") + "。" }
         let lines = reasons.enumerated().map { "\($0.offset + 1). \($0.element.message)" }
-        return "不符合申报条件,原因如下:\n" + lines.joined(separator: "\n")
+        return "不符合申报条件，原因如下：\n" + lines.joined(separator: "\n")
     }
 }
 
@@ -62,9 +62,39 @@ public struct EligibilityRules: Sendable {
         public var referees: Int
     }
 
-    public struct Relief: Sendable {
+    /// What one route of the seed's item 18 (youth, the 举荐 recommendation, county graduates,
+    /// grassroots-project staff) relieves, as the office set it per series: months taken off
+    /// every years requirement, or requirements lifted outright.
+    public struct Relief: Sendable, Equatable {
+        /// Months taken off every years requirement (`relief_months`).
         public var months: Int
+        /// Requirements lifted outright (`waives`: `years`, `degree`; never the lower title —
+        /// these routes do not skip a level).
+        public var waives: Set<Waiver>
+        /// Only up to this age (周岁) on the reference date (`max_age`).
         public var maxAge: Int?
+        /// Referees a recommendation needs (`referees`, the 举荐 route only).
+        public var referees: Int
+        /// The levels it applies to (`levels`; nil: every level).
+        public var levels: [Level]?
+
+        public init(
+            months: Int, waives: Set<Waiver> = [], maxAge: Int? = nil, referees: Int = 0, levels: [Level]? = nil
+        ) {
+            self.months = months
+            self.waives = waives
+            self.maxAge = maxAge
+            self.referees = referees
+            self.levels = levels
+        }
+
+        func applies(to level: Level) -> Bool { levels?.contains(level) ?? true }
+
+        /// Whether someone of this age (nil: unknown) is young enough.
+        func admits(age: Int?) -> Bool {
+            guard let maxAge else { return true }
+            return age.map { $0 <= maxAge } ?? false
+        }
     }
 
     public var formID: String
@@ -73,7 +103,10 @@ public struct EligibilityRules: Sendable {
     public var greenChannel: TrackAdjustment?
     public var specialEvaluation: TrackAdjustment?
     public var exceptional: TrackAdjustment?
+    /// Outstanding ability or results (`outstanding_results` declared), on any track.
     public var youth: Relief?
+    /// The youth-recommendation 举荐 track: referees, the office's acceptance, outstanding results.
+    public var youthRecommendation: Relief?
     public var countyGraduate: Relief?
     public var grassrootsProject: Relief?
     /// How many fewer results a rural teacher needs.
@@ -138,23 +171,25 @@ public struct EligibilityRules: Sendable {
         guard let levelRules = levels[target] else {
             refuse(
                 "eligibility.level", "申报级别为\(target.chinese)",
-                "本系列可申报的级别为: \(levels.keys.sorted().map(\.chinese).joined(separator: "、"))")
+                "本系列可申报的级别为：\(levels.keys.sorted().map(\.chinese).joined(separator: "、"))")
             return EligibilityDecision(reasons: reasons, route: nil, notes: notes)
         }
         if let current = facts.currentLevel, current >= target {
             refuse(
-                "eligibility.already-held", "申报人已具有\(current.chinese)职称", "申报级别应高于现有职称(\(current.chinese))")
+                "eligibility.already-held", "申报人已具有\(current.chinese)职称", "申报级别应高于现有职称（\(current.chinese)）")
         }
 
-        // The track and what it waives.
+        // The track and what it waives; the seed's item-18 routes that apply, with why.
         var waived = Set<Waiver>()
+        var reliefs: [(relief: Relief, why: String)] = []
+        let age = facts.birthDate.map { EligibilityRules.months(from: $0, to: referenceDate) / 12 }
         switch facts.track {
         case .normal, .skillsBridge: break
         case .greenChannel:
             if let a = greenChannel, a.levels?.contains(target) ?? true {
                 if let t = facts.talentCategory, a.talents.contains(t) {
                     waived = a.waives
-                    notes.append("绿色通道(\(t.chinese)):直接申报\(levelRules.title),不受逐级申报和任职年限限制")
+                    notes.append("绿色通道（\(t.chinese)）：直接申报\(levelRules.title)，不受逐级申报和任职年限限制")
                 } else {
                     refuse(
                         "eligibility.green-channel", "申报人未被认定为\(a.talents.map(\.chinese).joined(separator: "或"))",
@@ -167,7 +202,7 @@ public struct EligibilityRules: Sendable {
             if let a = specialEvaluation, a.levels?.contains(target) ?? true {
                 if facts.hasMajorContribution {
                     waived = a.waives
-                    notes.append("特殊评价:有重大发明创造或重大贡献,破除学历、任职年限限制")
+                    notes.append("特殊评价：有重大发明创造或重大贡献，破除学历、任职年限限制")
                 } else {
                     refuse("eligibility.special-evaluation", "未认定有重大发明创造或重大贡献", "特殊评价限有重大发明创造、重大贡献的人才")
                 }
@@ -178,7 +213,7 @@ public struct EligibilityRules: Sendable {
             if let a = exceptional, a.levels?.contains(target) ?? true {
                 if facts.fullSeniorReferees >= a.referees {
                     waived = a.waives
-                    notes.append("破格申报:有\(facts.fullSeniorReferees)名本专业正高级专家推荐")
+                    notes.append("破格申报：有\(facts.fullSeniorReferees)名本专业正高级专家推荐")
                 } else {
                     refuse(
                         "eligibility.exceptional", "本专业正高级职称专家推荐\(facts.fullSeniorReferees)名",
@@ -188,35 +223,67 @@ public struct EligibilityRules: Sendable {
                 refuse("eligibility.track", "申报通道为破格申报", "本系列\(target.chinese)不适用破格申报")
             }
         case .youthRecommendation:
-            if !facts.isRecommended {
-                refuse("eligibility.youth-recommendation", "未经优秀青年人才举荐", "青年人才举荐通道须经举荐")
+            if let r = youthRecommendation, r.applies(to: target) {
+                let before = reasons.count
+                if let maxAge = r.maxAge, !r.admits(age: age) {
+                    refuse(
+                        "eligibility.youth-age",
+                        age.map { "申报人至\(referenceDate.chinese)年满\($0)周岁" } ?? "未提供出生日期",
+                        "青年人才举荐限\(maxAge)周岁及以下")
+                }
+                if facts.youthReferees < r.referees {
+                    refuse(
+                        "eligibility.youth-referees", "举荐专家\(facts.youthReferees)名",
+                        "青年人才举荐须有\(r.referees)名专家举荐")
+                }
+                if !facts.isRecommended {
+                    refuse(
+                        "eligibility.youth-recommendation", "未提供优秀青年人才举荐书或职改办受理举荐的文号",
+                        "青年人才举荐须经职称改革领导小组办公室受理")
+                }
+                if !facts.hasOutstandingResults {
+                    refuse(
+                        "eligibility.youth-outstanding", "未填写能力业绩特别突出的业绩",
+                        "青年人才举荐须有能力、业绩特别突出的证明")
+                }
+                if reasons.count == before {
+                    reliefs.append((r, "青年人才举荐（\(facts.youthReferees)名专家举荐，职改办已受理，能力业绩特别突出）"))
+                }
+            } else {
+                refuse("eligibility.track", "申报通道为青年人才举荐", "本系列\(target.chinese)不设青年人才举荐通道")
             }
         }
 
-        // Years relieved: the largest relief that applies (reliefs do not add up).
+        // Item 18: youth with outstanding results (any track), county graduates, grassroots-project
+        // staff. Months: the largest relief that applies (reliefs do not add up); waivers: all.
+        if let y = youth, y.applies(to: target), facts.hasOutstandingResults, y.admits(age: age) {
+            let who = y.maxAge.map { "\($0)周岁及以下，" } ?? ""
+            reliefs.append((y, "青年人才（\(who)能力业绩特别突出）"))
+        }
+        if let r = countyGraduate, r.applies(to: target), facts.isCountyGraduate {
+            reliefs.append((r, "在县域就业创业的高校毕业生"))
+        }
+        if let r = grassrootsProject, r.applies(to: target), facts.isGrassrootsProjectStaff {
+            reliefs.append((r, "基层服务项目人员"))
+        }
         var relief = 0
         var reliefNote: String?
-        func offer(_ months: Int, _ note: String) {
-            if months > relief {
-                relief = months
-                reliefNote = note
-            }
+        for (r, why) in reliefs where r.months > relief {
+            relief = r.months
+            reliefNote = "\(why)：任职年限要求放宽\(EligibilityRules.duration(r.months))"
         }
-        if let y = youth, facts.hasOutstandingResults || facts.isRecommended {
-            if let maxAge = y.maxAge, let birth = facts.birthDate,
-                EligibilityRules.months(from: birth, to: referenceDate) / 12 <= maxAge
-            {
-                let why = facts.isRecommended ? "经举荐" : "能力业绩特别突出"
-                offer(y.months, "青年人才(\(maxAge)周岁以下,\(why)):任职年限要求放宽\(EligibilityRules.duration(y.months))")
-            } else if y.maxAge == nil {
-                offer(y.months, "青年人才:任职年限要求放宽\(EligibilityRules.duration(y.months))")
-            }
-        }
-        if let r = countyGraduate, facts.isCountyGraduate {
-            offer(r.months, "在县域就业创业的高校毕业生:工作年限要求降低\(EligibilityRules.duration(r.months))")
-        }
-        if let r = grassrootsProject, facts.isGrassrootsProjectStaff {
-            offer(r.months, "基层服务项目人员:工作年限要求降低\(EligibilityRules.duration(r.months))")
+        // A lifted years requirement is lifted in every row. A lifted degree does not open the rows
+        // of higher degrees (a doctorate's shorter years): the applicant is read as holding the
+        // lowest degree the level's rows name, and takes that row's years.
+        let trackWaived = waived
+        var checked = facts
+        var degreeLifted = false
+        for (r, _) in reliefs where r.waives.contains(.years) { waived.insert(.years) }
+        if reliefs.contains(where: { $0.relief.waives.contains(.degree) }), !trackWaived.contains(.degree),
+            let lowest = levelRules.routes.flatMap(\.degrees).min(), facts.degree.map({ $0 < lowest }) ?? true
+        {
+            checked.degree = lowest
+            degreeLifted = true
         }
         let resultsRelief = facts.isRuralTeacher ? ruralTeacherResultsRelief : 0
 
@@ -224,7 +291,7 @@ public struct EligibilityRules: Sendable {
         var best: (route: Route, failures: [EligibilityReason])?
         for route in levelRules.routes {
             let failures = check(
-                route, facts: facts, on: referenceDate, waived: waived, relief: relief, resultsRelief: resultsRelief)
+                route, facts: checked, on: referenceDate, waived: waived, relief: relief, resultsRelief: resultsRelief)
             if failures.isEmpty {
                 best = (route, [])
                 break
@@ -238,14 +305,22 @@ public struct EligibilityRules: Sendable {
         if let best, !best.failures.isEmpty {
             reasons += best.failures
         } else if let best {
-            if let reliefNote, best.route.years != nil || best.route.yearsSinceDegree != nil, !waived.contains(.years) {
+            // Say what relieved the route that was met, and only what mattered to it.
+            let hasYears = best.route.years != nil || best.route.yearsSinceDegree != nil
+            for (r, why) in reliefs {
+                var lifted: [String] = []
+                if r.waives.contains(.degree), degreeLifted, !best.route.degrees.isEmpty { lifted.append("学历") }
+                if r.waives.contains(.years), hasYears, !trackWaived.contains(.years) { lifted.append("任职年限") }
+                if !lifted.isEmpty { notes.append("\(why)：不受\(lifted.joined(separator: "、"))限制") }
+            }
+            if let reliefNote, hasYears, !waived.contains(.years) {
                 notes.append(reliefNote)
             }
             if resultsRelief > 0, best.route.minResults != nil {
-                notes.append("农村学校教师:业绩成果要求降低\(resultsRelief)项")
+                notes.append("农村学校教师：业绩成果要求降低\(resultsRelief)项")
             }
         }
-        let routeLabel = best.flatMap { $0.failures.isEmpty ? "\(levelRules.title):\($0.route.label)" : nil }
+        let routeLabel = best.flatMap { $0.failures.isEmpty ? "\(levelRules.title)：\($0.route.label)" : nil }
         return EligibilityDecision(reasons: reasons, route: reasons.isEmpty ? routeLabel : nil, notes: notes)
     }
 
@@ -253,7 +328,7 @@ public struct EligibilityRules: Sendable {
         _ route: Route, facts: EligibilityFacts, on day: Day, waived: Set<Waiver>, relief: Int, resultsRelief: Int
     ) -> [EligibilityReason] {
         var out: [EligibilityReason] = []
-        let row = "(\(route.label))"
+        let row = "（\(route.label)）"
         if !route.degrees.isEmpty, !waived.contains(.degree) {
             let accepted = route.degrees.map(\.chinese).joined(separator: "或")
             if let d = facts.degree {
@@ -301,8 +376,8 @@ public struct EligibilityRules: Sendable {
                     out.append(
                         .init(
                             rule: "eligibility.years",
-                            fact: "\(sinceWhat)于\(since.chinese),至\(day.chinese)满\(EligibilityRules.duration(have))",
-                            requirement: "应满\(EligibilityRules.duration(needed))\(relief > 0 ? "(已放宽)" : "")\(row)"))
+                            fact: "\(sinceWhat)于\(since.chinese)，至\(day.chinese)满\(EligibilityRules.duration(have))",
+                            requirement: "应满\(EligibilityRules.duration(needed))\(relief > 0 ? "（已放宽）" : "")\(row)"))
                 }
             } else if out.allSatisfy({ $0.rule != "eligibility.lower-title" && $0.rule != "eligibility.skill-level" }) {
                 out.append(
@@ -319,7 +394,7 @@ public struct EligibilityRules: Sendable {
                     out.append(
                         .init(
                             rule: "eligibility.years-since-degree",
-                            fact: "毕业于\(since.chinese),至\(day.chinese)满\(EligibilityRules.duration(have))",
+                            fact: "毕业于\(since.chinese)，至\(day.chinese)满\(EligibilityRules.duration(have))",
                             requirement: "毕业后从事本专业工作应满\(EligibilityRules.duration(needed))\(row)"))
                 }
             } else {
@@ -336,7 +411,7 @@ public struct EligibilityRules: Sendable {
                 out.append(
                     .init(
                         rule: "eligibility.results", fact: "业绩成果\(have)项",
-                        requirement: "业绩成果应不少于\(needed)项\(resultsRelief > 0 ? "(农村教师已降低要求)" : "")\(row)"))
+                        requirement: "业绩成果应不少于\(needed)项\(resultsRelief > 0 ? "（农村教师已降低要求）" : "")\(row)"))
             }
         }
         return out

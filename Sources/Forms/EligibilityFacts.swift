@@ -121,10 +121,14 @@ public struct EligibilityFacts: Codable, Sendable, Equatable {
     public var hasMajorContribution = false
     /// Full-senior (正高) experts in the field who recommend a 破格 application.
     public var fullSeniorReferees = 0
-    /// Outstanding ability or results (youth).
+    /// Outstanding ability or results (youth, seed item 18): the declaration describes them
+    /// (`outstanding_results`).
     public var hasOutstandingResults = false
-    /// Recommended through the youth talent recommendation 举荐 route.
+    /// The office 职改办 accepted a youth talent recommendation 举荐 for the applicant: the
+    /// declaration holds the recommendation letter and the acceptance's reference number.
     public var isRecommended = false
+    /// Referees of the youth recommendation 举荐专家 (`youth_referees`).
+    public var youthReferees = 0
     /// A graduate working or starting a business at county level.
     public var isCountyGraduate = false
     /// Staff of a grassroots service project (三支一扶, 西部计划 …).
@@ -145,6 +149,7 @@ public struct EligibilityFacts: Codable, Sendable, Equatable {
         case isRetired = "retired", sanction, talentCategory = "talent_category"
         case hasMajorContribution = "major_contribution", fullSeniorReferees = "full_senior_referees"
         case hasOutstandingResults = "outstanding_results", isRecommended = "recommended"
+        case youthReferees = "youth_referees"
         case isCountyGraduate = "county_graduate", isGrassrootsProjectStaff = "grassroots_project"
         case isRuralTeacher = "rural_teacher", results
     }
@@ -169,6 +174,7 @@ public struct EligibilityFacts: Codable, Sendable, Equatable {
         fullSeniorReferees = try c.decodeIfPresent(Int.self, forKey: .fullSeniorReferees) ?? 0
         hasOutstandingResults = try c.decodeIfPresent(Bool.self, forKey: .hasOutstandingResults) ?? false
         isRecommended = try c.decodeIfPresent(Bool.self, forKey: .isRecommended) ?? false
+        youthReferees = try c.decodeIfPresent(Int.self, forKey: .youthReferees) ?? 0
         isCountyGraduate = try c.decodeIfPresent(Bool.self, forKey: .isCountyGraduate) ?? false
         isGrassrootsProjectStaff = try c.decodeIfPresent(Bool.self, forKey: .isGrassrootsProjectStaff) ?? false
         isRuralTeacher = try c.decodeIfPresent(Bool.self, forKey: .isRuralTeacher) ?? false

@@ -7,8 +7,8 @@ extension EligibilityRules {
         "degree", "lower", "years", "years_since_degree", "skill_level", "min_results", "label",
     ]
     static let adjustmentKeys: Set<String> = [
-        "green_channel", "special_evaluation", "exceptional", "youth", "county_graduate", "grassroots_project",
-        "rural_teacher",
+        "green_channel", "special_evaluation", "exceptional", "youth", "youth_recommendation", "county_graduate",
+        "grassroots_project", "rural_teacher",
     ]
 
     /// Reads `forms/eligibility/<form>.yaml`:
@@ -24,7 +24,14 @@ extension EligibilityRules {
     /// adjustments:
     ///   green_channel: {talents: [overseas-high-level, urgently-needed], waives: [lower_title, years]}
     ///   youth: {max_age: 35, relief_months: 12}
+    ///   youth_recommendation: {max_age: 35, referees: 2, waives: [years]}
+    ///   county_graduate: {relief_months: 12}
     /// ```
+    ///
+    /// Each item-18 route (`youth`, `youth_recommendation`, `county_graduate`,
+    /// `grassroots_project`) relieves by `relief_months`, or lifts `waives: [years, degree]`
+    /// outright, or both; `levels:` limits it to some levels. A form that offers the
+    /// youth-recommendation track must have `youth_recommendation` rules.
     static func parse(_ root: ConfigNode, forms: [String: FormDefinition]) throws(ConfigError) -> EligibilityRules {
         try root.requireOnly(rootKeys)
         let formNode = try root.required("form")
@@ -65,13 +72,20 @@ extension EligibilityRules {
             if let n = adjustments["green_channel"] { rules.greenChannel = try track(n, form: form) }
             if let n = adjustments["special_evaluation"] { rules.specialEvaluation = try track(n, form: form) }
             if let n = adjustments["exceptional"] { rules.exceptional = try track(n, form: form) }
-            if let n = adjustments["youth"] { rules.youth = try relief(n, allowsAge: true) }
-            if let n = adjustments["county_graduate"] { rules.countyGraduate = try relief(n, allowsAge: false) }
-            if let n = adjustments["grassroots_project"] { rules.grassrootsProject = try relief(n, allowsAge: false) }
+            if let n = adjustments["youth"] { rules.youth = try relief(n, form: form, extra: ["max_age"]) }
+            if let n = adjustments["youth_recommendation"] {
+                rules.youthRecommendation = try relief(n, form: form, extra: ["max_age", "referees"])
+            }
+            if let n = adjustments["county_graduate"] { rules.countyGraduate = try relief(n, form: form) }
+            if let n = adjustments["grassroots_project"] { rules.grassrootsProject = try relief(n, form: form) }
             if let n = adjustments["rural_teacher"] {
                 try n.requireOnly(["results_relief"])
                 rules.ruralTeacherResultsRelief = try n.int("results_relief", default: 0, in: 0...20)
             }
+        }
+        if form.tracks.contains(.youthRecommendation), rules.youthRecommendation == nil {
+            throw (root["adjustments"] ?? root).error(
+                "申报表 \(formID) 开放青年人才举荐通道，须设 adjustments.youth_recommendation（举荐专家人数、放宽或免除）")
         }
         return rules
     }
@@ -116,7 +130,7 @@ extension EligibilityRules {
             if let years { parts.append("满\(years)年") }
             if let sinceDegree { parts.append("毕业后见习\(sinceDegree)年") }
             if let minResults { parts.append("业绩成果\(minResults)项以上") }
-            label = parts.isEmpty ? "无学历和年限要求" : parts.joined(separator: ",")
+            label = parts.isEmpty ? "无学历和年限要求" : parts.joined(separator: "，")
         }
         return Route(
             degrees: degrees, lower: lower, years: years, yearsSinceDegree: sinceDegree, skillLevel: skill,
@@ -147,10 +161,32 @@ extension EligibilityRules {
         )
     }
 
-    static func relief(_ node: ConfigNode, allowsAge: Bool) throws(ConfigError) -> Relief {
-        try node.requireOnly(allowsAge ? ["relief_months", "max_age"] : ["relief_months"])
-        let months = try node.int("relief_months", default: 12, in: 0...120)
+    /// One item-18 route: `relief_months` (default 12 unless `waives` is given), `waives`
+    /// (`years`, `degree`), `levels`, and the `extra` keys it allows (`max_age`, `referees`).
+    static func relief(_ node: ConfigNode, form: FormDefinition, extra: Set<String> = []) throws(ConfigError) -> Relief
+    {
+        try node.requireOnly(Set(["relief_months", "waives", "levels"]).union(extra))
+        var waives = Set<Waiver>()
+        if let w = node["waives"] {
+            for s in try w.stringList() {
+                guard let waiver = Waiver(rawValue: s), waiver != .lowerTitle else {
+                    throw w.error("未知或不允许的免除项“\(s)”（可用：years、degree；这些途径不越级，不能免除 lower_title）")
+                }
+                waives.insert(waiver)
+            }
+        }
+        let months = try node.int("relief_months", default: waives.isEmpty ? 12 : 0, in: 0...120)
         let maxAge = try node["max_age"].map { n throws(ConfigError) in try n.int() }
-        return Relief(months: months, maxAge: maxAge)
+        if let maxAge, !(16...70).contains(maxAge) { throw node.error("max_age 应在 16 到 70 之间", childKey: "max_age") }
+        let referees = try node.int("referees", default: 0, in: 0...10)
+        var levels: [Level]?
+        if let l = node["levels"] {
+            let list = try FormLoader.levels(l)
+            for level in list where !form.levels.contains(level) {
+                throw l.error("申报表 \(form.id) 不含级别 \(level.rawValue)")
+            }
+            levels = list
+        }
+        return Relief(months: months, waives: waives, maxAge: maxAge, referees: referees, levels: levels)
     }
 }

@@ -180,6 +180,6 @@ enum Samples {
         ]
             + ["basic", "applied", "development", "public-welfare", "management", "laboratory"].map {
                 ("natural-science-research", $0, science($0))
-            }
+            } + moreSeries
     }
 }

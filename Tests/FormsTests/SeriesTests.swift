@@ -7,7 +7,8 @@ import Testing
 @Suite struct SeriesTests {
     static let shipped = [
         "engineering", "primary-secondary-teachers", "higher-education-teachers", "health", "natural-science-research",
-        "journalism", "publishing", "agriculture", "rural-practical-talent", "skills-to-engineering",
+        "journalism", "publishing", "agriculture", "rural-practical-talent", "skills-to-engineering", "economics",
+        "accounting", "secondary-vocational-teachers", "technical-school-teachers",
     ]
 
     @Test func everyRequiredFormShipsWithRules() throws {

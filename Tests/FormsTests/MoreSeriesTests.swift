@@ -307,6 +307,33 @@ import Testing
         #expect(d.isEligible, "\(sample.form)/\(sample.variant): \(d.notice)")
     }
 
+    /// What the demo and `pingshen apply` do with these forms: a generated declaration (a master's,
+    /// the lower title held six years) at every level, normal track, is eligible as declared. At the
+    /// entry level the applicant holds no title (the generator writes the name of the title below,
+    /// which in these series is the entry title itself: 助理讲师).
+    @Test func generatedDeclarationsAreEligibleAtEveryLevel() throws {
+        let applicant = DeclarationGenerator.Applicant(
+            name: "赵明", residentID: ResidentID.make(region: "410802", birth: Day("1984-02-03")!, sequence: 5),
+            unitName: "焦作市某某有限公司", creditCode: Support.creditCode, unitKind: "private-enterprise")
+        let day = Day("2026-03-02")!
+        for id in ["economics", "accounting", "secondary-vocational-teachers", "technical-school-teachers"] {
+            let form = try Support.form(id)
+            let r = try rules(id)
+            for level in form.levels {
+                let g = DeclarationGenerator.declaration(
+                    form: form, level: level, track: .normal, applicant: applicant, on: day, seed: 21)
+                var data = try #require(g.data.object)
+                if level <= .assistant {
+                    data["current_title"] = nil
+                    data["current_title_date"] = nil
+                }
+                #expect(form.validate(data).isValid, "\(id) \(level): \(form.validate(data).problems)")
+                let d = r.evaluate(r.facts(declaredIn: .object(data), series: form.series), on: day)
+                #expect(d.isEligible, "\(id) \(level): \(d.notice)")
+            }
+        }
+    }
+
     /// Titles per level agree with the names the certificates print (`TitleNames`).
     @Test func levelTitlesAreTheSeriesTitles() throws {
         for id in ["economics", "accounting", "secondary-vocational-teachers", "technical-school-teachers"] {

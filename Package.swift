@@ -25,23 +25,29 @@ let bcrypt: Target.Dependency = .product(name: "HummingbirdBcrypt", package: "hu
 /// Every regular target with the names of the local targets it depends on, so a filter can
 /// keep the closure of what is being worked on.
 let libraries: [(name: String, local: [String], external: [Target.Dependency])] = [
-    ("Domain", [], [yams]),
+    ("ZipKit", ["CLibZip"], []),
+    ("JSONKit", [], []),
+    ("Domain", [], [yams, crypto]),
     ("Workflow", ["Domain"], []),
-    ("Forms", ["Domain"], [yams]),
-    ("Documents", ["CLibXML2", "CLibZip", "CQREncode"], []),
-    ("Store", ["Domain", "Workflow"], [grdb, sqlite, crypto]),
-    ("Season", ["Domain", "Workflow", "Store", "Archive", "Forms"], []),
-    ("Issuance", ["Domain", "Workflow", "Store", "Documents", "Forms"], [grdb]),
+    ("Forms", ["Domain", "JSONKit"], [yams]),
+    ("Documents", ["CLibXML2", "ZipKit", "CQREncode", "JSONKit"], []),
+    ("Store", ["Domain", "Workflow", "JSONKit"], [grdb, sqlite, crypto]),
+    ("Signing", ["Domain", "Workflow", "Store"], [crypto]),
+    ("Season", ["Domain", "Workflow", "Store", "Signing", "Forms"], []),
+    ("Issuance", ["Domain", "Workflow", "Store", "Documents", "Forms"], []),
     ("Intake", ["Domain", "Workflow", "Store", "Forms"], []),
     (
-        "WebApp", ["Domain", "Workflow", "Forms", "Store", "Intake", "Issuance", "Archive", "Documents"],
-        [hummingbird, bcrypt, grdb, crypto]
+        "WebApp", ["Domain", "Workflow", "Forms", "Store", "Intake", "Issuance", "Signing", "Archive", "Documents"],
+        [hummingbird, bcrypt, crypto]
     ),
-    ("Archive", ["Domain", "Workflow", "Store", "CLibZip"], [crypto]),
+    ("Archive", ["Domain", "Workflow", "Store", "Signing", "ZipKit"], [crypto]),
     (
         "PingshenCLI",
-        ["Domain", "Workflow", "Forms", "Documents", "Store", "Season", "Issuance", "Archive", "Intake", "WebApp"],
-        [argumentParser, logging, grdb]
+        [
+            "Domain", "Workflow", "Forms", "Documents", "Store", "Season", "Issuance", "Signing", "Archive", "Intake",
+            "WebApp",
+        ],
+        [argumentParser, logging]
     ),
 ]
 let systemLibraries: [Target] = [
@@ -57,14 +63,16 @@ let tests: [(name: String, local: [String], resources: Bool, external: [Target.D
     ("DomainTests", ["Domain"], false, []),
     ("WorkflowTests", ["Workflow", "Domain"], false, []),
     ("FormsTests", ["Forms", "Domain"], true, []),
-    ("DocumentsTests", ["Documents"], true, []),
+    ("ZipKitTests", ["ZipKit"], false, []),
+    ("JSONKitTests", ["JSONKit"], true, []),
+    ("DocumentsTests", ["Documents", "ZipKit"], true, []),
     ("StoreTests", ["Store", "Workflow", "Domain"], false, []),
-    ("SeasonTests", ["Season", "Store", "Workflow", "Domain", "Archive"], false, []),
+    ("SeasonTests", ["Season", "Store", "Workflow", "Domain", "Signing", "Forms", "JSONKit"], false, []),
     ("IssuanceTests", ["Issuance", "Season", "Store", "Documents", "Forms", "Workflow", "Domain"], false, []),
-    ("ArchiveTests", ["Archive", "Store", "Workflow", "Domain"], false, []),
+    ("ArchiveTests", ["Archive", "Signing", "Store", "Workflow", "Domain"], false, []),
     ("IntakeTests", ["Intake", "Forms", "Store", "Workflow", "Domain"], false, []),
     (
-        "WebAppTests", ["WebApp", "Season", "Archive", "Forms", "Intake", "Store", "Workflow", "Domain"], false,
+        "WebAppTests", ["WebApp", "Season", "Signing", "Forms", "Intake", "Store", "Workflow", "Domain"], false,
         [hummingbirdTesting]
     ),
     (

@@ -1,6 +1,7 @@
 import Crypto
 import Domain
 import Foundation
+import Signing
 
 /// Measures archiving against raw SHA-256 on this machine.
 public enum ArchiveBenchmark {

@@ -5,10 +5,6 @@ import Foundation
 public enum ArchiveError: Error, Sendable, CustomStringConvertible, Equatable {
     /// A path that would leave its folder, is absolute, or is not in normal form.
     case unsafePath(String, reason: String)
-    /// A key file readable or writable by others than its owner.
-    case looseKeyPermissions(path: String, mode: String)
-    /// The key directory or a key file is missing or unreadable.
-    case keyUnreadable(path: String, reason: String)
     /// A file could not be written or read.
     case io(path: String, reason: String)
     /// A zip archive could not be written or read.
@@ -22,9 +18,6 @@ public enum ArchiveError: Error, Sendable, CustomStringConvertible, Equatable {
     public var description: String {
         switch self {
         case .unsafePath(let p, let reason): "unsafe path \"\(p)\": \(reason)"
-        case .looseKeyPermissions(let p, let mode):
-            "key file \(p) has permissions \(mode); it must be 0600 (owner read/write only)"
-        case .keyUnreadable(let p, let reason): "cannot read key \(p): \(reason)"
         case .io(let p, let reason): "cannot access \(p): \(reason)"
         case .zip(let m): "zip: \(m)"
         case .duplicatePath(let p): "two payload files named \(p)"
@@ -36,9 +29,6 @@ public enum ArchiveError: Error, Sendable, CustomStringConvertible, Equatable {
     public var chinese: String {
         switch self {
         case .unsafePath(let p, _): "路径不安全(绝对路径、含“..”或格式不规范),已拒绝:\(p)"
-        case .looseKeyPermissions(let p, let mode):
-            "签名密钥文件权限过宽(当前 \(mode)),必须为 0600(仅所有者可读写),已拒绝加载:\(p)。请执行 chmod 600 后重试"
-        case .keyUnreadable(let p, _): "无法读取签名密钥:\(p)"
         case .io(let p, _): "无法读写文件:\(p)"
         case .zip: "压缩包无法读取或写入"
         case .duplicatePath(let p): "归档文件路径重复:\(p)"

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import Signing
 
 /// One thing wrong with a package.
 public struct BagProblem: Error, Sendable, Equatable, CustomStringConvertible {

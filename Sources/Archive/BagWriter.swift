@@ -1,5 +1,6 @@
 import Domain
 import Foundation
+import Signing
 
 /// Builds and writes BagIt 1.0 (RFC 8493) packages signed with the office key.
 ///

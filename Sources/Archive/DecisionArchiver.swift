@@ -1,5 +1,6 @@
 import Domain
 import Foundation
+import Signing
 import Store
 import Workflow
 
@@ -70,6 +71,34 @@ public struct StreamHead: Codable, Sendable, Equatable {
     }
 }
 
+/// One submission's declaration as archived (`applications/<id>/declarations/<version>.json`):
+/// the data exactly as stored (canonical JSON, whose SHA-256 is `data_sha256`), the signed
+/// pledge record and the pledge text exactly as signed. The stored JSON texts are embedded
+/// as they are, so the digest can be recomputed from the file.
+enum ArchivedDeclaration {
+    static func bytes(_ d: StoredDeclaration) throws(ArchiveError) -> [UInt8] {
+        func string(_ s: String?) throws(ArchiveError) -> String {
+            guard let s else { return "null" }
+            do { return String(decoding: try JSONEncoder().encode(s), as: UTF8.self) } catch {
+                throw .store("cannot encode JSON: \(error)")
+            }
+        }
+        // Keys in sorted order, one per line.
+        let lines = [
+            "\"application_id\": \(try string(d.applicationID))",
+            "\"data\": \(d.data)",
+            "\"data_sha256\": \(try string(d.dataSHA256))",
+            "\"form_id\": \(try string(d.formID))",
+            "\"form_version\": \(try string(d.formVersion))",
+            "\"pledge\": \(d.pledge)",
+            "\"pledge_text\": \(try string(d.pledgeText))",
+            "\"submitted_at\": \(try string(d.submittedAt))",
+            "\"version\": \(d.version)",
+        ]
+        return Array(("{\n  " + lines.joined(separator: ",\n  ") + "\n}\n").utf8)
+    }
+}
+
 /// `data/heads.json`: the head hash of every stream the package covers. It sits in the
 /// payload, so the manifest, the tag manifest and the signature cover it.
 public struct HeadsFile: Codable, Sendable, Equatable {
@@ -92,7 +121,9 @@ public struct HeadsFile: Codable, Sendable, Equatable {
 /// - `committee/<session>/session.json` (plan, experts present, recusals, counts, minutes,
 ///   results) and `events.json`;
 /// - `applications/<id>/application.json` (the application's state, with the submitted
-///   profile and pledge), `events.json` (its event log) and `dossier/…` from the source;
+///   profile and pledge), `events.json` (its event log), `declarations/<version>.json` (each
+///   submission's data, pledge record and signed pledge text) and `dossier/…` from the source
+///   (the rendered 申报表 and 承诺书 and the declared attachments);
 /// - `certificates/<number>/events.json` for each certificate issued on these applications;
 /// - `heads.json` the head (version, hash) of every stream above.
 ///
@@ -256,6 +287,14 @@ public struct DecisionArchiver: Sendable {
             try addLog(kind: ApplicationMachine.kind, id: app.id, folder: folder)
             for doc in try documents.dossier(applicationID: app.id) {
                 files.append(BagFile(path: "\(folder)/dossier/\(doc.path)", bytes: doc.bytes))
+            }
+            // What was declared: every submission's data, its signed pledge record and the
+            // exact pledge text signed (a correction's answer beside the original).
+            for d in try store.declarations(applicationID: app.id) {
+                files.append(
+                    BagFile(
+                        path: "\(folder)/declarations/\(d.version).json",
+                        bytes: try ArchivedDeclaration.bytes(d)))
             }
             if let number = app.state.certificateNumber { certificates.append(number) }
         }

@@ -1,4 +1,5 @@
 import Foundation
+import Signing
 import Store
 
 /// One way the database's log no longer matches a package's signed `heads.json`.

@@ -2,7 +2,6 @@ import Documents
 import Domain
 import Forms
 import Foundation
-import GRDB
 import Store
 import Workflow
 
@@ -53,11 +52,7 @@ extension DocumentService {
 
     /// The document's place among the documents of its kind in the queue (1, 2, …).
     func ordinal(_ kind: DocumentKind, anchor: QueuedDocument, distinctSubjects: Bool = false) throws -> Int {
-        let sql =
-            distinctSubjects
-            ? "SELECT COUNT(DISTINCT subject) FROM documents WHERE kind = ? AND id <= ?"
-            : "SELECT COUNT(*) FROM documents WHERE kind = ? AND id <= ?"
-        return try store.read { db in try Int.fetchOne(db, sql: sql, arguments: [kind.rawValue, anchor.id]) ?? 0 }
+        try store.documentOrdinal(kind: kind, through: anchor.id, distinctSubjects: distinctSubjects)
     }
 
     /// The specialty 专业: the one the applicant declared, else the scope of the committee that
@@ -136,8 +131,8 @@ extension DocumentService {
             "series": .string(a.profile.series.chinese),
             "specialty": .string(try specialty(a)),
             "title_sought": .string(a.title), "level": .string(a.profile.level.chinese),
-            "received_date": .string(
-                (a.state.recommendedOn ?? a.state.submittedOn ?? a.state.createdOn)?.chinese ?? ""),
+            // The day the applicant submitted (the letters say "你于…提交的申报材料").
+            "received_date": .string((a.state.submittedOn ?? a.state.createdOn)?.chinese ?? ""),
             "contact_name": .string(contact.office), "contact_phone": .string(contact.phone),
         ]
     }
@@ -265,9 +260,25 @@ extension DocumentService {
                 documentNumber: try registrationNumber(.correctionNotice, anchor: row, year: c.requestedOn.year),
                 issued: c.requestedOn)
         ) { $1 }
+        // Items naming the form's fields say what to do there; other items, as the clerk wrote them.
+        let named = Dictionary(
+            (c.fields ?? []).compactMap { id in a.declared?.form?.field(id) }.map { f -> (String, FieldDefinition) in
+                if case .attachment = f.type { return ("附件：\(f.label)", f) }
+                return (f.label, f)
+            }, uniquingKeysWith: { first, _ in first })
         o["missing_items"] = numbered(
             c.items.map { item in
-                ["item": .string(item), "requirement": .string("请按申报材料要求补充或重新提交")]
+                let requirement: String
+                switch named[item]?.type {
+                case .attachment(let types, let maxBytes, _, _, _)?:
+                    let formats = types.map(DeclaredFile.formatName)
+                    requirement = "在申报系统中重新上传（格式：\(formats.joined(separator: "、"))，每个文件不超过\(DeclarationText.size(maxBytes))）"
+                case _?:
+                    requirement = "在申报系统中修改申报表的该项内容"
+                case nil:
+                    requirement = "请按申报材料要求补充或重新提交"
+                }
+                return ["item": .string(item), "requirement": .string(requirement)]
             })
         o["deadline"] = .string(c.deadline.chinese)
         o["answer_working_days"] = .number(Double(policy.correctionAnswerWorkingDays))
@@ -371,11 +382,7 @@ extension DocumentService {
 
     /// When the step that queued `row` was recorded (its last event's timestamp).
     func firstRecordedAt(_ row: QueuedDocument) throws -> Date {
-        let text = try store.read { db in
-            try String.fetchOne(
-                db, sql: "SELECT recorded_at FROM events WHERE stream_kind = ? AND stream_id = ? AND version = ?",
-                arguments: [row.streamKind, row.streamID, row.version])
-        }
+        let text = try store.event(kind: row.streamKind, id: row.streamID, version: row.version)?.recordedAt
         guard let text, let date = Self.parseTimestamp(text) else { throw missing(row, "事件时间") }
         return date
     }

@@ -1,7 +1,6 @@
 import Documents
 import Domain
 import Foundation
-import GRDB
 import Store
 import Workflow
 
@@ -66,7 +65,7 @@ extension DocumentService {
         var order: [DocumentKey] = []
         var members: [DocumentKey: [QueuedDocument]] = [:]
         var failedRows: [(Int64, String)] = []
-        for row in try queued(status: "pending") {
+        for row in try queued(status: .pending) {
             do {
                 guard let key = try key(for: row) else {
                     summary.waiting += 1
@@ -137,17 +136,7 @@ extension DocumentService {
     }
 
     func mark(rendered: [(Int64, String)], failed: [(Int64, String)]) throws {
-        guard !rendered.isEmpty || !failed.isEmpty else { return }
-        try store.write { tx in
-            for (id, path) in rendered {
-                try tx.db.execute(
-                    sql: "UPDATE documents SET status = 'rendered', path = ? WHERE id = ?", arguments: [path, id])
-            }
-            for (id, _) in failed {
-                try tx.db.execute(
-                    sql: "UPDATE documents SET status = 'failed', path = NULL WHERE id = ?", arguments: [id])
-            }
-        }
+        try store.markDocuments(rendered: rendered.map { (id: $0.0, path: $0.1) }, failed: failed.map(\.0))
     }
 
     /// Renders and writes the documents on `threads` threads; the error of each, or nil.

@@ -2,7 +2,6 @@ import Documents
 import Domain
 import Forms
 import Foundation
-import GRDB
 import Store
 import Workflow
 
@@ -14,7 +13,7 @@ public struct QueuedDocument: Sendable, Equatable {
     public var streamKind: String
     public var streamID: String
     public var version: Int
-    public var status: String
+    public var status: DocumentStatus
 }
 
 /// Which document a request asks for: the kind and its name (the file stem). Requests for the
@@ -118,39 +117,25 @@ public final class DocumentService {
     // MARK: - the queue
 
     /// Queued requests in queue order; `status` nil for every status.
-    public func queued(status: String? = "pending") throws -> [QueuedDocument] {
-        let rows = try store.read { db -> [Row] in
-            if let status {
-                return try Row.fetchAll(
-                    db, sql: "SELECT * FROM documents WHERE status = ? ORDER BY id", arguments: [status])
-            }
-            return try Row.fetchAll(db, sql: "SELECT * FROM documents ORDER BY id")
-        }
-        return try rows.map(Self.queuedDocument)
+    public func queued(status: DocumentStatus? = .pending) throws -> [QueuedDocument] {
+        try store.documents(status: status).map(Self.queuedDocument)
     }
 
-    static func queuedDocument(_ r: Row) throws -> QueuedDocument {
-        let raw: String = r["kind"]
-        guard let kind = DocumentKind(rawValue: raw) else { throw IssuanceError.unknownKind(raw) }
+    static func queuedDocument(_ r: StoredDocument) throws -> QueuedDocument {
+        guard let request = r.request else { throw IssuanceError.unknownKind(r.kind) }
         return QueuedDocument(
-            id: r["id"], request: DocumentRequest(kind, subject: r["subject"]), streamKind: r["stream_kind"],
-            streamID: r["stream_id"], version: r["version"], status: r["status"])
+            id: r.id, request: request, streamKind: r.streamKind, streamID: r.streamID, version: r.version,
+            status: r.status)
     }
 
     /// The rows of one kind (any status) queued for `subject`, in queue order.
     func rows(kind: DocumentKind, subject: String) throws -> [QueuedDocument] {
-        try store.read { db in
-            try Row.fetchAll(
-                db, sql: "SELECT * FROM documents WHERE kind = ? AND subject = ? ORDER BY id",
-                arguments: [kind.rawValue, subject])
-        }.map(Self.queuedDocument)
+        try store.documents(kind: kind, subject: subject).map(Self.queuedDocument)
     }
 
     /// Every row of one kind (any status), in queue order.
     func rows(kind: DocumentKind) throws -> [QueuedDocument] {
-        try store.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM documents WHERE kind = ? ORDER BY id", arguments: [kind.rawValue])
-        }.map(Self.queuedDocument)
+        try store.documents(kind: kind).map(Self.queuedDocument)
     }
 
     /// Which document a queued request asks for; nil when it cannot be issued yet (a
@@ -183,11 +168,7 @@ public final class DocumentService {
         case .minutes, .voteRecord, .revocationDecision:
             return DocumentKey(kind, name: subject)
         case .pledge, .declarationForm, .acceptanceNotice, .correctionNotice, .refusalNotice, .reexaminationDecision:
-            let earlier = try store.read { db in
-                try Int.fetchOne(
-                    db, sql: "SELECT COUNT(*) FROM documents WHERE kind = ? AND subject = ? AND id < ?",
-                    arguments: [kind.rawValue, subject, row.id]) ?? 0
-            }
+            let earlier = try store.documentCount(kind: kind, subject: subject, before: row.id)
             return DocumentKey(kind, name: earlier == 0 ? subject : "\(subject)-\(earlier + 1)")
         }
     }

@@ -1,6 +1,7 @@
 import Archive
 import ArgumentParser
 import Foundation
+import Signing
 import Store
 
 /// `pingshen archive verify PATH` and `pingshen archive keys export|rotate`.

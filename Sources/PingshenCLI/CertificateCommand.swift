@@ -1,6 +1,7 @@
 import Archive
 import ArgumentParser
 import Foundation
+import Signing
 import Store
 
 /// `pingshen certificate verify NUMBER CODE --db PATH`.

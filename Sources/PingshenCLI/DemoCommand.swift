@@ -4,20 +4,21 @@ import Domain
 import Forms
 import Foundation
 import Season
+import Signing
 import Store
 
 /// `pingshen demo`: a deterministic simulated season through the real store.
 struct DemoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
-        abstract: "Run a deterministic simulated season into DIR/pingshen.sqlite and print the final states.",
+        abstract: "Run a deterministic simulated season into DIR/\(EventStore.fileName()) and print the final states.",
         discussion: """
             Every path of the workflow is exercised. Same seed, same database. A run that was killed
             resumes where it stopped when started again with the same arguments.
             """)
 
     @Option(help: "Output folder (created if missing).") var out = "out/demo"
-    @Option(name: .customLong("db"), help: "Database file of the season (default: DIR/pingshen.sqlite).")
+    @Option(name: .customLong("db"), help: "Database file of the season (default: DIR/\(EventStore.fileName())).")
     var database: String?
     @Option(help: "Number of applications (at least \(DemoSeason.minimumApplications)).") var applications = 200
     @Option(help: "Random seed.") var seed: UInt64 = 2026
@@ -40,7 +41,7 @@ struct DemoCommand: ParsableCommand {
         let book = try rules.load()
         let outURL = URL(fileURLWithPath: out)
         try FileManager.default.createDirectory(at: outURL, withIntermediateDirectories: true)
-        let path = database ?? outURL.appendingPathComponent("pingshen.sqlite").path
+        let path = database ?? outURL.appendingPathComponent(EventStore.fileName()).path
         let store: EventStore
         do {
             store = try EventStore(path: path)
@@ -76,6 +77,8 @@ struct DemoCommand: ParsableCommand {
             throw CLIError(error.chinese + " (\(error))")
         } catch let error as ArchiveError {
             throw CLIError(error.chinese)
+        } catch let error as SigningError {
+            throw CLIError(error.chinese)
         }
         let summary = try season.run()
         bar.finish()
@@ -91,8 +94,12 @@ struct DemoCommand: ParsableCommand {
         do {
             written = try archiveSeason(
                 store: store, keyring: keyring, policy: book.policy,
-                documents: outURL.appendingPathComponent("documents"), into: archive)
+                documents: outURL.appendingPathComponent("documents"), into: archive,
+                uploads: URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent("uploads"),
+                forms: try? FormLibrary.load(directory: formsDirectory))
         } catch let error as ArchiveError {
+            throw CLIError(error.chinese)
+        } catch let error as SigningError {
             throw CLIError(error.chinese)
         }
         let bytes = written.reduce(0) { $0 + $1.payloadBytes }

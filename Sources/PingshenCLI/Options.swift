@@ -18,7 +18,7 @@ struct RulesOptions: ParsableArguments {
 /// The database file.
 struct DatabaseOptions: ParsableArguments {
     @Option(name: .customLong("db"), help: "SQLite database file.")
-    var path = "pingshen.sqlite"
+    var path = EventStore.fileName()
 
     func open(mustExist: Bool = true) throws -> EventStore {
         if mustExist, !FileManager.default.fileExists(atPath: path) {

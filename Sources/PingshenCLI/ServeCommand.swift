@@ -20,7 +20,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Option(
         name: .customLong("db"),
-        help: "SQLite database file (default: pingshen.sqlite, or DIR/pingshen.sqlite with --demo).")
+        help: "SQLite database file (default: \(EventStore.fileName()), or DIR/\(EventStore.fileName()) with --demo).")
     var database: String?
     @Option(help: "Interface to listen on.") var host = "127.0.0.1"
     @Option(help: "Port to listen on.") var port = 8080
@@ -39,6 +39,24 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(name: .customLong("secure-cookies"), help: "Mark cookies Secure (the site is served over HTTPS).")
     var secureCookies = false
     @Option(
+        name: .customLong("max-connections"),
+        help: "Connections held at once by everyone (lowered to the open-file limit less 128).")
+    var maxConnections = 4096
+    @Option(
+        name: .customLong("max-connections-per-client"),
+        help: "Connections one client address holds at once (with --client-address-header: requests in flight).")
+    var maxConnectionsPerClient = 64
+    @Option(
+        name: .customLong("header-timeout"),
+        help: "Seconds a request head may take to arrive (also the keep-alive timeout).")
+    var headerTimeout: Double = 10
+    @Option(name: .customLong("idle-timeout"), help: "Seconds a connection may read nothing at all.")
+    var idleTimeout: Double = 30
+    @Option(name: .customLong("upload-quota-mb"), help: "Megabytes one account may upload in all.")
+    var uploadQuotaMB = 1024
+    @Option(name: .customLong("upload-quota-files"), help: "Files one account may upload in all.")
+    var uploadQuotaFiles = 300
+    @Option(
         name: .customLong("data-dir"),
         help: "Folder for rendered documents and uploads (default: the database's folder).")
     var dataDirectory: String?
@@ -54,12 +72,22 @@ struct ServeCommand: AsyncParsableCommand {
         }
         guard (1...65535).contains(port) else { throw ValidationError("--port 应在 1 到 65535 之间") }
         guard !host.isEmpty else { throw ValidationError("--host 不能为空") }
+        guard maxConnections >= 16 else { throw ValidationError("--max-connections 不能小于 16") }
+        guard maxConnectionsPerClient >= 1 else { throw ValidationError("--max-connections-per-client 不能小于 1") }
+        guard headerTimeout > 0, idleTimeout > 0 else { throw ValidationError("--header-timeout 与 --idle-timeout 应大于 0 秒") }
+        guard uploadQuotaMB >= 1, uploadQuotaFiles >= 1 else {
+            throw ValidationError("--upload-quota-mb 与 --upload-quota-files 不能小于 1")
+        }
     }
 
     func run() async throws {
         let book = try rules.load()
         let demoFolder = out ?? database.map { URL(fileURLWithPath: $0).deletingLastPathComponent().path } ?? "out/demo"
-        let path = database ?? (demo ? URL(fileURLWithPath: demoFolder).appendingPathComponent("pingshen.sqlite").path : "pingshen.sqlite")
+        let path =
+            database
+            ?? (demo
+                ? URL(fileURLWithPath: demoFolder).appendingPathComponent(EventStore.fileName()).path
+                : EventStore.fileName())
         if demo {
             if FileManager.default.fileExists(atPath: path) {
                 print("演示数据库已存在，直接使用：\(path)(删除该文件可重新生成)")
@@ -85,6 +113,11 @@ struct ServeCommand: AsyncParsableCommand {
             store: store, rules: book, host: host, port: port, webDirectory: webDirectory,
             clientAddressHeader: clientAddressHeader)
         configuration.secureCookies = secureCookies
+        configuration.connectionLimits.maximumConnections = maxConnections
+        configuration.connectionLimits.perClient = maxConnectionsPerClient
+        configuration.connectionLimits.headerTimeout = headerTimeout
+        configuration.connectionLimits.idleTimeout = idleTimeout
+        configuration.uploadLimits.accountQuota = UploadUsage(files: uploadQuotaFiles, bytes: uploadQuotaMB << 20)
         configuration.templatesDirectory = templatesDirectory
         configuration.formsDirectory = formsDirectory
         configuration.dataDirectory =

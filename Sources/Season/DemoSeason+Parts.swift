@@ -1,6 +1,6 @@
-import Archive
 import Domain
 import Foundation
+import Signing
 import Store
 import Workflow
 

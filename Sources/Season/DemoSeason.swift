@@ -1,7 +1,7 @@
-import Archive
 import Domain
 import Forms
 import Foundation
+import Signing
 import Store
 import Workflow
 

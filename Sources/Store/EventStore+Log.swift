@@ -49,6 +49,17 @@ extension EventStore {
         }
     }
 
+    /// One event of a stream (nil when the stream has no such version): when a step was
+    /// recorded and by whom.
+    public func event(kind: String, id: String, version: Int) throws(StoreError) -> StoredEvent? {
+        try read { db in
+            try Row.fetchOne(
+                db.cachedStatement(sql: "SELECT * FROM events WHERE stream_kind = ? AND stream_id = ? AND version = ?"),
+                arguments: [kind, id, version]
+            ).map(StoredEvent.init(row:))
+        }
+    }
+
     /// The state rebuilt from the log alone, ignoring the projection.
     public func replay<M: Machine>(_ machine: M.Type, id: String) throws(StoreError) -> M.State {
         try history(machine, id: id).reduce(M.initial) { M.evolve($0, $1.event) }
@@ -89,7 +100,8 @@ extension EventStore {
         return bad
     }
 
-    /// Rewrites a machine's projection from the log (after a schema change or a repair).
+    /// Rewrites a machine's projection from the log (after a schema change or a repair), with
+    /// the application index for applications.
     public func rebuildProjection<M: Machine>(_ machine: M.Type) throws(StoreError) {
         let ids = try read { db in
             try String.fetchAll(
@@ -97,10 +109,12 @@ extension EventStore {
                 arguments: [M.kind])
         }
         var rows: [(String, Int, String, String, String, String)] = []
+        var profiles: [(String, ApplicationProfile)] = []
         for id in ids {
             let events = try events(kind: M.kind, id: id)
             let state = try replay(machine, id: id)
             guard let last = events.last else { continue }
+            if let profile = (state as? ApplicationState)?.profile { profiles.append((id, profile)) }
             do {
                 let json = try SortedJSONEncoder.encode(state)
                 rows.append((id, last.version, M.status(of: state), json, last.hash, last.recordedAt))
@@ -120,6 +134,10 @@ extension EventStore {
                 try tx.db.execute(
                     sql: "INSERT INTO snapshots (kind, id, version, state) VALUES (?, ?, ?, ?)",
                     arguments: [M.kind, r.0, r.1, r.3])
+            }
+            if M.kind == ApplicationMachine.kind {
+                try tx.db.execute(sql: "DELETE FROM application_index")
+                for (id, p) in profiles { try tx.indexApplication(id, p) }
             }
         }
     }

@@ -12,13 +12,17 @@ import Workflow
 /// let outcome = try store.execute(ApplicationMachine.self, id: "A1", .submit(...), context: ctx)
 /// ```
 public final class EventStore: Sendable {
-    public let writer: any DatabaseWriter
+    /// The database, for this module only: other modules ask through typed queries.
+    let writer: any DatabaseWriter
     public let path: String?
     let cache = StateCache()
     /// A stream's state snapshot is written once this many events have passed since the last
     /// one (or since the start: short streams have none). When the state is not in memory, the
     /// events after the snapshot are replayed onto it.
     public static let snapshotInterval = 16
+
+    /// The database file's name in a data folder: `pingshen.sqlite`, or `<stem>.sqlite`.
+    public static func fileName(_ stem: String = "pingshen") -> String { "\(stem).sqlite" }
 
     /// Opens (creating if needed) the database file and migrates it.
     public init(path: String) throws(StoreError) {
@@ -115,8 +119,8 @@ public final class EventStore: Sendable {
         }
     }
 
-    /// Runs a read-only query.
-    public func read<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
+    /// Runs a read-only query (this module's queries; tests reach it with `@testable`).
+    func read<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
         do { return try writer.read(body) } catch let error as StoreError { throw error } catch {
             throw .database("\(error)")
         }
@@ -147,7 +151,8 @@ public struct Outcome<M: Machine>: Sendable {
 
 /// One write transaction. Obtained from `EventStore.write`; not to be kept.
 public final class StoreTransaction {
-    public let db: Database
+    /// The transaction's connection, for this module only.
+    let db: Database
     let decoder = JSONDecoder()
     let cache: StateCache
     /// States written in this transaction, for the cache once it commits.
@@ -223,6 +228,16 @@ public final class StoreTransaction {
             throw StoreError.conflict(stream: "\(M.kind)/\(id)", expected: expected, actual: version)
         }
         let state = current?.state ?? M.initial
+        var context = context
+        // A unit's steps and the office's acceptance are gated by the unit's standing: read it here,
+        // in the same transaction, so no caller can forget it.
+        if let command = command as? ApplicationCommand, ApplicationMachine.needsUnitStanding(command),
+            let unitID = (state as? ApplicationState)?.profile?.unitID, context.unitSuspendedUntil == nil
+        {
+            context.unitSuspendedUntil = try load(UnitStandingMachine.self, id: unitID).flatMap {
+                UnitStandingMachine.suspendedUntil($0.state)
+            }
+        }
         let decision: Decision<M.Event>
         do {
             decision = try M.decide(command, state: state, context: context)
@@ -258,6 +273,11 @@ public final class StoreTransaction {
             try saveProjection(
                 machine, id: id, version: n, state: newState, headHash: head, at: recordedAt,
                 isNew: current == nil, snapshotVersion: current?.snapshotVersion ?? 0)
+            if M.kind == ApplicationMachine.kind, let profile = (newState as? ApplicationState)?.profile,
+                profile != (state as? ApplicationState)?.profile
+            {
+                try indexApplication(id, profile)
+            }
         }
         if !decision.documents.isEmpty {
             let queue = try db.cachedStatement(

@@ -218,6 +218,76 @@ enum Migrations {
             // before keep NULL (their text is the form version's, found by its hash).
             try db.execute(sql: "ALTER TABLE declarations ADD COLUMN pledge_text TEXT")
         }
+        m.registerMigration("2026-11-30-application-index") { db in
+            // Who and what each application is about, from the profile of its `created` event
+            // (never changed afterwards): lists by unit without reading event JSON. Kept by
+            // `StoreTransaction.execute` in the transaction of the step that sets the profile;
+            // the status stays in `streams`. Filled here from the log.
+            try db.execute(
+                sql: """
+                    CREATE TABLE application_index (
+                        id TEXT PRIMARY KEY,
+                        person_id TEXT NOT NULL,
+                        unit_id TEXT NOT NULL,
+                        series TEXT NOT NULL,
+                        level TEXT NOT NULL,
+                        track TEXT NOT NULL
+                    ) WITHOUT ROWID;
+                    CREATE INDEX application_index_by_unit ON application_index (unit_id, id);
+                    INSERT OR REPLACE INTO application_index (id, person_id, unit_id, series, level, track)
+                        SELECT stream_id, json_extract(payload, '$.created.profile.personID'),
+                               json_extract(payload, '$.created.profile.unitID'),
+                               json_extract(payload, '$.created.profile.series'),
+                               json_extract(payload, '$.created.profile.level'),
+                               COALESCE(json_extract(payload, '$.created.profile.track'), 'normal')
+                        FROM events WHERE stream_kind = 'application' AND type = 'created'
+                        ORDER BY seq;
+                    """)
+        }
+        m.registerMigration("2026-12-01-account-per-person-and-upload-usage") { db in
+            // One account per person (ID number): registrations racing each other could make
+            // several, each able to read the others' documents. A database that already has such
+            // duplicates is not changed; the migration stops and names them (the office decides
+            // which account stays). Also the bytes each account has uploaded (content-addressed:
+            // one row per account and file), for the per-account upload quota.
+            let duplicates = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT person_id, group_concat(username, '、') AS usernames, COUNT(*) AS n
+                    FROM accounts WHERE person_id IS NOT NULL
+                    GROUP BY person_id HAVING COUNT(*) > 1 ORDER BY person_id
+                    """)
+            if !duplicates.isEmpty {
+                let list = duplicates.map { row -> String in
+                    let person: String = row["person_id"]
+                    let names: String = row["usernames"]
+                    let count: Int = row["n"]
+                    return "\(person)(\(count) 个账户：\(names))"
+                }
+                throw MigrationRefusal(
+                    "数据库升级未完成：账户表中有 \(duplicates.count) 个身份证号码各对应多个账户，无法加上“一个身份证号码只能注册一个账户”的约束。"
+                        + "请先停用或删除多余的账户后再启动：" + list.joined(separator: "；") + "。")
+            }
+            try db.execute(
+                sql: """
+                    CREATE UNIQUE INDEX accounts_by_person ON accounts (person_id) WHERE person_id IS NOT NULL;
+                    CREATE TABLE upload_usage (
+                        account_id INTEGER NOT NULL REFERENCES accounts (id),
+                        sha256 TEXT NOT NULL,
+                        size INTEGER NOT NULL,
+                        uploaded_at TEXT NOT NULL,
+                        PRIMARY KEY (account_id, sha256)
+                    ) WITHOUT ROWID;
+                    """)
+        }
         return m
     }
+}
+
+/// A migration that cannot run on this database's data: the message (Chinese) says what to fix.
+/// Nothing of the migration is written (it runs in a transaction).
+public struct MigrationRefusal: Error, CustomStringConvertible, Sendable {
+    public let message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
 }

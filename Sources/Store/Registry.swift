@@ -224,7 +224,7 @@ extension EventStore {
 
 extension UnitRecord {
     /// The unit with a credit code, if registered.
-    public static func fetch(creditCode: CreditCode, db: Database) throws -> UnitRecord? {
+    static func fetch(creditCode: CreditCode, db: Database) throws -> UnitRecord? {
         try Row.fetchOne(db, sql: "SELECT * FROM units WHERE credit_code = ?", arguments: [creditCode.value])
             .map(EventStore.unit)
     }
@@ -232,7 +232,7 @@ extension UnitRecord {
 
 extension PersonRecord {
     /// The person with a resident ID number, if registered.
-    public static func fetch(residentID: ResidentID, db: Database) throws -> PersonRecord? {
+    static func fetch(residentID: ResidentID, db: Database) throws -> PersonRecord? {
         try Row.fetchOne(db, sql: "SELECT * FROM people WHERE resident_id = ?", arguments: [residentID.value])
             .map(EventStore.person)
     }

@@ -2,7 +2,6 @@ import Documents
 import Domain
 import Forms
 import Foundation
-import GRDB
 import Intake
 import Store
 import Workflow
@@ -13,33 +12,11 @@ extension WebServices {
     /// Rows per page in the consoles' lists.
     static let pageSize = 50
 
-    /// Application ids with their status, for one unit (the unit named in the profile of the
-    /// application's `created` event, which never changes) or all, in id order; `status`
+    /// Application ids with their status, for one unit (the unit named in the application's
+    /// profile, which never changes: `EventStore.applications`) or all, in id order; `status`
     /// narrows to one status.
     func applicationIDs(unit: String?, status: String?) throws -> [(id: String, status: String)] {
-        var sql = "SELECT s.id, s.status FROM streams s"
-        var arguments: [(any DatabaseValueConvertible)?] = []
-        if unit != nil {
-            sql += """
-                 JOIN events e ON e.stream_kind = s.kind AND e.stream_id = s.id AND e.version = 1
-                    AND e.type = 'created' AND json_extract(e.payload, '$.created.profile.unitID') = ?
-                """
-            arguments.append(unit)
-        }
-        sql += " WHERE s.kind = ?"
-        arguments.append(ApplicationMachine.kind)
-        if let status {
-            sql += " AND s.status = ?"
-            arguments.append(status)
-        }
-        sql += " ORDER BY s.id"
-        let statement = sql
-        let values = StatementArguments(arguments)
-        return try store.read { db in
-            try Row.fetchAll(db, sql: statement, arguments: values).map { row in
-                (id: row[0] as String, status: row[1] as String)
-            }
-        }
+        try store.applications(unit: unit, status: status)
     }
 
     /// Counts per status in workflow order (statuses with none left out), as `.counts` links.
@@ -90,7 +67,9 @@ extension WebServices {
 
     /// The `application-facts` partial's values: who, what, where it stands, the declaration's
     /// main answers, the documents and the history.
-    func applicationFacts(id: String, state: ApplicationState, withEligibility: Bool = false) throws -> [String: TemplateValue] {
+    func applicationFacts(
+        id: String, state: ApplicationState, withEligibility: Bool = false, correcting: Bool = false
+    ) throws -> [String: TemplateValue] {
         guard let p = state.profile else { throw WebError.notFound }
         let person = try store.person(p.personID)
         let unit = try store.unit(p.unitID)
@@ -146,7 +125,7 @@ extension WebServices {
         }
         let documents = try documents(forApplication: state, id: id).map(\.templateValue)
         return [
-            "facts": .list(facts), "dossier": try dossier(id: id, state: state, withEligibility: withEligibility),
+            "facts": .list(facts), "dossier": try dossier(id: id, state: state, withEligibility: withEligibility, correcting: correcting),
             "documents": .list(documents), "hasDocuments": .bool(!documents.isEmpty),
             "history": .list(try history(kind: ApplicationMachine.kind, id: id)),
             "certificate": certificate, "objections": .list(objections), "hasObjections": .bool(!objections.isEmpty),

@@ -2,6 +2,7 @@ import Archive
 import Documents
 import Foundation
 import Hummingbird
+import Signing
 import Store
 
 extension Pages.Page {

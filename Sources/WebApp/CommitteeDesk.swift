@@ -1,7 +1,6 @@
 import Documents
 import Domain
 import Foundation
-import GRDB
 import Store
 import Workflow
 
@@ -63,7 +62,7 @@ struct CommitteeDesk: Sendable {
     struct DocumentLink {
         var id: Int64
         var kind: DocumentKind
-        var status: String
+        var status: DocumentStatus
     }
 
     func candidate(_ applicationID: String) throws -> Candidate {
@@ -80,14 +79,9 @@ struct CommitteeDesk: Sendable {
     /// The documents a stream's steps queued, of `kinds`, oldest first (the download route
     /// `/documents/{id}.odt|.html` serves them by row id).
     func documents(stream kind: String, id: String, kinds: [DocumentKind]) throws -> [DocumentLink] {
-        try store.read { db in
-            try Row.fetchAll(
-                db, sql: "SELECT id, kind, status FROM documents WHERE stream_kind = ? AND stream_id = ? ORDER BY id",
-                arguments: [kind, id]
-            ).compactMap { row -> DocumentLink? in
-                guard let k = DocumentKind(rawValue: row["kind"]), kinds.contains(k) else { return nil }
-                return DocumentLink(id: row["id"], kind: k, status: row["status"])
-            }
+        try store.documents(streamKind: kind, streamID: id).compactMap { row -> DocumentLink? in
+            guard let k = row.documentKind, kinds.contains(k) else { return nil }
+            return DocumentLink(id: row.id, kind: k, status: row.status)
         }
     }
 
@@ -119,13 +113,13 @@ struct CommitteeDesk: Sendable {
     static func value(_ link: DocumentLink) -> TemplateValue {
         let status: String =
             switch link.status {
-            case "rendered": "已生成"
-            case "failed": "生成失败"
-            default: "待生成"
+            case .rendered: "已生成"
+            case .failed: "生成失败"
+            case .pending: "待生成"
             }
         return [
             "documentID": .string(String(link.id)), "kind": .string(link.kind.chinese), "status": .string(status),
-            "rendered": .bool(link.status == "rendered"),
+            "rendered": .bool(link.status == .rendered),
         ]
     }
 

@@ -1,7 +1,6 @@
 import Documents
 import Domain
 import Foundation
-import GRDB
 import HTTPTypes
 import Hummingbird
 import Store
@@ -15,13 +14,13 @@ struct IssuedDocument: Sendable, Equatable {
     var subject: String
     var streamKind: String
     var streamID: String
-    var status: String
+    var status: DocumentStatus
     var path: String?
     var createdAt: String
 
     /// The kind in Chinese (`受理通知书`), or the raw kind for one this build does not know.
     var kindName: String { DocumentKind(rawValue: kind)?.chinese ?? kind }
-    var isRendered: Bool { status == "rendered" && path != nil }
+    var isRendered: Bool { status == .rendered && path != nil }
 
     /// The name a download is saved under: `受理通知书-A2026-0001.odt`.
     func downloadName(_ ext: String) -> String {
@@ -35,7 +34,7 @@ struct IssuedDocument: Sendable, Equatable {
             "id": .string(String(id)), "kind": .string(kindName), "subject": .string(subject),
             "rendered": .bool(isRendered),
             "status": .string(
-                isRendered ? "已生成" : status == "failed" ? "生成失败" : "待生成"),
+                isRendered ? "已生成" : status == .failed ? "生成失败" : "待生成"),
             "odt": .string("/documents/\(id).odt"), "html": .string("/documents/\(id).html"),
             "created": .string(String(createdAt.prefix(10))),
             // The applicant portal's names for the same.
@@ -44,15 +43,15 @@ struct IssuedDocument: Sendable, Equatable {
         ]
     }
 
-    init(row: Row) {
-        id = row["id"]
-        kind = row["kind"]
-        subject = row["subject"]
-        streamKind = row["stream_kind"]
-        streamID = row["stream_id"]
-        status = row["status"]
-        path = row["path"]
-        createdAt = row["created_at"]
+    init(_ d: StoredDocument) {
+        id = d.id
+        kind = d.kind
+        subject = d.subject
+        streamKind = d.streamKind
+        streamID = d.streamID
+        status = d.status
+        path = d.path
+        createdAt = d.createdAt
     }
 }
 
@@ -61,15 +60,7 @@ extension WebServices {
     /// consoles list an application's documents with this (plus its certificate's:
     /// `documents(forStream: CertificateMachine.kind, id: number)`).
     func documents(forStream kind: String, id: String) throws -> [IssuedDocument] {
-        try store.read { db in
-            try Row.fetchAll(
-                db.cachedStatement(
-                    sql: """
-                        SELECT id, kind, subject, stream_kind, stream_id, status, path, created_at FROM documents
-                        WHERE stream_kind = ? AND stream_id = ? ORDER BY id
-                        """), arguments: [kind, id]
-            ).map(IssuedDocument.init(row:))
-        }
+        try store.documents(streamKind: kind, streamID: id).map(IssuedDocument.init)
     }
 
     /// An application's documents and those of its certificate, oldest first.
@@ -83,15 +74,7 @@ extension WebServices {
 
     /// One queue row by id.
     func document(id: Int64) throws -> IssuedDocument? {
-        try store.read { db in
-            try Row.fetchOne(
-                db,
-                sql: """
-                    SELECT id, kind, subject, stream_kind, stream_id, status, path, created_at FROM documents
-                    WHERE id = ?
-                    """, arguments: [id]
-            ).map(IssuedDocument.init(row:))
-        }
+        try store.document(id: id).map(IssuedDocument.init)
     }
 
     /// The application a document belongs to: its own stream, or the certificate's application.
@@ -161,7 +144,16 @@ struct DocumentRoutes {
                 let data = FileManager.default.contents(atPath: url.path)
             else { throw WebError.notFound }
             var headers: HTTPFields = [.contentType: type]
-            headers[.contentDisposition] = Self.attachment(document.downloadName(ext), fallback: "document-\(id).\(ext)")
+            if ext == "html" {
+                // Opened in the browser (printable), under a policy that allows no script at all:
+                // only the document's own inline style and its data: pictures (photo, QR code).
+                headers[.contentDisposition] = Self.disposition(
+                    "inline", document.downloadName(ext), fallback: "document-\(id).\(ext)")
+                headers[.contentSecurityPolicy] = Self.documentPolicy
+            } else {
+                headers[.contentDisposition] = Self.attachment(
+                    document.downloadName(ext), fallback: "document-\(id).\(ext)")
+            }
             headers[.cacheControl] = "private, no-store"
             return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
         }
@@ -181,9 +173,19 @@ struct DocumentRoutes {
 
     /// `attachment; filename="…"; filename*=UTF-8''…` (RFC 6266 with an RFC 5987 name for
     /// Chinese file names; the plain name is an ASCII fallback).
+    /// The policy of a rendered HTML document opened in the browser.
+    static let documentPolicy =
+        "default-src 'none'; img-src data:; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; "
+        + "form-action 'none'"
+
     static func attachment(_ name: String, fallback: String) -> String {
+        disposition("attachment", name, fallback: fallback)
+    }
+
+    /// `TYPE; filename="…"; filename*=UTF-8''…`.
+    static func disposition(_ type: String, _ name: String, fallback: String) -> String {
         let allowed = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
         let encoded = name.addingPercentEncoding(withAllowedCharacters: allowed) ?? fallback
-        return "attachment; filename=\"\(fallback)\"; filename*=UTF-8''\(encoded)"
+        return "\(type); filename=\"\(fallback)\"; filename*=UTF-8''\(encoded)"
     }
 }

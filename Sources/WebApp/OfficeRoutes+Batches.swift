@@ -1,9 +1,8 @@
-import Archive
 import Documents
 import Domain
 import Foundation
-import GRDB
 import Hummingbird
+import Signing
 import Store
 import Workflow
 
@@ -66,18 +65,10 @@ extension OfficeRoutes {
     func noticePage(_ context: WebRequestContext, batch: String?) throws -> Response {
         let rows = try selectable([.passed])
         let today = services.today
-        let existing = try services.store.read { db in
-            try Int.fetchOne(
-                db, sql: "SELECT COUNT(DISTINCT subject) FROM documents WHERE kind = ?",
-                arguments: [DocumentKind.publicNotice.rawValue]) ?? 0
-        }
+        let existing = try services.store.documentOrdinal(kind: .publicNotice, distinctSubjects: true)
         var documents: [TemplateValue] = []
-        if let batch {
-            documents = try services.store.read { db in
-                try Int64.fetchAll(
-                    db, sql: "SELECT id FROM documents WHERE kind = ? AND subject = ? ORDER BY id LIMIT 1",
-                    arguments: [DocumentKind.publicNotice.rawValue, batch])
-            }.compactMap { try services.document(id: $0)?.templateValue }
+        if let batch, let first = try services.store.documents(kind: .publicNotice, subject: batch).first {
+            documents = [IssuedDocument(first).templateValue]
         }
         return try services.pages.response(
             .officeNotice, title: "评审结果公示",

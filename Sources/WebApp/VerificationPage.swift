@@ -1,8 +1,8 @@
-import Archive
 import Documents
 import Domain
 import Foundation
 import Hummingbird
+import Signing
 import Store
 import Workflow
 

@@ -6,14 +6,15 @@ import Store
 ///
 /// ```swift
 /// let configuration = WebConfiguration(
-///     store: try EventStore(path: "out/demo/pingshen.sqlite"),
+///     store: try EventStore(path: "out/demo/" + EventStore.fileName()),
 ///     rules: try Rulebook.load(directory: "policy"),
 ///     webDirectory: "web")
 /// let app = try buildApplication(configuration: configuration)
 /// try await app.runService()
 /// ```
 public struct WebConfiguration: Sendable {
-    /// The event store the pages read (a GRDB pool: safe to read from many requests at once).
+    /// The event store the pages read (a pool of SQLite connections in WAL mode: safe to read
+    /// from many requests at once).
     public var store: EventStore
     /// The office's policy (region names, objection contact, verification URL) and calendar.
     public var rules: Rulebook
@@ -40,10 +41,21 @@ public struct WebConfiguration: Sendable {
     public var sessionLifetime: Double = 8 * 3600
     /// Mark cookies `Secure` (when a TLS proxy serves the site).
     public var secureCookies = false
-    /// Sign-in and registration attempts per client address.
+    /// Sign-in and registration attempts per client address (each costs a bcrypt).
     public var signInLimit = RateLimit(capacity: 10, refillPerSecond: 1.0 / 6.0)
-    /// Sign-in attempts per user name (slows guessing one account from many addresses).
-    public var usernameLimit = RateLimit(capacity: 5, refillPerSecond: 1.0 / 30.0)
+    /// Failed sign-ins per client address and user name: one address guessing one account.
+    /// Keyed by the pair, so guesses from elsewhere never lock the owner out.
+    public var signInPairLimit = RateLimit(capacity: 5, refillPerSecond: 1.0 / 30.0)
+    /// Failed sign-ins per user name from all addresses together: the backstop against many
+    /// addresses guessing one account. It refills faster than one address may guess (a token
+    /// every 15 s against one every 30 s), so one address alone can never empty it.
+    public var usernameLimit = RateLimit(capacity: 60, refillPerSecond: 1.0 / 15.0)
+    /// What uploads may cost: per request, in flight per account and in all, the per-account
+    /// quota, the disk's reserve.
+    public var uploadLimits = UploadLimits()
+    /// What a connection may cost: timeouts, connections per client and in all (used by
+    /// `buildApplication`; router tests open no sockets).
+    public var connectionLimits = ConnectionLimits()
     /// The demo's clock, when this is a demo server: enables `/demo/clock` for the office.
     public var simulatedClock: SimulatedClock?
     /// The office's document templates (`templates/`).

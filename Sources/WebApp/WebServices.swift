@@ -1,8 +1,8 @@
-import Archive
 import Domain
 import Forms
 import Foundation
 import Issuance
+import Signing
 import Store
 
 /// What every part of the site shares, built once in `buildRouter`: the store, the rules, the

@@ -40,13 +40,13 @@ func seasonOne(applications: Int, seed: UInt64) throws {
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("pingshen-bench-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: dir) }
-    let store = try EventStore(path: dir.appendingPathComponent("season.sqlite").path)
+    let database = dir.appendingPathComponent(EventStore.fileName("season")).path
+    let store = try EventStore(path: database)
     let season = try DemoSeason(
         store: store, rules: rules, configuration: .init(applications: applications, seed: seed))
     let s = try season.run()
     let size =
-        (try? FileManager.default.attributesOfItem(atPath: dir.appendingPathComponent("season.sqlite").path)[.size]
-            as? Int) ?? 0
+        (try? FileManager.default.attributesOfItem(atPath: database)[.size] as? Int) ?? 0
     // One machine-readable line for the parent.
     print(
         "RESULT \(applications) \(String(format: "%.2f", s.seconds)) \(s.statistics.committedSteps) \(s.eventsInLog) "

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import Signing
 import Testing
 
 @testable import Archive
@@ -20,7 +21,7 @@ import Testing
         let keyring = try OfficeKeyring.open(directory: dir, now: fixedNow)
         let file = "\(dir)/\(keyring.currentKeyID).key"
         chmod(file, 0o644)
-        #expect(throws: ArchiveError.looseKeyPermissions(path: file, mode: "0644")) {
+        #expect(throws: SigningError.looseKeyPermissions(path: file, mode: "0644")) {
             try OfficeKeyring.open(directory: dir)
         }
         do {

@@ -1,5 +1,6 @@
 import Domain
 import Foundation
+import Signing
 import Store
 import Testing
 import Workflow

@@ -3,9 +3,10 @@ import Domain
 import Foundation
 import GRDB
 import Issuance
-import Store
 import Testing
 import Workflow
+
+@testable import Store
 
 @Suite(.serialized) struct SeasonDocumentsTests {
     @Test func everyQueuedKindHasFilesAndNothingIsLeft() throws {
@@ -60,7 +61,7 @@ import Workflow
         let batch = rows[0].request.subject
         let doc = try service.prepare(DocumentKey(.publicNotice, name: batch), anchor: rows[0])
         let expected = Set(rows.filter { $0.request.subject == batch }.map(\.streamID)).count
-        if case .list(let people)? = doc.data["candidates"] {
+        if case .array(let people)? = doc.data["candidates"] {
             #expect(people.count == expected)
         } else {
             Issue.record("no candidates")

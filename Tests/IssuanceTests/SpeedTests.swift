@@ -5,8 +5,9 @@ import Foundation
 import GRDB
 import Issuance
 import Season
-import Store
 import Testing
+
+@testable import Store
 
 /// `ISSUANCE_BENCH=200 swift test --filter SpeedTests`: renders a demo season's documents and
 /// prints the speed.

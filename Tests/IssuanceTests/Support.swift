@@ -5,9 +5,10 @@ import Foundation
 import GRDB
 import Issuance
 import Season
-import Store
 import Testing
 import Workflow
+
+@testable import Store
 
 /// Paths of the repository and the conformance tools vendored in it (`Tests/Conformance`).
 enum Paths {
@@ -121,7 +122,7 @@ final class Fixture: Sendable {
         let service = DocumentService(store: store, rules: rules, library: library, forms: forms, attachments: attachments)
         var out: [(DocumentKind, URL, URL, TemplateValue)] = []
         for kind in try kinds() {
-            let rows = try service.queued(status: "rendered").filter {
+            let rows = try service.queued(status: .rendered).filter {
                 $0.request.kind == kind && $0.request.subject != traversalSubject
                     && $0.streamID != hostileApplication
             }

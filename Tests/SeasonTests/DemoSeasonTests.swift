@@ -1,7 +1,7 @@
-import Archive
 import Domain
 import Foundation
 import GRDB
+import Signing
 import Testing
 import Workflow
 

@@ -1,9 +1,9 @@
 import Foundation
 import GRDB
 import Season
-import Store
 import Workflow
 
+@testable import Store
 @testable import WebApp
 
 /// A demo season stopped just before its first committee session: the accepted applications

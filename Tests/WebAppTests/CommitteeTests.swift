@@ -4,10 +4,10 @@ import GRDB
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
-import Store
 import Testing
 import Workflow
 
+@testable import Store
 @testable import WebApp
 
 /// Committee sessions from the office's and the secretary's console, and the experts' secret
@@ -120,14 +120,30 @@ import Workflow
             let afterPlan = try await page(&secretary, sessionURI)
             #expect(afterPlan.contains("抽取评审专家"))
 
-            // ---- draw (the seed is recorded)
-            let drawn = try await secretary.post("\(sessionURI)/draw", ["seed": "20261127", "needed": ""])
+            // ---- draw: the system draws the seed (nobody may choose it) and records it
+            #expect(!afterPlan.contains(#"name="seed""#), "no seed field on the page")
+            let pickedSeed = try await secretary.post("\(sessionURI)/draw", ["seed": "20261127", "needed": ""])
+            #expect(pickedSeed.status == .badRequest)
+            #expect(pickedSeed.body.contains("由系统在抽取时生成"))
+            #expect(try session(store, sessionID).seed == nil, "a chosen seed draws nothing")
+            _ = try await page(&secretary, sessionURI)
+            let tooMany = try await secretary.post("\(sessionURI)/draw", ["needed": String(committee.memberCount + 1)])
+            #expect(tooMany.status == .conflict, "no more than the committee's members")
+            _ = try await page(&secretary, sessionURI)
+            let drawn = try await secretary.post("\(sessionURI)/draw", ["needed": ""])
             #expect(drawn.status == .seeOther)
             var state = try session(store, sessionID)
-            #expect(state.seed == 20_261_127)
+            let seed = try #require(state.seed)
+            #expect(seed > 0)
             #expect(state.members.count == committee.memberCount)
+            // The recorded seed replays the draw exactly.
+            let pool = try store.experts(committee: committee.id).map { ExpertRef(id: $0.id, unitID: $0.unitID) }
+            let replay = CommitteeSessionMachine.draw(
+                pool: pool, needed: committee.memberCount, ratio: try WebFixture.get().rules.policy.committee.drawRatio,
+                seed: seed)
+            #expect(Set(state.drawn.map(\.id)) == Set((replay.members + replay.alternates).map(\.id)))
             let drawnPage = try await page(&secretary, sessionURI)
-            #expect(drawnPage.contains("20261127"))
+            #expect(drawnPage.contains(String(seed)))
             #expect(!drawnPage.contains("决定专家回避"), "the secretary cannot recuse")
             try await addExperts(state.drawn.map(\.id), to: store)
 
@@ -350,10 +366,10 @@ import Workflow
             let uri = try #require(planned.location)
             // The office head may not draw (the machine's rule), the clerk may.
             _ = try await page(&head, uri)
-            let refused = try await head.post("\(uri)/draw", ["seed": "1"])
+            let refused = try await head.post("\(uri)/draw", [:])
             #expect(refused.status == .conflict)
             _ = try await page(&clerk, uri)
-            #expect(try await clerk.post("\(uri)/draw", ["seed": "1"]).status == .seeOther)
+            #expect(try await clerk.post("\(uri)/draw", [:]).status == .seeOther)
             // Convening is the secretary's.
             let sessionID = String(uri.split(separator: "/").last!)
             let members = try session(store, sessionID).members.map(\.id)
@@ -378,7 +394,7 @@ import Workflow
             let uri = try #require(planned.location)
             let sessionID = String(uri.split(separator: "/").last!)
             _ = try await page(&secretary, uri)
-            #expect(try await secretary.post("\(uri)/draw", ["seed": "7"]).status == .seeOther)
+            #expect(try await secretary.post("\(uri)/draw", [:]).status == .seeOther)
             let state = try session(store, sessionID)
             try await addExperts(state.drawn.map(\.id), to: store)
             let dossier = try store.read { db in

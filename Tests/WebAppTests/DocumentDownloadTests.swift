@@ -4,10 +4,10 @@ import GRDB
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
-import Store
 import Testing
 import Workflow
 
+@testable import Store
 @testable import WebApp
 
 /// `/documents/{id}.odt|.html`: who may download what; everyone else gets the same 404.
@@ -37,6 +37,13 @@ import Workflow
                 #expect(try await browser.get(odt).status == status, "\(username) .odt")
                 #expect(try await browser.get(html).status == status, "\(username) .html")
             }
+            // The HTML opens in the browser under a policy without any script; the ODT downloads.
+            let shown = try await clerk.get(html)
+            #expect(shown.headers[.contentDisposition]?.hasPrefix("inline;") == true)
+            #expect(shown.headers[.contentSecurityPolicy] == DocumentRoutes.documentPolicy)
+            #expect(shown.headers[.contentSecurityPolicy]?.contains("script") == false)
+            #expect(try await clerk.get(odt).headers[.contentDisposition]?.hasPrefix("attachment;") == true)
+            #expect(try await clerk.get("/office").headers[.contentSecurityPolicy]?.contains("style-src 'self'") == true)
             var visitor = TestBrowser(client)
             #expect(try await visitor.get(odt).status == .notFound)
             for probe in ["/documents/999999.odt", "/documents/\(id).pdf", "/documents/abc.odt", "/documents/\(id)"] {

@@ -4,10 +4,10 @@ import GRDB
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
-import Store
 import Testing
 import Workflow
 
+@testable import Store
 @testable import WebApp
 
 /// The office console: queues, qualification review, notice batches, objections, confirmation,
@@ -88,17 +88,19 @@ import Workflow
             var clerk = TestBrowser(client)
             try await clerk.signIn("clerk")
             let page = try await clerk.get("/office/applications/A-1")
-            #expect(page.body.contains("name=\"item\""))
+            #expect(page.body.contains(#"form="correction-form" name="field""#), "checkboxes beside the fields")
             let empty = try await clerk.post("/office/applications/A-1/correction", [("other", "")])
             #expect(empty.status == .conflict)
             #expect(empty.body.contains("不能为空"))
             let done = try await clerk.submit(
                 "/office/applications/A-1", "/office/applications/A-1/correction",
-                [("item", "附件：学历证书"), ("item", "任职年限证明"), ("other", "单位推荐意见须加盖公章")])
+                [("field", "photo"), ("field", "current_title_date"), ("field", "no_such_field"), ("other", "单位推荐意见须加盖公章")])
             #expect(done.status == .seeOther)
             let state = try s.state("A-1")
             #expect(state.stage == .correction)
-            #expect(state.correction?.items == ["附件：学历证书", "任职年限证明", "单位推荐意见须加盖公章"])
+            // The ticked fields by their labels in form order (attachments marked), unknown ids dropped.
+            #expect(state.correction?.items == ["现职称取得时间", "附件：近期免冠照片", "单位推荐意见须加盖公章"])
+            #expect(state.correction?.fields == ["current_title_date", "photo"])
             let deadline = try s.workingDays(s.rules.policy.correctionAnswerWorkingDays, after: s.now.today)
             #expect(state.correction?.deadline == deadline)
             let after = try await clerk.get("/office/applications/A-1")

@@ -1,10 +1,10 @@
-import Archive
 import Domain
 import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Season
+import Signing
 import Store
 import Testing
 import Workflow

@@ -39,7 +39,7 @@ public struct PublicKeySet: Codable, Sendable, Equatable {
     public func entry(_ keyID: String) -> PublicKeyEntry? { keys.first { $0.keyID == keyID } }
 
     /// Reads a `public-keys.json` file.
-    public static func load(path: String) throws(ArchiveError) -> PublicKeySet {
+    public static func load(path: String) throws(SigningError) -> PublicKeySet {
         let data: Data
         do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
             throw .keyUnreadable(path: path, reason: "\(error)")
@@ -85,7 +85,7 @@ public struct OfficeKeyring: Sendable {
     ///     tests only; an office's key is always random (nil).
     public static func open(
         directory: String, now: Date = Date(), newKeySeed: [UInt8]? = nil
-    ) throws(ArchiveError) -> OfficeKeyring {
+    ) throws(SigningError) -> OfficeKeyring {
         let dir = URL(fileURLWithPath: directory, isDirectory: true).standardizedFileURL
         let index = dir.appendingPathComponent(indexName)
         if !FileManager.default.fileExists(atPath: index.path) {
@@ -97,7 +97,7 @@ public struct OfficeKeyring: Sendable {
         do { stored = try JSONDecoder().decode(StoredIndex.self, from: data) } catch {
             throw .keyUnreadable(path: index.path, reason: "malformed: \(error)")
         }
-        let keyFile = try SafePath.join(dir, "\(stored.current).key")
+        let keyFile = try Self.keyFile(in: dir, id: stored.current)
         try checkPermissions(keyFile.path)
         let text: String
         do { text = try String(contentsOf: keyFile, encoding: .utf8) } catch {
@@ -142,12 +142,12 @@ public struct OfficeKeyring: Sendable {
 
     /// Makes a new key current; the old public key stays (retired) so old packages verify.
     /// - Returns: the keyring with the new key.
-    public func rotate(now: Date = Date()) throws(ArchiveError) -> OfficeKeyring {
+    public func rotate(now: Date = Date()) throws(SigningError) -> OfficeKeyring {
         try Self.create(in: directory, now: now, previous: self)
     }
 
     /// Writes `public-keys.json` (every key, current and retired).
-    public func exportPublicKeys(to path: String) throws(ArchiveError) {
+    public func exportPublicKeys(to path: String) throws(SigningError) {
         try Self.writeFile(URL(fileURLWithPath: path), publicKeys.encoded(), mode: 0o644)
     }
 
@@ -155,7 +155,7 @@ public struct OfficeKeyring: Sendable {
 
     private static func create(
         in dir: URL, now: Date, previous: OfficeKeyring?, seed: [UInt8]? = nil
-    ) throws(ArchiveError)
+    ) throws(SigningError)
         -> OfficeKeyring
     {
         do {
@@ -178,7 +178,7 @@ public struct OfficeKeyring: Sendable {
             PublicKeyEntry(
                 keyID: id, algorithm: "Ed25519", publicKey: key.publicKey.rawRepresentation.base64EncodedString(),
                 created: stamp, retired: nil))
-        let keyFile = try SafePath.join(dir, "\(id).key")
+        let keyFile = try Self.keyFile(in: dir, id: id)
         try writeFile(keyFile, Array((key.rawRepresentation.base64EncodedString() + "\n").utf8), mode: 0o600)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
@@ -186,18 +186,27 @@ public struct OfficeKeyring: Sendable {
         do { index = try encoder.encode(StoredIndex(current: id, keys: keys)) } catch {
             throw .io(path: indexName, reason: "\(error)")
         }
-        try writeFile(try SafePath.join(dir, indexName), Array(index) + [0x0A], mode: 0o600)
+        try writeFile(dir.appendingPathComponent(indexName), Array(index) + [0x0A], mode: 0o600)
         if let previous {
             // The retired private key is no longer needed: its public part verifies old packages.
-            if let old = try? SafePath.join(dir, "\(previous.currentKeyID).key") {
+            if let old = try? Self.keyFile(in: dir, id: previous.currentKeyID) {
                 try? FileManager.default.removeItem(at: old)
             }
         }
         return OfficeKeyring(directory: dir, currentKeyID: id, publicKeys: PublicKeySet(keys: keys), privateKey: key)
     }
 
+    /// The private key file of key `id` in `dir`. A key id is 16 lower-case hex digits (so the
+    /// name cannot leave the folder, whatever `keyring.json` says); anything else is refused.
+    static func keyFile(in dir: URL, id: String) throws(SigningError) -> URL {
+        guard id.utf8.count == 16,
+            id.utf8.allSatisfy({ (0x30...0x39).contains($0) || (0x61...0x66).contains($0) })
+        else { throw .keyUnreadable(path: dir.path, reason: "malformed key id \"\(id)\"") }
+        return dir.appendingPathComponent("\(id).key")
+    }
+
     /// Refuses a key file that group or others may read or write.
-    static func checkPermissions(_ path: String) throws(ArchiveError) {
+    static func checkPermissions(_ path: String) throws(SigningError) {
         var st = stat()
         guard stat(path, &st) == 0 else { throw .keyUnreadable(path: path, reason: "missing") }
         let mode = st.st_mode & 0o777
@@ -205,7 +214,7 @@ public struct OfficeKeyring: Sendable {
     }
 
     /// Writes through a temporary file and renames it, with the given mode from the start.
-    static func writeFile(_ url: URL, _ bytes: [UInt8], mode: mode_t) throws(ArchiveError) {
+    static func writeFile(_ url: URL, _ bytes: [UInt8], mode: mode_t) throws(SigningError) {
         let tmp = url.path + ".tmp-\(getpid())"
         let fd = Foundation.open(tmp, O_WRONLY | O_CREAT | O_TRUNC, mode)
         guard fd >= 0 else { throw .io(path: tmp, reason: String(cString: strerror(errno))) }

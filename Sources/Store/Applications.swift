@@ -1,0 +1,80 @@
+import Domain
+import Foundation
+import GRDB
+import Workflow
+
+/// The `application_index` projection: who and what each application is about (person, unit,
+/// series, level, track) — the profile of its `created` event, which no later step changes.
+/// Written in the transaction of the step that sets the profile (`StoreTransaction.execute`),
+/// so lists by unit need neither the log nor event JSON. The status stays in `streams` (one
+/// place, updated by every step); queries join the two by primary key.
+extension StoreTransaction {
+    /// Writes (or rewrites) the index row of application stream `id`.
+    func indexApplication(_ id: String, _ p: ApplicationProfile) throws {
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO application_index (id, person_id, unit_id, series, level, track) VALUES (?, ?, ?, ?, ?, ?)
+                ON CONFLICT (id) DO UPDATE SET person_id = excluded.person_id, unit_id = excluded.unit_id,
+                    series = excluded.series, level = excluded.level, track = excluded.track
+                """
+        ).run([
+            .text(id), .text(p.personID), .text(p.unitID), .text(p.series.rawValue),
+            .text(p.level.rawValue), .text(p.track.rawValue),
+        ])
+    }
+}
+
+extension EventStore {
+    /// Application ids with their status, in id order: one unit's applications (the unit named
+    /// in the application's profile) or all (`unit` nil), optionally only those in `status`.
+    public func applications(unit: String?, status: String? = nil) throws(StoreError) -> [(
+        id: String, status: String
+    )] {
+        try read { db in
+            let rows: [Row]
+            switch (unit, status) {
+            case (let unit?, let status?):
+                rows = try Row.fetchAll(
+                    db.cachedStatement(
+                        sql: """
+                            SELECT a.id, s.status FROM application_index a
+                            JOIN streams s ON s.kind = 'application' AND s.id = a.id
+                            WHERE a.unit_id = ? AND s.status = ? ORDER BY a.id
+                            """), arguments: [unit, status])
+            case (let unit?, nil):
+                rows = try Row.fetchAll(
+                    db.cachedStatement(
+                        sql: """
+                            SELECT a.id, s.status FROM application_index a
+                            JOIN streams s ON s.kind = 'application' AND s.id = a.id
+                            WHERE a.unit_id = ? ORDER BY a.id
+                            """), arguments: [unit])
+            case (nil, let status?):
+                rows = try Row.fetchAll(
+                    db.cachedStatement(
+                        sql: "SELECT id, status FROM streams WHERE kind = 'application' AND status = ? ORDER BY id"),
+                    arguments: [status])
+            case (nil, nil):
+                rows = try Row.fetchAll(
+                    db.cachedStatement(sql: "SELECT id, status FROM streams WHERE kind = 'application' ORDER BY id"))
+            }
+            return rows.map { (id: $0[0] as String, status: $0[1] as String) }
+        }
+    }
+
+    /// Every confirmation and filing 文号 an application received (取得资格通知 and 备案), sorted:
+    /// the decisions the archive packages.
+    public func applicationDocumentNumbers() throws(StoreError) -> [String] {
+        try read { db in
+            try String?.fetchAll(
+                db,
+                sql: """
+                    SELECT DISTINCT json_extract(payload, '$.confirmed.documentNumber') FROM events
+                    WHERE stream_kind = 'application' AND type = 'confirmed'
+                    UNION
+                    SELECT DISTINCT json_extract(payload, '$.filed.documentNumber') FROM events
+                    WHERE stream_kind = 'application' AND type = 'filed'
+                    """)
+        }.compactMap { $0 }.sorted()
+    }
+}

@@ -91,7 +91,6 @@ public final class DocumentService {
     public let attachments: AttachmentFolder?
     var policy: Policy { rules.policy }
 
-    let decoder = JSONDecoder()
     var histories: [String: Any] = [:]
     var people: [String: PersonRecord] = [:]
     var units: [String: UnitRecord?] = [:]
@@ -218,9 +217,8 @@ public final class DocumentService {
     func history<M: Machine>(_ m: M.Type, _ id: String) throws -> [M.Event] {
         let key = "\(M.kind)/\(id)"
         if let h = histories[key] as? [M.Event] { return h }
-        let stored = try store.events(kind: M.kind, id: id)
-        guard !stored.isEmpty else { throw IssuanceError.missingStream(kind: M.kind, id: id) }
-        let events = try stored.map { try decoder.decode(M.Event.self, from: Data($0.payload.utf8)) }
+        let events = try store.history(m, id: id).map(\.event)
+        guard !events.isEmpty else { throw IssuanceError.missingStream(kind: M.kind, id: id) }
         histories[key] = events
         return events
     }

@@ -66,7 +66,7 @@ public indirect enum Condition: Sendable, Equatable {
 }
 
 extension FormDefinition {
-    func label(of field: String) -> String {
+    public func label(of field: String) -> String {
         switch field {
         case FormDefinition.levelField: "申报级别"
         case FormDefinition.trackField: "申报通道"

@@ -60,7 +60,10 @@ public enum DeclarationGenerator {
             let best = ["master", "bachelor", "college", "none"].first { v in options.contains { $0.value == v } }
             if let best { data["highest_degree"] = .string(best) }
         }
-        if let lower = level.lower, form.field("current_title") != nil {
+        // (Where the two lowest levels share a name — 助教, 助理讲师 … — the entry level holds no title yet.)
+        if let lower = level.lower, form.field("current_title") != nil,
+            TitleNames.title(form.series, lower) != TitleNames.title(form.series, level)
+        {
             data["current_title"] = .string(TitleNames.title(form.series, lower))
             data["current_title_date"] = .string(day.adding(years: -6).adding(days: -40).description)
         }

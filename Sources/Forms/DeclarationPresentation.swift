@@ -12,7 +12,10 @@ public struct DeclaredFile: Sendable, Equatable, Hashable {
     public var sha256: String
 
     /// `PDF`, `JPEG`, `PNG` … — the format as a reader names it.
-    public var format: String {
+    public var format: String { Self.formatName(mediaType) }
+
+    /// The format of a media type as a reader names it.
+    public static func formatName(_ mediaType: String) -> String {
         switch mediaType {
         case "application/pdf": "PDF"
         case "image/jpeg": "JPEG"

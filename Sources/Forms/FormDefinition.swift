@@ -47,6 +47,25 @@ public struct FormDefinition: Sendable {
 
     public func field(_ id: String) -> FieldDefinition? { fields.first { $0.id == id } }
 
+    /// The form with only `fieldIDs` (in form order) and no cross-field rules: what an applicant
+    /// may change to answer a correction notice. Validate the merged data with the whole form.
+    public func restricted(to fieldIDs: Set<String>) -> FormDefinition {
+        var r = self
+        r.fields = fields.filter { fieldIDs.contains($0.id) }
+        r.rules = []
+        return r
+    }
+
+    /// `data` with the values of `fieldIDs` taken from `changes` (a field missing there is
+    /// removed); every other value stays as it was.
+    public func merging(_ changes: JSONValue, into data: JSONValue, only fieldIDs: Set<String>) -> JSONValue {
+        var object = data.object ?? [:]
+        for id in fieldIDs where field(id) != nil {
+            object[id] = changes[id]
+        }
+        return .object(object)
+    }
+
     /// The declared specialty as its reader sees it (a choice's label), or nil.
     public func specialty(in data: JSONValue) -> String? {
         guard let id = specialtyField, let field = field(id), let value = data[id]?.string, !value.isEmpty else {

@@ -290,17 +290,13 @@ struct CommitteeRoutes {
         let form = try await request.form()
         let identity = try context.requireIdentity()
         let session = try loadSession(context)
-        let seedText = (form["seed"] ?? "").trimmingCharacters(in: .whitespaces)
-        let seed: UInt64
-        if seedText.isEmpty {
-            var generator = SystemRandomNumberGenerator()
-            seed = UInt64.random(in: 1...UInt64.max, using: &generator)
-        } else {
-            guard let parsed = UInt64(seedText) else {
-                throw WebError.badRequest(field: "随机种子", message: "随机种子应为非负整数，或留空由系统生成。")
-            }
-            seed = parsed
+        // The seed is drawn here, from the system's cryptographic source (getrandom), at the
+        // moment of the draw, and recorded with it: nobody chooses it, anyone can replay the draw.
+        guard (form["seed"] ?? "").trimmingCharacters(in: .whitespaces).isEmpty else {
+            throw WebError.badRequest(field: "随机种子", message: "随机种子由系统在抽取时生成并记录，不能指定。")
         }
+        var generator = SystemRandomNumberGenerator()
+        let seed = UInt64.random(in: 1...UInt64.max, using: &generator)
         let neededText = (form["needed"] ?? "").trimmingCharacters(in: .whitespaces)
         let needed = neededText.isEmpty ? session.plan.memberCount : Int(neededText) ?? -1
         guard needed > 0 else { throw WebError.badRequest(field: "抽取人数", message: "抽取人数应为正整数。") }

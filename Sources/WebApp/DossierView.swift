@@ -14,7 +14,11 @@ import Workflow
 /// reason. Unit HR, the office and the seated experts see the same layout.
 extension WebServices {
     /// The `dossier` partial's values for an application (nil values when nothing was declared).
-    func dossier(id: String, state: ApplicationState, withEligibility: Bool) throws -> TemplateValue {
+    /// - Parameter correcting: the clerk may ask for a correction: each field gets a checkbox
+    ///   beside it (bound to the page's `correction-form`), unfilled fields are listed too.
+    func dossier(id: String, state: ApplicationState, withEligibility: Bool, correcting: Bool = false) throws
+        -> TemplateValue
+    {
         let versions = try store.declarations(applicationID: id)
         guard let latest = versions.last, let data = try? JSONValue.parse(latest.data) else {
             return ["declared": false]
@@ -22,6 +26,7 @@ extension WebServices {
         let form = try? forms.form(latest.formID)
         let shown = form?.present(data) ?? DeclarationPresentation(sections: [], files: [], photo: nil)
         let base = "/dossiers/\(id)/files/"
+        let changes = try self.changes(versions, form: form)
         var out: [String: TemplateValue] = [
             "declared": true,
             "formTitle": .string(form?.title ?? latest.formID), "formVersion": .string(latest.formVersion),
@@ -31,16 +36,34 @@ extension WebServices {
                 shown.sections.map { s in
                     [
                         "title": .string(s.title),
-                        "rows": .list(s.rows.map { ["label": .string($0.label), "value": .string($0.value)] }),
+                        "rows": .list(
+                            s.rows.enumerated().map { i, row in
+                                [
+                                    "label": .string(row.label), "value": .string(row.value), "field": .string(row.field),
+                                    "check": .bool(correcting && (i == 0 || s.rows[i - 1].field != row.field)),
+                                ]
+                            }),
                     ]
                 }),
             "files": .list(
                 shown.files.enumerated().map { i, f in
-                    [
+                    let field = String(f.path.prefix { $0 != "[" && $0 != "." })
+                    return [
                         "number": .string(String(i + 1)), "label": .string(f.label), "name": .string(f.name),
                         "format": .string(f.format), "size": .string(f.sizeText), "href": .string(base + f.sha256),
+                        "field": .string(field),
+                        "check": .bool(correcting && !shown.files[..<i].contains { $0.path.hasPrefix(field) }),
                     ]
                 }),
+            "correcting": .bool(correcting),
+            "unfilled": .list(
+                correcting
+                    ? (form?.fields ?? []).filter { data[$0.id] == nil }.map {
+                        ["field": .string($0.id), "label": .string($0.label)]
+                    } : []),
+            "changes": .list(changes),
+            "hasChanges": .bool(!changes.isEmpty),
+            "hasUnfilled": .bool(correcting && (form?.fields ?? []).contains { data[$0.id] == nil }),
             "hasFiles": .bool(!shown.files.isEmpty),
             "photo": shown.photo.map { .string(base + $0.sha256) } ?? .null,
             "versions": .list(
@@ -65,6 +88,24 @@ extension WebServices {
             out["eligibility"] = .null
         }
         return .object(out)
+    }
+
+    /// What the last submission changed against the one before (a correction's answer), field
+    /// by field as a reader sees them.
+    func changes(_ versions: [StoredDeclaration], form: FormDefinition?) throws -> [TemplateValue] {
+        guard versions.count > 1, let form,
+            let before = try? JSONValue.parse(versions[versions.count - 2].data),
+            let after = try? JSONValue.parse(versions[versions.count - 1].data)
+        else { return [] }
+        func text(_ shown: DeclarationPresentation, _ field: String) -> String {
+            let rows = shown.sections.flatMap(\.rows).filter { $0.field == field }.map(\.value)
+            return rows.isEmpty ? "（未填写）" : rows.joined(separator: "\n")
+        }
+        let old = form.present(before)
+        let new = form.present(after)
+        return form.fields.filter { before[$0.id] != after[$0.id] }.map { f in
+            ["label": .string(f.label), "before": .string(text(old, f.id)), "after": .string(text(new, f.id))]
+        }
     }
 
     /// `2026-03-02T01:00:00Z` → `2026-03-02 09:00`, Beijing time.

@@ -71,7 +71,8 @@ struct OfficeRoutes {
         let current = try load(id)
         let state = current.state
         let role = try context.requireIdentity().account.role
-        var data = try services.applicationFacts(id: id, state: state, withEligibility: true)
+        let correcting = state.stage == .qualificationReview && !state.hasUsedCorrection
+        var data = try services.applicationFacts(id: id, state: state, withEligibility: true, correcting: correcting)
         data["id"] = .string(id)
         data["version"] = .string(String(current.version))
         data["isHead"] = .bool(role == .officeHead)
@@ -79,7 +80,6 @@ struct OfficeRoutes {
         let review = state.stage == .qualificationReview
         data["review"] = .bool(review)
         data["canCorrect"] = .bool(review && !state.hasUsedCorrection)
-        data["correctionItems"] = .list(review ? correctionItems(state.profile!) : [])
         var deadline: TemplateValue = .null
         if review, let day = try? services.rules.calendar.adding(
             workingDays: services.policy.correctionAnswerWorkingDays, to: services.today)
@@ -130,15 +130,18 @@ struct OfficeRoutes {
         "reexamine": "已作出复查决定，复查决定书已生成。", "archive": "已归档。",
     ]
 
-    /// The checkboxes of the correction notice: the declaration form's top-level fields and
-    /// attachments (the form of the application's series).
-    func correctionItems(_ profile: ApplicationProfile) -> [TemplateValue] {
-        guard let form = services.forms.forms.values.sorted(by: { $0.id < $1.id }).first(where: { $0.series == profile.series })
-        else { return [] }
-        return form.fields.enumerated().map { n, field in
-            let label = field.type.name == "attachment" ? "附件：\(field.label)" : field.label
-            return ["value": .string(label), "fieldID": .string("item-\(n)")]
+    /// The correction notice's items for the fields the clerk ticked (their labels from the
+    /// application's form; attachments marked 附件) and the ids of those that exist in the form.
+    func correctionItems(_ id: String, ticked: [String]) throws -> (items: [String], fields: [String]) {
+        guard let stored = try services.store.declaration(applicationID: id),
+            let form = try? services.forms.form(stored.formID)
+        else { return ([], []) }
+        let fields = form.fields.filter { ticked.contains($0.id) }
+        let items = fields.map { f -> String in
+            if case .attachment = f.type { return "附件：\(f.label)" }
+            return f.label
         }
+        return (items, fields.map(\.id))
     }
 
     /// One POST on an application: which command from the `action` segment and the form.
@@ -159,7 +162,8 @@ struct OfficeRoutes {
         case "accept":
             command = .accept
         case "correction":
-            command = .requestCorrection(items: form.all("item") + lines("other"))
+            let named = try correctionItems(id, ticked: form.all("field"))
+            command = .requestCorrection(items: named.items + lines("other"), fields: named.fields)
         case "refuse":
             command = .refuse(reasons: lines("reasons"))
         case "objection":

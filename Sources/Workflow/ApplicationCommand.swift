@@ -17,10 +17,12 @@ public enum ApplicationCommand: Sendable, Equatable {
     case returnToApplicant(reason: String)
     /// Office clerk: accept 受理.
     case accept
-    /// Office clerk: the one-time correction notice 一次性告知补正, listing every missing item.
-    case requestCorrection(items: [String])
-    /// Applicant: answer the correction notice (on or before the deadline).
-    case answerCorrection(note: String)
+    /// Office clerk: the one-time correction notice 一次性告知补正, listing every missing item;
+    /// `fields` are the declaration fields (ids) the applicant may change to answer it.
+    case requestCorrection(items: [String], fields: [String] = [])
+    /// Applicant: answer the correction notice (on or before the deadline); `pledge` is the
+    /// pledge signed again over the corrected declaration (required when fields were named).
+    case answerCorrection(note: String, pledge: PledgeRecord? = nil)
     /// Office clerk: refuse 不予受理, with reasons.
     case refuse(reasons: [String])
     /// System: the correction deadline has passed without an answer.

@@ -5,8 +5,8 @@ extension ApplicationEvent {
     public var day: Day {
         switch self {
         case .created(_, let on), .submitted(_, let on), .unitNoticeStarted(let on), .recommended(let on, _),
-            .returnedByUnit(_, let on), .accepted(let on), .correctionRequested(_, let on, _),
-            .correctionAnswered(_, let on), .refused(_, let on), .lapsed(_, let on), .assignedToSession(_, let on),
+            .returnedByUnit(_, let on), .accepted(let on), .correctionRequested(_, let on, _, _),
+            .correctionAnswered(_, let on, _), .refused(_, let on), .lapsed(_, let on), .assignedToSession(_, let on),
             .resultRecorded(_, _, _, let on), .objectionRaised(_, _, let on), .objectionDismissed(_, _, let on),
             .objectionUpheld(_, _, let on), .noticeConcluded(let on), .confirmed(_, let on), .filed(_, let on),
             .certified(_, let on), .archived(let on), .reexaminationRequested(_, _, let on),
@@ -26,9 +26,9 @@ extension ApplicationEvent {
         case .recommended(_, let days): "用人单位审核推荐(单位公示\(days)个工作日)"
         case .returnedByUnit(let reason, _): "用人单位退回修改:\(reason)"
         case .accepted: "职改办受理"
-        case .correctionRequested(let items, _, let deadline):
+        case .correctionRequested(let items, _, let deadline, _):
             "职改办一次性告知补正(须在\(deadline)前补正):\(items.joined(separator: "、"))"
-        case .correctionAnswered: "提交补正材料"
+        case .correctionAnswered(_, _, let pledge): pledge == nil ? "提交补正材料" : "修改申报表、重新签署承诺书并提交补正材料"
         case .refused(let reasons, _): "不予受理:\(reasons.joined(separator: "、"))"
         case .lapsed(let deadline, _): "逾期未补正(期限\(deadline)),申报失效"
         case .assignedToSession: "提交评审委员会评审"

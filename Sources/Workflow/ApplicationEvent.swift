@@ -8,8 +8,11 @@ public enum ApplicationEvent: NamedEvent {
     case recommended(on: Day, workingDaysElapsed: Int)
     case returnedByUnit(reason: String, on: Day)
     case accepted(on: Day)
-    case correctionRequested(items: [String], on: Day, deadline: Day)
-    case correctionAnswered(note: String, on: Day)
+    /// `fields`: the declaration fields the applicant may change (nil in events written before
+    /// fields were named; nil is also never written, so those events keep their bytes).
+    case correctionRequested(items: [String], on: Day, deadline: Day, fields: [String]? = nil)
+    /// `pledge`: signed again over the corrected declaration (nil: only a note was given).
+    case correctionAnswered(note: String, on: Day, pledge: PledgeRecord? = nil)
     case refused(reasons: [String], on: Day)
     case lapsed(deadline: Day, on: Day)
     case assignedToSession(sessionID: String, on: Day)

@@ -76,9 +76,11 @@ public enum ApplicationMachine: Machine, DeadlineDriven {
 
         case .startUnitNotice:
             guard state.stage == .unitReview else { throw invalid(state, action) }
+            try unitInGoodStanding(context, step: "开始单位公示")
             return Decision([.unitNoticeStarted(on: today)])
 
         case .recommend:
+            if state.stage == .unitNotice { try unitInGoodStanding(context, step: "推荐申报") }
             guard state.stage == .unitNotice, let start = state.unitNoticeStartedOn else {
                 if state.stage == .unitReview {
                     throw Refusal(
@@ -102,14 +104,16 @@ public enum ApplicationMachine: Machine, DeadlineDriven {
 
         case .returnToApplicant(let reason):
             guard state.stage == .unitReview || state.stage == .unitNotice else { throw invalid(state, action) }
+            try unitInGoodStanding(context, step: "退回申报")
             try Gate.nonBlank(reason, kind: kind, field: "退回理由", rule: "reason-missing")
             return Decision([.returnedByUnit(reason: reason, on: today)])
 
         case .accept:
             guard state.stage == .qualificationReview else { throw invalid(state, action) }
+            try unitInGoodStanding(context, step: "受理该单位的申报")
             return Decision([.accepted(on: today)], documents: [DocumentRequest(.acceptanceNotice, subject: subject)])
 
-        case .requestCorrection(let items):
+        case .requestCorrection(let items, let fields):
             guard state.stage == .qualificationReview else { throw invalid(state, action) }
             guard !state.hasUsedCorrection else {
                 throw Refusal(
@@ -124,17 +128,29 @@ public enum ApplicationMachine: Machine, DeadlineDriven {
                 try context.calendar.adding(workingDays: context.policy.correctionAnswerWorkingDays, to: today)
             }
             return Decision(
-                [.correctionRequested(items: cleaned, on: today, deadline: deadline)],
+                [.correctionRequested(items: cleaned, on: today, deadline: deadline, fields: fields.isEmpty ? nil : fields)],
                 documents: [DocumentRequest(.correctionNotice, subject: subject)])
 
-        case .answerCorrection(let note):
+        case .answerCorrection(let note, let pledge):
             guard state.stage == .correction, let correction = state.correction else { throw invalid(state, action) }
             guard today <= correction.deadline else {
                 throw Refusal(
                     rule: "application.correction-overdue",
                     message: "补正期限已于\(correction.deadline.chinese)届满,不能再提交补正材料")
             }
-            return Decision([.correctionAnswered(note: note, on: today)])
+            if !(correction.fields ?? []).isEmpty, pledge == nil {
+                throw Refusal(
+                    rule: "application.correction-pledge-missing",
+                    message: "补正修改了申报表，须对修改后的申报表重新签署告知承诺书")
+            }
+            if let pledge, pledge.signerID != state.profile?.personID {
+                throw Refusal(rule: "application.pledge-signer", message: "承诺书须由申报人本人签署")
+            }
+            // A corrected declaration is printed again with its new pledge (the old ones stay).
+            return Decision(
+                [.correctionAnswered(note: note, on: today, pledge: pledge)],
+                documents: pledge == nil
+                    ? [] : [DocumentRequest(.pledge, subject: subject), DocumentRequest(.declarationForm, subject: subject)])
 
         case .refuse(let reasons):
             guard state.stage == .qualificationReview else { throw invalid(state, action) }
@@ -323,6 +339,22 @@ public enum ApplicationMachine: Machine, DeadlineDriven {
         }
     }
 
+    /// The commands a unit's suspension stops: the unit's own steps and the office's acceptance.
+    public static func needsUnitStanding(_ command: ApplicationCommand) -> Bool {
+        switch command {
+        case .startUnitNotice, .recommend, .returnToApplicant, .accept: true
+        default: false
+        }
+    }
+
+    /// Refuses a step while the application's unit is suspended (seed item 4), naming the end.
+    static func unitInGoodStanding(_ context: Context, step: String) throws(Refusal) {
+        guard let until = context.unitSuspendedUntil, BarEnd.isInForce(until: until, on: context.today) else { return }
+        throw Refusal(
+            rule: "application.unit-suspended-step",
+            message: "所在单位因提供虚假材料被暂停职称评审和聘任工作，\(BarEnd.chinese(until: until, then: "恢复"))，暂停期间不能\(step)")
+    }
+
     static func invalid(_ state: ApplicationState, _ action: String) -> Refusal {
         Gate.invalidTransition(kind: kind, noun: "申报", state: state.stage.chinese, action: action)
     }
@@ -425,13 +457,14 @@ public enum ApplicationMachine: Machine, DeadlineDriven {
         case .accepted(let on):
             s.acceptedOn = on
             s.stage = .accepted
-        case .correctionRequested(let items, let on, let deadline):
-            s.correction = CorrectionRecord(items: items, requestedOn: on, deadline: deadline)
+        case .correctionRequested(let items, let on, let deadline, let fields):
+            s.correction = CorrectionRecord(items: items, fields: fields, requestedOn: on, deadline: deadline)
             s.hasUsedCorrection = true
             s.stage = .correction
-        case .correctionAnswered(let note, let on):
+        case .correctionAnswered(let note, let on, let pledge):
             s.correction?.answeredOn = on
             s.correction?.answer = note
+            if let pledge { s.pledge = pledge }
             s.stage = .qualificationReview
         case .refused(let reasons, let on):
             s.refusalReasons = reasons

@@ -95,6 +95,8 @@ public struct VoteTally: Codable, Sendable, Hashable {
 /// The one-time correction notice and its answer.
 public struct CorrectionRecord: Codable, Sendable, Equatable {
     public var items: [String]
+    /// The declaration fields the applicant may change (nil or empty: a note answers it).
+    public var fields: [String]?
     public var requestedOn: Day
     /// Last day for the answer (inclusive).
     public var deadline: Day

@@ -59,6 +59,11 @@ public enum CommitteeSessionMachine: Machine {
                     rule: "session.draw-below-quorum",
                     message: "抽取专家人数\(needed)人少于法定出席人数(评审委员会\(plan.memberCount)人的\(quorum.chinese),至少\(minimum)人)")
             }
+            guard needed <= plan.memberCount else {
+                throw Refusal(
+                    rule: "session.draw-above-committee",
+                    message: "抽取专家人数\(needed)人超过评审委员会的委员人数\(plan.memberCount)人")
+            }
             guard Set(pool.map(\.id)).count == pool.count else {
                 throw Refusal(rule: "session.pool-duplicate", message: "专家库中有重复的专家编号")
             }

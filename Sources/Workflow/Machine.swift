@@ -7,6 +7,10 @@ public struct Context: Sendable {
     public var actor: Actor
     public var now: Date
     public var rules: Rulebook
+    /// The office's record of the unit an application step acts for: the first day its
+    /// suspension 暂停职称评审和聘任 no longer applies (nil: not suspended). The store fills it,
+    /// in the step's transaction, for the unit's steps and the office's acceptance.
+    public var unitSuspendedUntil: Day?
 
     public init(actor: Actor, now: Date, rules: Rulebook) {
         self.actor = actor

@@ -17,11 +17,11 @@ import Testing
         var data: JSONValue
     }
 
-    /// Visible text of a rendered document (Tests/PingshenCLITests/Tools/visible-text.py).
+    /// Visible text of a rendered document (Tests/Tools/visible-text.py).
     static func visibleText(_ path: String) throws -> String {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["python3", CLI.root.path + "/Tests/PingshenCLITests/Tools/visible-text.py", path]
+        p.arguments = ["python3", CLI.root.path + "/Tests/Tools/visible-text.py", path]
         let out = Pipe()
         p.standardOutput = out
         try p.run()

@@ -80,6 +80,102 @@ import Workflow
         }
     }
 
+    /// A one-time correction names one field and one attachment beside them in the dossier; the
+    /// applicant may change exactly those (anything else posted is ignored), signs the pledge
+    /// again and resubmits; both declarations are kept and the office sees what changed.
+    @Test func aCorrectionChangesOnlyTheNamedFieldsAndTheOfficeSeesTheDifference() async throws {
+        let s = try await ConsoleScenario.make()
+        try s.drive("A-1", to: .qualificationReview)
+        let original = try #require(try s.store.declaration(applicationID: "A-1"))
+        let before = try JSONValue.parse(original.data)
+        // The applicant's draft of A-1 (the portal keeps one per application).
+        let account = try #require(try s.store.account(username: "applicant1"))
+        try s.store.write { tx in
+            try tx.saveDraft(
+                DraftRecord(
+                    applicationID: "A-1", accountID: account.id, formID: "engineering", data: original.data,
+                    updatedAt: Timestamp.format(s.now.now)))
+        }
+        try await s.withApp { client in
+            var clerk = TestBrowser(client)
+            try await clerk.signIn("clerk")
+            let page = try await clerk.get("/office/applications/A-1")
+            #expect(page.body.contains(#"form="correction-form" name="field" value="phone""#), "a checkbox beside 联系电话")
+            #expect(page.body.contains(#"form="correction-form" name="field" value="other_materials""#))
+            #expect(try xmllintProblems(page.body) == "")
+            let asked = try await clerk.post(
+                "/office/applications/A-1/correction", [("field", "phone"), ("field", "other_materials")])
+            #expect(asked.status == .seeOther)
+            let correction = try #require(try s.state("A-1").correction)
+            #expect(correction.fields == ["phone", "other_materials"])
+            #expect(correction.items == ["联系电话", "附件：其他证明材料"])
+
+            var applicant = TestBrowser(client)
+            try await applicant.signIn("applicant1")
+            let home = try await applicant.get("/apply/A-1")
+            #expect(home.body.contains("修改需补正的项目"))
+            let form = try await applicant.get("/apply/A-1/form")
+            #expect(form.status == .ok)
+            #expect(form.body.contains(#"name="phone""#))
+            #expect(!form.body.contains(#"name="name""#), "fields not named stay locked")
+            // A crafted post that also changes the name: only the phone changes.
+            let saved = try await applicant.post(
+                "/apply/A-1/form", [("phone", "13812345678"), ("name", "改名"), ("_action", "submit")])
+            #expect(saved.status == .seeOther, "\(saved.body.split(separator: "<main>").last?.prefix(600) ?? "")")
+            let pledge = try await applicant.get("/apply/A-1/pledge")
+            #expect(pledge.body.contains("签署承诺书并提交补正"))
+            let answered = try await applicant.post("/apply/A-1/submit", [("agree", "yes"), ("note", "已更正电话")])
+            #expect(answered.status == .seeOther, "\(answered.body.split(separator: "<main>").last?.prefix(600) ?? "")")
+            let state = try s.state("A-1")
+            #expect(state.stage == .qualificationReview)
+            let versions = try s.store.declarations(applicationID: "A-1")
+            #expect(versions.count == 2, "both declarations are kept")
+            let after = try JSONValue.parse(try #require(versions.last).data)
+            #expect(after["phone"]?.string == "13812345678")
+            #expect(after["name"] == before["name"])
+            #expect(after["other_materials"] == before["other_materials"])
+            #expect(state.pledge?.dataHash == SHA256Digest.hex(of: after.canonical), "the pledge is signed again")
+
+            let review = try await clerk.get("/office/applications/A-1")
+            #expect(review.body.contains("补正修改的内容"))
+            #expect(review.body.contains("13812345678"))
+            #expect(review.body.contains(before["phone"]?.string ?? "?"))
+            #expect(try await clerk.post("/office/applications/A-1/accept", []).status == .seeOther)
+            #expect(try s.state("A-1").stage == .accepted)
+        }
+    }
+
+    /// Seed item 4 on the web: while the unit is suspended its HR cannot start the notice (the
+    /// refusal names the end) and the applicant is told why the application waits.
+    @Test func aSuspendedUnitIsRefusedAndTheApplicantIsToldWhy() async throws {
+        let s = try await ConsoleScenario.make()
+        let stored = try #require(try s.store.declaration(applicationID: "A-1"))
+        let account = try #require(try s.store.account(username: "applicant1"))
+        try s.store.write { tx in
+            try tx.saveDraft(
+                DraftRecord(
+                    applicationID: "A-1", accountID: account.id, formID: "engineering", data: stored.data,
+                    updatedAt: Timestamp.format(s.now.now)))
+        }
+        try s.store.execute(
+            UnitStandingMachine.self, id: "U-1",
+            .suspend(reason: "出具虚假任职年限证明", decisionNumber: "焦人社〔2026〕9号", years: 2),
+            context: Context(actor: ConsoleScenario.head, now: s.now.now, rules: s.rules))
+        try await s.withApp { client in
+            var hr = TestBrowser(client)
+            try await hr.signIn("hr1")
+            let refused = try await hr.submit("/unit/applications/A-1", "/unit/applications/A-1/notice", [])
+            #expect(refused.status == .conflict)
+            #expect(refused.body.contains("暂停职称评审和聘任工作") && refused.body.contains("起恢复"))
+            #expect(try s.state("A-1").stage == .unitReview)
+            var applicant = TestBrowser(client)
+            try await applicant.signIn("applicant1")
+            let page = try await applicant.get("/apply/A-1")
+            #expect(page.body.contains("id=\"held\""), "the applicant is told why the application waits")
+            #expect(page.body.contains("2028年3月1日止"))
+        }
+    }
+
     static func escaped(_ s: String) -> String {
         s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
             .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")

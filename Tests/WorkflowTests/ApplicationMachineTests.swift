@@ -292,6 +292,65 @@ import Testing
         #expect(s.state.stage == .accepted)
     }
 
+    /// A correction that names fields is answered with the corrected declaration: the pledge
+    /// signed again (by the applicant) becomes the binding one, and the 申报表 and 承诺书 are
+    /// issued again; without a new pledge it is refused.
+    @Test func correctionNamingFieldsNeedsTheSignedPledgeAndReissuesTheDossier() {
+        var s = AppPaths.reach(.qualificationReview)
+        s.today = day("2026-03-02")
+        let d = s.run(.requestCorrection(items: ["联系电话", "附件：其他证明材料"], fields: ["phone", "other_materials"]), as: Actors.clerk)
+        #expect(
+            d?.events == [
+                .correctionRequested(
+                    items: ["联系电话", "附件：其他证明材料"], on: day("2026-03-02"), deadline: day("2026-03-16"),
+                    fields: ["phone", "other_materials"])
+            ])
+        #expect(s.state.correction?.fields == ["phone", "other_materials"])
+        s.refuse(.answerCorrection(note: "改了"), as: Actors.applicant, rule: "application.correction-pledge-missing")
+        let someoneElse = PledgeRecord(signerID: "p-li", signedAt: noon(s.today), textHash: "t", dataHash: "d2")
+        s.refuse(
+            .answerCorrection(note: "改了", pledge: someoneElse), as: Actors.applicant, rule: "application.pledge-signer")
+        let pledge = PledgeRecord(signerID: "p-zhang", signedAt: noon(s.today), textHash: "t", dataHash: "d2")
+        let answered = s.run(.answerCorrection(note: "已更正", pledge: pledge), as: Actors.applicant)
+        #expect(answered?.documents == [DocumentRequest(.pledge, subject: "A-001"), DocumentRequest(.declarationForm, subject: "A-001")])
+        #expect(s.state.pledge == pledge)
+        #expect(s.state.stage == .qualificationReview)
+    }
+
+    /// Seed item 4: while its unit is suspended, the unit can take no step (notice, recommend,
+    /// return) and the office cannot accept its applications; the refusal names the end. On the
+    /// first day after the suspension everything goes on.
+    @Test func aSuspendedUnitTakesNoStepAndItsApplicationsAreNotAccepted() {
+        let until = day("2026-06-01")  // suspended through 2026-05-31
+        for (stage, command, actor) in [
+            (ApplicationStage.unitReview, ApplicationCommand.startUnitNotice, Actors.unitHR),
+            (.unitReview, .returnToApplicant(reason: "材料不全"), Actors.unitHR),
+            (.unitNotice, .recommend, Actors.unitHR),
+            (.qualificationReview, .accept, Actors.clerk),
+        ] {
+            var s = AppPaths.reach(stage)
+            s.unitSuspendedUntil = until
+            s.today = day("2026-05-29")  // a Friday, the suspension in force
+            let r = s.refuse(command, as: actor, rule: "application.unit-suspended-step")
+            #expect(r?.message.contains("2026年5月31日止，2026年6月1日起恢复") == true, "\(r?.message ?? "")")
+            s.today = until  // 2026-06-01, a Monday: the first day in good standing
+            s.run(command, as: actor)
+            #expect(ApplicationMachine.needsUnitStanding(command))
+        }
+        #expect(!ApplicationMachine.needsUnitStanding(.lapseCorrection))
+    }
+
+    /// Events written before fields were named decode and keep their bytes: nil is never written.
+    @Test func correctionEventsWithoutFieldsKeepTheirOldShape() throws {
+        let old = ApplicationEvent.correctionRequested(items: ["学历证书"], on: day("2026-03-02"), deadline: day("2026-03-16"))
+        let json = String(decoding: try JSONEncoder().encode(old), as: UTF8.self)
+        #expect(!json.contains("fields"))
+        let answered = ApplicationEvent.correctionAnswered(note: "x", on: day("2026-03-02"))
+        #expect(!String(decoding: try JSONEncoder().encode(answered), as: UTF8.self).contains("pledge"))
+        let legacy = #"{"correctionRequested":{"items":["学历证书"],"on":"2026-03-02","deadline":"2026-03-16"}}"#
+        #expect(try JSONDecoder().decode(ApplicationEvent.self, from: Data(legacy.utf8)) == old)
+    }
+
     @Test func correctionCorrectionDeadlineAcrossTheSpringFestival() {
         var s = AppPaths.reach(.qualificationReview)
         s.today = day("2026-02-13")

@@ -59,8 +59,14 @@ struct Stream<M: Machine> {
     var documents: [DocumentRequest] = []
     var rules: Rulebook = Rules.real
     var today: Day = day("2026-03-02")
+    /// The office's record of the unit, as the store would fill it in.
+    var unitSuspendedUntil: Day?
 
-    func context(_ actor: Actor) -> Context { Context(actor: actor, now: noon(today), rules: rules) }
+    func context(_ actor: Actor) -> Context {
+        var c = Context(actor: actor, now: noon(today), rules: rules)
+        c.unitSuspendedUntil = unitSuspendedUntil
+        return c
+    }
 
     @discardableResult
     mutating func run(

@@ -1043,7 +1043,49 @@ def unit_recommends(b: Browser, s: Server) -> None:
     b.expect_text("已推荐至职改办资格审核")
 
 
-@step("office-accepts", needs="unit-recommends")
+@step("office-asks-correction", needs="unit-recommends")
+def office_asks_correction(b: Browser, s: Server) -> None:
+    """The clerk reads the whole dossier and asks, beside the fields, for one field (the phone)
+    and one attachment (其他证明材料); the applicant may change just those, signs the pledge
+    again and resubmits; the clerk sees the difference."""
+    needs_console(s, "/office", "the office console")
+    sc = scenario(s)
+    app = sc["application"]
+    b.as_user("clerk")
+    b.visit(f"/office/applications/{app}")
+    b.expect_text("申报材料", "学习经历 1", sc["example"]["education"][0]["school"], "符合申报条件", "需补正")
+    check(b.driver.find_elements("css selector", ".dossier .photo img"), "the clerk's dossier shows no photo")
+    old_phone = sc["example"]["phone"]
+    b.tick("field", "phone")
+    b.tick("field", "other_materials")
+    b.click("告知补正")
+    b.expect_text("已一次性告知补正")
+    b.as_user(sc["username"])
+    b.visit(f"/apply/{app}")
+    b.expect_text("一次性告知补正", "联系电话", "附件：其他证明材料")
+    b.click("修改需补正的项目")
+    check(b.path() == f"/apply/{app}/form", f"the correction link led to {b.path()}")
+    b.expect_text("只需修改下列补正通知列明的项目")
+    check(not b.driver.find_elements("css selector", "[name='name'], [name='education[0].school']"),
+          "fields the notice does not name can be edited")
+    new_phone = "13903918888"
+    b.fill("phone", new_phone)
+    b.upload("other_materials", small_pdf(s.workdir))
+    b.click("提交申报")
+    check(b.path() == f"/apply/{app}/pledge", f"the corrected form led to {b.path()}, not the pledge")
+    b.tick("agree")
+    b.click("签署承诺书并提交补正")
+    check(b.path() == f"/apply/{app}", f"the correction's answer led to {b.path()}")
+    b.expect_text("资格审核")
+    versions = db_rows(s, "SELECT COUNT(*) FROM declarations WHERE application_id = ?", app)
+    check(versions and versions[0][0] == 2, f"both declarations are kept: {versions}")
+    sc["phone"] = new_phone
+    b.as_user("clerk")
+    b.visit(f"/office/applications/{app}")
+    b.expect_text("补正修改的内容", "联系电话", old_phone, new_phone, "其他证明材料")
+
+
+@step("office-accepts", needs="office-asks-correction")
 def office_accepts(b: Browser, s: Server) -> None:
     needs_console(s, "/office", "the office console")
     sc = scenario(s)
@@ -1057,6 +1099,15 @@ def office_accepts(b: Browser, s: Server) -> None:
     b.expect_text("已受理，受理通知书已生成")
     b.visit(f"/office/applications/{app}")
     b.expect_text("已受理待评审")
+    # The 申报表 the experts will read prints the corrected phone and the declared specialty.
+    links = [a.get_attribute("href") for a in b.driver.find_elements("css selector", "a[href$='.html']")
+             if "申报表" in a.find_element("xpath", "ancestor::tr[1] | ancestor::li[1]").text]
+    check(links, "no 申报表 HTML among the application's documents")
+    status, _, body = b.fetch(links[-1])
+    text = body.decode("utf-8", "replace")
+    check(status == 200, f"the 申报表 answered {status}")
+    check(sc.get("phone", sc["example"]["phone"]) in text, "the 申报表 does not print the phone number")
+    check("计算机与软件" in text, "the 申报表 does not print the declared specialty")
 
 
 def expert_accounts(s: Server) -> dict[str, str]:
@@ -1084,9 +1135,11 @@ def committee_session(b: Browser, s: Server) -> None:
     # Draw the quorum (the fewest who may meet), with a recorded seed.
     quorum = int(re.search(r"至少 (\d+) 人", b.text()).group(1))
     b.fill("needed", str(quorum))
-    b.fill("seed-input", "20261127")
+    check(not b.driver.find_elements("id", "seed-input"), "the secretary can still type the draw's seed")
     b.click("抽取")
-    b.expect_text("评审专家", "20261127", "召开会议")
+    b.expect_text("评审专家", "召开会议")
+    seed = b.driver.find_element("id", "seed").text
+    check(seed.isdigit() and int(seed) > 0, f"the draw recorded no seed: {seed!r}")
     members = [r.find_elements("tag name", "td")[0].text for r in
                b.driver.find_elements("css selector", "#members tbody tr")]
     check(len(members) == quorum, f"{len(members)} experts drawn, {quorum} wanted")
@@ -1101,6 +1154,16 @@ def committee_session(b: Browser, s: Server) -> None:
         b.click(session)
         check(b.path() == f"/expert/sessions/{session}", f"the expert's desk led to {b.path()}")
         b.expect_text(f"评审会议 {session}", sc["name"])
+        if expert == members[0]:
+            # The candidate's whole declaration: the education row, the project and the photo.
+            b.click(sc["name"])
+            b.expect_text("申报材料", "学习经历 1", sc["example"]["education"][0]["school"],
+                          sc["example"]["projects"][0]["name"])
+            photos = b.driver.find_elements("css selector", ".dossier .photo img")
+            check(photos, "the expert's dossier shows no photo")
+            status, kind, _ = b.fetch(photos[0].get_attribute("src"))
+            check(status == 200 and kind.startswith("image/"), f"the photo answered {status} {kind}")
+            b.visit(f"/expert/sessions/{session}")
         b.tick("choice", "yes")
         b.click("投票")
         b.expect_text("您的选票已投入票箱", "已投票")
@@ -1229,11 +1292,14 @@ def applicant_downloads_certificate(b: Browser, s: Server) -> None:
     m = re.search(r"证书编号：\s*([^<\s]+)", text)
     check(m, "the certificate names no 证书编号")
     number = m.group(1)
-    code = re.search(r"核验码\s*([A-Z0-9]+)", text)
+    code = re.search(r"核验码[：:\s]*([A-Z0-9]+)", text)
     check(code, "the certificate shows no 核验码")
     check(sc["name"] in text and sc["id_number"] in text, "the certificate does not name the holder and ID number")
     check(sc["approval"] in text, f"the certificate does not carry the approval number {sc['approval']}")
-    qr = re.search(r'<img class="qr"[^>]*src="([^"]+)"', text)
+    check(re.search(r'<img class="photo[^"]*"[^>]*src="data:image/', text), "the certificate shows no photo")
+    check("计算机与软件" in text, "the certificate does not print the declared specialty")
+    check("证书状态" not in text, "the certificate prints a live status line")
+    qr = re.search(r'<img class="qr[^"]*"[^>]*src="([^"]+)"', text)
     check(qr, "the certificate has no QR image")
     url = qr_url(qr.group(1), s.workdir)
     base = re.search(r"^\s*verification_base_url:\s*[\"']?([^\s\"'#]+)", (REPO / "policy" / "policy.yaml").read_text(encoding="utf-8"), re.M).group(1)

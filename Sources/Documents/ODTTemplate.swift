@@ -1,4 +1,5 @@
 import Foundation
+import ZipKit
 
 /// An ODT (OpenDocument Text) template compiled once and rendered many times.
 ///
@@ -27,7 +28,7 @@ public final class ODTTemplate: Sendable {
         case manifest(String)
     }
 
-    let archive: StableBytes
+    let archive: ZipBytes
     let contexts: RenderContextPool
     let plan: [PlanEntry]
     let parts: [String: CompiledXMLPart]
@@ -57,10 +58,9 @@ public final class ODTTemplate: Sendable {
     public init(bytes: [UInt8], name: String, compression: EntryCompression = .store) throws {
         self.name = name
         self.compression = compression
-        archive = StableBytes(bytes)
-        let reader = try ZipReader(bytes: archive)
-        var names: [String] = []
-        for i in 0..<reader.count { names.append(reader.name(i)) }
+        archive = ZipBytes(bytes)
+        let reader = try ODTPackageWriter.reader(archive)
+        let names = reader.names
         // Entries are copied into every document: refuse a name that could escape when unpacked.
         if let bad = names.first(where: { !ZipEntryName.isSafe($0) }) {
             throw TemplateError.unsafeEntryName(template: name, entry: bad)
@@ -68,7 +68,7 @@ public final class ODTTemplate: Sendable {
         guard let mi = names.firstIndex(of: "mimetype") else {
             throw TemplateError.package("\(name) has no 'mimetype' entry: not an OpenDocument package")
         }
-        let mt = try reader.read(mi)
+        let mt = try ODTPackageWriter.read(reader, mi)
         guard mt == Self.mimetype else {
             throw TemplateError.package(
                 "\(name) is '\(String(decoding: mt, as: UTF8.self))', expected an OpenDocument text (.odt)")
@@ -85,7 +85,7 @@ public final class ODTTemplate: Sendable {
         for part in ["content.xml", "styles.xml"] {
             guard let idx = names.firstIndex(of: part) else { continue }
             var compiler = ODTXMLCompiler(template: name, part: part)
-            if let compiled = try compiler.compile(try reader.read(idx), imageSlots: &slots) {
+            if let compiled = try compiler.compile(try ODTPackageWriter.read(reader, idx), imageSlots: &slots) {
                 parts[part] = compiled
             }
         }
@@ -101,7 +101,8 @@ public final class ODTTemplate: Sendable {
         }
 
         // The manifest, less the dropped entries, split where per-document images go.
-        let manifestDoc = try LibXMLDocument(bytes: try reader.read(manifestIndex), part: "META-INF/manifest.xml")
+        let manifestDoc = try LibXMLDocument(
+            bytes: try ODTPackageWriter.read(reader, manifestIndex), part: "META-INF/manifest.xml")
         let manifestRoot = try manifestDoc.tree()
         manifestRoot.children.removeAll { n in
             n.name == "manifest:file-entry" && dropped(n.attribute("manifest:full-path") ?? "")

@@ -1,4 +1,5 @@
 import Foundation
+import ZipKit
 
 /// Numbers from `RenderBenchmark.run`.
 public struct RenderBenchmarkResult: Sendable, CustomStringConvertible {

@@ -1,4 +1,3 @@
-import Crypto
 import Domain
 import Foundation
 import Store
@@ -132,7 +131,7 @@ public enum BagLayout {
         return out
     }
 
-    static func sha256Hex(_ bytes: [UInt8]) -> String { EventHash.hex(SHA256.hash(data: bytes)) }
+    static func sha256Hex(_ bytes: [UInt8]) -> String { SHA256Digest.hex(of: bytes) }
 
     /// A manifest: `<sha256 hex> <encoded path>` lines, sorted by path, LF endings.
     static func manifest(_ entries: [(path: String, hash: String)]) -> [UInt8] {

@@ -61,17 +61,8 @@ public enum EventHash {
         return hex(SHA256.hash(data: bytes))
     }
 
-    static let digits = Array("0123456789abcdef".utf8)
-
-    public static func hex(_ digest: some Sequence<UInt8>) -> String {
-        var out = [UInt8]()
-        out.reserveCapacity(64)
-        for b in digest {
-            out.append(digits[Int(b >> 4)])
-            out.append(digits[Int(b & 0xF)])
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
+    /// Lower-case hex of a digest (`Domain.Hex`, the one hex encoder).
+    public static func hex(_ digest: some Sequence<UInt8>) -> String { Hex.lowercase(digest) }
 }
 
 /// Timestamps in the log: UTC, millisecond precision, ISO 8601 (`2026-03-02T01:30:00.000Z`).
@@ -117,5 +108,5 @@ public enum Timestamp {
 
 extension EventHash {
     /// SHA-256 of a string's UTF-8 bytes, lower-case hex.
-    public static func sha256Hex(_ text: String) -> String { hex(SHA256.hash(data: Array(text.utf8))) }
+    public static func sha256Hex(_ text: String) -> String { Domain.SHA256Digest.hex(of: text) }
 }

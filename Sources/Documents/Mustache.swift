@@ -351,7 +351,7 @@ struct MustacheRenderer {
                 defer { depth -= 1 }
                 if inverted {
                     if !v.isTruthy { try render(body) }
-                } else if case .list(let items) = v {
+                } else if case .array(let items) = v {
                     for item in items {
                         stack.append(item)
                         try render(body)

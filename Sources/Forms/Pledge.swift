@@ -13,7 +13,7 @@ public struct PledgeRecord: Codable, Sendable, Equatable {
     public var signedAt: Date
     /// SHA-256 (hex) of the pledge text exactly as the form version has it.
     public var pledgeTextSHA256: String
-    /// SHA-256 (hex) of the canonical JSON of the submitted data (`JSONValue.canonical`).
+    /// SHA-256 (hex) of the canonical JSON (RFC 8785) of the submitted data (`JSONValue.canonical`).
     public var dataSHA256: String
     public var waivedProofs: [PledgeDefinition.WaivedProof]
 
@@ -31,8 +31,13 @@ public struct PledgeRecord: Codable, Sendable, Equatable {
         self.waivedProofs = waivedProofs
     }
 
-    /// Whether `data` is exactly the data that was signed.
-    public func matches(data: JSONValue) -> Bool { SHA256Digest.hex(of: data.canonical) == dataSHA256 }
+    /// Whether `data` is exactly the data that was signed (its canonical text, RFC 8785).
+    public func matches(data: JSONValue) -> Bool { matches(storedData: data.canonical) }
+
+    /// Whether a declaration's stored canonical text is the text that was signed. Check stored
+    /// declarations with this: the text is never rewritten, so a digest verifies whichever
+    /// canonical writer made it (ARCHITECTURE.md, "Canonical JSON").
+    public func matches(storedData text: String) -> Bool { SHA256Digest.hex(of: text) == dataSHA256 }
 }
 
 extension FormDefinition {

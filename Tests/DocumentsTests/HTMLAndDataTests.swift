@@ -8,7 +8,7 @@ struct HTMLTests {
     static func hostile(_ v: TemplateValue) -> TemplateValue {
         switch v {
         case .string: return .string("<script>alert('x')</script>\"&'")
-        case .list(let l): return .list(l.map(hostile))
+        case .array(let l): return .list(l.map(hostile))
         case .object(let o): return .object(o.mapValues(hostile))
         default: return v
         }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import ZipKit
 
 @testable import Documents
 
@@ -109,7 +110,7 @@ struct ForbiddenCharacterTests {
     static func forbidden(_ v: TemplateValue) -> TemplateValue {
         switch v {
         case .string: return .string(forbiddenValue)
-        case .list(let l): return .list(l.map(forbidden))
+        case .array(let l): return .list(l.map(forbidden))
         case .object(let o): return .object(o.mapValues(forbidden))
         default: return v
         }

@@ -11,7 +11,7 @@ struct LibreOfficeTests {
         switch v {
         case .string(let s): if !s.isEmpty { out.append((key, s)) }
         case .number: out.append((key, v.text))
-        case .list(let l): for x in l { leaves(x, key: key, into: &out) }
+        case .array(let l): for x in l { leaves(x, key: key, into: &out) }
         case .object(let o): for (k, x) in o { leaves(x, key: k, into: &out) }
         default: break
         }

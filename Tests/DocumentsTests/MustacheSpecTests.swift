@@ -25,7 +25,7 @@ struct MustacheSpecTests {
             let url = Paths.conformance.appendingPathComponent("mustache-spec/\(file).json")
             let data = try Data(contentsOf: url)
             let root = try TemplateValue(json: data)
-            guard case .list(let tests)? = root["tests"] else { continue }
+            guard case .array(let tests)? = root["tests"] else { continue }
             for t in tests {
                 var partials: [String: String] = [:]
                 if case .object(let p)? = t["partials"] {

@@ -33,6 +33,19 @@ import Testing
         #expect(JSONValue.string("引号\"与\n换行").canonical == #""引号\"与\n换行""#)
     }
 
+    /// A declaration stored before RFC 8785 with a tiny number: its text (Swift's `5e-05`) is
+    /// what was signed and still verifies; the same data canonicalised today reads `0.00005`.
+    @Test func storedTextVerifiesWhicheverWriterMadeIt() throws {
+        let before = #"{"annual_income":5e-05,"name":"张三"}"#
+        var record = try form.signPledge(
+            data: .object(Support.engineering()), signerID: "a", signerName: "张三", at: at)
+        record.dataSHA256 = SHA256Digest.hex(of: before)
+        #expect(record.matches(storedData: before))
+        let data = try JSONValue.parse(before)
+        #expect(data.canonical == #"{"annual_income":0.00005,"name":"张三"}"#)
+        #expect(!record.matches(data: data))
+    }
+
     @Test func invalidDataCannotBeSigned() throws {
         var d = Support.engineering()
         d["phone"] = "1"

@@ -27,7 +27,9 @@ command -v wrk >/dev/null || { echo "load: wrk not found (apt-get install wrk)";
 mkdir -p "$DIR"
 LOG="$DIR/server.log"
 
-"$BIN" serve --demo --out "$DIR" --applications "$APPLICATIONS" --port "$PORT" >"$LOG" 2>&1 &
+# One client address (wrk) holds all the connections: the per-client cap goes above them.
+"$BIN" serve --demo --out "$DIR" --applications "$APPLICATIONS" --port "$PORT" \
+  --max-connections-per-client $((CONNECTIONS + 16)) >"$LOG" 2>&1 &
 SERVER=$!
 stop() { kill -INT "$SERVER" 2>/dev/null && wait "$SERVER" 2>/dev/null || true; }
 trap stop EXIT

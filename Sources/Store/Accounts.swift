@@ -64,6 +64,15 @@ public struct NewAccount: Sendable {
     }
 }
 
+/// What `EventStore.register(_:now:)` did.
+public enum AccountRegistration: Sendable, Equatable {
+    case created(Account)
+    /// Another account has this user name (case-insensitive): nothing written.
+    case usernameTaken
+    /// The person (ID number) has an account already: nothing written.
+    case personTaken
+}
+
 /// A signed-in browser: the account, the CSRF token of its forms and when it expires.
 public struct WebSessionRecord: Sendable, Equatable {
     /// SHA-256 (hex) of the cookie's token; the token itself is never stored.
@@ -100,12 +109,26 @@ public struct DraftRecord: Sendable, Equatable {
 }
 
 extension EventStore {
-    /// Creates an account. - Returns: nil when the user name is taken (case-insensitive).
+    /// Creates an account. - Returns: nil when the user name is taken (case-insensitive) or the
+    /// person has an account already (`register(_:now:)` tells which).
     public func insertAccount(_ new: NewAccount, now: Date) throws(StoreError) -> Account? {
+        if case .created(let account) = try register(new, now: now) { return account }
+        return nil
+    }
+
+    /// Creates an account unless its user name (case-insensitive) or its person is taken — checked
+    /// and inserted in one write transaction, so registrations racing each other make one account
+    /// (the unique index on `person_id` backs this up).
+    public func register(_ new: NewAccount, now: Date) throws(StoreError) -> AccountRegistration {
         try write { tx in
             let taken = try Bool.fetchOne(
                 tx.db, sql: "SELECT EXISTS (SELECT 1 FROM accounts WHERE username = ?)", arguments: [new.username])
-            if taken == true { return nil }
+            if taken == true { return .usernameTaken }
+            if let person = new.personID {
+                let has = try Bool.fetchOne(
+                    tx.db, sql: "SELECT EXISTS (SELECT 1 FROM accounts WHERE person_id = ?)", arguments: [person])
+                if has == true { return .personTaken }
+            }
             try tx.db.execute(
                 sql: """
                     INSERT INTO accounts (username, password_hash, role, display_name, person_id, unit_id, expert_id,
@@ -116,8 +139,12 @@ extension EventStore {
                     new.username, new.passwordHash, new.role.rawValue, new.displayName, new.personID, new.unitID,
                     new.expertID, Timestamp.format(now),
                 ])
-            return try Row.fetchOne(tx.db, sql: "SELECT * FROM accounts WHERE id = ?", arguments: [tx.db.lastInsertedRowID])
-                .map(Account.init(row:))
+            guard
+                let account = try Row.fetchOne(
+                    tx.db, sql: "SELECT * FROM accounts WHERE id = ?", arguments: [tx.db.lastInsertedRowID]
+                ).map(Account.init(row:))
+            else { throw StoreError.database("the account just inserted was not found") }
+            return .created(account)
         }
     }
 
@@ -253,6 +280,70 @@ extension EventStore {
         try read { db in
             try Row.fetchOne(db, sql: "SELECT * FROM accounts WHERE person_id = ? LIMIT 1", arguments: [personID])
                 .map(Account.init(row:))
+        }
+    }
+}
+
+/// What one account has uploaded: files (each content counted once) and their bytes.
+public struct UploadUsage: Sendable, Equatable {
+    public var files: Int
+    public var bytes: Int
+
+    public init(files: Int, bytes: Int) {
+        self.files = files
+        self.bytes = bytes
+    }
+}
+
+extension EventStore {
+    /// The account's uploads so far (the per-account quota counts these).
+    public func uploadUsage(accountID: Int64) throws(StoreError) -> UploadUsage {
+        try read { db in try Self.uploadUsage(accountID: accountID, db: db) }
+    }
+
+    static func uploadUsage(accountID: Int64, db: Database) throws -> UploadUsage {
+        let row = try Row.fetchOne(
+            db, sql: "SELECT COUNT(*) AS files, COALESCE(SUM(size), 0) AS bytes FROM upload_usage WHERE account_id = ?",
+            arguments: [accountID])
+        return UploadUsage(files: row?["files"] ?? 0, bytes: row?["bytes"] ?? 0)
+    }
+
+    /// Counts a file against the account's quota when it fits: in one write transaction, so
+    /// uploads running side by side cannot together pass the quota. A content the account has
+    /// uploaded before costs nothing again.
+    /// - Returns: true when counted (or counted before), false when the quota would be exceeded
+    ///   (nothing written).
+    public func chargeUpload(
+        accountID: Int64, sha256: String, size: Int, quota: UploadUsage, now: Date
+    ) throws(StoreError) -> Bool {
+        try write { tx in
+            let known = try Bool.fetchOne(
+                tx.db, sql: "SELECT EXISTS (SELECT 1 FROM upload_usage WHERE account_id = ? AND sha256 = ?)",
+                arguments: [accountID, sha256])
+            if known == true { return true }
+            let used = try Self.uploadUsage(accountID: accountID, db: tx.db)
+            guard used.files + 1 <= quota.files, used.bytes + size <= quota.bytes else { return false }
+            try tx.db.execute(
+                sql: "INSERT INTO upload_usage (account_id, sha256, size, uploaded_at) VALUES (?, ?, ?, ?)",
+                arguments: [accountID, sha256, size, Timestamp.format(now)])
+            return true
+        }
+    }
+}
+
+extension EventStore {
+    /// The bcrypt cost most accounts' password hashes were made with (`$2b$12$…` → 12); nil
+    /// when there are none. Sign-in checks an unknown user name against a dummy hash of this
+    /// cost, so it takes as long as a known one.
+    public func commonPasswordCost() throws(StoreError) -> UInt8? {
+        try read { db in
+            let text = try String.fetchOne(
+                db,
+                sql: """
+                    SELECT substr(password_hash, 5, 2) AS cost FROM accounts
+                    WHERE password_hash LIKE '$2_$__$%' GROUP BY cost ORDER BY COUNT(*) DESC, cost DESC LIMIT 1
+                    """)
+            return text.flatMap { UInt8($0) }
         }
     }
 }

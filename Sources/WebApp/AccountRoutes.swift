@@ -12,18 +12,28 @@ extension Pages.Page {
 
 /// Sign in, sign out, applicant registration and the account page.
 ///
-/// Sign-in is limited per client address and per user name (token buckets); a wrong password
-/// and an unknown user name get the same answer after the same bcrypt work. Every sign-in
-/// starts a new session (a token planted before cannot be reused).
+/// Sign-in is limited by token buckets: every attempt per client address (bcrypt costs CPU);
+/// failed attempts per address and user name pair (an attacker elsewhere cannot lock the
+/// owner out); and failed attempts per user name from all addresses together, a larger bucket
+/// that refills faster than one address may guess, so only many addresses guessing one name
+/// together reach it. A successful sign-in gives its tokens back. A wrong password and an
+/// unknown user name get the same answer after the same bcrypt work (a dummy hash of the
+/// accounts' cost). Every sign-in starts a new session (a token planted before cannot be reused).
 struct AccountRoutes {
     let store: EventStore
     let pages: Pages
     let sessions: SessionManager
     let hasher: PasswordHasher
+    /// Every sign-in and registration attempt, per client address.
     let addressLimiter: RateLimiter
+    /// Failed sign-ins per client address and user name.
+    let pairLimiter: RateLimiter
+    /// Failed sign-ins per user name, from every address (the backstop).
     let usernameLimiter: RateLimiter
     let clientKey: @Sendable (Request, WebRequestContext) -> String
     let now: @Sendable () -> Date
+    /// The bcrypt cost of the dummy hash for unknown user names: the accounts' most common.
+    let dummyCost: DummyCost
 
     func add(to router: Router<WebRequestContext>) {
         router.get("/login") { request, context in
@@ -74,10 +84,8 @@ struct AccountRoutes {
         let username = (form["username"] ?? "").trimmingCharacters(in: .whitespaces)
         let password = form["password"] ?? ""
         let next = localPath(form["next"])
-        if case .limited(let seconds) = await addressLimiter.take(clientKey(request, context)) {
-            throw WebError.tooManyRequests(retryAfter: seconds)
-        }
-        if case .limited(let seconds) = await usernameLimiter.take(username.lowercased()) {
+        let client = clientKey(request, context)
+        if case .limited(let seconds) = await addressLimiter.take(client) {
             throw WebError.tooManyRequests(retryAfter: seconds)
         }
         guard !username.isEmpty, !password.isEmpty, username.count <= 64, password.utf8.count <= 1024 else {
@@ -85,18 +93,30 @@ struct AccountRoutes {
                 context: context, username: String(username.prefix(64)), next: next, error: "请输入用户名和密码",
                 status: .badRequest)
         }
+        let name = username.lowercased()
+        let pair = client + "\u{1F}" + name
+        if case .limited(let seconds) = await pairLimiter.take(pair) {
+            throw WebError.tooManyRequests(retryAfter: seconds)
+        }
+        if case .limited(let seconds) = await usernameLimiter.take(name) {
+            await pairLimiter.refund(pair)
+            throw WebError.tooManyRequests(retryAfter: seconds)
+        }
         let account = try store.account(username: username)
         var valid = false
         if let account, !account.disabled {
             valid = try await hasher.verify(password, hash: account.passwordHash)
         } else {
-            try await hasher.burn(password)
+            try await hasher.verifyAgainstDummy(password, cost: dummyCost.current())
         }
         guard valid, let account else {
             context.logger.notice("sign-in failed", metadata: ["username": .string(username)])
             return try loginPage(
                 context: context, username: username, next: next, error: "用户名或密码不正确", status: .unauthorized)
         }
+        // Only failures count against the pair and the user name.
+        await pairLimiter.refund(pair)
+        await usernameLimiter.refund(name)
         return try signedIn(account, goingTo: next ?? homePath(for: account.role))
     }
 
@@ -155,9 +175,7 @@ struct AccountRoutes {
         var personID: String?
         if problems["id_number"] == nil, let id = try? ResidentID(values["id_number"]!) {
             personID = "P-" + id.value
-            if try store.account(personID: personID!) != nil {
-                problems["id_number"] = "该身份证号码已注册过账户，请直接登录"
-            }
+            if try store.account(personID: personID!) != nil { problems["id_number"] = Self.personTaken }
         }
         guard problems.isEmpty, let personID else {
             return try registerPage(context: context, values: values, problems: problems, status: .unprocessableContent)
@@ -166,13 +184,23 @@ struct AccountRoutes {
         let new = NewAccount(
             username: values["username"]!, passwordHash: hash, role: .applicant, displayName: values["display_name"]!,
             personID: personID)
-        guard let account = try store.insertAccount(new, now: now()) else {
+        // Checked again and inserted in one transaction: of registrations racing with one ID
+        // number (or one user name), one makes the account and the others are told why not.
+        let account: Account
+        switch try store.register(new, now: now()) {
+        case .created(let created): account = created
+        case .usernameTaken:
             problems["username"] = "该用户名已被使用，请换一个"
+            return try registerPage(context: context, values: values, problems: problems, status: .unprocessableContent)
+        case .personTaken:
+            problems["id_number"] = Self.personTaken
             return try registerPage(context: context, values: values, problems: problems, status: .unprocessableContent)
         }
         context.logger.info("account registered", metadata: ["username": .string(account.username)])
         return try signedIn(account, goingTo: homePath(for: .applicant))
     }
+
+    static let personTaken = "该身份证号码已注册过账户，请直接登录；如忘记密码，请联系职改办"
 
     /// Every problem of a registration at once, by field.
     static func registrationProblems(
@@ -193,5 +221,29 @@ struct AccountRoutes {
             problems["password_confirm"] = "两次输入的密码不一致"
         }
         return problems
+    }
+}
+
+/// The bcrypt cost most accounts use, read from the database at most once a minute (accounts
+/// registered since are at the configured cost, which `fallback` holds).
+final class DummyCost: @unchecked Sendable {
+    private let store: EventStore
+    private let fallback: UInt8
+    private let clock: @Sendable () -> Double
+    private let lock = NSLock()
+    private var cached: (cost: UInt8, at: Double)?
+
+    init(store: EventStore, fallback: UInt8, clock: @escaping @Sendable () -> Double) {
+        self.store = store
+        self.fallback = fallback
+        self.clock = clock
+    }
+
+    func current() -> UInt8 {
+        let now = clock()
+        if let cached = lock.withLock({ cached }), now - cached.at < 60 { return cached.cost }
+        let cost = (try? store.commonPasswordCost()) ?? fallback
+        lock.withLock { cached = (cost, now) }
+        return cost
     }
 }

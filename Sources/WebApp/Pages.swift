@@ -126,6 +126,9 @@ public struct Pages: Sendable {
         if case .tooManyRequests(let seconds) = error {
             response.headers[.retryAfter] = String(seconds)
         }
+        if case .busy(_, let seconds) = error {
+            response.headers[.retryAfter] = String(seconds)
+        }
         return response
     }
 

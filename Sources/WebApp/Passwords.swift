@@ -1,3 +1,4 @@
+import Foundation
 import HummingbirdBcrypt
 import NIOPosix
 
@@ -20,10 +21,28 @@ public struct PasswordHasher: Sendable {
         try await NIOThreadPool.singleton.runIfActive { Bcrypt.verify(password, hash: hash) }
     }
 
-    /// Checks a password against nothing (hashing costs what verifying does), so an unknown user name takes as long as a
-    /// wrong password (the answer does not tell which user names exist).
-    public func burn(_ password: String) async throws {
-        _ = try await hash(password)
+    /// Checks a password against a dummy bcrypt hash of `cost` (this hasher's by default), so
+    /// an unknown (or disabled) user name costs what a known one does — the same bcrypt
+    /// verification at the accounts' cost — and the time of the answer does not tell which user
+    /// names exist. The answer is always "wrong".
+    public func verifyAgainstDummy(_ password: String, cost: UInt8? = nil) async throws {
+        let cost = cost.map { min(max($0, 4), 31) } ?? self.cost
+        let dummy = try await Self.dummyHash(cost: cost)
+        _ = try await verify(password, hash: dummy)
+    }
+
+    /// The dummy hash of `cost`: made once per process, of a random password nobody knows.
+    static func dummyHash(cost: UInt8) async throws -> String {
+        if let hash = DummyHashes.shared.hash(cost: cost) { return hash }
+        let made = try await PasswordHasher(cost: cost).hash(Tokens.random())
+        return DummyHashes.shared.remember(made, cost: cost)
+    }
+
+    /// The cost a bcrypt hash was made with (`$2b$12$…` → 12); nil for anything else.
+    public static func cost(of hash: String) -> UInt8? {
+        let parts = hash.split(separator: "$", omittingEmptySubsequences: true)
+        guard parts.count >= 3, parts[0].hasPrefix("2"), let cost = UInt8(parts[1]) else { return nil }
+        return cost
     }
 
     /// What a new password must satisfy; nil when acceptable, else the reason in Chinese.
@@ -36,5 +55,23 @@ public struct PasswordHasher: Sendable {
         if !letters || !digits { return "密码应同时包含字母和数字" }
         if password.lowercased().contains(username.lowercased()) { return "密码不能包含用户名" }
         return nil
+    }
+}
+
+/// The dummy hashes of `PasswordHasher.verifyAgainstDummy`, one per cost.
+final class DummyHashes: @unchecked Sendable {
+    static let shared = DummyHashes()
+    private let lock = NSLock()
+    private var hashes: [UInt8: String] = [:]
+
+    func hash(cost: UInt8) -> String? { lock.withLock { hashes[cost] } }
+
+    /// Keeps the first hash made for `cost` (two requests may race to make one) and returns it.
+    func remember(_ hash: String, cost: UInt8) -> String {
+        lock.withLock {
+            if let kept = hashes[cost] { return kept }
+            hashes[cost] = hash
+            return hash
+        }
     }
 }

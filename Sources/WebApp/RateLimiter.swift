@@ -45,6 +45,14 @@ public actor RateLimiter {
         return decision
     }
 
+    /// Gives back the token a request took (a sign-in that succeeded is not counted against
+    /// anybody). Never beyond the bucket's capacity; an unknown key is left alone.
+    public func refund(_ key: String) {
+        guard var bucket = buckets[key] else { return }
+        bucket.tokens = min(limit.capacity, bucket.tokens + 1)
+        buckets[key] = bucket
+    }
+
     /// Number of clients currently remembered.
     public var clientCount: Int { buckets.count }
 

@@ -106,8 +106,17 @@ public struct SessionManager: Sendable {
 /// - Gives a visitor without a session a CSRF token of their own (`ps_csrf` cookie), so the
 ///   sign-in and registration forms are protected too.
 /// - On every unsafe request (POST, PUT, PATCH, DELETE): a foreign `Origin` is refused, and the
-///   `_csrf` field (form body, or the query string for file uploads) must equal the token —
-///   otherwise `WebError.staleForm` (403) and the route never runs.
+///   `_csrf` field must equal the token — otherwise `WebError.staleForm` (403) and the route
+///   never runs.
+///
+/// What a request may cost before it is trusted is bounded: nothing of the body is read before
+/// the `Origin`, the cookie and the token's source are checked. A client without a token
+/// cookie is refused at once (no token it sends can match). A multipart body (file uploads,
+/// signed-in accounts only) is never read here: its token comes in the query string (where
+/// `FormView` puts it) and the route streams the body to disk afterwards. Only a URL-encoded
+/// body is read for its `_csrf` field, at most `URLEncodedForm.Limits.standard.bytes` (a longer
+/// declared length is refused before reading). Any other body is not read: its token must be
+/// in the query string.
 public struct SessionMiddleware: RouterMiddleware {
     public typealias Context = WebRequestContext
     let sessions: SessionManager
@@ -131,10 +140,10 @@ public struct SessionMiddleware: RouterMiddleware {
         }
         if Self.isUnsafe(request.method) {
             try Self.checkOrigin(request)
-            let provided = try await Self.submittedToken(&request, limit: context.maxUploadSize)
-            guard let provided, !context.issuedVisitorToken, Tokens.equal(provided, context.csrfToken) else {
-                throw WebError.staleForm
-            }
+            // No token cookie: nothing this client sends can match. Refused before any body is read.
+            guard !context.issuedVisitorToken else { throw WebError.staleForm }
+            let provided = try await Self.submittedToken(&request, signedIn: context.identity != nil)
+            guard let provided, Tokens.equal(provided, context.csrfToken) else { throw WebError.staleForm }
         }
         var response = try await next(request, context)
         if context.issuedVisitorToken, response.headers[.contentType]?.hasPrefix("text/html") == true {
@@ -154,22 +163,23 @@ public struct SessionMiddleware: RouterMiddleware {
         guard sameOriginURL(origin, request) != nil else { throw WebError.staleForm }
     }
 
-    /// `_csrf` from the query string, or from a URL-encoded or multipart body (the body stays
-    /// readable for the route).
-    static func submittedToken(_ request: inout Request, limit: Int) async throws -> String? {
+    /// `_csrf` from the query string, or from a URL-encoded body (the body stays readable for
+    /// the route). A multipart body is never read for it: the query string must carry it, and
+    /// only a signed-in account may send one.
+    static func submittedToken(_ request: inout Request, signedIn: Bool) async throws -> String? {
+        let type = request.headers[.contentType]?.lowercased() ?? ""
+        if type.hasPrefix("multipart/form-data") {
+            guard signedIn else { throw WebError.staleForm }
+            return request.uri.queryParameters.get("_csrf")
+        }
         if let token = request.uri.queryParameters.get("_csrf") { return token }
-        guard let type = request.headers[.contentType] else { return nil }
-        let lowered = type.lowercased()
-        if lowered.hasPrefix("application/x-www-form-urlencoded") {
-            let body = try await request.collectBody(upTo: URLEncodedForm.Limits.standard.bytes)
-            return FormBody(pairs: try URLEncodedForm.parse(Array(body.readableBytesView)))["_csrf"]
+        guard type.hasPrefix("application/x-www-form-urlencoded") else { return nil }
+        let limit = URLEncodedForm.Limits.standard.bytes
+        if let declared = request.headers[.contentLength].flatMap({ Int($0) }), declared > limit {
+            throw WebError.payloadTooLarge
         }
-        if lowered.hasPrefix("multipart/form-data") {
-            let body = try await request.collectBody(upTo: limit)
-            return try MultipartFormData.parse(Array(body.readableBytesView), contentType: type).fields
-                .first { $0.name == "_csrf" }?.value
-        }
-        return nil
+        let body = try await request.collectBody(upTo: limit)
+        return FormBody(pairs: try URLEncodedForm.parse(Array(body.readableBytesView)))["_csrf"]
     }
 }
 

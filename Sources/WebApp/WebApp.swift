@@ -2,6 +2,9 @@ import Domain
 import Foundation
 import HTTPTypes
 import Hummingbird
+import HummingbirdCore
+import Logging
+import NIOCore
 
 /// Builds the router of the public site: pages, static files and the middleware chain.
 ///
@@ -66,8 +69,10 @@ public func buildRouter(configuration: WebConfiguration) throws -> Router<WebReq
         store: configuration.store, pages: pages, sessions: sessions,
         hasher: PasswordHasher(cost: configuration.passwordCost),
         addressLimiter: RateLimiter(limit: configuration.signInLimit, clock: configuration.clock),
+        pairLimiter: RateLimiter(limit: configuration.signInPairLimit, clock: configuration.clock),
         usernameLimiter: RateLimiter(limit: configuration.usernameLimit, clock: configuration.clock),
-        clientKey: clientKey, now: configuration.now
+        clientKey: clientKey, now: configuration.now,
+        dummyCost: DummyCost(store: configuration.store, fallback: configuration.passwordCost, clock: configuration.clock)
     ).add(to: router)
     let services = try WebServices(configuration: configuration, pages: pages)
     try ApplicantRoutes(services: services).add(to: router)
@@ -96,11 +101,34 @@ public func buildRouter(configuration: WebConfiguration) throws -> Router<WebReq
 public func buildApplication(
     configuration: WebConfiguration, onServerRunning: @escaping @Sendable () async -> Void = {}
 ) throws -> some ApplicationProtocol {
+    try buildApplication(configuration: configuration, onBound: { _ in await onServerRunning() })
+}
+
+/// The application, telling `onBound` the port it listens on (port 0 in the configuration: one
+/// the system chose; tests).
+func buildApplication(
+    configuration: WebConfiguration, onBound: @escaping @Sendable (Int) async -> Void
+) throws -> some ApplicationProtocol {
     let router = try buildRouter(configuration: configuration)
+    let limits = configuration.connectionLimits
+    let clients = ClientConnections(limit: limits.perClient)
+    let header = configuration.clientAddressHeader.flatMap { HTTPField.Name($0) }
+    let logger = Logger(label: "pingshen.connections")
+    // Every connection: the per-client cap, header and body timeouts, the lingering close
+    // after an early refusal (`ConnectionGuardHandler`); Hummingbird's idle timeout; at most
+    // `effectiveMaximum` connections (beyond: the listen backlog waits).
+    let http1 = HTTP1Channel.Configuration(
+        additionalChannelHandlers: [
+            ConnectionGuardHandler(limits: limits, clients: clients, header: header, logger: logger)
+        ],
+        idleTimeout: .nanoseconds(Int64(limits.idleTimeout * 1e9)))
     return Application(
         router: router,
-        configuration: .init(address: .hostname(configuration.host, port: configuration.port)),
-        onServerRunning: { _ in await onServerRunning() })
+        server: .http1(configuration: http1),
+        configuration: .init(
+            address: .hostname(configuration.host, port: configuration.port),
+            availableConnectionsDelegate: MaximumAvailableConnections(limits.effectiveMaximum)),
+        onServerRunning: { channel in await onBound(channel.localAddress?.port ?? configuration.port) })
 }
 
 /// Builds the application and runs it until SIGINT or SIGTERM (graceful shutdown).

@@ -1,6 +1,7 @@
 import Forms
 import Hummingbird
 import Logging
+import NIOHTTP1
 
 /// What can go wrong while answering a page, with what the person should be told.
 ///
@@ -25,6 +26,9 @@ public enum WebError: Error, Sendable, Equatable {
     /// An uploaded file was refused (type, size, empty, unknown field): `field` is the field's
     /// Chinese label, `path` its input name, so the form can show `problem` next to it.
     case uploadRefused(field: String, path: String, message: String)
+    /// The server cannot take this now (uploads in flight, disk space): try again after the
+    /// seconds given (`Retry-After`); nothing was saved.
+    case busy(message: String, retryAfter: Int)
     /// Anything unexpected: logged with details, shown without them.
     case `internal`
 
@@ -39,6 +43,7 @@ public enum WebError: Error, Sendable, Equatable {
         case .forbidden, .staleForm: .forbidden
         case .refused: .conflict
         case .uploadRefused: .unprocessableContent
+        case .busy: .serviceUnavailable
         case .internal: .internalServerError
         }
     }
@@ -56,6 +61,7 @@ public enum WebError: Error, Sendable, Equatable {
         case .staleForm: "表单已失效"
         case .refused: "操作未执行"
         case .uploadRefused: "上传的文件未被接受"
+        case .busy: "服务器繁忙"
         case .internal: "系统暂时无法处理您的请求"
         }
     }
@@ -63,7 +69,7 @@ public enum WebError: Error, Sendable, Equatable {
     /// The explanation, in Chinese.
     public var message: String {
         switch self {
-        case .badRequest(_, let message), .uploadRefused(_, _, let message): message
+        case .badRequest(_, let message), .uploadRefused(_, _, let message), .busy(let message, _): message
         case .notFound: "您访问的页面不存在或已被移除，请检查网址，或从首页重新进入。"
         case .methodNotAllowed: "该页面不支持这种请求方式。"
         case .tooManyRequests(let seconds): "您的查询次数过多，请在 \(seconds) 秒后再试。"
@@ -102,6 +108,9 @@ public enum WebError: Error, Sendable, Equatable {
     /// Maps any error to the page to show.
     static func from(_ error: any Error) -> WebError {
         if let web = error as? WebError { return web }
+        // A request cut off or garbled by the client (a connection closed mid-body, a body
+        // too slow): the client's doing, not logged as a server error.
+        if error is HTTPParserError { return .badRequest(field: "请求", message: "请求不完整或格式不正确。") }
         if let http = error as? any HTTPResponseError {
             switch http.status {
             case .notFound: return .notFound

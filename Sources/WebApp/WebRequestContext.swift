@@ -21,8 +21,9 @@ public struct WebRequestContext: RequestContext, RemoteAddressRequestContext {
         remoteAddress = source.channel.remoteAddress
     }
 
-    /// The largest body any route reads (attachments); routes collect less where they expect less.
-    public var maxUploadSize: Int { 32 * 1024 * 1024 }
+    /// The largest multipart body (attachments), as `UploadLimits.requestBytes` by default. Never
+    /// collected into memory: `MultipartFormData.receive` streams such bodies to disk.
+    public var maxUploadSize: Int { UploadLimits().requestBytes }
 
     /// The signed-in account or `WebError.signInRequired`.
     public func requireIdentity() throws -> Identity {

@@ -85,7 +85,9 @@ import Workflow
     ) async throws -> TestBrowser.Page {
         var headers = browser.cookieHeader()
         headers[.contentType] = payload.type
-        let page = try await browser.client.execute(uri: uri, method: .post, headers: headers, body: payload.body) {
+        // The token of a multipart form travels in the query string (as `FormView` writes the action).
+        let target = uri + (uri.contains("?") ? "&" : "?") + "_csrf=" + encoded(browser.csrf ?? "")
+        let page = try await browser.client.execute(uri: target, method: .post, headers: headers, body: payload.body) {
             TestBrowser.Page(status: $0.status, headers: $0.headers, body: String(buffer: $0.body))
         }
         browser.absorb(page)

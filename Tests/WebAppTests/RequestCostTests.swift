@@ -1,0 +1,131 @@
+import Foundation
+import Testing
+
+@testable import WebApp
+
+/// What an untrusted client can make the server spend (issue 13, item 1), on the real server:
+/// refused posts are answered before their body is read, half-sent requests are closed, one
+/// address holds a bounded number of connections, a body dripping in is cut off — and
+/// everyone else is still answered meanwhile.
+@Suite(.serialized) struct RequestCostTests {
+    func configuration(_ adjust: (inout ConnectionLimits) -> Void = { _ in }) throws -> WebConfiguration {
+        var configuration = try WebFixture.get().configuration()
+        var limits = ConnectionLimits(headerTimeout: 1, lingerAfterRefusal: 0.5)
+        adjust(&limits)
+        configuration.connectionLimits = limits
+        return configuration
+    }
+
+    static let bigMultipart =
+        "POST /apply/W2026-00001/form HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        + "Content-Type: multipart/form-data; boundary=x\r\nContent-Length: 32000000\r\n"
+
+    @Test func anAnonymousPostIsRefusedBeforeItsBodyIsRead() async throws {
+        try await LiveServer.run(try configuration()) { port in
+            // No cookie at all: 403 after the head alone (the 31 MB body never comes).
+            let anonymous = try RawConnection(port: port)
+            anonymous.send(Self.bigMultipart + "\r\n--x\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\n")
+            let (answer, _) = anonymous.read(timeout: 3, until: "\r\n\r\n")
+            #expect(statusCode(answer) == 403, "\(answer.prefix(200))")
+            #expect(answer.lowercased().contains("connection: close"))
+            // The connection ends shortly after (the rest of the body is not waited for).
+            let (_, closed) = anonymous.read(timeout: 3)
+            #expect(closed)
+
+            // A visitor's cookie but no session: a multipart body is refused unread too, as is
+            // one whose token is not in the query string.
+            let home = try rawStatus(port: port, "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+            let cookie = try #require(visitorCookie(home.text))
+            let visitor = try RawConnection(port: port)
+            visitor.send(Self.bigMultipart.replacingOccurrences(of: "/form HTTP", with: "/form?_csrf=\(cookie) HTTP") + "Cookie: ps_csrf=\(cookie)\r\n\r\n")
+            #expect(statusCode(visitor.read(timeout: 3, until: "\r\n\r\n").text) == 403)
+
+            // A URL-encoded body declared longer than any form: 413 before reading.
+            let long = try RawConnection(port: port)
+            long.send(
+                "POST /login HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: ps_csrf=\(cookie)\r\n"
+                    + "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 5000000\r\n\r\nusername=a")
+            #expect(statusCode(long.read(timeout: 3, until: "\r\n\r\n").text) == 413)
+        }
+    }
+
+    @Test func halfSentRequestsAreClosedAndOneAddressHoldsFewConnections() async throws {
+        try await LiveServer.run(try configuration { $0.perClient = 4 }) { port in
+            // Six half-sent requests from one address (127.0.0.2): four are held, two closed at once.
+            var held: [RawConnection] = []
+            for _ in 0..<6 {
+                let c = try RawConnection(port: port, from: "127.0.0.2")
+                c.send("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ")
+                held.append(c)
+            }
+            try await Task.sleep(for: .milliseconds(300))
+            var closedAtOnce = 0
+            for c in held where c.read(timeout: 0.05).closed { closedAtOnce += 1 }
+            #expect(closedAtOnce == 2)
+            // Another client is answered meanwhile.
+            #expect(try rawStatus(port: port, "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").status == 200)
+            // The header timeout (1 s here) closes the four held ones.
+            try await Task.sleep(for: .milliseconds(1500))
+            var closedLater = 0
+            for c in held where c.read(timeout: 0.5).closed { closedLater += 1 }
+            #expect(closedLater == 6)
+            // And the address may connect again.
+            let again = try RawConnection(port: port, from: "127.0.0.2")
+            again.send("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+            #expect(statusCode(again.read(timeout: 3, until: "\r\n\r\n").text) == 200)
+        }
+    }
+
+    @Test func behindAProxyRequestsInFlightAreCountedPerForwardedAddress() async throws {
+        var configuration = try configuration { $0.perClient = 2 }
+        configuration.clientAddressHeader = "X-Real-IP"
+        try await LiveServer.run(configuration) { port in
+            // Two requests of 10.0.0.9 in flight (a visitor's form, its body not yet sent) …
+            let home = try rawStatus(port: port, "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Real-IP: 10.0.0.9\r\n\r\n")
+            let cookie = try #require(visitorCookie(home.text))
+            let head =
+                "POST /login HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Real-IP: 10.0.0.9\r\nCookie: ps_csrf=\(cookie)\r\n"
+                + "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\n"
+            let first = try RawConnection(port: port)
+            first.send(head)
+            let second = try RawConnection(port: port)
+            second.send(head)
+            try await Task.sleep(for: .milliseconds(200))
+            // … a third is answered 429 by the connection guard, in Chinese …
+            let third = try RawConnection(port: port)
+            third.send(head)
+            let refused = third.read(timeout: 3, until: "。")
+            #expect(statusCode(refused.text) == 429, "\(refused.text.prefix(200))")
+            #expect(refused.text.contains("同一地址同时进行的请求已达上限"))
+            // … while another forwarded address is answered.
+            let other = try rawStatus(port: port, "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Real-IP: 10.0.0.10\r\n\r\n")
+            #expect(other.status == 200)
+            first.shutdown()
+            second.shutdown()
+        }
+    }
+
+    @Test func aBodyDrippingInIsCutOff() async throws {
+        try await LiveServer.run(
+            try configuration {
+                $0.minimumBodyRate = 1000
+                $0.bodyGrace = 1
+            }
+        ) { port in
+            let home = try rawStatus(port: port, "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+            let cookie = try #require(visitorCookie(home.text))
+            let slow = try RawConnection(port: port)
+            slow.send(
+                "POST /login HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: ps_csrf=\(cookie)\r\n"
+                    + "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 5000\r\n\r\n")
+            let started = Date()
+            var closed = false
+            while Date().timeIntervalSince(started) < 6, !closed {
+                if !slow.send("aaaaaaaaaa") { closed = true }
+                closed = closed || slow.read(timeout: 0.3).closed
+            }
+            #expect(closed)
+            #expect(Date().timeIntervalSince(started) < 4)
+        }
+    }
+}

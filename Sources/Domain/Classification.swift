@@ -167,6 +167,10 @@ public enum Role: String, Codable, Sendable, CaseIterable {
     case committeeSecretary = "committee-secretary"
     case expert
     case auditor
+    /// The office's archivist 档案管理员: the packages, their catalogue and their checks.
+    case archivist
+    /// The office's system administrator 系统管理员: staff accounts, units, committees.
+    case administrator
     case `public`
     /// The scheduler that lapses overdue items (`tick`); never a person.
     case system
@@ -180,6 +184,8 @@ public enum Role: String, Codable, Sendable, CaseIterable {
         case .committeeSecretary: "评委会秘书"
         case .expert: "评审专家"
         case .auditor: "审计人员"
+        case .archivist: "档案管理员"
+        case .administrator: "系统管理员"
         case .public: "社会公众"
         case .system: "系统"
         }

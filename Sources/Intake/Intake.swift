@@ -132,16 +132,22 @@ public struct Intake: Sendable {
             isRetired: facts.isRetired,
             sanctionedUntil: facts.sanction.flatMap { $0.kind >= rules.barringSanction ? $0.until : nil })
 
-        // 5. Create (first time) and submit: each step its own transaction; the declaration
-        //    data lands with the submit step.
+        // 5. Create (first time) and submit in one transaction, with the unit and the person
+        //    read again and inserted only when still absent: two submissions at once (a double
+        //    click, two tabs) register them once, and the second submit is refused by the
+        //    machine (a Chinese refusal), never a constraint failure. A refused submit writes
+        //    nothing at all.
         let applicant = Actor(id: "applicant-\(person.id)", role: .applicant, personID: person.id)
         let context = Context(actor: applicant, now: now, rules: self.rules)
         let id = declaration.applicationID
         do {
-            if try store.load(ApplicationMachine.self, id: id) == nil {
-                try store.write { tx in
-                    if existing.0 == nil { try tx.insert(unit) }
-                    if existing.1 == nil { try tx.insert(person) }
+            let pledgeJSON = String(decoding: try JSONEncoder().encode(signed), as: UTF8.self)
+            let version: Int? = try store.write { tx in
+                let registeredUnit = try tx.registeredOrInserted(unit)
+                let registeredPerson = try tx.registeredOrInserted(person)
+                // Registered under another id between the checks above and now: nothing is written.
+                guard registeredUnit.id == unit.id, registeredPerson.id == person.id else { return nil }
+                if try tx.load(ApplicationMachine.self, id: id) == nil {
                     try tx.execute(
                         ApplicationMachine.self, id: id,
                         .create(
@@ -151,9 +157,6 @@ public struct Intake: Sendable {
                                 unitHasSelfReviewAuthority: unit.hasSelfReviewAuthority)),
                         context: context)
                 }
-            }
-            let pledgeJSON = String(decoding: try JSONEncoder().encode(signed), as: UTF8.self)
-            return try store.write { tx in
                 let outcome = try tx.execute(
                     ApplicationMachine.self, id: id,
                     .submit(pledge: pledge, currentPledgeTextHash: signed.pledgeTextSHA256, eligibility: gates),
@@ -165,7 +168,67 @@ public struct Intake: Sendable {
                         pledgeText: form.pledge?.text, submittedAt: Timestamp.format(now)))
                 return outcome.version
             }
+            guard let version else {
+                throw IntakeRefusal.other("申报人或单位的登记信息刚刚发生变化，请刷新页面后重新提交。")
+            }
+            return version
         } catch let error as StoreError {
+            if let refusal = error.refusal { throw IntakeRefusal.refused(refusal) }
+            throw error
+        }
+    }
+
+    /// Answers a one-time correction notice with the corrected declaration: the whole form is
+    /// validated again, only the fields the notice named may differ from the declaration it
+    /// corrects, the pledge of the form version is signed again over the new data, and the
+    /// answer and the new declaration are written in one transaction (the earlier declaration
+    /// stays, at its own version).
+    /// - Returns: the application's version after the answer.
+    /// - Throws: `IntakeRefusal` (nothing written) or `StoreError`.
+    @discardableResult
+    public func answerCorrection(
+        applicationID id: String, formID: String, data: JSONValue, note: String, now: Date
+    ) throws -> Int {
+        let form: FormDefinition
+        do { form = try forms.form(formID) } catch { throw IntakeRefusal.other(error.description) }
+        let report = form.validate(data)
+        guard report.isValid else { throw IntakeRefusal.invalid(report.problems) }
+        guard let current = try store.load(ApplicationMachine.self, id: id), let profile = current.state.profile,
+            let previous = try store.declaration(applicationID: id)
+        else { throw IntakeRefusal.other("未找到申报 \(id) 的申报表") }
+        let open = Set(current.state.correction?.fields ?? [])
+        let before: JSONValue
+        do { before = try JSONValue.parse(previous.data) } catch { throw IntakeRefusal.other("\(error)") }
+        let changed = form.fields.map(\.id).filter { before[$0] != data[$0] && !open.contains($0) }
+            + [FormDefinition.levelField, FormDefinition.trackField].filter { before[$0] != data[$0] }
+        guard changed.isEmpty else {
+            throw IntakeRefusal.other(
+                "补正只能修改补正通知列明的项目，以下项目不能修改：\(changed.map { form.label(of: $0) }.joined(separator: "、"))")
+        }
+        let person = try store.person(profile.personID)
+        let signed: Forms.PledgeRecord
+        do {
+            signed = try form.signPledge(
+                data: data, signerID: profile.personID, signerName: person?.name ?? "", at: now)
+        } catch { throw IntakeRefusal.other(error.description) }
+        let pledge = Workflow.PledgeRecord(
+            signerID: profile.personID, signedAt: now, textHash: signed.pledgeTextSHA256, dataHash: signed.dataSHA256)
+        let applicant = Actor(id: "applicant-\(profile.personID)", role: .applicant, personID: profile.personID)
+        let context = Context(actor: applicant, now: now, rules: rules)
+        let pledgeJSON = String(decoding: try JSONEncoder().encode(signed), as: UTF8.self)
+        do {
+            return try store.write { tx in
+                let outcome = try tx.execute(
+                    ApplicationMachine.self, id: id, .answerCorrection(note: note, pledge: pledge), context: context)
+                try tx.record(
+                    StoredDeclaration(
+                        applicationID: id, version: outcome.version, formID: form.id, formVersion: form.version,
+                        data: data.canonical, dataSHA256: signed.dataSHA256, pledge: pledgeJSON,
+                        pledgeText: form.pledge?.text, submittedAt: Timestamp.format(now)))
+                return outcome.version
+            }
+        } catch {
+            // (`catch let error as StoreError` here crashes the 6.3.1 compiler: the write throws StoreError only.)
             if let refusal = error.refusal { throw IntakeRefusal.refused(refusal) }
             throw error
         }

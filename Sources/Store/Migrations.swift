@@ -280,6 +280,32 @@ enum Migrations {
                     ) WITHOUT ROWID;
                     """)
         }
+        m.registerMigration("2026-12-01-password-reset-codes") { db in
+            // A one-time code the administrator hands over (or the office, after checking the
+            // person's identity): only its SHA-256 is kept, with when it stops working.
+            try db.execute(
+                sql: """
+                    ALTER TABLE accounts ADD COLUMN reset_code_hash TEXT;
+                    ALTER TABLE accounts ADD COLUMN reset_expires_at TEXT;
+                    """)
+        }
+        m.registerMigration("2026-12-02-log-checkpoints") { db in
+            // Signed checkpoints of the log: every stream's head at one point (a hash over the
+            // sorted heads, the log's last seq and event count), signed with the office key and
+            // chained to the previous checkpoint. The same record is written outside the
+            // database (DIR/checkpoints/<n>.json), so deleting or rewriting history before a
+            // checkpoint is found even when the whole database was edited.
+            try db.execute(
+                sql: """
+                    CREATE TABLE checkpoints (
+                        number INTEGER PRIMARY KEY,
+                        body TEXT NOT NULL,
+                        key_id TEXT NOT NULL,
+                        signature TEXT NOT NULL,
+                        created_at TEXT NOT NULL
+                    );
+                    """)
+        }
         return m
     }
 }

@@ -12,7 +12,8 @@ func homePath(for role: Role) -> String {
     case .committeeSecretary: "/committee"
     case .expert: "/expert"
     case .auditor: "/audit"
-    case .public, .system: "/"
+    case .administrator: "/admin"
+    case .archivist, .public, .system: "/"
     }
 }
 

@@ -28,7 +28,9 @@ struct ApplicantRoutes {
 
     init(services: WebServices) throws {
         self.services = services
-        uploads = try services.configuration.dataDirectory.map { try UploadStore(dataDirectory: $0) }
+        uploads = try services.configuration.dataDirectory.map {
+            try UploadStore(dataDirectory: $0, limits: services.configuration.uploadLimits)
+        }
     }
 
     func add(to router: Router<WebRequestContext>) {
@@ -39,16 +41,16 @@ struct ApplicantRoutes {
         group.get("{id}") { _, context in try applicationPage(context, try owned(context), flash: nil) }
         group.get("{id}/form") { request, context in
             let draft = try owned(context)
-            try requireEditable(draft)
+            let form = try requireEditable(draft)
             let saved = request.uri.queryParameters.get("saved") == "1"
             return try formPage(
-                context, draft, data: try JSONValue.parse(draft.data), problems: [],
+                context, draft, form: form, data: try JSONValue.parse(draft.data), problems: [],
                 flash: saved ? "草稿已保存。" : nil)
         }
         group.post("{id}/form") { request, context in try await saveForm(request, context) }
         group.get("{id}/pledge") { _, context in
             let draft = try owned(context)
-            try requireEditable(draft)
+            _ = try requireEditable(draft)
             return try pledgePage(context, draft, reasons: [])
         }
         group.post("{id}/submit") { request, context in try await submit(request, context) }
@@ -85,16 +87,33 @@ struct ApplicantRoutes {
         try services.store.load(ApplicationMachine.self, id: id)
     }
 
-    /// The form can be edited before the first submission and after the unit returned it.
-    func isEditable(_ draft: DraftRecord) throws -> Bool {
-        guard let current = try state(draft.applicationID) else { return true }
-        return current.state.stage == .draft || current.state.stage == .none
+    /// What of the form can be edited: all of it before the first submission and after the unit
+    /// returned it; during a correction only the fields the notice names (everything else
+    /// stays locked); nothing otherwise (nil).
+    func editableForm(_ draft: DraftRecord) throws -> FormDefinition? {
+        let form = try services.forms.form(draft.formID)
+        guard let current = try state(draft.applicationID) else { return form }
+        switch current.state.stage {
+        case .draft, .none: return form
+        case .correction:
+            guard let fields = current.state.correction?.fields, !fields.isEmpty else { return nil }
+            return form.restricted(to: Set(fields))
+        default: return nil
+        }
     }
 
-    func requireEditable(_ draft: DraftRecord) throws {
-        guard try isEditable(draft) else {
-            throw WebError.refused(rule: "application.locked", message: "申报已提交,申报表不能再修改。")
+    /// The editable form, or the refusal naming the rule.
+    @discardableResult
+    func requireEditable(_ draft: DraftRecord) throws -> FormDefinition {
+        guard let form = try editableForm(draft) else {
+            throw WebError.refused(rule: "application.locked", message: "申报已提交，申报表不能再修改。")
         }
+        return form
+    }
+
+    /// Whether the draft is being edited to answer a correction (only some fields open).
+    func isCorrecting(_ draft: DraftRecord) throws -> Bool {
+        try state(draft.applicationID)?.state.stage == .correction
     }
 
     // MARK: home and new
@@ -174,10 +193,10 @@ struct ApplicantRoutes {
     // MARK: the form
 
     func formPage(
-        _ context: WebRequestContext, _ draft: DraftRecord, data: JSONValue, problems: [Problem], flash: String? = nil,
-        status: HTTPResponse.Status = .ok
+        _ context: WebRequestContext, _ draft: DraftRecord, form: FormDefinition? = nil, data: JSONValue,
+        problems: [Problem], flash: String? = nil, status: HTTPResponse.Status = .ok
     ) throws -> Response {
-        let form = try services.forms.form(draft.formID)
+        let form = try form ?? requireEditable(draft)
         let view = FormView(
             form: form, data: data, problems: problems, csrfToken: context.csrfToken,
             action: "/apply/\(draft.applicationID)/form")
@@ -185,26 +204,32 @@ struct ApplicantRoutes {
             .applyForm, title: form.title,
             data: [
                 "form": view.value, "id": .string(draft.applicationID), "flash": flash.map { .string($0) } ?? .null,
+                "correcting": .bool(try isCorrecting(draft)),
             ], context: context, status: status)
     }
 
     func saveForm(_ request: Request, _ context: WebRequestContext) async throws -> Response {
         let draft = try owned(context)
-        try requireEditable(draft)
-        let form = try services.forms.form(draft.formID)
+        let form = try requireEditable(draft)
+        let whole = try services.forms.form(draft.formID)
         let stored = try JSONValue.parse(draft.data)
         var request = request
         var pairs: [FormPair]
         var accepted: [(path: String, attachment: JSONValue)] = []
         var uploadProblems: [Problem] = []
         if let type = request.headers[.contentType], type.lowercased().hasPrefix("multipart/form-data") {
-            let body = try await request.collectBody(upTo: context.maxUploadSize)
-            let multipart = try MultipartFormData.parse(Array(body.readableBytesView), contentType: type)
+            // Streamed to uploads/.incoming as it arrives, within the request's, the account's
+            // and the server's limits; each file within its field's count and the account's quota.
+            let multipart = try await MultipartFormData.receive(
+                request, contentType: type, uploads: uploads, accountID: draft.accountID, form: form)
+            defer { multipart.discardSpooled() }
             pairs = multipart.fields
-            for file in multipart.files where !file.body.isEmpty {
-                guard let uploads else { throw WebError.internal }
+            var batch = UploadBatch(
+                uploads: uploads, store: services.store, form: form, stored: stored, accountID: draft.accountID,
+                now: services.now)
+            for file in multipart.files where file.size > 0 {
                 do {
-                    accepted.append((file.name, try uploads.accept(file, form: form)))
+                    accepted.append((file.name, try batch.accept(file)))
                 } catch {
                     if let problem = error.problem { uploadProblems.append(problem) } else { throw error }
                 }
@@ -213,14 +238,25 @@ struct ApplicantRoutes {
             pairs = try await request.form().pairs
         }
         let submission = FormSubmission(form: form, pairs: pairs, stored: stored, uploads: accepted)
+        // Only the open fields change (all of them, or those a correction names); the rest of
+        // the declaration is kept exactly as stored, whatever else was posted.
+        let saved =
+            form.fields.count == whole.fields.count
+            ? submission.data
+            : whole.merging(submission.data, into: stored, only: Set(form.fields.map(\.id)))
         let now = services.now
         try services.store.write { tx in
             try tx.saveDraft(
                 DraftRecord(
                     applicationID: draft.applicationID, accountID: draft.accountID, formID: draft.formID,
-                    data: submission.data.canonical, updatedAt: Timestamp.format(now)))
+                    data: saved.canonical, updatedAt: Timestamp.format(now)))
         }
-        let problems = uploadProblems + submission.problems(includingValidation: submission.action == .submit)
+        let restricted = form.fields.count != whole.fields.count
+        var problems =
+            uploadProblems + submission.problems(includingValidation: submission.action == .submit && !restricted)
+        if submission.action == .submit, problems.isEmpty, restricted {
+            problems = whole.validate(saved).problems  // the whole declaration must be valid again
+        }
         if submission.action == .submit {
             if problems.isEmpty { return seeOther("/apply/\(draft.applicationID)/pledge") }
             return try formPage(
@@ -251,6 +287,7 @@ struct ApplicantRoutes {
                 "id": .string(draft.applicationID), "form": .string(form.title), "version": .string(form.version),
                 "paragraphs": .list(paragraphs), "waived": .list(waived), "hasWaived": .bool(!waived.isEmpty),
                 "reasons": .list(reasons.map { .string($0) }), "hasReasons": .bool(!reasons.isEmpty),
+                "correcting": .bool(try isCorrecting(draft)),
             ], context: context, status: status)
     }
 
@@ -266,12 +303,31 @@ struct ApplicantRoutes {
         }
         let form = try services.forms.form(draft.formID)
         let data = try JSONValue.parse(draft.data)
+        let intake = Intake(store: services.store, rules: services.rules, forms: services.forms)
+        if try isCorrecting(draft) {
+            let note = (body["note"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+            guard note.count <= 2000 else {
+                throw WebError.badRequest(field: "补正说明", message: "补正说明不能超过2000字。")
+            }
+            do {
+                try intake.answerCorrection(
+                    applicationID: draft.applicationID, formID: form.id, data: data,
+                    note: note.isEmpty ? "已按补正通知修改申报表" : note, now: services.now)
+            } catch let refusal as IntakeRefusal {
+                if case .invalid(let problems) = refusal {
+                    return try formPage(context, draft, data: data, problems: problems, status: .unprocessableContent)
+                }
+                throw WebError.refused(rule: "correction", message: refusal.chinese)
+            }
+            await services.actions.issueDocuments()
+            return seeOther("/apply/\(draft.applicationID)")
+        }
+        // (A correction cannot change the ID number unless the notice names it; the Intake checks that.)
         if let person = identity.account.personID, data["id_number"]?.string.map({ "P-" + $0.uppercased() }) != person {
             let problem = Problem(path: "id_number", rule: "account.id-number", message: "公民身份号码须与注册账户一致")
             return try formPage(context, draft, data: data, problems: [problem], status: .unprocessableContent)
         }
         let facts = try services.forms.rules(for: form.id).facts(declaredIn: data, series: form.series)
-        let intake = Intake(store: services.store, rules: services.rules, forms: services.forms)
         do {
             try intake.submit(
                 Declaration(formID: form.id, applicationID: draft.applicationID, data: data, facts: facts),
@@ -310,6 +366,15 @@ struct ApplicantRoutes {
         let level = (data["level"]?.string).flatMap(Level.init(rawValue:))
         let editable = stage == .none || stage == .draft
         let withdrawable: Set<ApplicationStage> = [.unitReview, .unitNotice, .qualificationReview, .correction, .accepted]
+        // Held at the unit's step while the unit is suspended: say why and until when.
+        var held: TemplateValue = .null
+        if [.unitReview, .unitNotice, .qualificationReview].contains(stage), let unitID = s?.profile?.unitID,
+            let standing = try services.store.load(UnitStandingMachine.self, id: unitID)?.state,
+            let until = UnitStandingMachine.suspendedUntil(standing), BarEnd.isInForce(until: until, on: services.today)
+        {
+            held = .string(
+                "您所在单位因提供虚假材料被暂停职称评审和聘任工作（\(BarEnd.chinese(until: until, then: "恢复"))），暂停期间单位不能公示、推荐，职改办不能受理，您的申报暂停在当前环节。")
+        }
         let values: [String: TemplateValue] = [
             "id": .string(draft.applicationID), "form": .string(form?.title ?? draft.formID),
             "level": .string(level?.chinese ?? ""),
@@ -321,10 +386,13 @@ struct ApplicantRoutes {
             "correction": stage == .correction
                 ? [
                     "items": .list((s?.correction?.items ?? []).map { .string($0) }),
-                    "deadline": .string(s?.correction?.deadline.description ?? ""),
+                    "deadline": .string(s?.correction?.deadline.chinese ?? ""),
+                    // Fields named: answered by changing them in the form and signing again.
+                    "editsForm": .bool(!(s?.correction?.fields ?? []).isEmpty),
                 ] : .null,
             "reexamination": .bool(stage == .failed || stage == .refused),
             "withdraw": .bool(withdrawable.contains(stage)),
+            "held": held,
             "certificate": s?.certificateNumber.map { .string($0) } ?? .null,
             "timeline": .list(timeline), "hasTimeline": .bool(!timeline.isEmpty),
             "documents": .list(documents), "hasDocuments": .bool(!documents.isEmpty),

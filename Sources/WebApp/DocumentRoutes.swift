@@ -98,7 +98,7 @@ extension WebServices {
     /// (`CommitteeDesk.expertMayRead`). Everyone else: no (answered with 404, like a missing id).
     func mayRead(_ document: IssuedDocument, account: Account) throws -> Bool {
         switch account.role {
-        case .officeClerk, .officeHead, .auditor, .committeeSecretary:
+        case .officeClerk, .officeHead, .auditor, .committeeSecretary, .archivist:
             return true
         case .unitHR:
             guard let unit = account.unitID, let profile = try owningApplication(of: document) else { return false }
@@ -114,8 +114,8 @@ extension WebServices {
             return try owningApplication(of: document)?.personID == person
         case .expert:
             return try CommitteeDesk.expertMayRead(document, expertID: account.expertID, store: store)
-        case .public, .system:
-            return false
+        case .public, .system, .administrator:
+            return false  // (the administrator manages accounts, not applications)
         }
     }
 }

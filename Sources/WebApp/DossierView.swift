@@ -129,11 +129,11 @@ extension WebServices {
             let profile = state.profile
         else { return false }
         switch account.role {
-        case .officeClerk, .officeHead, .auditor, .committeeSecretary: return true
+        case .officeClerk, .officeHead, .auditor, .committeeSecretary, .archivist: return true
         case .unitHR: return account.unitID == profile.unitID
         case .applicant: return account.personID == profile.personID
         case .expert: return try CommitteeDesk.expertMaySee(applicationID, state: state, expertID: account.expertID, store: store)
-        case .public, .system: return false
+        case .public, .system, .administrator: return false
         }
     }
 }

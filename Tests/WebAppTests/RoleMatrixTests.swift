@@ -17,7 +17,8 @@ import Testing
 
     /// A signed-in session per role (nil: a visitor with a form token).
     static let roles: [Role?] = [
-        nil, .applicant, .unitHR, .officeClerk, .officeHead, .committeeSecretary, .expert, .auditor,
+        nil, .applicant, .unitHR, .officeClerk, .officeHead, .committeeSecretary, .expert, .auditor, .archivist,
+        .administrator,
     ]
 
     struct Route: Sendable {
@@ -71,6 +72,9 @@ import Testing
         Route(method: .get, path: "/demo/clock", allowed: office),
         Route(method: .post, path: "/demo/clock", allowed: office),
         Route(method: .get, path: "/audit", allowed: [.auditor, .officeHead]),
+        Route(method: .get, path: "/admin", allowed: [.administrator]),
+        Route(method: .post, path: "/admin/staff", allowed: [.administrator]),
+        Route(method: .post, path: "/admin/staff/nobody/disable", allowed: [.administrator]),
     ]
 
     @Test func everyAreaRefusesEveryOtherRole() async throws {

@@ -41,8 +41,7 @@ public enum AdminActions {
     public static func issueResetCode(store: EventStore, context: Context, username: String, reason: String) throws
         -> String
     {
-        var generator = SystemRandomNumberGenerator()
-        let code = String((0..<12).map { _ in codeAlphabet.randomElement(using: &generator)! })
+        let code = newCode()
         try store.write { tx in
             try tx.execute(
                 AdministrationMachine.self, id: AdministrationMachine.streamID,
@@ -51,6 +50,12 @@ public enum AdminActions {
                 username: username, codeHash: codeHash(code), expires: context.now.addingTimeInterval(resetCodeLifetime))
         }
         return code
+    }
+
+    /// A new code: 12 characters from the system's cryptographic source.
+    static func newCode() -> String {
+        var generator = SystemRandomNumberGenerator()
+        return String((0..<12).map { _ in codeAlphabet.randomElement(using: &generator)! })
     }
 
     /// The stored form of a code (upper-cased, spaces and dashes ignored when typed).

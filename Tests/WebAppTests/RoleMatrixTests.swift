@@ -75,6 +75,10 @@ import Testing
         Route(method: .get, path: "/admin", allowed: [.administrator]),
         Route(method: .post, path: "/admin/staff", allowed: [.administrator]),
         Route(method: .post, path: "/admin/staff/nobody/disable", allowed: [.administrator]),
+        Route(method: .get, path: "/admin/units", allowed: [.administrator, .officeHead]),
+        Route(method: .post, path: "/admin/units/91410800MA44XY1230/approve", allowed: [.administrator, .officeHead]),
+        Route(method: .post, path: "/admin/units/91410800MA44XY1230/refuse", allowed: [.administrator, .officeHead]),
+        Route(method: .post, path: "/admin/units/91410800MA44XY1230/reset-code", allowed: [.administrator, .officeHead]),
     ]
 
     @Test func everyAreaRefusesEveryOtherRole() async throws {

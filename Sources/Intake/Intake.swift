@@ -141,7 +141,6 @@ public struct Intake: Sendable {
         let context = Context(actor: applicant, now: now, rules: self.rules)
         let id = declaration.applicationID
         do {
-            let pledgeJSON = String(decoding: try JSONEncoder().encode(signed), as: UTF8.self)
             let version: Int? = try store.write { tx in
                 let registeredUnit = try tx.registeredOrInserted(unit)
                 let registeredPerson = try tx.registeredOrInserted(person)
@@ -157,16 +156,9 @@ public struct Intake: Sendable {
                                 unitHasSelfReviewAuthority: unit.hasSelfReviewAuthority)),
                         context: context)
                 }
-                let outcome = try tx.execute(
-                    ApplicationMachine.self, id: id,
+                return try Self.step(
                     .submit(pledge: pledge, currentPledgeTextHash: signed.pledgeTextSHA256, eligibility: gates),
-                    context: context)
-                try tx.record(
-                    StoredDeclaration(
-                        applicationID: id, version: outcome.version, formID: form.id, formVersion: form.version,
-                        data: data.canonical, dataSHA256: signed.dataSHA256, pledge: pledgeJSON,
-                        pledgeText: form.pledge?.text, submittedAt: Timestamp.format(now)))
-                return outcome.version
+                    storing: data, signed: signed, form: form, id: id, context: context, in: tx)
             }
             guard let version else {
                 throw IntakeRefusal.other("申报人或单位的登记信息刚刚发生变化，请刷新页面后重新提交。")
@@ -215,23 +207,34 @@ public struct Intake: Sendable {
             signerID: profile.personID, signedAt: now, textHash: signed.pledgeTextSHA256, dataHash: signed.dataSHA256)
         let applicant = Actor(id: "applicant-\(profile.personID)", role: .applicant, personID: profile.personID)
         let context = Context(actor: applicant, now: now, rules: rules)
-        let pledgeJSON = String(decoding: try JSONEncoder().encode(signed), as: UTF8.self)
         do {
             return try store.write { tx in
-                let outcome = try tx.execute(
-                    ApplicationMachine.self, id: id, .answerCorrection(note: note, pledge: pledge), context: context)
-                try tx.record(
-                    StoredDeclaration(
-                        applicationID: id, version: outcome.version, formID: form.id, formVersion: form.version,
-                        data: data.canonical, dataSHA256: signed.dataSHA256, pledge: pledgeJSON,
-                        pledgeText: form.pledge?.text, submittedAt: Timestamp.format(now)))
-                return outcome.version
+                try Self.step(
+                    .answerCorrection(note: note, pledge: pledge), storing: data, signed: signed, form: form, id: id,
+                    context: context, in: tx)
             }
         } catch {
             // (`catch let error as StoreError` here crashes the 6.3.1 compiler: the write throws StoreError only.)
             if let refusal = error.refusal { throw IntakeRefusal.refused(refusal) }
             throw error
         }
+    }
+
+    /// The application step that takes a signed declaration (a submission or a correction's
+    /// answer) and the declaration it stores, at the step's version, in one transaction.
+    /// - Returns: the application's version after the step.
+    static func step(
+        _ command: ApplicationCommand, storing data: JSONValue, signed: Forms.PledgeRecord, form: FormDefinition,
+        id: String, context: Context, in tx: StoreTransaction
+    ) throws -> Int {
+        let outcome = try tx.execute(ApplicationMachine.self, id: id, command, context: context)
+        try tx.record(
+            StoredDeclaration(
+                applicationID: id, version: outcome.version, formID: form.id, formVersion: form.version,
+                data: data.canonical, dataSHA256: signed.dataSHA256,
+                pledge: String(decoding: try JSONEncoder().encode(signed), as: UTF8.self),
+                pledgeText: form.pledge?.text, submittedAt: Timestamp.format(context.now)))
+        return outcome.version
     }
 
     /// The declaration data stored with an application's latest submission.

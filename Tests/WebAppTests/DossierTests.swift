@@ -88,14 +88,7 @@ import Workflow
         try s.drive("A-1", to: .qualificationReview)
         let original = try #require(try s.store.declaration(applicationID: "A-1"))
         let before = try JSONValue.parse(original.data)
-        // The applicant's draft of A-1 (the portal keeps one per application).
-        let account = try #require(try s.store.account(username: "applicant1"))
-        try s.store.write { tx in
-            try tx.saveDraft(
-                DraftRecord(
-                    applicationID: "A-1", accountID: account.id, formID: "engineering", data: original.data,
-                    updatedAt: Timestamp.format(s.now.now)))
-        }
+        try Self.giveDraft("A-1", to: "applicant1", in: s)
         try await s.withApp { client in
             var clerk = TestBrowser(client)
             try await clerk.signIn("clerk")
@@ -140,7 +133,7 @@ import Workflow
             #expect(review.body.contains("补正修改的内容"))
             #expect(review.body.contains("13812345678"))
             #expect(review.body.contains(before["phone"]?.string ?? "?"))
-            #expect(try await clerk.post("/office/applications/A-1/accept", []).status == .seeOther)
+            #expect(try await clerk.post("/office/applications/A-1/accept", [("confirm", "yes")]).status == .seeOther)
             #expect(try s.state("A-1").stage == .accepted)
         }
     }
@@ -149,14 +142,7 @@ import Workflow
     /// refusal names the end) and the applicant is told why the application waits.
     @Test func aSuspendedUnitIsRefusedAndTheApplicantIsToldWhy() async throws {
         let s = try await ConsoleScenario.make()
-        let stored = try #require(try s.store.declaration(applicationID: "A-1"))
-        let account = try #require(try s.store.account(username: "applicant1"))
-        try s.store.write { tx in
-            try tx.saveDraft(
-                DraftRecord(
-                    applicationID: "A-1", accountID: account.id, formID: "engineering", data: stored.data,
-                    updatedAt: Timestamp.format(s.now.now)))
-        }
+        try Self.giveDraft("A-1", to: "applicant1", in: s)
         try s.store.execute(
             UnitStandingMachine.self, id: "U-1",
             .suspend(reason: "出具虚假任职年限证明", decisionNumber: "焦人社〔2026〕9号", years: 2),
@@ -173,6 +159,19 @@ import Workflow
             let page = try await applicant.get("/apply/A-1")
             #expect(page.body.contains("id=\"held\""), "the applicant is told why the application waits")
             #expect(page.body.contains("2028年3月1日止"))
+        }
+    }
+
+    /// The applicant's draft of an application (the portal keeps one per application), holding
+    /// its stored declaration.
+    static func giveDraft(_ id: String, to username: String, in s: ConsoleScenario) throws {
+        let stored = try #require(try s.store.declaration(applicationID: id))
+        let account = try #require(try s.store.account(username: username))
+        try s.store.write { tx in
+            try tx.saveDraft(
+                DraftRecord(
+                    applicationID: id, accountID: account.id, formID: stored.formID, data: stored.data,
+                    updatedAt: Timestamp.format(s.now.now)))
         }
     }
 

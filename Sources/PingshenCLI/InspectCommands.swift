@@ -1,5 +1,6 @@
 import ArgumentParser
 import Domain
+import Forms
 import Foundation
 import Season
 import Store
@@ -108,6 +109,46 @@ struct TickCommand: ParsableCommand {
             for (id, error) in report.skipped { print("  未处理 \(id):\(error.chinese)") }
         } catch {
             throw CLIError(error.chinese + " (\(error))")
+        }
+    }
+}
+
+/// `pingshen dossier ID`: an application's dossier as a reviewer reads it — who, where it
+/// stands, every answer of the declaration under its form's sections, the files, the documents.
+struct DossierCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "dossier", abstract: "Print an application's dossier: the declaration by section, files, documents.")
+
+    @OptionGroup var database: DatabaseOptions
+    @Option(name: .customLong("forms-dir"), help: "Folder with the declaration forms.") var formsDirectory = "forms"
+    @Argument(help: "Application id.") var application: String
+
+    func run() throws {
+        let store = try database.open()
+        guard let d = try store.dossier(applicationID: application) else { throw CLIError("没有申报 \(application)") }
+        let forms: FormLibrary
+        do { forms = try FormLibrary.load(directory: formsDirectory) } catch { throw CLIError("\(error)") }
+        print("申报 \(d.applicationID)（\(d.state.stage.chinese)）：\(d.person?.name ?? "")，\(d.unit?.name ?? "")")
+        guard let stored = d.declaration else {
+            print("未保存申报表数据")
+            return
+        }
+        let data: JSONValue
+        do { data = try JSONValue.parse(stored.data) } catch { throw CLIError("申报数据无法读取：\(error)") }
+        let form = try? forms.form(stored.formID)
+        print("《\(form?.title ?? stored.formID)》\(stored.formVersion)版，第 \(d.declarations.count) 次提交，数据摘要 \(stored.dataSHA256)")
+        let shown = form?.present(data) ?? DeclarationPresentation(sections: [], files: [], photo: nil)
+        for section in shown.sections {
+            print("\n【\(section.title)】")
+            for row in section.rows {
+                print("  \(row.label)：" + row.value.replacingOccurrences(of: "\n", with: "\n    "))
+            }
+        }
+        if !shown.files.isEmpty { print("\n【附件】") }
+        for f in shown.files { print("  \(f.label)：\(f.name)（\(f.format)，\(f.sizeText)）sha256 \(f.sha256)") }
+        if !d.documents.isEmpty { print("\n【文书】") }
+        for doc in d.documents {
+            print("  \(doc.documentKind?.chinese ?? doc.kind) \(doc.subject)：\(doc.status == .rendered ? (doc.path ?? "") : doc.status.rawValue)")
         }
     }
 }

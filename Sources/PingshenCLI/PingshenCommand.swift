@@ -12,7 +12,7 @@ public struct PingshenCommand: AsyncParsableCommand {
             AuditCommand.self, FormsCommand.self, ApplyCommand.self, RenderCommand.self, DocumentsCommand.self,
             ArchiveCommand.self,
             CertificateCommand.self, PolicyCommand.self, CalendarCommand.self, CommitteeCommand.self,
-            InitCommand.self, AdminCommand.self,
+            InitCommand.self, AdminCommand.self, ExpertsCommand.self, DossierCommand.self,
         ])
 
     public init() {}

@@ -19,7 +19,7 @@ extension WebServices {
     func dossier(id: String, state: ApplicationState, withEligibility: Bool, correcting: Bool = false) throws
         -> TemplateValue
     {
-        let versions = try store.declarations(applicationID: id)
+        let versions = try store.dossier(applicationID: id)?.declarations ?? []
         guard let latest = versions.last, let data = try? JSONValue.parse(latest.data) else {
             return ["declared": false]
         }

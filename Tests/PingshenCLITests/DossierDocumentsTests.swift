@@ -94,6 +94,27 @@ import Testing
         }
     }
 
+    /// The store's dossier, read back through `pingshen dossier`: who, every answer by section,
+    /// the files and the documents the steps issued.
+    @Test func theDossierCommandPrintsTheWholeDeclaration() throws {
+        let dir = CLI.temporaryDirectory()
+        let applied = try Self.applyAll(into: dir)
+        let a = try #require(applied.first { $0.form.id == "engineering" })
+        let r = try CLI.run(["dossier", "--db", dir + "/pingshen.sqlite", a.application])
+        #expect(r.status == 0, "\(r.stderr)")
+        for section in a.form.present(a.data).sections {
+            #expect(r.stdout.contains("【\(section.title)】"))
+            for row in section.rows { #expect(r.stdout.contains(row.value.split(separator: "\n").first.map(String.init) ?? "")) }
+        }
+        #expect(r.stdout.contains("申报表") && r.stdout.contains("承诺书"), "the documents are listed")
+        let store = try EventStore(path: dir + "/pingshen.sqlite")
+        let dossier = try #require(try store.dossier(applicationID: a.application))
+        #expect(dossier.declarations.count == 1 && dossier.person != nil && dossier.unit != nil)
+        #expect(dossier.documents.count >= 2)
+        #expect(try store.dossier(applicationID: "A-none") == nil)
+        #expect(try CLI.run(["dossier", "--db", dir + "/pingshen.sqlite", "A-none"]).status != 0)
+    }
+
     @Test func thePhotoIsInItsFrameAndThePledgeIsTheSignedText() throws {
         let dir = CLI.temporaryDirectory()
         let applied = try Self.applyAll(into: dir)

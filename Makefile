@@ -16,7 +16,7 @@ BUILD_DEBS := libxml2-dev libzip-dev libqrencode-dev libsqlite3-dev pkg-config
 # Programs the tests use as outside checks.
 TEST_DEBS := $(BUILD_DEBS) sqlite3 libxml2-utils zbar-tools poppler-utils libreoffice-writer-nogui fonts-noto-cjk python3-pip \
 	chromium chromium-driver wrk
-PY_PACKAGES := jsonschema bagit selenium
+PY_PACKAGES := jsonschema bagit selenium openpyxl
 # The browser test's server: the debug build `swift build --build-tests` leaves (override to try another).
 PINGSHEN_BIN ?= .build/debug/pingshen
 

@@ -5,7 +5,7 @@ import Domain
 struct CommitteeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "committee", abstract: "Committee arithmetic under policy.yaml.",
-        subcommands: [Check.self])
+        subcommands: [Check.self, CommitteeAdd.self, CommitteeList.self])
 
     /// `pingshen committee check --members M --present P --yes Y`: the quorum and the pass
     /// threshold of `policy.yaml` applied to one count (`CommitteeArithmetic`, the same

@@ -306,6 +306,21 @@ enum Migrations {
                     );
                     """)
         }
+        m.registerMigration("2026-12-02-committee-decisions-and-expert-pool") { db in
+            // Committees set up by a decision (its 文号) for a jurisdiction (the city or a county's
+            // division code); experts of the pool with their unit's credit code and name (for
+            // recusal), specialties (one per line), term start and status (active, suspended).
+            try db.execute(
+                sql: """
+                    ALTER TABLE committees ADD COLUMN jurisdiction TEXT NOT NULL DEFAULT 'city';
+                    ALTER TABLE committees ADD COLUMN decision_number TEXT;
+                    ALTER TABLE experts ADD COLUMN unit_credit_code TEXT;
+                    ALTER TABLE experts ADD COLUMN unit_name TEXT;
+                    ALTER TABLE experts ADD COLUMN specialties TEXT NOT NULL DEFAULT '';
+                    ALTER TABLE experts ADD COLUMN term_start TEXT;
+                    ALTER TABLE experts ADD COLUMN status TEXT NOT NULL DEFAULT 'active';
+                    """)
+        }
         return m
     }
 }

@@ -1,0 +1,81 @@
+import Domain
+import Foundation
+import GRDB
+import Workflow
+
+/// Committees set up by a decision and the expert pool (`CommitteeRegistryMachine`): the
+/// registry rows written in the transaction of the stream's event, and the typed reads the web
+/// and the command line list and export.
+extension StoreTransaction {
+    /// A committee into the registry with its jurisdiction and 文号.
+    public func insertCommittee(_ c: CommitteeSetUp) throws {
+        try insert(
+            CommitteeRecord(
+                id: c.id, name: c.name, series: c.series, level: c.level, scope: c.scope, memberCount: c.memberCount,
+                termStart: c.termStart, termEnd: c.termEnd))
+        try db.execute(
+            sql: "UPDATE committees SET jurisdiction = ?, decision_number = ? WHERE id = ?",
+            arguments: [c.jurisdiction, c.decisionNumber, c.id])
+    }
+
+    /// Experts into the pool.
+    public func insertExperts(_ experts: [ExpertEntry]) throws {
+        let statement = try db.makeStatement(
+            sql: """
+                INSERT INTO experts (id, name, unit_id, committee_id, title, term_end, unit_credit_code, unit_name,
+                    specialties, term_start, status)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """)
+        for e in experts {
+            try statement.execute(arguments: [
+                e.id, e.name, e.unitID, e.committeeID, e.title, e.termEnd.description, e.unitCreditCode?.value, e.unitName,
+                e.specialties.joined(separator: "\n"), e.termStart.description, e.status.rawValue,
+            ])
+        }
+    }
+
+    /// The registry id of the unit with a credit code, or the id it will get (as `Intake` gives it).
+    public func unitID(forExpertUnit code: CreditCode) throws -> String {
+        try registeredUnitID(creditCode: code) ?? "U-" + code.value
+    }
+}
+
+extension EventStore {
+    /// Committees with their decision's details (those set up before the decisions were kept
+    /// read as the city's, with no 文号).
+    public func committeeSetUps() throws(StoreError) -> [CommitteeSetUp] {
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM committees ORDER BY id").map { r in
+                let c = try Self.committee(r)
+                return CommitteeSetUp(
+                    id: c.id, name: c.name, series: c.series, level: c.level, jurisdiction: r["jurisdiction"],
+                    scope: c.scope, memberCount: c.memberCount, termStart: c.termStart, termEnd: c.termEnd,
+                    decisionNumber: r["decision_number"] ?? "")
+            }
+        }
+    }
+
+    /// The whole pool (nil: every committee), by committee and id.
+    public func expertPool(committee: String? = nil) throws(StoreError) -> [ExpertEntry] {
+        try read { db in
+            let rows =
+                if let committee {
+                    try Row.fetchAll(
+                        db, sql: "SELECT * FROM experts WHERE committee_id = ? ORDER BY id", arguments: [committee])
+                } else {
+                    try Row.fetchAll(db, sql: "SELECT * FROM experts ORDER BY committee_id, id")
+                }
+            return try rows.map { r in
+                let e = try Self.expert(r)
+                let code = (r["unit_credit_code"] as String?).flatMap { try? CreditCode($0) }
+                return ExpertEntry(
+                    id: e.id, name: e.name,
+                    unitCreditCode: code,
+                    unitName: r["unit_name"] ?? "", unitID: e.unitID, title: e.title,
+                    specialties: (r["specialties"] as String).split(separator: "\n").map(String.init),
+                    committeeID: e.committeeID, termStart: (r["term_start"] as String?).flatMap(Day.init) ?? e.termEnd,
+                    termEnd: e.termEnd, status: ExpertEntry.Status(rawValue: r["status"]) ?? .active)
+            }
+        }
+    }
+}

@@ -65,7 +65,18 @@ struct ApplicantRoutes {
             }
         }
         group.post("{id}/withdraw") { request, context in
-            try await step(request, context) { form in
+            try await step(
+                request, context,
+                confirm: { form, draft in
+                    let reason = try Self.text(form, "reason", "撤回原因", max: 500)
+                    return ConfirmStep.Ask(
+                        heading: "确认撤回申报",
+                        consequences: [
+                            "撤回申报\(draft.applicationID)，撤回原因：\(reason)。",
+                            "撤回后本申报即告终止，不能恢复；如需再次申报，须重新填写申报表。",
+                        ], back: "/apply/\(draft.applicationID)")
+                }
+            ) { form in
                 (.withdraw(reason: try Self.text(form, "reason", "撤回原因", max: 500)), "申报已撤回。")
             }
         }
@@ -403,12 +414,18 @@ struct ApplicantRoutes {
     /// Runs the applicant's command built from the posted form, then shows the application.
     func step(
         _ request: Request, _ context: WebRequestContext,
+        confirm: ((FormBody, DraftRecord) throws -> ConfirmStep.Ask)? = nil,
         _ build: (FormBody) throws -> (ApplicationCommand, String)
     ) async throws -> Response {
         let identity = try context.requireIdentity()
         let draft = try owned(context)
         var request = request
         let body = try await request.form()
+        if let confirm, !ConfirmStep.confirmed(body) {
+            let ask = try confirm(body, draft)
+            return try ConfirmStep.page(
+                services.pages, form: body, action: request.uri.path, ask: ask, context: context)
+        }
         let (command, done) = try build(body)
         let version = Int(body["version"] ?? "")
         try await services.actions.perform(

@@ -34,37 +34,6 @@ extension WebServices {
         }
     }
 
-    /// One page of `ids` as list rows (applicant, unit, series and level, status), with the
-    /// pager's values.
-    func applicationList(
-        _ ids: [(id: String, status: String)], page: Int, link: (String) -> String, pageLink: (Int) -> String
-    ) throws -> [String: TemplateValue] {
-        let pages = max(1, (ids.count + Self.pageSize - 1) / Self.pageSize)
-        let page = min(max(1, page), pages)
-        let slice = ids.dropFirst((page - 1) * Self.pageSize).prefix(Self.pageSize)
-        var rows: [TemplateValue] = []
-        var unitNames: [String: String] = [:]
-        for (id, status) in slice {
-            guard let state = try store.load(ApplicationMachine.self, id: id)?.state, let p = state.profile else {
-                continue
-            }
-            let person = try store.person(p.personID)
-            if unitNames[p.unitID] == nil { unitNames[p.unitID] = try store.unit(p.unitID)?.name ?? p.unitID }
-            rows.append([
-                "id": .string(id), "href": .string(link(id)), "name": .string(person?.name ?? p.personID),
-                "unit": .string(unitNames[p.unitID] ?? p.unitID),
-                "title": .string("\(p.series.chinese) · \(p.level.chinese)"),
-                "status": .string(ApplicationStage(rawValue: status)?.chinese ?? status),
-            ])
-        }
-        return [
-            "rows": .list(rows), "hasRows": .bool(!rows.isEmpty), "total": .string(String(ids.count)), "page": .string(String(page)),
-            "pages": .string(String(pages)),
-            "previous": page > 1 ? .string(pageLink(page - 1)) : .null,
-            "next": page < pages ? .string(pageLink(page + 1)) : .null,
-        ]
-    }
-
     /// The `application-facts` partial's values: who, what, where it stands, the declaration's
     /// main answers, the documents and the history.
     func applicationFacts(

@@ -20,8 +20,10 @@ extension Pages.Page {
 /// - `GET /committee/sessions/{id}` — the session: drawn experts, recusals, attendance,
 ///   ballot participation per candidate (how many have voted, never who voted what), results.
 /// - `POST …/draw` (seed recorded), `…/recuse` (office), `…/convene` (attendance, quorum),
-///   `…/count` (the secretary records a full ballot box), `…/close` (minutes; the results go
-///   to every application in the same transaction; minutes and vote record are issued).
+///   `…/count` (the secretary records every full ballot box of the session at once; with
+///   `application`, that candidate's box only), `…/close` (minutes; the results go to every
+///   application in the same transaction; minutes and vote record are issued). Convene and
+///   close answer a confirmation page first (`ConfirmStep`: they run with `confirm=yes`).
 ///
 /// Who may do what is the machine's rule (`CommitteeSessionMachine.roles`); the page only
 /// offers the forms the signed-in role may use.
@@ -279,6 +281,13 @@ struct CommitteeRoutes {
         data["canConvene"] = .bool(state.stage == .drawn && Self.may(role, .convene(present: [])))
         data["canClose"] = .bool(isOpen && pending == 0 && Self.may(role, .close(minutes: "")))
         data["pendingCount"] = .number(Double(pending))
+        // One 计票 for the session, once every uncounted box holds every present expert's ballot.
+        let uncounted = session.plan.candidates.filter { state.counts[$0.applicationID] == nil }
+        let countable =
+            isOpen && mayCount && !uncounted.isEmpty && !state.present.isEmpty
+            && uncounted.allSatisfy { (ballots[$0.applicationID] ?? 0) == state.present.count }
+        data["canCountAll"] = .bool(countable)
+        data["countable"] = .number(Double(uncounted.count))
         data["version"] = .number(Double(session.version))
         return try pages.response(.committeeSession, title: "评审会议 \(id)", data: data, context: context)
     }
@@ -328,6 +337,23 @@ struct CommitteeRoutes {
         let form = try await request.form()
         let identity = try context.requireIdentity()
         let session = try loadSession(context)
+        if !ConfirmStep.confirmed(form) {
+            let experts = try desk.experts(committee: session.plan.committeeID)
+            let present = form.all("present")
+            let names = present.map { id in "\(experts[id]?.name ?? id)（\(id)）" }
+            let absent = session.state.members.map(\.id).filter { !present.contains($0) }
+                .map { id in "\(experts[id]?.name ?? id)（\(id)）" }
+            let quorum = services.policy.committee.quorum.minimum(of: session.plan.memberCount)
+            return try ConfirmStep.page(
+                services.pages, form: form, action: "/committee/sessions/\(session.id)/convene",
+                heading: "确认召开评审会议 \(session.id)",
+                consequences: [
+                    present.isEmpty
+                        ? "未登记任何出席专家。" : "登记出席专家\(present.count)人：\(names.joined(separator: "、"))。",
+                    absent.isEmpty ? "无缺席专家。" : "缺席专家\(absent.count)人：\(absent.joined(separator: "、"))；缺席专家不得委托投票或事后补投。",
+                    "法定出席人数至少\(quorum)人；开会后出席名单不能更改，出席专家即可开始投票。",
+                ], back: "/committee/sessions/\(session.id)", context: context)
+        }
         try await services.actions.perform(
             CommitteeSessionMachine.self, id: session.id, .convene(present: form.all("present")),
             as: identity.account.actor, expectedVersion: version(form))
@@ -342,6 +368,7 @@ struct CommitteeRoutes {
         let identity = try context.requireIdentity()
         let session = try loadSession(context)
         let applicationID = form["application"] ?? ""
+        if applicationID.isEmpty { return try await countAll(session, identity: identity) }
         guard session.plan.candidates.contains(where: { $0.applicationID == applicationID }) else {
             throw WebError.badRequest(field: "评审对象", message: "该申报不是本次会议的评审对象。")
         }
@@ -363,6 +390,40 @@ struct CommitteeRoutes {
         return seeOther("/committee/sessions/\(session.id)")
     }
 
+    /// Records every candidate's ballot box not yet counted, in one transaction: refused as a
+    /// whole while any box still lacks a present expert's ballot.
+    func countAll(_ session: CommitteeDesk.Session, identity: Identity) async throws -> Response {
+        try await services.actions.transaction(as: identity.account.actor) { tx, context in
+            let state = try tx.load(CommitteeSessionMachine.self, id: session.id)?.state ?? session.state
+            guard state.stage == .convened || state.stage == .voting else {
+                throw Refusal(rule: "session.not-open", message: "评审会议未在进行中，不能计票")
+            }
+            let pending = session.plan.candidates.map(\.applicationID).filter { state.counts[$0] == nil }
+            guard !pending.isEmpty else {
+                throw Refusal(rule: "session.nothing-to-count", message: "全部评审对象均已计票")
+            }
+            var boxes: [(String, (voters: [String], counts: VoteCounts))] = []
+            var incomplete = 0
+            for applicationID in pending {
+                let box = try tx.ballotBox(sessionID: session.id, applicationID: applicationID)
+                if !Set(state.present).subtracting(box.voters).isEmpty { incomplete += 1 }
+                boxes.append((applicationID, box))
+            }
+            guard incomplete == 0 else {
+                throw Refusal(
+                    rule: "session.ballot-incomplete",
+                    message: "尚有\(incomplete)名评审对象的票箱未收齐全部出席专家的选票，收齐后方可计票")
+            }
+            for (applicationID, box) in boxes {
+                try tx.execute(
+                    CommitteeSessionMachine.self, id: session.id,
+                    .recordBallots(applicationID: applicationID, voters: box.voters, counts: box.counts),
+                    context: context)
+            }
+        }
+        return seeOther("/committee/sessions/\(session.id)")
+    }
+
     /// Closes with the minutes and, in the same transaction, records each candidate's result on
     /// the application (as the scheduler's `system` actor, as the demo season does).
     func close(_ request: Request, _ context: WebRequestContext) async throws -> Response {
@@ -372,6 +433,15 @@ struct CommitteeRoutes {
         let session = try loadSession(context)
         let minutes = (form["minutes"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         guard minutes.count <= 5_000 else { throw WebError.badRequest(field: "会议纪要", message: "会议纪要不超过5000个字。") }
+        if !ConfirmStep.confirmed(form) {
+            return try ConfirmStep.page(
+                services.pages, form: form, action: "/committee/sessions/\(session.id)/close",
+                heading: "确认闭会 \(session.id)",
+                consequences: [
+                    "闭会后不能再投票或计票，\(session.plan.candidates.count)名评审对象的表决结果即记入各自的申报。",
+                    "生成会议纪要和投票记录。会议纪要：\(minutes)",
+                ], back: "/committee/sessions/\(session.id)", context: context)
+        }
         let expected = version(form)
         try await services.actions.transaction(as: identity.account.actor) { tx, context in
             let closed = try tx.execute(

@@ -183,6 +183,19 @@ struct ExpertRoutes {
         guard let choice = BallotChoice(rawValue: form["choice"] ?? "") else {
             throw WebError.badRequest(field: "表决意见", message: "请选择赞成、反对或弃权。")
         }
+        if !ConfirmStep.confirmed(form) {
+            guard session.plan.candidates.contains(where: { $0.applicationID == applicationID }) else {
+                throw WebError.badRequest(field: "评审对象", message: "该申报不是本次会议的评审对象。")
+            }
+            let candidate = try desk.candidate(applicationID)
+            return try ConfirmStep.page(
+                services.pages, form: form, action: "/expert/sessions/\(session.id)/vote",
+                heading: "确认投票",
+                consequences: [
+                    "对 \(candidate.name)（\(candidate.unit)，申报\(candidate.title)）投“\(choice.chinese)”票。",
+                    "选票投入票箱后不能更改，也不能再次投票；表决意见不记名，任何页面都不显示。",
+                ], back: "/expert/sessions/\(session.id)", context: context)
+        }
         try await services.actions.transaction(as: try context.requireIdentity().account.actor) { tx, _ in
             guard let state = try tx.load(CommitteeSessionMachine.self, id: session.id)?.state else {
                 throw Refusal(rule: "ballot.session-unknown", message: "评审会议不存在")

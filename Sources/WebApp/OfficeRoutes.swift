@@ -41,16 +41,16 @@ struct OfficeRoutes {
     // MARK: queues
 
     func home(_ request: Request, _ context: WebRequestContext) throws -> Response {
-        let status = request.uri.queryParameters.get("status").flatMap { ApplicationStage(rawValue: String($0)) }
-        let page = request.uri.queryParameters.get("page").flatMap { Int($0) } ?? 1
+        let filter = QueueFilter(request)
         let counts = try services.store.statusCounts(kind: ApplicationMachine.kind)
-        let ids = try services.applicationIDs(unit: nil, status: (status ?? .qualificationReview).rawValue)
-        let shown = status ?? .qualificationReview
-        var data = try services.applicationList(
-            ids, page: page, link: { "/office/applications/\($0)" },
-            pageLink: { "/office?status=\(shown.rawValue)&page=\($0)" })
-        data["counts"] = .list(services.statusCountList(counts, current: shown.rawValue, path: "/office"))
-        data["statusName"] = .string(shown.chinese)
+        let fallback = ApplicationStage.qualificationReview
+        var data = try services.applicationQueue(
+            filter, unit: nil, defaultStatuses: [fallback.rawValue], defaultLabel: "\(fallback.chinese)（默认）",
+            path: "/office", link: { "/office/applications/\($0)" })
+        let current = filter.status.isEmpty ? fallback.rawValue : filter.status
+        data["counts"] = .list(services.statusCountList(counts, current: current, path: "/office"))
+        data["statusName"] = .string(
+            filter.status == "all" ? "全部状态" : ApplicationStage(rawValue: current)?.chinese ?? current)
         let count = { (s: ApplicationStage) in String(counts.first { $0.status == s.rawValue }?.count ?? 0) }
         data["passed"] = .string(count(.passed))
         data["awaiting"] = .string(count(.awaitingConfirmation))
@@ -160,6 +160,15 @@ struct OfficeRoutes {
         let command: ApplicationCommand
         switch action {
         case "accept":
+            guard ConfirmStep.confirmed(form) else {
+                return try ConfirmStep.page(
+                    services.pages, form: form, action: "/office/applications/\(id)/accept",
+                    heading: "确认受理申报 \(id)",
+                    consequences: [
+                        "受理申报\(id)：材料齐全、符合申报条件。",
+                        "生成受理通知书，申报转入“已受理待评审”，不能再一次性告知补正或不予受理。",
+                    ], back: "/office/applications/\(id)", context: context)
+            }
             command = .accept
         case "correction":
             let named = try correctionItems(id, ticked: form.all("field"))

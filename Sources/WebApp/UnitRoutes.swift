@@ -62,21 +62,21 @@ struct UnitRoutes {
         return (unit, id, current.state, current.version)
     }
 
+    /// The statuses that wait for the unit's own step (listed first).
+    static let pending = [ApplicationStage.unitReview.rawValue, ApplicationStage.unitNotice.rawValue]
+
     func home(_ request: Request, _ context: WebRequestContext) throws -> Response {
         let unit = try unitID(context)
-        let status = request.uri.queryParameters.get("status").flatMap { ApplicationStage(rawValue: String($0)) }
-        let page = request.uri.queryParameters.get("page").flatMap { Int($0) } ?? 1
-        let all = try services.applicationIDs(unit: unit, status: nil)
-        let counts = Dictionary(grouping: all, by: { $0.status }).map { (status: $0.key, count: $0.value.count) }
-        let shown = status.map { s in all.filter { $0.status == s.rawValue } } ?? all
-        var data = try services.applicationList(
-            shown, page: page, link: { "/unit/applications/\($0)" },
-            pageLink: { "/unit?" + (status.map { "status=\($0.rawValue)&" } ?? "") + "page=\($0)" })
-        data["counts"] = .list(services.statusCountList(counts, current: status?.rawValue, path: "/unit"))
+        let filter = QueueFilter(request)
+        let counts = try services.store.applicationQueueCounts(unit: unit)
+        var data = try services.applicationQueue(
+            filter, unit: unit, defaultStatuses: [], defaultLabel: "全部状态（待办在前）", first: Self.pending,
+            path: "/unit", link: { "/unit/applications/\($0)" })
+        data["counts"] = .list(services.statusCountList(counts, current: filter.status, path: "/unit"))
         data["unitName"] = .string(try services.store.unit(unit)?.name ?? unit)
-        data["statusName"] = status.map { .string($0.chinese) } ?? .null
+        data["statusName"] = ApplicationStage(rawValue: filter.status).map { .string($0.chinese) } ?? .null
         data["waiting"] = .string(
-            String(all.filter { [ApplicationStage.unitReview.rawValue, ApplicationStage.unitNotice.rawValue].contains($0.status) }.count))
+            String(counts.filter { Self.pending.contains($0.status) }.reduce(0) { $0 + $1.count }))
         return try services.pages.response(.unitHome, title: "单位审核推荐", data: data, context: context)
     }
 
@@ -87,15 +87,22 @@ struct UnitRoutes {
         data["id"] = .string(id)
         data["version"] = .string(String(version))
         data["canStartNotice"] = .bool(state.stage == .unitReview)
-        data["canRecommend"] = .bool(state.stage == .unitNotice || state.stage == .unitReview)
         data["canReturn"] = .bool(state.stage == .unitReview || state.stage == .unitNotice)
+        // 推荐 is offered only once the notice has run its working days (the machine refuses
+        // earlier anyway); during the notice the page says from which day.
         var earliest: TemplateValue = .null
+        var canRecommend = false
         if state.stage == .unitNotice, let start = state.unitNoticeStartedOn,
             let day = try? services.rules.calendar.adding(
                 workingDays: services.policy.unitNoticeWorkingDays, to: start)
         {
-            earliest = .string("单位公示自\(start.chinese)开始，须满\(services.policy.unitNoticeWorkingDays)个工作日，最早可于\(day.chinese)推荐。")
+            canRecommend = services.today >= day
+            earliest = .string(
+                canRecommend
+                    ? "单位公示自\(start.chinese)开始，已满\(services.policy.unitNoticeWorkingDays)个工作日，可以推荐。"
+                    : "单位公示自\(start.chinese)开始，须满\(services.policy.unitNoticeWorkingDays)个工作日，最早可于\(day.chinese)推荐。")
         }
+        data["canRecommend"] = .bool(canRecommend)
         data["earliest"] = earliest
         data["flash"] = done.flatMap { Self.flashes[$0] }.map { .string($0) } ?? .null
         return try services.pages.response(

@@ -159,12 +159,21 @@ import Workflow
             let noReason = try await browser.post("/apply/\(id)/withdraw", ["reason": "  "])
             #expect(noReason.status == .badRequest)
             #expect(noReason.body.contains("请填写撤回原因"))
-            let withdrawn = try await browser.post("/apply/\(id)/withdraw", ["reason": "本年度暂不申报"])
+            // The first post asks for confirmation (the reason carried as a hidden field); 确认 withdraws.
+            let asked = try await browser.post("/apply/\(id)/withdraw", ["reason": "本年度暂不申报"])
+            #expect(asked.status == .ok)
+            #expect(asked.body.contains("确认撤回申报"))
+            #expect(asked.body.contains("name=\"reason\" value=\"本年度暂不申报\""))
+            #expect(asked.body.contains("href=\"/apply/\(id)\">返回</a>"))
+            #expect(try xmllintProblems(asked.body) == "")
+            #expect(try store.load(ApplicationMachine.self, id: id)?.state.stage != .withdrawn)
+            let withdrawn = try await browser.post(
+                "/apply/\(id)/withdraw", ["reason": "本年度暂不申报", "confirm": "yes"])
             #expect(withdrawn.status == .ok)
             #expect(withdrawn.body.contains("申报已撤回"))
             #expect(try store.load(ApplicationMachine.self, id: id)?.state.stage == .withdrawn)
             // Withdrawn twice: the machine refuses; the page says why, signed in as who.
-            let again = try await browser.post("/apply/\(id)/withdraw", ["reason": "再次撤回"])
+            let again = try await browser.post("/apply/\(id)/withdraw", ["reason": "再次撤回", "confirm": "yes"])
             #expect(again.status == .conflict)
             #expect(again.body.contains("本次操作未保存"))
             #expect(again.body.contains("退出登录"))

@@ -171,14 +171,27 @@ import Workflow
             let quorum = policy.committee.quorum.minimum(of: committee.memberCount)
             let members = state.members.map(\.id)
             let tooFew = try await secretary.post(
-                "\(sessionURI)/convene", Array(members.prefix(quorum - 1)).map { ("present", $0) })
+                "\(sessionURI)/convene", Array(members.prefix(quorum - 1)).map { ("present", $0) } + [("confirm", "yes")])
             #expect(tooFew.status == .conflict)
             #expect(tooFew.body.contains("不能开会"))
             #expect(try xmllintProblems(tooFew.body) == "")
             let present = Array(members.prefix(quorum))
             let absent = Array(members.dropFirst(quorum))
             #expect(!absent.isEmpty)
-            let convened = try await secretary.post("\(sessionURI)/convene", present.map { ("present", $0) })
+            // Nobody is ticked present in advance; the first post only asks for confirmation.
+            let conveneForm = try await page(&secretary, sessionURI)
+            #expect(conveneForm.contains("name=\"present\""))
+            #expect(!conveneForm.contains("checked=\"checked\""), "attendance is not pre-ticked")
+            let asked = try await secretary.post("\(sessionURI)/convene", present.map { ("present", $0) })
+            #expect(asked.status == .ok)
+            #expect(asked.body.contains("确认召开评审会议"))
+            #expect(asked.body.contains("登记出席专家\(present.count)人"))
+            #expect(asked.body.contains("name=\"confirm\" value=\"yes\""))
+            for id in present { #expect(asked.body.contains("name=\"present\" value=\"\(id)\"")) }
+            #expect(try xmllintProblems(asked.body) == "")
+            #expect(try session(store, sessionID).stage == .drawn, "nothing happens before 确认")
+            let convened = try await secretary.post(
+                "\(sessionURI)/convene", present.map { ("present", $0) } + [("confirm", "yes")])
             #expect(convened.status == .seeOther)
             #expect(try session(store, sessionID).stage == .convened)
 
@@ -194,16 +207,26 @@ import Workflow
                 var browser = experts[id]!
                 let body = try await page(&browser, "/expert/sessions/\(sessionID)")
                 #expect(body.contains("投票"))
+                if n == 0 {
+                    let ask = try await browser.post(
+                        "/expert/sessions/\(sessionID)/vote", ["application": chosen[0], "choice": "abstain"])
+                    #expect(ask.status == .ok)
+                    #expect(ask.body.contains("确认投票"))
+                    #expect(ask.body.contains("投“弃权”票"))
+                    #expect(ask.body.contains("name=\"choice\" value=\"abstain\""))
+                    #expect(try xmllintProblems(ask.body) == "")
+                    #expect(try store.ballotCounts(sessionID: sessionID).isEmpty, "no ballot before 确认")
+                }
                 for (k, candidate) in chosen.enumerated() {
                     let yes = k == 0 ? needed : needed - 1
                     let choice = n < yes ? "yes" : (n % 2 == 0 ? "no" : "abstain")
                     let cast = try await browser.post(
-                        "/expert/sessions/\(sessionID)/vote", ["application": candidate, "choice": choice])
+                        "/expert/sessions/\(sessionID)/vote", ["application": candidate, "choice": choice, "confirm": "yes"])
                     #expect(cast.status == .seeOther)
                     #expect(cast.location == "/expert/sessions/\(sessionID)?voted=1")
                 }
                 let second = try await browser.post(
-                    "/expert/sessions/\(sessionID)/vote", ["application": chosen[0], "choice": "no"])
+                    "/expert/sessions/\(sessionID)/vote", ["application": chosen[0], "choice": "no", "confirm": "yes"])
                 #expect(second.status == .conflict)
                 #expect(second.body.contains("您已对该申报人投票"))
                 let after = try await page(&browser, "/expert/sessions/\(sessionID)?voted=1")
@@ -243,14 +266,14 @@ import Workflow
             // ---- a recused expert, an absent expert, an expert not drawn for this session, wrong roles, no token
             _ = try await page(&declaring, "/expert/sessions/\(sessionID)")
             let recusedVote = try await declaring.post(
-                "/expert/sessions/\(sessionID)/vote", ["application": chosen[0], "choice": "yes"])
+                "/expert/sessions/\(sessionID)/vote", ["application": chosen[0], "choice": "yes", "confirm": "yes"])
             #expect(recusedVote.status == .conflict)
             #expect(recusedVote.body.contains("您未出席本次会议或已回避"))
             var away = try await signedIn(client, absent[0])
             let awayPage = try await page(&away, "/expert/sessions/\(sessionID)")
             #expect(awayPage.contains("您未出席本次会议"))
             let absentVote = try await away.post(
-                "/expert/sessions/\(sessionID)/vote", ["application": chosen[0], "choice": "yes"])
+                "/expert/sessions/\(sessionID)/vote", ["application": chosen[0], "choice": "yes", "confirm": "yes"])
             #expect(absentVote.status == .conflict)
             #expect(absentVote.body.contains("您未出席本次会议"))
             let drawnIDs = Set(state.drawn.map(\.id))
@@ -260,7 +283,7 @@ import Workflow
             #expect(try await outsider.get("/expert/sessions/\(sessionID)").status == .notFound)
             _ = try await page(&outsider, "/expert")
             let strangerVote = try await outsider.post(
-                "/expert/sessions/\(sessionID)/vote", ["application": chosen[0], "choice": "yes"])
+                "/expert/sessions/\(sessionID)/vote", ["application": chosen[0], "choice": "yes", "confirm": "yes"])
             #expect(strangerVote.status == .notFound)
             #expect(try await outsider.get("/committee").status == .forbidden)
             #expect(try await secretary.get("/expert").status == .forbidden)
@@ -273,23 +296,28 @@ import Workflow
             #expect(noToken.status == .forbidden)
             var voter = experts[present[0]]!
             let noTokenVote = try await voter.post(
-                "/expert/sessions/\(sessionID)/vote", ["application": chosen[0], "choice": "yes"], withToken: false)
+                "/expert/sessions/\(sessionID)/vote", ["application": chosen[0], "choice": "yes", "confirm": "yes"], withToken: false)
             #expect(noTokenVote.status == .forbidden)
 
             // ---- count: the box recorded whole; a counted box takes no more ballots
             let votingPage = try await page(&secretary, sessionURI)
             #expect(votingPage.contains("计票"))
-            for candidate in chosen {
-                let counted = try await secretary.post("\(sessionURI)/count", ["application": candidate])
-                #expect(counted.status == .seeOther)
-            }
+            #expect(votingPage.contains("id=\"count-all\""), "one 计票 for the whole session")
+            // One candidate's box alone (the per-candidate form of the route), then the rest at once.
+            let one = try await secretary.post("\(sessionURI)/count", ["application": chosen[0]])
+            #expect(one.status == .seeOther)
+            let rest = try await secretary.post("\(sessionURI)/count", [:])
+            #expect(rest.status == .seeOther)
+            #expect(try session(store, sessionID).counts.count == chosen.count)
+            let nothingLeft = try await secretary.post("\(sessionURI)/count", [:])
+            #expect(nothingLeft.status == .conflict)
             let again = try await secretary.post("\(sessionURI)/count", ["application": chosen[0]])
             #expect(again.status == .conflict)
             state = try session(store, sessionID)
             #expect(state.counts[chosen[0]]?.yes == needed)
             #expect(state.voters[chosen[0]] == present.sorted())
             let late = try await voter.post(
-                "/expert/sessions/\(sessionID)/vote", ["application": chosen[1], "choice": "yes"])
+                "/expert/sessions/\(sessionID)/vote", ["application": chosen[1], "choice": "yes", "confirm": "yes"])
             #expect(late.status == .conflict)
             #expect(late.body.contains("已计票"))
             experts[present[0]] = voter
@@ -297,8 +325,14 @@ import Workflow
             // ---- close: results go to the applications; minutes and vote record are issued
             let closing = try await page(&secretary, sessionURI)
             #expect(closing.contains("闭会"))
-            let closed = try await secretary.post(
+            let askClose = try await secretary.post(
                 "\(sessionURI)/close", ["minutes": "会议按程序进行无记名投票表决。"])
+            #expect(askClose.status == .ok)
+            #expect(askClose.body.contains("确认闭会"))
+            #expect(try xmllintProblems(askClose.body) == "")
+            #expect(try session(store, sessionID).stage != .closed, "nothing happens before 确认")
+            let closed = try await secretary.post(
+                "\(sessionURI)/close", ["minutes": "会议按程序进行无记名投票表决。", "confirm": "yes"])
             #expect(closed.status == .seeOther)
             state = try session(store, sessionID)
             #expect(state.stage == .closed)
@@ -317,7 +351,7 @@ import Workflow
             #expect(closedPage.contains("通过"))
             #expect(closedPage.contains("评审会议纪要（待生成）"), "no data folder in this test: queued, not rendered")
             let afterClose = try await voter.post(
-                "/expert/sessions/\(sessionID)/vote", ["application": chosen[1], "choice": "yes"])
+                "/expert/sessions/\(sessionID)/vote", ["application": chosen[1], "choice": "yes", "confirm": "yes"])
             #expect(afterClose.status == .conflict)
             #expect(afterClose.body.contains("已闭会"))
             _ = try await page(&voter, "/expert")
@@ -373,7 +407,7 @@ import Workflow
             // Convening is the secretary's.
             let sessionID = String(uri.split(separator: "/").last!)
             let members = try session(store, sessionID).members.map(\.id)
-            let byClerk = try await clerk.post("\(uri)/convene", members.map { ("present", $0) })
+            let byClerk = try await clerk.post("\(uri)/convene", members.map { ("present", $0) } + [("confirm", "yes")])
             #expect(byClerk.status == .conflict)
             #expect(try await head.get("/committee/sessions/S2099-999").status == .notFound)
         }

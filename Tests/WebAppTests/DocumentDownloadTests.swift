@@ -18,7 +18,7 @@ import Workflow
         try await s.withApp { client in
             var clerk = TestBrowser(client)
             try await clerk.signIn("clerk")
-            _ = try await clerk.submit("/office/applications/A-1", "/office/applications/A-1/accept", [])
+            _ = try await clerk.submit("/office/applications/A-1", "/office/applications/A-1/accept", [("confirm", "yes")])
             let rows = try s.store.read { db in
                 try Int64.fetchAll(
                     db, sql: "SELECT id FROM documents WHERE kind = 'acceptance-notice' AND status = 'rendered'")

@@ -42,7 +42,7 @@ import Workflow
         try await s.withApp { client in
             var head = TestBrowser(client)
             try await head.signIn("head")
-            let byHead = try await head.submit("/office/applications/A-1", "/office/applications/A-1/accept", [])
+            let byHead = try await head.submit("/office/applications/A-1", "/office/applications/A-1/accept", [("confirm", "yes")])
             #expect(byHead.status == .conflict)  // the machine: clerks accept
             #expect(byHead.body.contains("只能由"))
 
@@ -53,12 +53,19 @@ import Workflow
             #expect(page.body.contains("补正期限："))
             let missing = try await clerk.post("/office/applications/A-1/accept", [], withToken: false)
             #expect(missing.status == .forbidden)
-            let done = try await clerk.post("/office/applications/A-1/accept", [])
+            let version = try #require(try s.store.load(ApplicationMachine.self, id: "A-1")).version
+            let asked = try await clerk.post("/office/applications/A-1/accept", [("version", "\(version)")])
+            #expect(asked.status == .ok)
+            #expect(asked.body.contains("确认受理申报 A-1"))
+            #expect(asked.body.contains("name=\"confirm\" value=\"yes\""))
+            #expect(try xmllintProblems(asked.body) == "")
+            #expect(try s.state("A-1").stage == .qualificationReview, "nothing happens before 确认")
+            let done = try await clerk.post("/office/applications/A-1/accept", [("confirm", "yes")])
             #expect(done.status == .seeOther)
             #expect(try s.state("A-1").stage == .accepted)
             let after = try await clerk.get("/office/applications/A-1")
             #expect(after.body.contains("受理通知书"))
-            let again = try await clerk.post("/office/applications/A-1/accept", [])
+            let again = try await clerk.post("/office/applications/A-1/accept", [("confirm", "yes")])
             #expect(again.status == .conflict)
 
             let rendered = try s.store.read { db in

@@ -1026,16 +1026,20 @@ def unit_recommends(b: Browser, s: Server) -> None:
     app = sc["application"]
     b.as_user("hr1")
     b.visit("/unit")
-    b.expect_text("单位审核推荐", app, sc["name"])
+    b.expect_text("单位审核推荐", app, sc["name"], "（待办）")
+    # The queue's search: by the applicant's name.
+    b.fill("q", sc["name"])
+    b.click("查询")
+    b.expect_text("共 1 件", app)
     b.click(app)
     check(b.path() == f"/unit/applications/{app}", f"the unit's list led to {b.path()}")
     b.expect_text("开始单位公示", sc["name"])
     b.click("开始单位公示")
     b.expect_text("已开始单位公示", "最早可于")
     earliest = chinese_day(b.text(), "最早可于")
-    # Recommending before the notice has run its working days is refused.
-    b.click("推荐", status=409)
-    b.expect_text("不足", "个工作日")
+    # 推荐 is not offered before the notice has run its working days.
+    buttons = [e.text.strip() for e in b.driver.find_elements("css selector", "button")]
+    check("推荐" not in buttons, f"推荐 is offered during the unit notice: {buttons}")
     advance_clock_to(b, earliest)
     b.as_user("hr1")
     b.visit(f"/unit/applications/{app}")
@@ -1093,9 +1097,17 @@ def office_accepts(b: Browser, s: Server) -> None:
     b.as_user("clerk")
     b.visit("/office")
     b.expect_text("职改办工作台", "资格审核", app)
+    # Search every status by application number.
+    b.fill("q", app)
+    b.fill("status", "全部状态")
+    b.click("查询")
+    b.expect_text("共 1 件", app)
     b.click(app)
     b.expect_text(f"申报 {app}", sc["name"], "受理", "一次性告知补正")
     b.click("受理")
+    # Irreversible: a confirmation page first, with a way back.
+    b.expect_text(f"确认受理申报 {app}", "不能撤销", "返回")
+    b.click("确认")
     b.expect_text("已受理，受理通知书已生成")
     b.visit(f"/office/applications/{app}")
     b.expect_text("已受理待评审")
@@ -1143,7 +1155,14 @@ def committee_session(b: Browser, s: Server) -> None:
     members = [r.find_elements("tag name", "td")[0].text for r in
                b.driver.find_elements("css selector", "#members tbody tr")]
     check(len(members) == quorum, f"{len(members)} experts drawn, {quorum} wanted")
+    # Attendance is not pre-ticked: the secretary ticks each expert present.
+    for box in b.driver.find_elements("css selector", "input[name='present']"):
+        check(not box.is_selected(), "an attendance box is ticked in advance")
+    for expert in members:
+        b.tick("present", expert)
     b.click("开会")
+    b.expect_text(f"确认召开评审会议 {session}", f"登记出席专家{quorum}人")
+    b.click("确认")
     b.expect_text("已投票 0 /", "等待投票")
     # Each present expert signs in and votes yes (secret ballot: the page keeps no choice).
     accounts = expert_accounts(s)
@@ -1166,6 +1185,8 @@ def committee_session(b: Browser, s: Server) -> None:
             b.visit(f"/expert/sessions/{session}")
         b.tick("choice", "yes")
         b.click("投票")
+        b.expect_text("确认投票", "投“赞成”票", "不能更改")
+        b.click("确认")
         b.expect_text("您的选票已投入票箱", "已投票")
     b.as_user("secretary")
     b.visit(f"/committee/sessions/{session}")
@@ -1173,6 +1194,8 @@ def committee_session(b: Browser, s: Server) -> None:
     b.click("计票")
     b.expect_text(f"赞成 {quorum}、反对 0、弃权 0", "通过")
     b.click("闭会")
+    b.expect_text(f"确认闭会 {session}", "表决结果即记入")
+    b.click("确认")
     b.expect_text("会议纪要", "实到")
     b.expect_no_text("计票", "闭会后")
     b.as_user(sc["username"])

@@ -85,6 +85,7 @@ public func buildRouter(configuration: WebConfiguration) throws -> Router<WebReq
     AuditRoutes(services: services).add(to: router)
     AdminRoutes(services: services).add(to: router)
     UnitRegistrationRoutes(services: services).add(to: router)
+    PoolRoutes(services: services).add(to: router)
     if let clock = configuration.simulatedClock {
         DemoClockRoutes(store: configuration.store, pages: pages, rules: configuration.rules, clock: clock)
             .add(to: router)

@@ -79,6 +79,11 @@ import Testing
         Route(method: .post, path: "/admin/units/91410800MA44XY1230/approve", allowed: [.administrator, .officeHead]),
         Route(method: .post, path: "/admin/units/91410800MA44XY1230/refuse", allowed: [.administrator, .officeHead]),
         Route(method: .post, path: "/admin/units/91410800MA44XY1230/reset-code", allowed: [.administrator, .officeHead]),
+        Route(method: .get, path: "/admin/committees", allowed: [.administrator, .officeHead]),
+        Route(method: .post, path: "/admin/committees", allowed: [.administrator, .officeHead]),
+        Route(method: .get, path: "/admin/experts", allowed: [.administrator, .officeHead, .officeClerk]),
+        Route(method: .post, path: "/admin/experts", allowed: [.administrator, .officeHead, .officeClerk]),
+        Route(method: .get, path: "/admin/experts/export.csv", allowed: [.administrator, .officeHead, .officeClerk]),
     ]
 
     @Test func everyAreaRefusesEveryOtherRole() async throws {

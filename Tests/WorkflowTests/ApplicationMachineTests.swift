@@ -685,6 +685,7 @@ import Testing
             .applicant: Actors.applicant, .unitHR: Actors.unitHR, .officeClerk: Actors.clerk, .officeHead: Actors.head,
             .committeeSecretary: Actors.secretary, .expert: Actors.expert("e1"), .auditor: Actors.auditor,
             .public: Actors.publicPerson, .system: Actors.system,
+            .archivist: Actor(id: "u-archive", role: .archivist), .administrator: Actor(id: "u-root", role: .administrator),
         ]
         for (command, stage, roles) in Self.commandTable {
             let s = AppPaths.reach(stage)

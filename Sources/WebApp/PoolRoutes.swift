@@ -1,0 +1,179 @@
+import Documents
+import Domain
+import Foundation
+import Hummingbird
+import Store
+import Workflow
+
+extension Pages.Page {
+    static let adminCommittees = Pages.Page("admin-committees")
+    static let adminExperts = Pages.Page("admin-experts")
+}
+
+/// `/admin/committees` (the administrator and the office head): the committees with their
+/// decisions, and a new one set up by a decision with its 文号. `/admin/experts` (and the office's
+/// clerks): the expert pool, one expert added, a CSV or XLSX file imported — every row checked,
+/// every problem shown with its row and column, nothing imported when any row fails — and the
+/// pool exported as CSV. Each change an event in the hash-chained log.
+struct PoolRoutes {
+    let services: WebServices
+    /// The largest spreadsheet accepted.
+    static let maxFileBytes = 5 << 20
+
+    func add(to router: Router<WebRequestContext>) {
+        let committees = router.group("/admin/committees").add(
+            middleware: RequireRole(Set(CommitteeRegistryMachine.committeeRoles)))
+        committees.get { request, context in
+            try committeesPage(context, done: request.uri.queryParameters.get("done") != nil)
+        }
+        committees.post { request, context in try await setUp(request, context) }
+        let experts = router.group("/admin/experts").add(
+            middleware: RequireRole(Set(CommitteeRegistryMachine.poolRoles)))
+        experts.get { request, context in
+            try expertsPage(context, flash: request.uri.queryParameters.get("imported").map { "已导入专家\($0)人。" })
+        }
+        experts.post { request, context in try await addOne(request, context) }
+        experts.post("import") { request, context in try await importFile(request, context) }
+        experts.get("export.csv") { _, _ in
+            var response = Response(
+                status: .ok, headers: [.contentType: "text/csv; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(string: ExpertImport.csv(try services.store.expertPool()))))
+            response.headers[.contentDisposition] = "attachment; filename=\"experts.csv\""
+            return response
+        }
+    }
+
+    func workflowContext(_ context: WebRequestContext) throws -> Context {
+        Context(actor: try context.requireIdentity().account.actor, now: services.now, rules: services.rules)
+    }
+
+    func perform(_ body: () throws -> Void) throws {
+        do { try body() } catch let error as StoreError {
+            if let refusal = error.refusal { throw WebError.refused(rule: refusal.rule, message: refusal.message) }
+            throw error
+        }
+    }
+
+    // MARK: committees
+
+    func committeesPage(_ context: WebRequestContext, done: Bool) throws -> Response {
+        let list: [TemplateValue] = try services.store.committeeSetUps().map { c in
+            [
+                "id": .string(c.id), "name": .string(c.name), "series": .string(c.series.chinese),
+                "level": .string(c.level.chinese),
+                "jurisdiction": .string(c.jurisdiction == "city" ? "全市" : c.jurisdiction), "scope": .string(c.scope),
+                "members": .string("\(c.memberCount)"), "term": .string("\(c.termStart)至\(c.termEnd)"),
+                "decision": .string(c.decisionNumber),
+            ]
+        }
+        return try services.pages.response(
+            .adminCommittees, title: "评审委员会",
+            data: [
+                "committees": .list(list), "hasCommittees": .bool(!list.isEmpty),
+                "series": .list(Series.allCases.map { ["value": .string($0.rawValue), "label": .string($0.chinese)] }),
+                "levels": .list(Level.allCases.map { ["value": .string($0.rawValue), "label": .string($0.chinese)] }),
+                "flash": done ? .string("评委会已组建。") : .null,
+            ], context: context)
+    }
+
+    func setUp(_ request: Request, _ context: WebRequestContext) async throws -> Response {
+        var request = request
+        let form = try await request.form()
+        func text(_ name: String, _ label: String, max: Int = 100) throws -> String {
+            let t = (form[name] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+            guard (1...max).contains(t.count) else { throw WebError.badRequest(field: label, message: "请填写\(label)（1至\(max)字）。") }
+            return t
+        }
+        let id = try text("id", "评委会编号", max: 32)
+        let name = try text("name", "评委会名称")
+        guard let series = Series(rawValue: form["series"] ?? "") else { throw WebError.badRequest(field: "系列", message: "请选择系列。") }
+        guard let level = Level(rawValue: form["level"] ?? "") else { throw WebError.badRequest(field: "级别", message: "请选择级别。") }
+        let jurisdiction = try text("jurisdiction", "管辖范围", max: 6)
+        let scope = try text("scope", "评审范围")
+        guard let members = Int(form["members"] ?? "") else { throw WebError.badRequest(field: "委员人数", message: "请填写委员人数。") }
+        guard let start = Day(form["term_start"] ?? ""), let end = Day(form["term_end"] ?? "") else {
+            throw WebError.badRequest(field: "任期", message: "任期起止应为日期，如 2026-01-01。")
+        }
+        let decision = try text("decision", "组建文号")
+        let committee = CommitteeSetUp(
+            id: id, name: name, series: series, level: level, jurisdiction: jurisdiction, scope: scope,
+            memberCount: members, termStart: start, termEnd: end, decisionNumber: decision)
+        let wf = try workflowContext(context)
+        try perform { try ExpertImport.setUpCommittee(store: services.store, context: wf, committee: committee) }
+        return seeOther("/admin/committees?done=1")
+    }
+
+    // MARK: experts
+
+    func expertsPage(
+        _ context: WebRequestContext, flash: String?, problems: [String] = [], status: HTTPResponse.Status = .ok
+    ) throws -> Response {
+        let pool: [TemplateValue] = try services.store.expertPool().map { e in
+            [
+                "id": .string(e.id), "name": .string(e.name), "unit": .string(e.unitName), "title": .string(e.title),
+                "specialties": .string(e.specialties.joined(separator: "、")), "committee": .string(e.committeeID),
+                "term": .string("\(e.termStart)至\(e.termEnd)"), "status": .string(e.status.chinese),
+            ]
+        }
+        return try services.pages.response(
+            .adminExperts, title: "专家库",
+            data: [
+                "experts": .list(pool), "hasExperts": .bool(!pool.isEmpty), "count": .string("\(pool.count)"),
+                "committees": .list(try services.store.committees().map { ["id": .string($0.id), "name": .string($0.name)] }),
+                "columns": .string(ExpertImport.columns.joined(separator: "、")),
+                "problems": .list(problems.map { .string($0) }), "hasProblems": .bool(!problems.isEmpty),
+                "flash": flash.map { .string($0) } ?? .null,
+            ], context: context, status: status)
+    }
+
+    /// One expert, as one row of the import (the same checks; problems named by column).
+    func addOne(_ request: Request, _ context: WebRequestContext) async throws -> Response {
+        var request = request
+        let form = try await request.form()
+        let row = ["id", "name", "credit_code", "unit_name", "title", "specialties", "committee", "term_start", "term_end", "status"]
+            .map { "\"" + (form[$0] ?? "").filter { !$0.isNewline }.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
+        let csv = ExpertImport.columns.joined(separator: ",") + "\n" + row.joined(separator: ",") + "\n"
+        switch try ExpertImport.parse(Array(csv.utf8), store: services.store) {
+        case .failure(let failure):
+            let problems = failure.problems.map { p -> String in
+                for (i, name) in ExpertImport.columns.enumerated() where p.hasPrefix("第2行\(Spreadsheet.column(i))列：") {
+                    return name + "：" + p.dropFirst("第2行\(Spreadsheet.column(i))列：".count)
+                }
+                return p
+            }
+            return try expertsPage(context, flash: nil, problems: problems, status: .unprocessableContent)
+        case .success(let entries):
+            let wf = try workflowContext(context)
+            try perform { try ExpertImport.importExperts(store: services.store, context: wf, entries: entries, source: "手工录入") }
+            return seeOther("/admin/experts?imported=\(entries.count)")
+        }
+    }
+
+    func importFile(_ request: Request, _ context: WebRequestContext) async throws -> Response {
+        if let declared = request.headers[.contentLength].flatMap({ Int($0) }), declared > Self.maxFileBytes + 64 << 10 {
+            throw WebError.payloadTooLarge
+        }
+        guard let type = request.headers[.contentType] else { throw WebError.badRequest(field: "文件", message: "请选择文件。") }
+        let body = try await request.body.collect(upTo: Self.maxFileBytes + 64 << 10)
+        var limits = MultipartFormData.Limits.standard
+        limits.bytes = Self.maxFileBytes + 64 << 10
+        let multipart = try MultipartFormData.parse(Array(buffer: body), contentType: type, limits: limits)
+        guard let file = multipart.files.first(where: { $0.name == "file" }), !file.body.isEmpty else {
+            throw WebError.badRequest(field: "文件", message: "请选择要导入的CSV或XLSX文件。")
+        }
+        let name = (file.filename ?? "").filter { !$0.isNewline }.prefix(100)
+        return try await imported(
+            file.body, source: "导入文件 \(name)（SHA-256 \(SHA256Digest.hex(of: file.body))）", context: context)
+    }
+
+    func imported(_ bytes: [UInt8], source: String, context: WebRequestContext) async throws -> Response {
+        switch try ExpertImport.parse(bytes, store: services.store) {
+        case .failure(let failure):
+            return try expertsPage(context, flash: nil, problems: failure.problems, status: .unprocessableContent)
+        case .success(let entries):
+            let wf = try workflowContext(context)
+            try perform { try ExpertImport.importExperts(store: services.store, context: wf, entries: entries, source: source) }
+            return seeOther("/admin/experts?imported=\(entries.count)")
+        }
+    }
+}

@@ -1390,6 +1390,108 @@ def public_verifies_revoked(b: Browser, s: Server) -> None:
 
 
 # ---------------------------------------------------------------------------------------------
+# from zero (issue 17 item 6): no demo — `pingshen init` on a new database, then the office sets
+# itself up through the web on a second server.
+
+CREDIT_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+CREDIT_WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]
+
+
+def credit_code(prefix17: str) -> str:
+    """A unified social credit code (GB 32100) from its first 17 characters."""
+    total = sum(CREDIT_ALPHABET.index(c) * w for c, w in zip(prefix17, CREDIT_WEIGHTS))
+    return prefix17 + CREDIT_ALPHABET[(31 - total % 31) % 31]
+
+
+def sign_in_at(b: Browser, server: Server, username: str, password: str) -> None:
+    """Signs in on another server (its own cookies: the main server's are dropped)."""
+    b.driver.delete_all_cookies()
+    b.user = None
+    b.visit(server.url("/login"))
+    b.fill("username", username)
+    b.fill("password", password)
+    b.click("登录")
+    check("用户名或密码" not in b.text(), f"sign-in as {username!r} on the new office refused")
+
+
+def experts_xlsx(folder: Path, count: int, committee: str) -> Path:
+    """An XLSX of `count` experts made with openpyxl, as an office keeps its pool."""
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "专家库"
+    sheet.append(["专家编号", "姓名", "所在单位统一社会信用代码", "所在单位名称", "职称", "专业", "评委会编号", "聘期起", "聘期止", "状态"])
+    for i in range(1, count + 1):
+        sheet.append([f"ZJ{i:03d}", f"专家{i}号", credit_code(f"12410800MB{i:07d}"), f"焦作市第{i}研究院",
+                      "正高级工程师", "机械工程、电气工程", committee, "2026-01-01", "2028-12-31", "在库"])
+    path = folder / "experts.xlsx"
+    workbook.save(path)
+    return path
+
+
+@step("from-zero")
+def from_zero(b: Browser, s: Server) -> None:
+    folder = s.workdir / "zero"
+    folder.mkdir(parents=True, exist_ok=True)
+    db = folder / "pingshen.sqlite"
+    password = "Jiaozuo2026admin"
+    run = subprocess.run(
+        [str(s.bin), "init", "--db", str(db), "--office", "焦作市职称改革领导小组办公室", "--fonds", "J012", "--admin", "root"],
+        cwd=REPO, input=password + "\n", capture_output=True, text=True, timeout=120)
+    check(run.returncode == 0, f"pingshen init: {run.stderr[-400:]}")
+    zero = s.serve_db(db, "zero")
+    # The administrator creates a clerk.
+    sign_in_at(b, zero, "root", password)
+    b.visit(zero.url("/admin"))
+    b.expect_text("焦作市职称改革领导小组办公室（全宗号 J012）")
+    b.fill("username", "clerk1")
+    b.fill("name", "王经办")
+    b.fill("role", "职改办经办人")
+    b.fill("password", "Clerk2026pass1")
+    # The staff rows have reason fields of their own: the form's is the one with the id.
+    b.driver.find_element("id", "reason").send_keys("新入职经办人")
+    b.click("创建账户")
+    b.expect_text("账户已创建", "clerk1")
+    # A unit registers (no one signed in) and the administrator approves it.
+    b.driver.delete_all_cookies()
+    code = credit_code("12410800MB1234567")
+    b.visit(zero.url("/units/register"))
+    b.fill("unit_kind", "事业单位")
+    b.fill("unit_name", "焦作市中医院")
+    b.fill("credit_code", code)
+    b.fill("contact_name", "李华")
+    b.fill("contact_phone", "0391-1234567")
+    b.fill("username", "zyy-hr")
+    b.fill("password", "UnitHR2026pass")
+    b.click("提交注册申请")
+    b.expect_text("正在等待职改办审核")
+    sign_in_at(b, zero, "root", password)
+    b.visit(zero.url("/admin/units"))
+    b.expect_text("焦作市中医院", code)
+    b.fill("reason", "材料齐全，予以通过")  # the first reason field: the approval's
+    b.click("通过")
+    b.expect_text("已通过注册", "U-" + code)
+    # A committee set up by a decision, and 30 experts imported from an openpyxl XLSX.
+    b.visit(zero.url("/admin/committees"))
+    for name, value in [("id", "PW-GC"), ("name", "焦作市工程系列中级评审委员会"), ("series", "工程技术"),
+                        ("level", "中级"), ("members", "15"), ("term_start", "2026-01-01"),
+                        ("term_end", "2028-12-31"), ("decision", "焦职改〔2026〕3号")]:
+        b.fill(name, value)
+    b.click("组建评委会")
+    b.expect_text("评委会已组建", "焦职改〔2026〕3号")
+    b.visit(zero.url("/admin/experts"))
+    b.upload("file", experts_xlsx(folder, 30, "PW-GC"))
+    b.click("导入")
+    b.expect_text("已导入专家30人", "共30人", "专家30号")
+    # The unit's HR account signs in to its console.
+    sign_in_at(b, zero, "zyy-hr", "UnitHR2026pass")
+    check(b.path().startswith("/unit"), f"the unit's account landed on {b.path()}")
+    b.driver.delete_all_cookies()
+    b.user = None
+
+
+# ---------------------------------------------------------------------------------------------
 # the runner
 
 

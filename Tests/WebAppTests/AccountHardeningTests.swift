@@ -174,8 +174,13 @@ import Testing
             }
             let k = known.sorted()[2]
             let u = unknown.sorted()[2]
+            // The timing is printed, not asserted (a loaded test machine makes timing tests lie;
+            // scripts/attack.sh measures it): what makes the two cost the same is asserted below.
             print("sign-in refusal, median of 5: known \(Int(k * 1000)) ms, unknown \(Int(u * 1000)) ms")
-            #expect(u > k * 0.6 && u < k * 1.6, "known \(k) s, unknown \(u) s")
         }
+        // An unknown name is verified against a dummy hash of the accounts' own cost (10 here),
+        // not the server's cost for new passwords (4).
+        #expect(DummyCost(store: store, fallback: 4, clock: { 0 }).current() == 10)
+        #expect(try store.commonPasswordCost() == 10)
     }
 }

@@ -141,7 +141,7 @@ struct ApplicantRoutes {
                 "id": .string(draft.applicationID), "form": .string(form?.title ?? draft.formID),
                 "level": .string(level?.chinese ?? ""),
                 "status": .string(current.map { $0.state.stage.chinese } ?? "草稿(未提交)"),
-                "updated": .string(String(draft.updatedAt.prefix(10))),
+                "updated": .string(WebServices.beijingTime(draft.updatedAt)),
             ])
         }
         return try services.pages.response(
@@ -297,7 +297,7 @@ struct ApplicantRoutes {
             data: [
                 "id": .string(draft.applicationID), "form": .string(form.title), "version": .string(form.version),
                 "paragraphs": .list(paragraphs), "waived": .list(waived), "hasWaived": .bool(!waived.isEmpty),
-                "reasons": .list(reasons.map { .string($0) }), "hasReasons": .bool(!reasons.isEmpty),
+                "reasons": .list(reasons.map { .string(ChineseText.fullWidth($0)) }), "hasReasons": .bool(!reasons.isEmpty),
                 "correcting": .bool(try isCorrecting(draft)),
             ], context: context, status: status)
     }
@@ -310,7 +310,7 @@ struct ApplicantRoutes {
         let body = try await request.form()
         guard body["agree"] == "yes" else {
             return try pledgePage(
-                context, draft, reasons: ["请阅读告知承诺书,勾选“本人已阅读并作出上述承诺”后再提交。"], status: .unprocessableContent)
+                context, draft, reasons: ["请阅读告知承诺书，勾选“本人已阅读并作出上述承诺”后再提交。"], status: .unprocessableContent)
         }
         let form = try services.forms.form(draft.formID)
         let data = try JSONValue.parse(draft.data)

@@ -36,9 +36,9 @@ struct IssuedDocument: Sendable, Equatable {
             "status": .string(
                 isRendered ? "已生成" : status == .failed ? "生成失败" : "待生成"),
             "odt": .string("/documents/\(id).odt"), "html": .string("/documents/\(id).html"),
-            "created": .string(String(createdAt.prefix(10))),
+            "created": .string(String(WebServices.beijingTime(createdAt).prefix(10))),
             // The applicant portal's names for the same.
-            "title": .string("\(kindName)（\(subject)）"), "day": .string(String(createdAt.prefix(10))),
+            "title": .string("\(kindName)（\(subject)）"), "day": .string(String(WebServices.beijingTime(createdAt).prefix(10))),
             "ready": .bool(isRendered),
         ]
     }

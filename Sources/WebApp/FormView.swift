@@ -39,7 +39,7 @@ public struct FormView: Sendable {
         let fields = builder.topFields(data)
         let summary: [TemplateValue] = builder.summary.map { entry in
             [
-                "message": .string(clean(entry.message)),
+                "message": .string(ChineseText.fullWidth(clean(entry.message))),
                 "href": entry.target.map { .string("#" + FormPath.inputID($0)) } ?? .null,
             ]
         }
@@ -161,7 +161,7 @@ private struct Builder {
         return [
             "path": .string(path), "id": .string(id), "name": .string(path), "label": .string(label),
             "help": help.map { .string($0) } ?? .null, "helpID": .string(id + "-help"), "required": .bool(required),
-            "problems": .list(problems.map { ["message": .string(clean($0.message))] }),
+            "problems": .list(problems.map { ["message": .string(ChineseText.fullWidth(clean($0.message)))] }),
             "hasProblems": .bool(!problems.isEmpty), "problemsID": .string(id + "-problems"),
             "describedBy": described.isEmpty ? .null : .string(described.joined(separator: " ")),
             "isInput": false, "isTextarea": false, "isSelect": false, "isCheckbox": false, "isGroup": false,

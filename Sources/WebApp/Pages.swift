@@ -115,7 +115,8 @@ public struct Pages: Sendable {
             body = try render(
                 .error, title: error.heading,
                 data: [
-                    "heading": .string(error.heading), "message": .string(error.message),
+                    "heading": .string(error.heading), "message": .string(ChineseText.fullWidth(error.message)),
+                    "rule": error.rule.map { .string($0) } ?? .null,
                     "field": error.field.map { .string($0) } ?? .null, "back": .string(back.0),
                     "backLabel": .string(back.1),
                 ], context: context)

@@ -1,4 +1,5 @@
 import Forms
+import Foundation
 import Hummingbird
 import Logging
 import NIOHTTP1
@@ -77,9 +78,22 @@ public enum WebError: Error, Sendable, Equatable {
         case .signInRequired: "该页面需要登录后访问，请先登录。"
         case .forbidden(let why): why
         case .staleForm: "表单已过期或来源不明（防跨站请求伪造校验未通过），请返回上一页、刷新后重新提交。本次操作未保存。"
-        case .refused(let rule, let message): "\(message)（规则：\(rule)）本次操作未保存。"
+        case .refused(_, let message): Self.sentence(message) + "本次操作未保存。"
         case .internal: "服务器内部错误，请稍后再试。如问题持续，请联系职改办。"
         }
+    }
+
+    /// The rule a refusal names (shown in a `<details>` element, never in the sentence).
+    public var rule: String? {
+        if case .refused(let rule, _) = self, !rule.isEmpty { return rule }
+        return nil
+    }
+
+    /// `text` as a Chinese sentence: full-width punctuation, ending in a full stop.
+    static func sentence(_ text: String) -> String {
+        let wide = ChineseText.fullWidth(text.trimmingCharacters(in: .whitespaces))
+        guard let last = wide.last else { return wide }
+        return "。！？；".contains(last) ? wide : wide + "。"
     }
 
     public var field: String? {

@@ -122,10 +122,11 @@ struct DeclarationFormTests {
         #expect(html.contains("请修改以下 \(problems.count) 处问题后再提交"))
         for p in problems {
             let id = FormView.inputID(for: p.path)
-            #expect(html.contains("<a href=\"#\(id)\">\(p.message)</a>"), "summary link for \(p.path)")
+            let message = ChineseText.fullWidth(p.message)  // shown with full-width punctuation
+            #expect(html.contains("<a href=\"#\(id)\">\(message)</a>"), "summary link for \(p.path)")
             let markup = try #require(fieldMarkup(html, id: id), "field \(p.path)")
             #expect(markup.contains("aria-describedby=\"\(id)-problems\""))
-            #expect(markup.contains("<ul class=\"field-problems\" id=\"\(id)-problems\">\n<li>\(p.message)</li>"))
+            #expect(markup.contains("<ul class=\"field-problems\" id=\"\(id)-problems\">\n<li>\(message)</li>"))
         }
         #expect(html.contains("<div class=\"field has-problem\">\n<label for=\"f-papers-0-title\">题目"))
         // A problem under an attachment object goes to the attachment field.

@@ -55,6 +55,16 @@ extension EventStore {
         }
     }
 
+    /// The experts of a committee the pool marks suspended (暂停): not drawn.
+    public func suspendedExpertIDs(committee: String) throws(StoreError) -> Set<String> {
+        try read { db in
+            Set(
+                try String.fetchAll(
+                    db, sql: "SELECT id FROM experts WHERE committee_id = ? AND status = 'suspended'",
+                    arguments: [committee]))
+        }
+    }
+
     /// The whole pool (nil: every committee), by committee and id.
     public func expertPool(committee: String? = nil) throws(StoreError) -> [ExpertEntry] {
         try read { db in

@@ -310,7 +310,10 @@ struct CommitteeRoutes {
         let needed = neededText.isEmpty ? session.plan.memberCount : Int(neededText) ?? -1
         guard needed > 0 else { throw WebError.badRequest(field: "抽取人数", message: "抽取人数应为正整数。") }
         let today = services.today
-        let pool = try services.store.experts(committee: session.plan.committeeID).filter { $0.termEnd >= today }
+        // Only experts in their term and not suspended in the pool (专家库) are drawn.
+        let suspended = try services.store.suspendedExpertIDs(committee: session.plan.committeeID)
+        let pool = try services.store.experts(committee: session.plan.committeeID)
+            .filter { $0.termEnd >= today && !suspended.contains($0.id) }
             .map { ExpertRef(id: $0.id, unitID: $0.unitID) }
         try await services.actions.perform(
             CommitteeSessionMachine.self, id: session.id, .drawExperts(pool: pool, needed: needed, seed: seed),

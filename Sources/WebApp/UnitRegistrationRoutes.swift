@@ -18,6 +18,9 @@ extension Pages.Page {
 /// account gets a one-time reset code. Each step an event in the hash-chained log.
 struct UnitRegistrationRoutes {
     let services: WebServices
+    /// Applications per client address (as sign-ins are limited): each costs a password hash.
+    let limiter: RateLimiter
+    let clientKey: @Sendable (Request, WebRequestContext) -> String
 
     func add(to router: Router<WebRequestContext>) {
         router.get("/units/register") { _, context in try registerPage(context, values: [:], problems: [:]) }
@@ -96,6 +99,9 @@ struct UnitRegistrationRoutes {
     func register(_ request: Request, _ context: WebRequestContext) async throws -> Response {
         var request = request
         let form = try await request.form()
+        if case .limited(let seconds) = await limiter.take(clientKey(request, context)) {
+            throw WebError.tooManyRequests(retryAfter: seconds)
+        }
         var values: [String: String] = [:]
         for key in Self.fields.map(\.id) + ["unit_kind"] where key != "password" {
             values[key] = (form[key] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)

@@ -84,7 +84,10 @@ public func buildRouter(configuration: WebConfiguration) throws -> Router<WebReq
     OfficeRoutes(services: services).add(to: router)
     AuditRoutes(services: services).add(to: router)
     AdminRoutes(services: services).add(to: router)
-    UnitRegistrationRoutes(services: services).add(to: router)
+    UnitRegistrationRoutes(
+        services: services, limiter: RateLimiter(limit: configuration.signInLimit, clock: configuration.clock),
+        clientKey: clientKey
+    ).add(to: router)
     PoolRoutes(services: services).add(to: router)
     if let clock = configuration.simulatedClock {
         DemoClockRoutes(store: configuration.store, pages: pages, rules: configuration.rules, clock: clock)

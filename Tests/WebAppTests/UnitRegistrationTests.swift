@@ -120,4 +120,20 @@ import Workflow
             #expect(try s.store.audit().isIntact)
         }
     }
+
+    /// Each application costs a password hash: an address gets 10 at once, then one every 6 s.
+    @Test func applicationsAreLimitedPerAddress() async throws {
+        let s = try await ConsoleScenario.make()
+        try await s.withApp { client in
+            var unit = TestBrowser(client)
+            var statuses: [HTTPResponse.Status] = []
+            for i in 0..<12 {
+                _ = try await unit.get("/units/register")
+                statuses.append(
+                    try await unit.post("/units/register", Self.fields(name: "单位\(i)", code: "123", username: "u\(i)-hr")).status)
+            }
+            #expect(statuses.prefix(10).allSatisfy { $0 == .unprocessableContent })
+            #expect(statuses.last == .tooManyRequests)
+        }
+    }
 }

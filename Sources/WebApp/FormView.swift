@@ -22,6 +22,22 @@ public struct FormView: Sendable {
     /// The `form` object the templates render.
     public let value: TemplateValue
 
+    /// Whether `field` is asked only on other tracks than `track`: its `required_when` demands
+    /// a track (`track:`, alone or among `all` conditions) that is not the chosen one, or
+    /// excludes the chosen one (`track_not:`). Such fields are not shown (decided here, on the
+    /// server); choosing their track and saving shows them.
+    static func belongsToOtherTrack(_ field: FieldDefinition, track: JSONValue) -> Bool {
+        func excludes(_ condition: Condition) -> Bool {
+            switch condition {
+            case .equals(let name, let values) where name == FormDefinition.trackField: !values.contains(track)
+            case .not(.equals(let name, let values)) where name == FormDefinition.trackField: values.contains(track)
+            case .all(let conditions): conditions.contains(where: excludes)
+            default: false
+            }
+        }
+        return field.requiredWhen.map(excludes) ?? false
+    }
+
     /// Text fields allowing more than this many characters get a `<textarea>`.
     static let textareaThreshold = 200
 
@@ -146,7 +162,8 @@ private struct Builder {
                 path: FormDefinition.trackField, label: "申报通道",
                 help: form.tracks.contains(.normal) ? "不选择即为常规申报" : nil,
                 required: !form.tracks.contains(.normal), options: tracks, value: data[FormDefinition.trackField]))
-        for field in form.fields {
+        let track = data[FormDefinition.trackField] ?? .string(Track.normal.rawValue)
+        for field in form.fields where !FormView.belongsToOtherTrack(field, track: track) {
             nodes.append(node(field, path: field.id, value: data[field.id], required: form.isRequired(field, in: top)))
         }
         return nodes

@@ -73,12 +73,15 @@ public enum ArchiveBenchmark {
         let clock = ContinuousClock()
         var bag: BagPackage!
         let build = try clock.measure {
-            bag = try BagWriter.build(name: "benchmark", payload: payload, info: info, keyring: keyring)
+            // Named as the archiver names the decision's package: the verifier checks it.
+            bag = try BagWriter.build(
+                name: DecisionArchiver.packageName(.confirmation(documentNumber: info.externalIdentifier)),
+                payload: payload, info: info, keyring: keyring)
         }
         var folder = ""
         let write = try clock.measure { folder = try BagWriter.write(bag, into: directory, replace: true) }
         let zipTime = try clock.measure {
-            if zip { try BagZip.write(bag, date: info.baggingDate, to: directory + "/benchmark.zip") }
+            if zip { try BagZip.write(bag, date: info.baggingDate, to: directory + "/\(bag.name).zip") }
         }
         var report: BagReport!
         let verify = clock.measure { report = BagVerifier.verify(path: folder, keys: keyring.publicKeys) }

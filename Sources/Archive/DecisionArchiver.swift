@@ -224,36 +224,63 @@ public struct DecisionArchiver: Sendable {
         }
     }
 
-    private func gather(_ decision: ArchiveDecision) throws -> ([BagFile], BagInfo) {
+    /// The applications a decision covers (with their states, sorted by id), the sessions they
+    /// were reviewed in and the decision's date; nil when the database holds no such decision.
+    public struct Members: Sendable {
+        public var applications: [(id: String, state: ApplicationState)]
+        public var sessionIDs: [String]
+        public var date: Day
+    }
+
+    /// What `decision` covers in the database now (nil: no such decision).
+    /// - Parameter fromLog: rebuild each state from the event log alone (verifying: the
+    ///   projections may be what was tampered with) instead of loading it.
+    public static func members(
+        of decision: ArchiveDecision, store: EventStore, fromLog: Bool = false
+    ) throws(StoreError) -> Members? {
+        func application(_ id: String) throws(StoreError) -> ApplicationState? {
+            fromLog
+                ? try store.replay(ApplicationMachine.self, id: id)
+                : try store.load(ApplicationMachine.self, id: id)?.state
+        }
         var applications: [(id: String, state: ApplicationState)] = []
         var sessionIDs: [String] = []
         var date: Day?
         switch decision {
         case .confirmation(let number):
-            for id in try store.streamIDs(ApplicationMachine.self) {
-                guard let state = try store.load(ApplicationMachine.self, id: id)?.state,
-                    state.documentNumber == number
-                else { continue }
+            for id in try store.applicationIDs(documentNumber: number) {
+                guard let state = try application(id), state.documentNumber == number else { continue }
                 applications.append((id, state))
                 if let s = state.sessionID, !sessionIDs.contains(s) { sessionIDs.append(s) }
                 if let d = state.confirmedOn ?? state.decisionNoticeOn { date = max(date ?? d, d) }
             }
         case .session(let id):
-            guard let session = try store.load(CommitteeSessionMachine.self, id: id)?.state, let plan = session.plan
-            else { throw ArchiveError.decisionNotFound(id) }
+            let session =
+                fromLog
+                ? try store.replay(CommitteeSessionMachine.self, id: id)
+                : try store.load(CommitteeSessionMachine.self, id: id)?.state
+            guard let session, let plan = session.plan else { return nil }
             sessionIDs = [id]
             date = session.closedOn ?? session.convenedOn ?? plan.date
             for c in plan.candidates {
-                if let state = try store.load(ApplicationMachine.self, id: c.applicationID)?.state {
+                if let state = try application(c.applicationID), state.profile != nil {
                     applications.append((c.applicationID, state))
                 }
             }
         }
-        guard !applications.isEmpty, let baggingDate = date else {
-            throw ArchiveError.decisionNotFound(decision.description)
-        }
+        guard !applications.isEmpty, let date else { return nil }
         applications.sort { BagLayout.pathOrder($0.id, $1.id) }
         sessionIDs.sort(by: BagLayout.pathOrder)
+        return Members(applications: applications, sessionIDs: sessionIDs, date: date)
+    }
+
+    private func gather(_ decision: ArchiveDecision) throws -> ([BagFile], BagInfo) {
+        guard let members = try Self.members(of: decision, store: store) else {
+            throw ArchiveError.decisionNotFound(decision.description)
+        }
+        let applications = members.applications
+        let sessionIDs = members.sessionIDs
+        let baggingDate = members.date
 
         var files: [BagFile] = []
         var heads: [StreamHead] = []

@@ -107,5 +107,21 @@ struct DemoCommand: ParsableCommand {
             "归档: \(written.count) 个签名决定包(BagIt + Ed25519)写入 \(archive.path),"
                 + "共 \(bytes / 1024) KB,用时 \(String(format: "%.2f", Date().timeIntervalSince(archiveStart))) 秒;"
                 + "公钥 \(archive.appendingPathComponent("public-keys.json").path)")
+        // A signed checkpoint of the season's log, dated with its last event (the same seed
+        // gives the same database).
+        do {
+            let last = try store.lastRecordedAt().flatMap { ISO8601DateFormatter.checkpointTime.date(from: $0) }
+            let made = try LogCheckpoints.create(
+                store: store, keyring: keyring, directory: LogCheckpoints.directory(dataDirectory: outURL.path),
+                now: last ?? Date())
+            print(
+                "日志检查点：第 \(made.body.number) 号，\(made.body.eventCount) 个事件的记录头已签名，"
+                    + "写入数据库和 \(LogCheckpoints.file(made.body.number, in: LogCheckpoints.directory(dataDirectory: outURL.path)))"
+            )
+        } catch let error as StoreError {
+            throw CLIError(error.chinese + " (\(error))")
+        } catch let error as SigningError {
+            throw CLIError(error.chinese)
+        }
     }
 }

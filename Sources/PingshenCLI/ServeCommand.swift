@@ -1,6 +1,7 @@
 import ArgumentParser
 import Domain
 import Foundation
+import Signing
 import Store
 import WebApp
 import Workflow
@@ -134,6 +135,10 @@ struct ServeCommand: AsyncParsableCommand {
         let address = "http://\(shownHost.contains(":") ? "[\(shownHost)]" : shownHost):\(port)"
         let samples = try Self.samples(store: store, address: address)
         let accounts = demoAccounts
+        // A signed checkpoint of the log once a day (when something happened since the last one).
+        let daily = DailyCheckpoints(store: store, dataDirectory: configuration.dataDirectory!)
+        let checkpoints = Task.detached { await daily.run() }
+        defer { checkpoints.cancel() }
         do {
             try await runWebApplication(configuration: configuration) {
                 print("评审(Pingshen)网站已启动：\(address)/ (数据库 \(path);按 Ctrl-C 停止)")
@@ -183,5 +188,57 @@ struct ServeCommand: AsyncParsableCommand {
             }
         }
         return lines
+    }
+}
+
+/// While the server runs: every hour, a new signed log checkpoint (`LogCheckpoints.create`, in
+/// the database and `DATA-DIR/checkpoints/`) when the newest is a day old and events were
+/// recorded since. Failures are reported on standard error and tried again the next hour.
+struct DailyCheckpoints: Sendable {
+    let store: EventStore
+    let dataDirectory: String
+    var interval: TimeInterval = 24 * 3600
+
+    func run() async {
+        // The server opens (or makes) the keyring first; this task never makes one.
+        try? await Task.sleep(for: .seconds(60))
+        while !Task.isCancelled {
+            checkpointIfDue(now: Date())
+            try? await Task.sleep(for: .seconds(3600))
+        }
+    }
+
+    func checkpointIfDue(now: Date) {
+        do {
+            let latest = try store.checkpoints().last.flatMap { CheckpointBody.parse($0.body) }
+            let events = try store.eventCount()
+            if let latest {
+                let made = ISO8601DateFormatter.checkpointTime.date(from: latest.createdAt) ?? .distantPast
+                guard now.timeIntervalSince(made) >= interval, events > latest.eventCount else { return }
+            } else if events == 0 {
+                return
+            }
+            let keys = URL(fileURLWithPath: dataDirectory, isDirectory: true).appendingPathComponent("keys").path
+            guard FileManager.default.fileExists(atPath: keys + "/keyring.json") else {
+                FileHandle.standardError.write(Data("日志检查点未建立：未找到职改办密钥库 \(keys)\n".utf8))
+                return
+            }
+            let made = try LogCheckpoints.create(
+                store: store, keyring: try OfficeKeyring.open(directory: keys),
+                directory: LogCheckpoints.directory(dataDirectory: dataDirectory), now: now)
+            print("已建立第 \(made.body.number) 号日志检查点（\(made.body.eventCount) 个事件）")
+        } catch {
+            let message = (error as? StoreError)?.chinese ?? (error as? SigningError)?.chinese ?? "\(error)"
+            FileHandle.standardError.write(Data("日志检查点未能建立：\(message)（一小时后重试）\n".utf8))
+        }
+    }
+}
+
+extension ISO8601DateFormatter {
+    /// Reads the log's timestamps (`2026-03-02T01:30:00.000Z`).
+    static var checkpointTime: ISO8601DateFormatter {
+        let f = ISO8601DateFormatter()
+        f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return f
     }
 }

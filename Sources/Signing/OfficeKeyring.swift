@@ -1,8 +1,15 @@
 import Crypto
+import Domain
 import Foundation
 import Store
 
-/// One public key the office has used, as exported to `public-keys.json`.
+/// One public key the office has used, as kept in the keyring (`keyring.json`) and exported to
+/// `public-keys.json`, with the days it may sign on.
+///
+/// A key signs for a day — a package for its `Bagging-Date` (the decision's date), a log
+/// checkpoint for the day it was made — only from `validFrom` through `validUntil` and only
+/// before `revokedOn`. A verifier takes these periods from the office's keyring, never from the
+/// thing it verifies.
 public struct PublicKeyEntry: Codable, Sendable, Equatable {
     /// First 16 hex digits of the SHA-256 of the raw 32-byte public key.
     public var keyID: String
@@ -14,13 +21,78 @@ public struct PublicKeyEntry: Codable, Sendable, Equatable {
     public var created: String
     /// When the key stopped being the current key; nil for the current key.
     public var retired: String?
+    /// The first day (China civil date, `YYYY-MM-DD`) the key may sign for; nil: the day of
+    /// `created` (keyrings written before validity periods).
+    public var validFrom: String?
+    /// The last day the key may sign for; nil: the day of `retired`, or open while current.
+    public var validUntil: String?
+    /// The day the office revoked the key (lost or compromised): nothing dated that day or
+    /// later verifies under it.
+    public var revokedOn: String?
+    /// Why it was revoked, as the office wrote it.
+    public var revocationReason: String?
 
-    public init(keyID: String, algorithm: String, publicKey: String, created: String, retired: String?) {
+    public init(
+        keyID: String, algorithm: String, publicKey: String, created: String, retired: String?,
+        validFrom: String? = nil, validUntil: String? = nil, revokedOn: String? = nil, revocationReason: String? = nil
+    ) {
         self.keyID = keyID
         self.algorithm = algorithm
         self.publicKey = publicKey
         self.created = created
         self.retired = retired
+        self.validFrom = validFrom
+        self.validUntil = validUntil
+        self.revokedOn = revokedOn
+        self.revocationReason = revocationReason
+    }
+
+    /// Whether the key may sign for a day, and if not, why.
+    public enum Validity: Sendable, Equatable {
+        case valid
+        /// The day is before the key's first day.
+        case notYetValid(from: Day)
+        /// The day is after the key's last day.
+        case expired(until: Day)
+        /// The key was revoked on or before the day.
+        case revoked(on: Day)
+        /// A date in the keyring cannot be read: nothing verifies under the key.
+        case malformed(String)
+    }
+
+    /// The first day the key may sign for (nil when the keyring's date cannot be read).
+    public var firstDay: Day? {
+        if let validFrom { return Day(validFrom) }
+        return Self.day(ofStamp: created)
+    }
+
+    /// Whether the key may sign for `day`.
+    public func validity(on day: Day) -> Validity {
+        guard let first = firstDay else { return .malformed("validFrom \(validFrom ?? created)") }
+        var last: Day?
+        if let validUntil {
+            guard let d = Day(validUntil) else { return .malformed("validUntil \(validUntil)") }
+            last = d
+        } else if let retired {
+            guard let d = Self.day(ofStamp: retired) else { return .malformed("retired \(retired)") }
+            last = d
+        }
+        if let revokedOn {
+            guard let revoked = Day(revokedOn) else { return .malformed("revokedOn \(revokedOn)") }
+            if revoked <= day { return .revoked(on: revoked) }
+        }
+        if day < first { return .notYetValid(from: first) }
+        if let last, day > last { return .expired(until: last) }
+        return .valid
+    }
+
+    /// The China civil day of an ISO 8601 timestamp as the keyring writes them.
+    static func day(ofStamp stamp: String) -> Day? {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        if let date = formatter.date(from: stamp) { return Day(date) }
+        formatter.formatOptions = [.withInternetDateTime]
+        return formatter.date(from: stamp).map(Day.init)
     }
 
     /// The key as a swift-crypto public key, or nil when malformed.
@@ -30,7 +102,10 @@ public struct PublicKeyEntry: Codable, Sendable, Equatable {
     }
 }
 
-/// The public keys a verifier trusts: current and retired. Written as `public-keys.json`.
+/// The public keys a verifier trusts: current and retired, with their validity periods. The
+/// office's own set comes from its keyring (`OfficeKeyring.trustedKeys(directory:)`); a
+/// `public-keys.json` is trusted only when a person names it (pinned), never because it lies
+/// beside a package.
 public struct PublicKeySet: Codable, Sendable, Equatable {
     public var keys: [PublicKeyEntry]
 
@@ -38,7 +113,7 @@ public struct PublicKeySet: Codable, Sendable, Equatable {
 
     public func entry(_ keyID: String) -> PublicKeyEntry? { keys.first { $0.keyID == keyID } }
 
-    /// Reads a `public-keys.json` file.
+    /// Reads a `public-keys.json` file the user named explicitly.
     public static func load(path: String) throws(SigningError) -> PublicKeySet {
         let data: Data
         do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
@@ -91,12 +166,7 @@ public struct OfficeKeyring: Sendable {
         if !FileManager.default.fileExists(atPath: index.path) {
             return try create(in: dir, now: now, previous: nil, seed: newKeySeed)
         }
-        let data: Data
-        do { data = try Data(contentsOf: index) } catch { throw .keyUnreadable(path: index.path, reason: "\(error)") }
-        let stored: StoredIndex
-        do { stored = try JSONDecoder().decode(StoredIndex.self, from: data) } catch {
-            throw .keyUnreadable(path: index.path, reason: "malformed: \(error)")
-        }
+        let stored = try readIndex(in: dir)
         let keyFile = try Self.keyFile(in: dir, id: stored.current)
         try checkPermissions(keyFile.path)
         let text: String
@@ -146,6 +216,68 @@ public struct OfficeKeyring: Sendable {
         try Self.create(in: directory, now: now, previous: self)
     }
 
+    /// The office's public keys from its keyring folder (`keyring.json`), for verifying: no
+    /// private key is read, so an auditor's copy of the folder without `*.key` files will do.
+    /// - Throws: `SigningError` when the folder holds no keyring, or when `keyring.json` is not
+    ///   a regular file or may be written by others than its owner (whoever can write it could
+    ///   add a key of their own).
+    public static func trustedKeys(directory: String) throws(SigningError) -> PublicKeySet {
+        let dir = URL(fileURLWithPath: directory, isDirectory: true).standardizedFileURL
+        return PublicKeySet(keys: try readIndex(in: dir).keys)
+    }
+
+    static func readIndex(in dir: URL) throws(SigningError) -> StoredIndex {
+        let index = dir.appendingPathComponent(indexName)
+        var st = stat()
+        guard lstat(index.path, &st) == 0 else {
+            throw .keyUnreadable(path: index.path, reason: "no keyring here")
+        }
+        guard st.st_mode & S_IFMT == S_IFREG else {
+            throw .keyUnreadable(path: index.path, reason: "not a regular file")
+        }
+        if st.st_mode & 0o022 != 0 {
+            throw .looseKeyPermissions(path: index.path, mode: String(format: "%04o", st.st_mode & 0o777))
+        }
+        let data: Data
+        do { data = try Data(contentsOf: index) } catch { throw .keyUnreadable(path: index.path, reason: "\(error)") }
+        do { return try JSONDecoder().decode(StoredIndex.self, from: data) } catch {
+            throw .keyUnreadable(path: index.path, reason: "malformed: \(error)")
+        }
+    }
+
+    /// Revokes a retired key from `day` on (a lost or compromised key): packages dated that day
+    /// or later and checkpoints made then no longer verify under it. The current key cannot be
+    /// revoked: rotate first, then revoke the old one.
+    /// - Returns: the keyring's public keys after the change.
+    @discardableResult
+    public static func revoke(
+        directory: String, keyID: String, on day: Day, reason: String
+    ) throws(SigningError) -> PublicKeySet {
+        let dir = URL(fileURLWithPath: directory, isDirectory: true).standardizedFileURL
+        var index = try readIndex(in: dir)
+        guard let i = index.keys.firstIndex(where: { $0.keyID == keyID }) else {
+            throw .refused("密钥库中没有密钥 \(keyID)")
+        }
+        guard keyID != index.current else {
+            throw .refused("密钥 \(keyID) 是当前签名密钥，不能直接吊销：请先执行 pingshen archive keys rotate 启用新密钥，再吊销旧密钥")
+        }
+        if let earlier = index.keys[i].revokedOn.flatMap(Day.init), earlier <= day {
+            return PublicKeySet(keys: index.keys)  // already revoked from an earlier day
+        }
+        index.keys[i].revokedOn = day.description
+        index.keys[i].revocationReason = reason
+        try writeIndex(index, in: dir)
+        return PublicKeySet(keys: index.keys)
+    }
+
+    static func writeIndex(_ index: StoredIndex, in dir: URL) throws(SigningError) {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+        let bytes: Data
+        do { bytes = try encoder.encode(index) } catch { throw .io(path: indexName, reason: "\(error)") }
+        try writeFile(dir.appendingPathComponent(indexName), Array(bytes) + [0x0A], mode: 0o600)
+    }
+
     /// Writes `public-keys.json` (every key, current and retired).
     public func exportPublicKeys(to path: String) throws(SigningError) {
         try Self.writeFile(URL(fileURLWithPath: path), publicKeys.encoded(), mode: 0o644)
@@ -172,21 +304,19 @@ public struct OfficeKeyring: Sendable {
         }
         let id = keyID(of: key.publicKey)
         let stamp = Timestamp.format(now)
+        let today = Day(now).description
         var keys = previous?.publicKeys.keys ?? []
-        for i in keys.indices where keys[i].retired == nil { keys[i].retired = stamp }
+        for i in keys.indices where keys[i].retired == nil {
+            keys[i].retired = stamp
+            if keys[i].validUntil == nil { keys[i].validUntil = today }
+        }
         keys.append(
             PublicKeyEntry(
                 keyID: id, algorithm: "Ed25519", publicKey: key.publicKey.rawRepresentation.base64EncodedString(),
-                created: stamp, retired: nil))
+                created: stamp, retired: nil, validFrom: today))
         let keyFile = try Self.keyFile(in: dir, id: id)
         try writeFile(keyFile, Array((key.rawRepresentation.base64EncodedString() + "\n").utf8), mode: 0o600)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-        let index: Data
-        do { index = try encoder.encode(StoredIndex(current: id, keys: keys)) } catch {
-            throw .io(path: indexName, reason: "\(error)")
-        }
-        try writeFile(dir.appendingPathComponent(indexName), Array(index) + [0x0A], mode: 0o600)
+        try writeIndex(StoredIndex(current: id, keys: keys), in: dir)
         if let previous {
             // The retired private key is no longer needed: its public part verifies old packages.
             if let old = try? Self.keyFile(in: dir, id: previous.currentKeyID) {

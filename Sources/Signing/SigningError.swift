@@ -9,6 +9,8 @@ public enum SigningError: Error, Sendable, CustomStringConvertible, Equatable {
     case keyUnreadable(path: String, reason: String)
     /// A key file could not be written.
     case io(path: String, reason: String)
+    /// The keyring refuses the change; the message (Chinese) says why and what to do.
+    case refused(String)
 
     public var description: String {
         switch self {
@@ -16,6 +18,7 @@ public enum SigningError: Error, Sendable, CustomStringConvertible, Equatable {
             "key file \(p) has permissions \(mode); it must be 0600 (owner read/write only)"
         case .keyUnreadable(let p, let reason): "cannot read key \(p): \(reason)"
         case .io(let p, let reason): "cannot access \(p): \(reason)"
+        case .refused(let message): message
         }
     }
 
@@ -25,6 +28,7 @@ public enum SigningError: Error, Sendable, CustomStringConvertible, Equatable {
             "签名密钥文件权限过宽(当前 \(mode)),必须为 0600(仅所有者可读写),已拒绝加载:\(p)。请执行 chmod 600 后重试"
         case .keyUnreadable(let p, _): "无法读取签名密钥:\(p)"
         case .io(let p, _): "无法读写文件:\(p)"
+        case .refused(let message): message
         }
     }
 }

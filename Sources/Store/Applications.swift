@@ -77,4 +77,20 @@ extension EventStore {
                     """)
         }.compactMap { $0 }.sorted()
     }
+
+    /// The applications whose log confirms or files them under `documentNumber` 文号 (a
+    /// decision's members; callers check the state too).
+    public func applicationIDs(documentNumber: String) throws(StoreError) -> [String] {
+        try read { db in
+            try String.fetchAll(
+                db,
+                sql: """
+                    SELECT DISTINCT stream_id FROM events
+                    WHERE stream_kind = 'application'
+                      AND ((type = 'confirmed' AND json_extract(payload, '$.confirmed.documentNumber') = ?)
+                        OR (type = 'filed' AND json_extract(payload, '$.filed.documentNumber') = ?))
+                    ORDER BY stream_id
+                    """, arguments: [documentNumber, documentNumber])
+        }
+    }
 }

@@ -1,3 +1,4 @@
+import Domain
 import Foundation
 import Signing
 import Testing
@@ -7,16 +8,19 @@ import Testing
 @Suite struct BagTests {
     let dir = temporaryDirectory()
 
+    /// A package named as the archiver names its decision (`decision-2026-12`), in `dir` or a
+    /// folder under it.
     func makeBag(
-        _ keyring: OfficeKeyring, payload: [BagFile] = samplePayload(), name: String = "decision-2026-12"
+        _ keyring: OfficeKeyring, payload: [BagFile] = samplePayload(), name: String = "decision-2026-12",
+        info: BagInfo = sampleInfo(), in folder: String = ""
     )
         throws -> String
     {
-        let bag = try BagWriter.build(name: name, payload: payload, info: sampleInfo(), keyring: keyring)
-        return try BagWriter.write(bag, into: dir, replace: true)
+        let bag = try BagWriter.build(name: name, payload: payload, info: info, keyring: keyring)
+        return try BagWriter.write(bag, into: folder.isEmpty ? dir : dir + "/" + folder, replace: true)
     }
 
-    func keyring() throws -> OfficeKeyring { try OfficeKeyring.open(directory: dir + "/keys", now: fixedNow) }
+    func keyring() throws -> OfficeKeyring { try OfficeKeyring.open(directory: dir + "/keys", now: keyringCreated) }
 
     @Test func intactBagVerifiesAndPythonBagitAgrees() throws {
         let k = try keyring()
@@ -97,10 +101,10 @@ import Testing
 
     @Test func swappedSignatureFails() throws {
         let k = try keyring()
-        let a = try makeBag(k, name: "a")
+        let a = try makeBag(k, in: "a")
         var other = samplePayload()
         other[0].bytes += [0x0A]
-        let b = try makeBag(k, payload: other, name: "b")
+        let b = try makeBag(k, payload: other, in: "b")
         // Signature from another package, same key.
         try FileManager.default.removeItem(atPath: a + "/signature-ed25519.txt")
         try FileManager.default.copyItem(atPath: b + "/signature-ed25519.txt", toPath: a + "/signature-ed25519.txt")
@@ -121,16 +125,19 @@ import Testing
         let stranger = try OfficeKeyring.open(directory: dir + "/stranger", now: fixedNow)
         let report = BagVerifier.verify(path: path, keys: stranger.publicKeys)
         #expect(report.problems.map(\.kind) == [.unknownKey])
-        #expect(report.problems.first?.chinese.contains("未知") == true)
+        #expect(report.problems.first?.chinese.contains("不在职改办密钥库中") == true)
         try FileManager.default.removeItem(atPath: path + "/signature-ed25519.txt")
         #expect(BagVerifier.verify(path: path, keys: k.publicKeys).problems.map(\.kind) == [.signatureMissing])
     }
 
     @Test func rotationKeepsOldPackagesVerifiable() throws {
         let k = try keyring()
-        let old = try makeBag(k, name: "old")
+        let old = try makeBag(k, in: "old")
         let rotated = try k.rotate(now: fixedNow.addingTimeInterval(3600))
-        let new = try makeBag(rotated, name: "new")
+        // The new key signs decisions from the day it became current (2026-09-21).
+        var later = sampleInfo()
+        later.baggingDate = Day(year: 2026, month: 10, day: 9)!
+        let new = try makeBag(rotated, info: later, in: "new")
         try rotated.exportPublicKeys(to: dir + "/public-keys.json")
         let keys = try PublicKeySet.load(path: dir + "/public-keys.json")
         #expect(BagVerifier.verify(path: old, keys: keys).isValid)
@@ -226,7 +233,7 @@ import Testing
         let result = try ArchiveBenchmark.run(applications: 20, directory: dir, zip: true)
         #expect(result.files == 80)
         #expect(result.payloadBytes > 20 * 3 * 20_000)
-        #expect(pythonBagitProblem(dir + "/benchmark") == nil)
+        #expect(pythonBagitProblem(dir + "/decision-2026-99") == nil)
         if ProcessInfo.processInfo.environment["PINGSHEN_ARCHIVE_BENCH"] != nil {
             print(try ArchiveBenchmark.run(applications: 2_000, directory: temporaryDirectory(), zip: true))
         }

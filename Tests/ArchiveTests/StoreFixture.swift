@@ -33,7 +33,7 @@ struct StoreFixture {
     init(directory: String) throws {
         path = directory + "/pingshen.sqlite"
         store = try EventStore(path: path)
-        keyring = try OfficeKeyring.open(directory: directory + "/keys", now: fixedNow)
+        keyring = try OfficeKeyring.open(directory: directory + "/keys", now: keyringCreated)
         let people = [("A-001", "p-zhang", "张三", "410802198001011234"), ("A-002", "p-li", "李四", "41080219850202234X")]
         for (n, (app, person, name, resident)) in people.enumerated() {
             let applicant = Actor(id: "u-\(person)", role: .applicant, personID: person)

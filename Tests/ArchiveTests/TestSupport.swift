@@ -13,6 +13,9 @@ func temporaryDirectory(_ label: String = #function) -> String {
 }
 
 let fixedNow = Date(timeIntervalSince1970: 1_790_000_000)
+/// When the test office's key was made (2026-01-01): before every decision it signs, as a key
+/// must be (a key signs only for days from its `validFrom`).
+let keyringCreated = Date(timeIntervalSince1970: 1_767_225_600)
 
 func samplePayload() -> [BagFile] {
     [

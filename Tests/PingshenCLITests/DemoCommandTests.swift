@@ -88,7 +88,7 @@ import Testing
         let package = "\(archive)/\(packages.sorted()[0])"
         let ok = try CLI.run(["archive", "verify", package, "--db", "\(dir)/pingshen.sqlite"])
         #expect(ok.status == 0, "\(ok.stdout)\(ok.stderr)")
-        #expect(try CLI.run(["archive", "verify", package + ".zip"]).status == 0)
+        #expect(try CLI.run(["archive", "verify", package + ".zip", "--keyring", "\(dir)/keys"]).status == 0)
 
         // One changed byte in a dossier file is named.
         let dossier = try fm.subpathsOfDirectory(atPath: "\(package)/data/applications").first {
@@ -98,7 +98,7 @@ import Testing
         var bytes = try Data(contentsOf: URL(fileURLWithPath: victim))
         bytes[bytes.count / 2] ^= 0x01
         try bytes.write(to: URL(fileURLWithPath: victim))
-        let bad = try CLI.run(["archive", "verify", package])
+        let bad = try CLI.run(["archive", "verify", package, "--keyring", "\(dir)/keys"])
         #expect(bad.status == 1)
         #expect((bad.stdout + bad.stderr).contains((dossier as NSString).lastPathComponent))
 

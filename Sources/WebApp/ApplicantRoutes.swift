@@ -38,7 +38,11 @@ struct ApplicantRoutes {
         group.get { _, context in try home(context) }
         group.get("new") { _, context in try newPage(context, problem: nil) }
         group.post("new") { request, context in try await create(request, context) }
-        group.get("{id}") { _, context in try applicationPage(context, try owned(context), flash: nil) }
+        group.get("{id}") { request, context in
+            let draft = try owned(context)
+            let submitted = request.uri.queryParameters.get("submitted") == "1"
+            return try applicationPage(context, draft, flash: nil, receipt: submitted ? try receipt(draft) : nil)
+        }
         group.get("{id}/form") { request, context in
             let draft = try owned(context)
             let form = try requireEditable(draft)
@@ -56,7 +60,7 @@ struct ApplicantRoutes {
         group.post("{id}/submit") { request, context in try await submit(request, context) }
         group.post("{id}/correction") { request, context in
             try await step(request, context) { form in
-                (.answerCorrection(note: try Self.text(form, "note", "补正说明", max: 2000)), "补正材料已提交,请等待职改办审核。")
+                (.answerCorrection(note: try Self.text(form, "note", "补正说明", max: 2000)), "补正材料已提交，请等待职改办审核。")
             }
         }
         group.post("{id}/reexamination") { request, context in
@@ -355,12 +359,29 @@ struct ApplicantRoutes {
             }
         }
         await services.actions.issueDocuments()
-        return seeOther("/apply/\(draft.applicationID)")
+        return seeOther("/apply/\(draft.applicationID)?submitted=1")
+    }
+
+    /// The receipt shown once after a submission: the number, when (Beijing time), the
+    /// declaration's digest and what happens next.
+    func receipt(_ draft: DraftRecord) throws -> TemplateValue? {
+        guard let stage = try state(draft.applicationID)?.state.stage, stage != .draft, stage != .none,
+            let stored = try services.store.declaration(applicationID: draft.applicationID)
+        else { return nil }
+        return [
+            "id": .string(draft.applicationID), "at": .string(WebServices.beijingTime(stored.submittedAt)),
+            "next": .string(
+                stage == .unitReview
+                    ? "下一步：您的工作单位将进行单位内部公示（\(services.policy.unitNoticeWorkingDays)个工作日），公示期满无异议后推荐至职改办资格审核。"
+                    : "当前状态：\(stage.chinese)。"),
+        ]
     }
 
     // MARK: the application
 
-    func applicationPage(_ context: WebRequestContext, _ draft: DraftRecord, flash: String?) throws -> Response {
+    func applicationPage(
+        _ context: WebRequestContext, _ draft: DraftRecord, flash: String?, receipt: TemplateValue? = nil
+    ) throws -> Response {
         let form = try? services.forms.form(draft.formID)
         let data = (try? JSONValue.parse(draft.data)) ?? .object([:])
         let current = try state(draft.applicationID)
@@ -390,8 +411,9 @@ struct ApplicantRoutes {
             "id": .string(draft.applicationID), "form": .string(form?.title ?? draft.formID),
             "level": .string(level?.chinese ?? ""),
             "track": .string((data["track"]?.string).flatMap(Track.init(rawValue:))?.chinese ?? "常规申报"),
-            "status": .string(stage == .none ? "草稿(未提交)" : stage.chinese),
+            "status": .string(stage == .none ? "草稿（未提交）" : stage.chinese),
             "flash": flash.map { .string($0) } ?? .null,
+            "receipt": receipt ?? .null,
             "editable": .bool(editable),
             "returnReason": (stage == .draft ? s?.unitReturnReason : nil).map { .string($0) } ?? .null,
             "correction": stage == .correction

@@ -135,7 +135,15 @@ import Workflow
 
             let submitted = try await browser.post("/apply/\(id)/submit", ["agree": "yes"])
             #expect(submitted.status == .seeOther)
-            #expect(submitted.location == "/apply/\(id)")
+            #expect(submitted.location == "/apply/\(id)?submitted=1")
+            // The receipt: the number, the time in Beijing time and the next step, once.
+            let receipt = try await browser.get("/apply/\(id)?submitted=1")
+            #expect(receipt.body.contains("id=\"receipt\""))
+            #expect(receipt.body.contains("申报编号：<strong>\(id)</strong>"))
+            #expect(receipt.body.contains("提交时间（北京时间）"))
+            #expect(receipt.body.contains("下一步：您的工作单位将进行单位内部公示"))
+            #expect(try xmllintProblems(receipt.body) == "")
+            #expect(!(try await browser.get("/apply/\(id)")).body.contains("id=\"receipt\""))
             let state = try #require(try store.load(ApplicationMachine.self, id: id)?.state)
             #expect(state.stage == .unitReview)
             #expect(state.pledge != nil)

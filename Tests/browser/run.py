@@ -1007,8 +1007,9 @@ def applicant_fixes_and_submits(b: Browser, s: Server) -> None:
     b.expect_text("暂不能提交", "勾选")
     b.tick("agree")
     b.click("签署承诺书并提交申报")
-    check(b.path() == f"/apply/{app}", f"submission led to {b.path()}")
-    b.expect_text(f"申报 {app}", "单位审核", "办理进度")
+    check(b.path() == f"/apply/{app}?submitted=1", f"submission led to {b.path()}")
+    # The receipt: the number, the time in Beijing time and what happens next.
+    b.expect_text(f"申报 {app}", "申报已提交", f"申报编号：{app}", "北京时间", "下一步", "单位审核", "办理进度")
     timeline = [li.text for li in b.driver.find_elements("css selector", "#timeline li")]
     check(any("提交申报" in line for line in timeline), f"the timeline does not show the submission: {timeline}")
     b.expect_no_text("填写（修改）申报表")

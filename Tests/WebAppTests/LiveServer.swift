@@ -133,7 +133,7 @@ final class RawConnection: @unchecked Sendable {
 }
 
 /// `GET path` on a fresh connection: the status line's code (0 when none came in `timeout`).
-func rawStatus(port: Int, _ request: String, timeout: Double = 5) throws -> (status: Int, text: String) {
+func rawStatus(port: Int, _ request: String, timeout: Double = 20) throws -> (status: Int, text: String) {
     let connection = try RawConnection(port: port)
     defer { connection.shutdown() }
     connection.send(request)

@@ -56,20 +56,9 @@ public struct ClosureDocumentSource: DocumentSource {
     )] { try decisionBody(decision, sessionIDs) }
 }
 
-/// The head of one stream a package covers, as listed in `data/heads.json`.
-public struct StreamHead: Codable, Sendable, Equatable {
-    public var kind: String
-    public var id: String
-    public var version: Int
-    public var hash: String
-
-    public init(kind: String, id: String, version: Int, hash: String) {
-        self.kind = kind
-        self.id = id
-        self.version = version
-        self.hash = hash
-    }
-}
+/// The head of one stream a package covers, as listed in `data/heads.json` — the same record a
+/// log checkpoint keeps (kind, id, version, hash).
+public typealias StreamHead = CheckpointHead
 
 /// One submission's declaration as archived (`applications/<id>/declarations/<version>.json`):
 /// the data exactly as stored (canonical JSON, whose SHA-256 is `data_sha256`), the signed

@@ -132,12 +132,23 @@ final class RawConnection: @unchecked Sendable {
     }
 }
 
+extension RawConnection {
+    /// `read` on a thread of its own: a test that blocks in `poll` on the concurrency pool's few
+    /// threads can starve the very server handlers it waits for (what happened in the full,
+    /// parallel test run on two cores).
+    func reading(timeout: Double, until marker: String? = nil) async -> (text: String, closed: Bool) {
+        await withCheckedContinuation { continuation in
+            DispatchQueue.global().async { continuation.resume(returning: self.read(timeout: timeout, until: marker)) }
+        }
+    }
+}
+
 /// `GET path` on a fresh connection: the status line's code (0 when none came in `timeout`).
-func rawStatus(port: Int, _ request: String, timeout: Double = 20) throws -> (status: Int, text: String) {
+func rawStatus(port: Int, _ request: String, timeout: Double = 20) async throws -> (status: Int, text: String) {
     let connection = try RawConnection(port: port)
     defer { connection.shutdown() }
     connection.send(request)
-    let (text, _) = connection.read(timeout: timeout, until: "\r\n\r\n")
+    let (text, _) = await connection.reading(timeout: timeout, until: "\r\n\r\n")
     return (statusCode(text), text)
 }
 

@@ -30,27 +30,27 @@ import Testing
             // No cookie at all: 403 after the head alone (the 31 MB body never comes).
             let anonymous = try RawConnection(port: port)
             anonymous.send(Self.bigMultipart + "\r\n--x\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\n")
-            let (answer, _) = anonymous.read(timeout: 20, until: "\r\n\r\n")
+            let (answer, _) = await anonymous.reading(timeout: 20, until: "\r\n\r\n")
             #expect(statusCode(answer) == 403, "\(answer.prefix(200))")
             #expect(answer.lowercased().contains("connection: close"))
             // The connection ends shortly after (the rest of the body is not waited for).
-            let (_, closed) = anonymous.read(timeout: 20)
+            let (_, closed) = await anonymous.reading(timeout: 20)
             #expect(closed)
 
             // A visitor's cookie but no session: a multipart body is refused unread too, as is
             // one whose token is not in the query string.
-            let home = try rawStatus(port: port, "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+            let home = try await rawStatus(port: port, "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
             let cookie = try #require(visitorCookie(home.text))
             let visitor = try RawConnection(port: port)
             visitor.send(Self.bigMultipart.replacingOccurrences(of: "/form HTTP", with: "/form?_csrf=\(cookie) HTTP") + "Cookie: ps_csrf=\(cookie)\r\n\r\n")
-            #expect(statusCode(visitor.read(timeout: 20, until: "\r\n\r\n").text) == 403)
+            #expect(statusCode(await visitor.reading(timeout: 20, until: "\r\n\r\n").text) == 403)
 
             // A URL-encoded body declared longer than any form: 413 before reading.
             let long = try RawConnection(port: port)
             long.send(
                 "POST /login HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: ps_csrf=\(cookie)\r\n"
                     + "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 5000000\r\n\r\nusername=a")
-            #expect(statusCode(long.read(timeout: 20, until: "\r\n\r\n").text) == 413)
+            #expect(statusCode(await long.reading(timeout: 20, until: "\r\n\r\n").text) == 413)
         }
     }
 
@@ -75,7 +75,7 @@ import Testing
             }
             #expect(closedAtOnce == 2)
             // Another client is answered meanwhile.
-            #expect(try rawStatus(port: port, "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").status == 200)
+            #expect(try await rawStatus(port: port, "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").status == 200)
             // The header timeout (5 s here) closes the four held ones.
             var closedLater = closedAtOnce
             for _ in 0..<200 where closedLater < 6 {
@@ -88,7 +88,7 @@ import Testing
             // And the address may connect again.
             let again = try RawConnection(port: port, from: "127.0.0.2")
             again.send("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
-            #expect(statusCode(again.read(timeout: 20, until: "\r\n\r\n").text) == 200)
+            #expect(statusCode(await again.reading(timeout: 20, until: "\r\n\r\n").text) == 200)
         }
     }
 
@@ -97,7 +97,7 @@ import Testing
         configuration.clientAddressHeader = "X-Real-IP"
         try await LiveServer.run(configuration) { port in
             // Two requests of 10.0.0.9 in flight (a visitor's form, its body not yet sent) …
-            let home = try rawStatus(port: port, "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Real-IP: 10.0.0.9\r\n\r\n")
+            let home = try await rawStatus(port: port, "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Real-IP: 10.0.0.9\r\n\r\n")
             let cookie = try #require(visitorCookie(home.text))
             let head =
                 "POST /login HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Real-IP: 10.0.0.9\r\nCookie: ps_csrf=\(cookie)\r\n"
@@ -110,11 +110,11 @@ import Testing
             // … a third is answered 429 by the connection guard, in Chinese …
             let third = try RawConnection(port: port)
             third.send(head)
-            let refused = third.read(timeout: 20, until: "。")
+            let refused = await third.reading(timeout: 20, until: "。")
             #expect(statusCode(refused.text) == 429, "\(refused.text.prefix(200))")
             #expect(refused.text.contains("同一地址同时进行的请求已达上限"))
             // … while another forwarded address is answered.
-            let other = try rawStatus(port: port, "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Real-IP: 10.0.0.10\r\n\r\n")
+            let other = try await rawStatus(port: port, "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Real-IP: 10.0.0.10\r\n\r\n")
             #expect(other.status == 200)
             first.shutdown()
             second.shutdown()
@@ -128,7 +128,7 @@ import Testing
                 $0.bodyGrace = 1
             }
         ) { port in
-            let home = try rawStatus(port: port, "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+            let home = try await rawStatus(port: port, "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
             let cookie = try #require(visitorCookie(home.text))
             let slow = try RawConnection(port: port)
             slow.send(
@@ -138,7 +138,7 @@ import Testing
             var closed = false
             while Date().timeIntervalSince(started) < 30, !closed {
                 if !slow.send("aaaaaaaaaa") { closed = true }
-                closed = closed || slow.read(timeout: 0.3).closed
+                if !closed { closed = await slow.reading(timeout: 0.3).closed }
             }
             // Cut off (1 s of grace at 1 KB/s here; the bound only says it did not wait for the
             // whole body, which at this rate would take over 2 minutes).

@@ -383,16 +383,8 @@ extension DocumentService {
     /// When the step that queued `row` was recorded (its last event's timestamp).
     func firstRecordedAt(_ row: QueuedDocument) throws -> Date {
         let text = try store.event(kind: row.streamKind, id: row.streamID, version: row.version)?.recordedAt
-        guard let text, let date = Self.parseTimestamp(text) else { throw missing(row, "事件时间") }
+        guard let text, let date = Timestamp.parse(text) else { throw missing(row, "事件时间") }
         return date
-    }
-
-    static func parseTimestamp(_ text: String) -> Date? {
-        let f = ISO8601DateFormatter()
-        f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        if let d = f.date(from: text) { return d }
-        f.formatOptions = [.withInternetDateTime]
-        return f.date(from: text)
     }
 
     func qualificationNotice(documentNumber: String) throws -> TemplateValue {

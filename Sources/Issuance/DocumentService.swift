@@ -39,31 +39,6 @@ public struct PreparedDocument: Sendable {
     public var images: [String: [UInt8]] = [:]
 }
 
-/// The applicants' files, content-addressed as the upload store keeps them:
-/// `ROOT/<first two hex digits>/<sha256>`.
-public struct AttachmentFolder: Sendable {
-    public let root: URL
-
-    public init(root: URL) { self.root = root }
-
-    /// The path of a file by its SHA-256 (nil for anything but 64 lower-case hex digits).
-    public func url(sha256: String) -> URL? {
-        guard sha256.utf8.count == 64,
-            sha256.utf8.allSatisfy({ (0x30...0x39).contains($0) || (0x61...0x66).contains($0) })
-        else { return nil }
-        return root.appendingPathComponent(String(sha256.prefix(2)), isDirectory: true).appendingPathComponent(sha256)
-    }
-
-    /// The file's bytes, only when they still hash to `sha256`.
-    public func contents(sha256: String) -> [UInt8]? {
-        guard let url = url(sha256: sha256), let data = FileManager.default.contents(atPath: url.path) else {
-            return nil
-        }
-        let bytes = [UInt8](data)
-        return SHA256Digest.hex(of: bytes) == sha256 ? bytes : nil
-    }
-}
-
 /// Builds the template data of every document the workflow queues, from the store (states as
 /// of the step that queued the request, events, registry) and the office's policy, and renders
 /// it with `templates/` as ODT and HTML. Dates are the days the steps happened, never the clock:

@@ -110,7 +110,7 @@ struct DemoCommand: ParsableCommand {
         // A signed checkpoint of the season's log, dated with its last event (the same seed
         // gives the same database).
         do {
-            let last = try store.lastRecordedAt().flatMap { ISO8601DateFormatter.checkpointTime.date(from: $0) }
+            let last = try store.lastRecordedAt().flatMap(Timestamp.parse)
             let made = try LogCheckpoints.create(
                 store: store, keyring: keyring, directory: LogCheckpoints.directory(dataDirectory: outURL.path),
                 now: last ?? Date())

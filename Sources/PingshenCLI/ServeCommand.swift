@@ -213,7 +213,7 @@ struct DailyCheckpoints: Sendable {
             let latest = try store.checkpoints().last.flatMap { CheckpointBody.parse($0.body) }
             let events = try store.eventCount()
             if let latest {
-                let made = ISO8601DateFormatter.checkpointTime.date(from: latest.createdAt) ?? .distantPast
+                let made = Timestamp.parse(latest.createdAt) ?? .distantPast
                 guard now.timeIntervalSince(made) >= interval, events > latest.eventCount else { return }
             } else if events == 0 {
                 return
@@ -231,14 +231,5 @@ struct DailyCheckpoints: Sendable {
             let message = (error as? StoreError)?.chinese ?? (error as? SigningError)?.chinese ?? "\(error)"
             FileHandle.standardError.write(Data("日志检查点未能建立：\(message)（一小时后重试）\n".utf8))
         }
-    }
-}
-
-extension ISO8601DateFormatter {
-    /// Reads the log's timestamps (`2026-03-02T01:30:00.000Z`).
-    static var checkpointTime: ISO8601DateFormatter {
-        let f = ISO8601DateFormatter()
-        f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return f
     }
 }

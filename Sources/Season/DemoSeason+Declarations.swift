@@ -42,13 +42,8 @@ extension DemoSeason {
     /// Writes the declared files (content-addressed; already-present files are kept).
     func writeFiles(_ d: DemoDeclaration) throws {
         guard let root = attachments else { return }
-        for (sha, bytes) in d.files {
-            let folder = root.appendingPathComponent(String(sha.prefix(2)), isDirectory: true)
-            let url = folder.appendingPathComponent(sha)
-            if FileManager.default.fileExists(atPath: url.path) { continue }
-            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-            try Data(bytes).write(to: url, options: .atomic)
-        }
+        let folder = AttachmentFolder(root: root)
+        for bytes in d.files.values { try folder.write(bytes) }
     }
 
     /// The pledge the applicant signs now for `d`.

@@ -5,8 +5,9 @@ import Workflow
 /// the unit's notice and recommendation, the office's decisions, the correction asked and
 /// answered, the committee's counts, the notice, confirmation and certificate number), who and
 /// which unit, every submission's declaration (data, digests, the signed pledge and its text),
-/// the documents its steps issued and the certificate's state. The web's reviewers' pages and
-/// `pingshen dossier` read it; every consumer lays the declaration out through `Forms.present`.
+/// the documents its steps issued and the certificate's state, for a reader that wants all of it
+/// at once (`pingshen dossier`); pages that already hold the state ask only for the declarations.
+/// Every consumer lays the declaration out through `Forms.present`.
 public struct Dossier: Sendable {
     public var applicationID: String
     public var version: Int

@@ -67,6 +67,15 @@ public enum EventHash {
 
 /// Timestamps in the log: UTC, millisecond precision, ISO 8601 (`2026-03-02T01:30:00.000Z`).
 public enum Timestamp {
+    /// Reads what `format` writes (and the same without the milliseconds); nil for anything else.
+    public static func parse(_ text: String) -> Date? {
+        let f = ISO8601DateFormatter()
+        f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        if let d = f.date(from: text) { return d }
+        f.formatOptions = [.withInternetDateTime]
+        return f.date(from: text)
+    }
+
     public static func format(_ date: Date) -> String {
         let ms = Int((date.timeIntervalSince1970 * 1000).rounded())
         let (secs, milli) = ms.quotientAndRemainder(dividingBy: 1000)

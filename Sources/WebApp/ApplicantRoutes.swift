@@ -471,11 +471,10 @@ struct ApplicantRoutes {
             body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
     }
 
-    /// `attachment` with the name as RFC 5987 UTF-8 and an ASCII fallback.
+    /// `attachment` with the name as RFC 5987 UTF-8 and, as the fallback, its printable ASCII.
     static func disposition(_ name: String) -> String {
         let ascii = String(name.unicodeScalars.filter { $0.isASCII && $0.value >= 0x20 && $0 != "\"" && $0 != "\\" })
-        let encoded = name.addingPercentEncoding(withAllowedCharacters: .init(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")) ?? ""
-        return "attachment; filename=\"\(ascii.isEmpty ? "attachment" : ascii)\"; filename*=UTF-8''\(encoded)"
+        return DocumentRoutes.attachment(name, fallback: ascii.isEmpty ? "attachment" : ascii)
     }
 
     /// A required free-text field of a step's form, trimmed, 1 to `max` characters.

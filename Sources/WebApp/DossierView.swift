@@ -19,7 +19,8 @@ extension WebServices {
     func dossier(id: String, state: ApplicationState, withEligibility: Bool, correcting: Bool = false) throws
         -> TemplateValue
     {
-        let versions = try store.dossier(applicationID: id)?.declarations ?? []
+        // Only the declarations: the page's other facts come with the application's own state.
+        let versions = try store.declarations(applicationID: id)
         guard let latest = versions.last, let data = try? JSONValue.parse(latest.data) else {
             return ["declared": false]
         }
@@ -110,10 +111,7 @@ extension WebServices {
 
     /// `2026-03-02T01:00:00Z` → `2026-03-02 09:00`, Beijing time.
     static func beijingTime(_ iso: String) -> String {
-        let f = ISO8601DateFormatter()
-        f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        let date = f.date(from: iso) ?? { f.formatOptions = [.withInternetDateTime]; return f.date(from: iso) }()
-        guard let date else { return iso }
+        guard let date = Timestamp.parse(iso) else { return iso }
         let out = DateFormatter()
         out.locale = Locale(identifier: "en_US_POSIX")
         out.timeZone = TimeZone(secondsFromGMT: 8 * 3600)

@@ -171,10 +171,7 @@ public struct UploadStore: Sendable {
 
     /// Where the file with this SHA-256 (64 lowercase hex digits) lives; nil for anything else.
     public func url(sha256: String) -> URL? {
-        guard sha256.utf8.count == 64, sha256.utf8.allSatisfy({ (0x30...0x39).contains($0) || (0x61...0x66).contains($0) })
-        else { return nil }
-        let url = root.appendingPathComponent(String(sha256.prefix(2)), isDirectory: true)
-            .appendingPathComponent(sha256).standardizedFileURL
+        guard let url = AttachmentFolder(root: root).url(sha256: sha256)?.standardizedFileURL else { return nil }
         return isInside(url) ? url : nil
     }
 

@@ -47,11 +47,8 @@ import Testing
                 applicant: applicant, on: day, seed: UInt64(i + 1))
             let file = "\(dir)/\(id).json"
             try Data(g.data.pretty.utf8).write(to: URL(fileURLWithPath: file))
-            for (sha, bytes) in g.files {
-                let folder = "\(dir)/uploads/\(sha.prefix(2))"
-                try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-                try Data(bytes).write(to: URL(fileURLWithPath: "\(folder)/\(sha)"))
-            }
+            let uploads = AttachmentFolder(root: URL(fileURLWithPath: dir + "/uploads"))
+            for bytes in g.files.values { try uploads.write(bytes) }
             let application = String(format: "A2026-9%04d", i)
             let r = try CLI.run([
                 "apply", "--db", dir + "/pingshen.sqlite", "--form", id, "--data", file, "--application", application,

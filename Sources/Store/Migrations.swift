@@ -321,6 +321,46 @@ enum Migrations {
                     ALTER TABLE experts ADD COLUMN status TEXT NOT NULL DEFAULT 'active';
                     """)
         }
+        m.registerMigration("2026-12-03-inbox-and-outbox") { db in
+            // The inbox 站内消息: messages derived from the events a step appends, written in the
+            // step's transaction (`StoreTransaction.execute`), each for a person, a unit or an
+            // expert, with the event it came from; read when the recipient opens it. The outbox:
+            // the messages to mail (only those whose recipient had a confirmed e-mail address),
+            // sent by the notifier with retries; resumable after a restart. E-mail addresses on
+            // accounts, confirmed by a code mailed to them.
+            try db.execute(
+                sql: """
+                    CREATE TABLE messages (
+                        id INTEGER PRIMARY KEY,
+                        recipient_kind TEXT NOT NULL,
+                        recipient_id TEXT NOT NULL,
+                        subject TEXT NOT NULL,
+                        body TEXT NOT NULL,
+                        link TEXT NOT NULL,
+                        stream_kind TEXT NOT NULL,
+                        stream_id TEXT NOT NULL,
+                        version INTEGER NOT NULL,
+                        created_at TEXT NOT NULL,
+                        read_at TEXT
+                    );
+                    CREATE INDEX messages_by_recipient ON messages (recipient_kind, recipient_id, id);
+                    CREATE TABLE outbox (
+                        message_id INTEGER PRIMARY KEY REFERENCES messages (id),
+                        attempts INTEGER NOT NULL DEFAULT 0,
+                        next_attempt_at TEXT NOT NULL,
+                        sent_at TEXT,
+                        failed_at TEXT,
+                        last_error TEXT
+                    );
+                    CREATE INDEX outbox_pending ON outbox (next_attempt_at) WHERE sent_at IS NULL AND failed_at IS NULL;
+                    ALTER TABLE accounts ADD COLUMN email TEXT;
+                    ALTER TABLE accounts ADD COLUMN email_confirmed INTEGER NOT NULL DEFAULT 0;
+                    ALTER TABLE accounts ADD COLUMN email_code_hash TEXT;
+                    CREATE INDEX accounts_by_unit ON accounts (unit_id) WHERE unit_id IS NOT NULL;
+                    CREATE INDEX accounts_by_expert ON accounts (expert_id) WHERE expert_id IS NOT NULL;
+                    CREATE INDEX accounts_by_email ON accounts (email COLLATE NOCASE) WHERE email IS NOT NULL;
+                    """)
+        }
         return m
     }
 }

@@ -161,20 +161,25 @@ public struct Policy: Sendable, Equatable {
     }
 }
 
-/// The rules an office edits: the policy numbers and the working-day calendar.
+/// The rules an office edits: the policy numbers, the working-day calendar and the retention
+/// schedule 归档范围和保管期限表.
 public struct Rulebook: Sendable {
     public var policy: Policy
     public var calendar: WorkingCalendar
+    public var retention: RetentionSchedule
 
-    public init(policy: Policy, calendar: WorkingCalendar) {
+    public init(policy: Policy, calendar: WorkingCalendar, retention: RetentionSchedule = .defaults) {
         self.policy = policy
         self.calendar = calendar
+        self.retention = retention
     }
 
-    /// Loads `DIR/policy.yaml` and `DIR/calendar/*.yaml`.
+    /// Loads `DIR/policy.yaml`, `DIR/calendar/*.yaml` and `DIR/retention.yaml` (the shipped
+    /// schedule when the office has none).
     public static func load(directory: String) throws(ConfigError) -> Rulebook {
         let policy = try Policy.load(path: (directory as NSString).appendingPathComponent("policy.yaml"))
         let calendar = try WorkingCalendar.load(directory: (directory as NSString).appendingPathComponent("calendar"))
-        return Rulebook(policy: policy, calendar: calendar)
+        let retention = try RetentionSchedule.load(directory: directory)
+        return Rulebook(policy: policy, calendar: calendar, retention: retention)
     }
 }

@@ -229,9 +229,16 @@ struct JSONParser {
                 if scalar >= 0xD800 && scalar < 0xDC00, i + 1 < bytes.count, bytes[i] == UInt8(ascii: "\\"),
                     bytes[i + 1] == UInt8(ascii: "u")
                 {
+                    // A high surrogate pairs only with a low one; else it stands alone (U+FFFD) and
+                    // the next escape is read on its own (found by fuzzing: `\ud83d\ud8d3` trapped).
+                    let next = i
                     i += 2
                     let low = try hex4()
-                    scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low &- 0xDC00)
+                    if low >= 0xDC00 && low < 0xE000 {
+                        scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+                    } else {
+                        i = next
+                    }
                 }
                 let u = Unicode.Scalar(scalar) ?? "\u{FFFD}"
                 out.append(contentsOf: String(Character(u)).utf8)

@@ -23,6 +23,16 @@ import Testing
         }
     }
 
+    /// Found by `fuzz-json`: a high surrogate followed by an escape that is not a low surrogate
+    /// trapped (arithmetic overflow). It stands alone as U+FFFD, the next escape is read on its own.
+    @Test func unpairedSurrogatesBecomeReplacementCharacters() throws {
+        #expect(try JSONValue(json: #""\ud83d\ud8d3d""#) == "\u{FFFD}\u{FFFD}d")
+        #expect(try JSONValue(json: #""\ud83d\u0041""#) == "\u{FFFD}A")
+        #expect(try JSONValue(json: #""\ud83d\ud83d\ude00""#) == "\u{FFFD}😀")
+        #expect(try JSONValue(json: #""\ude00\ud83d""#) == "\u{FFFD}\u{FFFD}")
+        #expect(throws: JSONSyntaxError.self) { try JSONValue(json: #""\ud83d\uzzzz""#) }
+    }
+
     @Test func errorsSayWhere() {
         #expect {
             try JSONValue(json: #"{"a":}"#)

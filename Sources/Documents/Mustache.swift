@@ -288,6 +288,10 @@ struct MustacheRenderer {
     /// Sections and partials the renderer is inside (its recursion depth).
     var depth = 0
     var currentPartial: String? = nil
+    /// The template's name, for `TemplateError.renderTooLarge`.
+    var templateName = "template"
+    /// Tags visited so far (bounded by `TemplateLimits.maximumRenderSteps`).
+    var steps = 0
 
     /// A partial is not entered this deep (nor past 64 partials inside one another): each
     /// template or partial nests at most `TemplateLimits.maximumSectionDepth` sections, so
@@ -334,6 +338,10 @@ struct MustacheRenderer {
 
     mutating func render(_ nodes: [MustacheNode]) throws {
         for node in nodes {
+            steps += 1
+            if steps > TemplateLimits.maximumRenderSteps || out.count > TemplateLimits.maximumOutputBytes {
+                throw TemplateError.renderTooLarge(template: templateName)
+            }
             switch node {
             case .text(let bytes):
                 out.append(contentsOf: bytes)
@@ -565,6 +573,7 @@ public struct MustacheTemplate: Sendable {
     /// As `render`, returning UTF-8 bytes.
     public func renderBytes(_ data: TemplateValue, strict: Bool = true) throws -> [UInt8] {
         var r = MustacheRenderer(escaping: .html, strict: strict, partials: partials, capacity: 4096)
+        r.templateName = name
         r.stack.append(data)
         try r.render(nodes)
         if !r.missing.isEmpty {

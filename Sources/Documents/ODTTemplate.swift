@@ -190,6 +190,7 @@ public final class ODTTemplate: Sendable {
         var rendered: [String: [UInt8]] = [:]
         for (partName, part) in parts {
             var r = MustacheRenderer(escaping: .odt, strict: strict, partials: PartialTable(), capacity: part.sizeHint)
+            r.templateName = name
             r.stack.append(.object(extras))
             r.stack.append(data)
             try r.render(context.parts[partName]!)
@@ -229,6 +230,7 @@ public final class ODTTemplate: Sendable {
     public func renderPart(_ part: String, data: TemplateValue, strict: Bool = true) throws -> String? {
         guard let compiled = parts[part] else { return nil }
         var r = MustacheRenderer(escaping: .odt, strict: strict, partials: PartialTable(), capacity: compiled.sizeHint)
+        r.templateName = name
         var extras: [String: TemplateValue] = [:]
         for s in slots where s.kind == .image { extras[s.holeName] = .string(s.imagePath("png")) }
         r.stack.append(.object(extras))

@@ -28,6 +28,13 @@ public enum TemplateLimits {
     /// Sections (`{{#x}}`, `{{^x}}`) open inside one another, in HTML and ODT templates alike
     /// (a partial counts its own). Bounds the renderer's recursion and the ODT compiler's work.
     public static let maximumSectionDepth = 100
+    /// What one rendering may write (one document's HTML, or one ODT part): sections over lists
+    /// inside one another and partials that include themselves grow the output exponentially
+    /// (`{{#items}}` 40 deep over two items, found by fuzzing, asked for 2 GB and more).
+    public static let maximumOutputBytes = 64 << 20
+    /// Tags one rendering may visit (the same repetition writing nothing, e.g. empty partials
+    /// that include themselves twice): a real document visits a few thousand.
+    public static let maximumRenderSteps = 1_000_000
 }
 
 /// Every error the Documents module throws. `description` is English (logs);
@@ -43,6 +50,8 @@ public enum TemplateError: Error, Sendable, CustomStringConvertible, Equatable {
     case missingPartial(name: String, at: TemplatePlace)
     /// A section opened inside more than `limit` others; `tag` is the opening tag as written.
     case sectionsTooDeep(tag: String, at: TemplatePlace, limit: Int)
+    /// Rendering went beyond `TemplateLimits.maximumOutputBytes` or `maximumRenderSteps`.
+    case renderTooLarge(template: String)
     /// An ODT template whose zip holds an entry name that could leave the package's folder when
     /// extracted (absolute, `..`, `.`, empty segment, backslash, drive letter, control character).
     case unsafeEntryName(template: String, entry: String)
@@ -74,6 +83,9 @@ public enum TemplateError: Error, Sendable, CustomStringConvertible, Equatable {
             return "partial '\(name)' used at \(at) does not exist"
         case .sectionsTooDeep(let tag, let at, let limit):
             return "section '\(tag)' at \(at) is nested more than \(limit) levels deep"
+        case .renderTooLarge(let template):
+            return
+                "template \(template) renders more than \(TemplateLimits.maximumOutputBytes >> 20) MB or visits more than \(TemplateLimits.maximumRenderSteps) tags (sections over lists or partials repeat themselves); refused"
         case .unsafeEntryName(let template, let entry):
             return "template \(template) has an unsafe entry name \(Self.shown(entry)); refused"
         case .sectionLayout(let name, let at, let reason, _):
@@ -110,6 +122,9 @@ public enum TemplateError: Error, Sendable, CustomStringConvertible, Equatable {
             return "引用的子模板「\(name)」不存在（\(at.template)，\(at.chinese)）"
         case .sectionsTooDeep(let tag, let at, let limit):
             return "模板 \(at.template) 的区块嵌套超过 \(limit) 层：\(tag)（\(at.chinese)）"
+        case .renderTooLarge(let template):
+            return
+                "模板 \(template) 生成的内容超过 \(TemplateLimits.maximumOutputBytes >> 20) MB 或展开超过 \(TemplateLimits.maximumRenderSteps) 个标记（区块或子模板层层重复），已拒绝生成"
         case .unsafeEntryName(let template, let entry):
             return "模板 \(template) 含有不安全的文件名：\(Self.shown(entry))"
         case .sectionLayout(let name, let at, _, let chineseReason):

@@ -36,8 +36,10 @@ let libraries: [(name: String, local: [String], external: [Target.Dependency])] 
     ("Season", ["Domain", "Workflow", "Store", "Signing", "Forms"], []),
     ("Issuance", ["Domain", "Workflow", "Store", "Documents", "Forms"], []),
     ("Intake", ["Domain", "Workflow", "Store", "Forms"], []),
+    ("OfficeSteps", ["Domain", "Workflow", "Store", "Signing", "Forms"], []),
     (
-        "WebApp", ["Domain", "Workflow", "Forms", "Store", "Intake", "Issuance", "Signing", "Archive", "Documents"],
+        "WebApp",
+        ["Domain", "Workflow", "Forms", "Store", "Intake", "Issuance", "Signing", "Archive", "Documents", "OfficeSteps"],
         [hummingbird, bcrypt, crypto]
     ),
     ("Archive", ["Domain", "Workflow", "Store", "Signing", "ZipKit"], [crypto]),
@@ -45,7 +47,7 @@ let libraries: [(name: String, local: [String], external: [Target.Dependency])] 
         "PingshenCLI",
         [
             "Domain", "Workflow", "Forms", "Documents", "Store", "Season", "Issuance", "Signing", "Archive", "Intake",
-            "WebApp",
+            "WebApp", "OfficeSteps",
         ],
         [argumentParser, logging]
     ),

@@ -10,8 +10,8 @@ import Store
 /// 1 未找到 (no certificate with this number, or the code does not match it), or an error.
 struct CertificateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "certificate", abstract: "Verify certificates by number and verification code.",
-        subcommands: [Verify.self])
+        commandName: "certificate", abstract: "Verify certificates by number and verification code; issue them.",
+        subcommands: [Verify.self, CertificateIssue.self])
 
     struct Verify: ParsableCommand {
         static let configuration = CommandConfiguration(

@@ -13,6 +13,7 @@ public struct PingshenCommand: AsyncParsableCommand {
             ArchiveCommand.self,
             CertificateCommand.self, PolicyCommand.self, CalendarCommand.self, CommitteeCommand.self,
             InitCommand.self, AdminCommand.self, ExpertsCommand.self, DossierCommand.self,
+            UnitStepsCommand.self, OfficeStepsCommand.self, SessionStepsCommand.self, PostHocStepsCommand.self,
         ])
 
     public init() {}

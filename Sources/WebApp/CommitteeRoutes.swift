@@ -2,6 +2,7 @@ import Documents
 import Domain
 import Foundation
 import Hummingbird
+import OfficeSteps
 import Store
 import Workflow
 
@@ -178,25 +179,8 @@ struct CommitteeRoutes {
         guard ids.allSatisfy(CommitteeDesk.isStreamID) else { throw WebError.badRequest(field: "评审对象", message: "申报编号有误。") }
 
         let sessionID = try await services.actions.transaction(as: identity.account.actor) { tx, context in
-            let sessionID = "S\(date.year)-\(String(format: "%03d", try tx.nextNumber("committee-session/\(date.year)")))"
-            var candidates: [SessionCandidate] = []
-            for id in ids {
-                guard let application = try tx.load(ApplicationMachine.self, id: id),
-                    let profile = application.state.profile, application.state.stage == .accepted,
-                    profile.series == committee.series, profile.level == committee.level
-                else {
-                    throw Refusal(
-                        rule: "session.candidate-not-waiting",
-                        message: "申报\(id)不是已受理、待提交\(committee.name)评审的申报")
-                }
-                try tx.execute(ApplicationMachine.self, id: id, .assignToSession(sessionID: sessionID), context: context)
-                candidates.append(SessionCandidate(applicationID: id, unitID: profile.unitID))
-            }
-            let plan = SessionPlan(
-                sessionID: sessionID, committeeID: committee.id, series: committee.series, level: committee.level,
-                memberCount: committee.memberCount, candidates: candidates, date: date, venue: venue)
-            try tx.execute(CommitteeSessionMachine.self, id: sessionID, .plan(plan), context: context)
-            return sessionID
+            try OfficeSteps.planSession(
+                tx, context, committee: committee, date: date, venue: venue, applications: ids)
         }
         return seeOther("/committee/sessions/\(sessionID)")
     }
@@ -299,25 +283,19 @@ struct CommitteeRoutes {
         let form = try await request.form()
         let identity = try context.requireIdentity()
         let session = try loadSession(context)
-        // The seed is drawn here, from the system's cryptographic source (getrandom), at the
-        // moment of the draw, and recorded with it: nobody chooses it, anyone can replay the draw.
+        // The seed is drawn by the system at the moment of the draw (`OfficeSteps.drawSeed`).
         guard (form["seed"] ?? "").trimmingCharacters(in: .whitespaces).isEmpty else {
             throw WebError.badRequest(field: "随机种子", message: "随机种子由系统在抽取时生成并记录，不能指定。")
         }
-        var generator = SystemRandomNumberGenerator()
-        let seed = UInt64.random(in: 1...UInt64.max, using: &generator)
         let neededText = (form["needed"] ?? "").trimmingCharacters(in: .whitespaces)
         let needed = neededText.isEmpty ? session.plan.memberCount : Int(neededText) ?? -1
         guard needed > 0 else { throw WebError.badRequest(field: "抽取人数", message: "抽取人数应为正整数。") }
-        let today = services.today
-        // Only experts in their term and not suspended in the pool (专家库) are drawn.
-        let suspended = try services.store.suspendedExpertIDs(committee: session.plan.committeeID)
-        let pool = try services.store.experts(committee: session.plan.committeeID)
-            .filter { $0.termEnd >= today && !suspended.contains($0.id) }
-            .map { ExpertRef(id: $0.id, unitID: $0.unitID) }
-        try await services.actions.perform(
-            CommitteeSessionMachine.self, id: session.id, .drawExperts(pool: pool, needed: needed, seed: seed),
-            as: identity.account.actor, expectedVersion: version(form))
+        let store = services.store
+        let expected = version(form)
+        try await services.actions.transaction(as: identity.account.actor) { tx, context in
+            try OfficeSteps.drawExperts(
+                tx, context, store: store, session: session.id, needed: needed, expectedVersion: expected)
+        }
         return seeOther("/committee/sessions/\(session.id)")
     }
 
@@ -363,66 +341,20 @@ struct CommitteeRoutes {
         return seeOther("/committee/sessions/\(session.id)")
     }
 
-    /// Records one candidate's full ballot box (voters and totals as the box holds them) into
-    /// the session's log, read and recorded in one transaction so no ballot slips in between.
+    /// Records the ballot boxes into the session's log (`OfficeSteps.countBallots`): with
+    /// `application`, that candidate's full box; without, every box not yet counted at once.
     func count(_ request: Request, _ context: WebRequestContext) async throws -> Response {
         var request = request
         let form = try await request.form()
         let identity = try context.requireIdentity()
         let session = try loadSession(context)
         let applicationID = form["application"] ?? ""
-        if applicationID.isEmpty { return try await countAll(session, identity: identity) }
-        guard session.plan.candidates.contains(where: { $0.applicationID == applicationID }) else {
+        if !applicationID.isEmpty, !session.plan.candidates.contains(where: { $0.applicationID == applicationID }) {
             throw WebError.badRequest(field: "评审对象", message: "该申报不是本次会议的评审对象。")
         }
         try await services.actions.transaction(as: identity.account.actor) { tx, context in
-            let state = try tx.load(CommitteeSessionMachine.self, id: session.id)?.state ?? session.state
-            let box = try tx.ballotBox(sessionID: session.id, applicationID: applicationID)
-            if state.stage == .convened || state.stage == .voting, state.counts[applicationID] == nil {
-                let missing = Set(state.present).subtracting(box.voters).count
-                guard missing == 0 else {
-                    throw Refusal(
-                        rule: "session.ballot-incomplete",
-                        message: "出席专家\(state.present.count)人中尚有\(missing)人未投票，票箱须收齐全部出席专家的选票后方可计票")
-                }
-            }
-            try tx.execute(
-                CommitteeSessionMachine.self, id: session.id,
-                .recordBallots(applicationID: applicationID, voters: box.voters, counts: box.counts), context: context)
-        }
-        return seeOther("/committee/sessions/\(session.id)")
-    }
-
-    /// Records every candidate's ballot box not yet counted, in one transaction: refused as a
-    /// whole while any box still lacks a present expert's ballot.
-    func countAll(_ session: CommitteeDesk.Session, identity: Identity) async throws -> Response {
-        try await services.actions.transaction(as: identity.account.actor) { tx, context in
-            let state = try tx.load(CommitteeSessionMachine.self, id: session.id)?.state ?? session.state
-            guard state.stage == .convened || state.stage == .voting else {
-                throw Refusal(rule: "session.not-open", message: "评审会议未在进行中，不能计票")
-            }
-            let pending = session.plan.candidates.map(\.applicationID).filter { state.counts[$0] == nil }
-            guard !pending.isEmpty else {
-                throw Refusal(rule: "session.nothing-to-count", message: "全部评审对象均已计票")
-            }
-            var boxes: [(String, (voters: [String], counts: VoteCounts))] = []
-            var incomplete = 0
-            for applicationID in pending {
-                let box = try tx.ballotBox(sessionID: session.id, applicationID: applicationID)
-                if !Set(state.present).subtracting(box.voters).isEmpty { incomplete += 1 }
-                boxes.append((applicationID, box))
-            }
-            guard incomplete == 0 else {
-                throw Refusal(
-                    rule: "session.ballot-incomplete",
-                    message: "尚有\(incomplete)名评审对象的票箱未收齐全部出席专家的选票，收齐后方可计票")
-            }
-            for (applicationID, box) in boxes {
-                try tx.execute(
-                    CommitteeSessionMachine.self, id: session.id,
-                    .recordBallots(applicationID: applicationID, voters: box.voters, counts: box.counts),
-                    context: context)
-            }
+            try OfficeSteps.countBallots(
+                tx, context, session: session.id, application: applicationID.isEmpty ? nil : applicationID)
         }
         return seeOther("/committee/sessions/\(session.id)")
     }
@@ -447,14 +379,7 @@ struct CommitteeRoutes {
         }
         let expected = version(form)
         try await services.actions.transaction(as: identity.account.actor) { tx, context in
-            let closed = try tx.execute(
-                CommitteeSessionMachine.self, id: session.id, .close(minutes: minutes), context: context,
-                expectedVersion: expected)
-            for planned in CommitteeSessionMachine.applicationCommands(for: closed.state) {
-                try tx.execute(
-                    ApplicationMachine.self, id: planned.streamID, planned.command,
-                    context: Context(actor: planned.actor, now: context.now, rules: context.rules))
-            }
+            try OfficeSteps.closeSession(tx, context, session: session.id, minutes: minutes, expectedVersion: expected)
         }
         return seeOther("/committee/sessions/\(session.id)")
     }

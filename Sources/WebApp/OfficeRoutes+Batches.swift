@@ -2,6 +2,7 @@ import Documents
 import Domain
 import Foundation
 import Hummingbird
+import OfficeSteps
 import Signing
 import Store
 import Workflow
@@ -65,7 +66,6 @@ extension OfficeRoutes {
     func noticePage(_ context: WebRequestContext, batch: String?) throws -> Response {
         let rows = try selectable([.passed])
         let today = services.today
-        let existing = try services.store.documentOrdinal(kind: .publicNotice, distinctSubjects: true)
         var documents: [TemplateValue] = []
         if let batch, let first = try services.store.documents(kind: .publicNotice, subject: batch).first {
             documents = [IssuedDocument(first).templateValue]
@@ -74,7 +74,7 @@ extension OfficeRoutes {
             .officeNotice, title: "评审结果公示",
             data: [
                 "rows": .list(rows), "hasRows": .bool(!rows.isEmpty),
-                "batchID": .string("N\(today.year)-\(String(format: "%02d", existing + 1))"),
+                "batchID": .string(try OfficeSteps.suggestedNoticeBatch(store: services.store, on: today)),
                 "startDay": .string(today.description),
                 "workingDays": .string(String(services.policy.publicNoticeWorkingDays)),
                 "batch": batch.map { .string($0) } ?? .null, "documents": .list(documents),
@@ -93,9 +93,7 @@ extension OfficeRoutes {
         }
         let actor = try context.requireIdentity().account.actor
         try await services.actions.transaction(as: actor) { tx, ctx in
-            for id in ids {
-                try tx.execute(ApplicationMachine.self, id: id, .startPublicNotice(batchID: batch, startsOn: start), context: ctx)
-            }
+            try OfficeSteps.startPublicNotice(tx, ctx, applications: ids, batch: batch, startsOn: start)
         }
         return seeOther("/office/notice?batch=\(percentEncoded(batch))")
     }
@@ -135,15 +133,8 @@ extension OfficeRoutes {
         let ids = form.all("id")
         guard !ids.isEmpty else { throw WebError.badRequest(field: "申报", message: "请至少选择一件待确认的申报。") }
         let actor = try context.requireIdentity().account.actor
-        let policy = services.policy
         let number = try await services.actions.transaction(as: actor) { tx, ctx in
-            let year = ctx.today.year
-            let number = DocumentNumber.format(
-                policy: policy, year: year, sequence: try tx.nextNumber(DocumentNumber.counterName(year: year)))
-            for id in ids {
-                try tx.execute(ApplicationMachine.self, id: id, .confirm(documentNumber: number), context: ctx)
-            }
-            return number
+            try OfficeSteps.confirm(tx, ctx, applications: ids)
         }
         return seeOther("/office/confirm?number=\(percentEncoded(number))")
     }
@@ -223,17 +214,7 @@ actor CertificateRuns {
     static func progress(number: String, services: WebServices) throws -> (
         total: Int, certified: [String], pending: [String]
     ) {
-        var certified: [String] = []
-        var pending: [String] = []
-        for stage in [ApplicationStage.confirmed, .filed, .certified, .archived] {
-            for (id, _) in try services.applicationIDs(unit: nil, status: stage.rawValue) {
-                guard let state = try services.store.load(ApplicationMachine.self, id: id)?.state,
-                    state.documentNumber == number
-                else { continue }
-                if state.certificateNumber != nil { certified.append(id) } else { pending.append(id) }
-            }
-        }
-        return (certified.count + pending.count, certified.sorted(), pending.sorted())
+        try OfficeSteps.certificateProgress(store: services.store, number: number)
     }
 
     /// Starts (or resumes) the run of `number` unless it is running.
@@ -266,29 +247,13 @@ actor CertificateRuns {
 
     /// One certificate: number, certificate stream and the application's record, one transaction.
     static func issue(_ id: String, signer: CertificateSigner, services: WebServices, actor: Actor) async throws {
-        let policy = services.policy
-        let store = services.store
-        guard let profile = try store.load(ApplicationMachine.self, id: id)?.state.profile else { return }
-        guard let person = try store.person(profile.personID) else {
-            throw WebError.refused(rule: "certificate.holder-unknown", message: "登记册中没有申报人\(profile.personID)")
+        let person: PersonRecord?
+        do { person = try OfficeSteps.holder(store: services.store, application: id) } catch let refusal as Refusal {
+            throw WebError.refused(rule: refusal.rule, message: refusal.message)
         }
+        guard let person else { return }
         try await services.actions.transaction(as: actor) { tx, ctx in
-            guard let state = try tx.load(ApplicationMachine.self, id: id)?.state, let p = state.profile,
-                let approval = state.documentNumber, state.certificateNumber == nil
-            else { return }
-            let day = ctx.today
-            let sequence = try tx.nextNumber(CertificateNumber.counterName(year: day.year))
-            let number = CertificateNumber.format(
-                policy: policy, year: day.year, series: p.series, level: p.level, sequence: sequence)
-            let code = signer.code(
-                for: CertificateContent(
-                    number: number, holderName: person.name, residentID: person.residentID.value, series: p.series,
-                    level: p.level, approvalDocumentNumber: approval, issuedOn: day))
-            let details = CertificateDetails(
-                number: number, holderID: p.personID, holderName: person.name, applicationID: id, series: p.series,
-                level: p.level, approvalDocumentNumber: approval, issuedOn: day, verificationCode: code)
-            try tx.execute(CertificateMachine.self, id: number, .issue(details), context: ctx)
-            try tx.execute(ApplicationMachine.self, id: id, .recordCertificate(number: number), context: ctx)
+            try OfficeSteps.issueCertificate(tx, ctx, application: id, holder: person, signer: signer)
         }
     }
 }

@@ -2,6 +2,7 @@ import Documents
 import Domain
 import Foundation
 import Hummingbird
+import OfficeSteps
 import Store
 import Workflow
 
@@ -67,19 +68,7 @@ extension OfficeRoutes {
         return pool
     }
 
-    func checkSubject(_ id: String, _ state: ApplicationState) -> CheckSubject? {
-        guard let p = state.profile, let number = state.certificateNumber else { return nil }
-        return CheckSubject(applicationID: id, certificateNumber: number, personID: p.personID, unitID: p.unitID)
-    }
-
-    /// A new check id `K<year>-<n>` from the year's counter, skipping ids already used (the
-    /// demo season numbers its checks itself).
-    static func nextCheckID(_ tx: StoreTransaction, year: Int) throws -> String {
-        while true {
-            let id = "K\(year)-" + String(format: "%05d", try tx.nextNumber("check-\(year)"))
-            if try tx.load(PostHocCheckMachine.self, id: id) == nil { return id }
-        }
-    }
+    func checkSubject(_ id: String, _ state: ApplicationState) -> CheckSubject? { OfficeSteps.checkSubject(id, state) }
 
     func checksPage(_ context: WebRequestContext, opened: String?) throws -> Response {
         let rows: [TemplateValue] = try checks().reversed().map { id, state -> TemplateValue in
@@ -122,7 +111,7 @@ extension OfficeRoutes {
         try await services.actions.transaction(as: actor) { tx, ctx in
             for id in drawn {
                 try tx.execute(
-                    PostHocCheckMachine.self, id: try Self.nextCheckID(tx, year: ctx.today.year),
+                    PostHocCheckMachine.self, id: try OfficeSteps.nextCheckID(tx, year: ctx.today.year),
                     .openSampled(subject: pool[id]!, seed: seed, percent: percent), context: ctx)
             }
         }
@@ -133,15 +122,9 @@ extension OfficeRoutes {
     func openTargetedCheck(
         _ context: WebRequestContext, id: String, state: ApplicationState, reason: String
     ) async throws -> Response {
-        guard let subject = checkSubject(id, state) else {
-            throw WebError.refused(rule: "check.not-certified", message: "该申报尚未发证，不能进行事后核查")
-        }
         let actor = try context.requireIdentity().account.actor
         let checkID = try await services.actions.transaction(as: actor) { tx, ctx in
-            let checkID = try Self.nextCheckID(tx, year: ctx.today.year)
-            try tx.execute(
-                PostHocCheckMachine.self, id: checkID, .openTargeted(subject: subject, reason: reason), context: ctx)
-            return checkID
+            try OfficeSteps.openTargetedCheck(tx, ctx, application: id, reason: reason)
         }
         return seeOther("/office/checks/\(checkID)")
     }
@@ -196,20 +179,8 @@ extension OfficeRoutes {
         let proof = text("proof")
         let details = text("details")
         let actor = try context.requireIdentity().account.actor
-        let policy = services.policy
         try await services.actions.transaction(as: actor) { tx, ctx in
-            let year = ctx.today.year
-            func next() throws -> String {
-                DocumentNumber.format(
-                    policy: policy, year: year, sequence: try tx.nextNumber(DocumentNumber.counterName(year: year)))
-            }
-            let revocationNumber = try next()
-            var unitNumber: String?
-            if byUnit { unitNumber = try next() }
-            let finding = FalsificationFinding(
-                proof: proof, unitSuppliedFalseProof: byUnit, details: details,
-                revocationDecisionNumber: revocationNumber, unitDecisionNumber: unitNumber)
-            try tx.falsify(check: id, finding, context: ctx)
+            try OfficeSteps.falsify(tx, ctx, check: id, proof: proof, details: details, unitSuppliedFalseProof: byUnit)
         }
         return seeOther("/office/checks/\(id)?done=falsify")
     }

@@ -3,6 +3,7 @@ import Domain
 import Forms
 import Foundation
 import Hummingbird
+import OfficeSteps
 import Store
 import Workflow
 
@@ -133,15 +134,8 @@ struct OfficeRoutes {
     /// The correction notice's items for the fields the clerk ticked (their labels from the
     /// application's form; attachments marked 附件) and the ids of those that exist in the form.
     func correctionItems(_ id: String, ticked: [String]) throws -> (items: [String], fields: [String]) {
-        guard let stored = try services.store.declaration(applicationID: id),
-            let form = try? services.forms.form(stored.formID)
-        else { return ([], []) }
-        let fields = form.fields.filter { ticked.contains($0.id) }
-        let items = fields.map { f -> String in
-            if case .attachment = f.type { return "附件：\(f.label)" }
-            return f.label
-        }
-        return (items, fields.map(\.id))
+        let form = try services.store.declaration(applicationID: id).flatMap { try? services.forms.form($0.formID) }
+        return OfficeSteps.correctionItems(form: form, ticked: ticked)
     }
 
     /// One POST on an application: which command from the `action` segment and the form.
@@ -205,21 +199,9 @@ struct OfficeRoutes {
     func revoke(
         _ context: WebRequestContext, id: String, state: ApplicationState, reason: String, number: String
     ) async throws -> Response {
-        guard let certificate = state.certificateNumber else {
-            throw WebError.refused(rule: "certificate.none", message: "该申报尚未发证，无证书可撤销")
-        }
         let actor = try context.requireIdentity().account.actor
-        let policy = services.policy
         try await services.actions.transaction(as: actor) { tx, ctx in
-            var decision = number
-            if decision.isEmpty {
-                let year = ctx.today.year
-                decision = DocumentNumber.format(
-                    policy: policy, year: year, sequence: try tx.nextNumber(DocumentNumber.counterName(year: year)))
-            }
-            try tx.execute(
-                CertificateMachine.self, id: certificate, .revoke(reason: reason, decisionNumber: decision),
-                context: ctx)
+            try OfficeSteps.revokeCertificate(tx, ctx, application: id, reason: reason, decision: number)
         }
         return seeOther("/office/applications/\(id)?done=revoke")
     }

@@ -1,0 +1,257 @@
+import Domain
+import Forms
+import Foundation
+import Store
+import Testing
+import Workflow
+
+/// Every office step from the command line (`pingshen unit|office|session|posthoc`,
+/// `certificate issue`), each as a named account of the accounts table on a day (`--on`, a
+/// demo-marked database): two applications from submission through the unit, the office, a
+/// committee session with the experts' ballots, the notice, confirmation, the certificate and
+/// a post-hoc finding that revokes it and suspends the unit — and a refusal, a
+/// re-examination. The output, the stored state and the rendered documents are checked.
+@Suite(.serialized) struct StepCommandTests {
+    static let submitted = Day("2026-03-02")!
+
+    struct Office {
+        var dir: String
+        var db: String
+        var rules: Rulebook
+        var unitID: String
+        var personB: String
+
+        func run(_ arguments: [String]) throws -> CLI.Result {
+            try CLI.run(arguments + ["--db", db])
+        }
+        func store() throws -> EventStore { try EventStore(path: db) }
+        func application(_ id: String) throws -> ApplicationState {
+            try #require(try store().load(ApplicationMachine.self, id: id)).state
+        }
+        func documentExists(_ kind: DocumentKind, _ subject: String) -> Bool {
+            FileManager.default.fileExists(
+                atPath: "\(dir)/documents/\(kind.rawValue)/\(subject).odt")
+        }
+    }
+
+    /// An office from `pingshen init` (signing keys included), marked as a demo database (so
+    /// `--on` is allowed); two generated engineering declarations of one unit applied with
+    /// `pingshen apply`; a 7-member committee and 15 experts through `committee add` and
+    /// `experts import`; accounts for the unit's HR, a clerk, the head, the secretary and every
+    /// expert.
+    static func office() throws -> Office {
+        let dir = CLI.temporaryDirectory()
+        let db = dir + "/office.sqlite"
+        let initialised = try InitAndAdminCommandTests.run(
+            ["init", "--db", db, "--office", "焦作市职称改革领导小组办公室", "--fonds", "J012", "--admin", "root"],
+            input: "Jiaozuo2026pw\n")
+        #expect(initialised.status == 0, "\(initialised.stderr)")
+        let library = try FormLibrary.load(directory: CLI.root.appendingPathComponent("forms").path)
+        let form = try library.form("engineering")
+        let code = CreditCode.completing("91410800MA44T9001")!
+        var people: [String] = []
+        for (i, id) in ["A2026-00001", "A2026-00002"].enumerated() {
+            let resident = ResidentID.make(region: "410802", birth: Day("1986-04-0\(i + 1)")!, sequence: 300 + i)
+            let g = DeclarationGenerator.declaration(
+                form: form, level: .intermediate, track: .normal,
+                applicant: .init(
+                    name: ["王敏", "赵强"][i], residentID: resident, unitName: "焦作市精工机械有限公司", creditCode: code,
+                    unitKind: "private-enterprise"),
+                on: submitted, seed: UInt64(40 + i))
+            let file = "\(dir)/\(id).json"
+            try Data(g.data.pretty.utf8).write(to: URL(fileURLWithPath: file))
+            let uploads = AttachmentFolder(root: URL(fileURLWithPath: dir + "/uploads"))
+            for bytes in g.files.values { try uploads.write(bytes) }
+            let r = try CLI.run([
+                "apply", "--db", db, "--form", "engineering", "--data", file, "--application", id, "--date",
+                submitted.description,
+            ])
+            #expect(r.status == 0, "apply \(id): \(r.stdout) \(r.stderr)")
+            people.append("P-" + resident.value)
+        }
+        let committee = try CLI.run([
+            "committee", "add", "--db", db, "--as", "root", "--id", "PW-JX", "--name", "焦作市机械工程专业中级评审委员会",
+            "--series", "engineering", "--level", "intermediate", "--scope", "机械工程", "--members", "7",
+            "--term-start", "2026-01-01", "--term-end", "2028-12-31", "--decision", "焦职改〔2026〕5号",
+        ])
+        #expect(committee.status == 0, "\(committee.stderr)")
+        var csv = [ExpertsCommandTests.header.joined(separator: ",")]
+        for i in 1...15 {
+            csv.append(
+                [
+                    "E\(String(format: "%03d", i))", "专家\(i)号", CreditCode.completing("12410800MB\(String(format: "%07d", i))")!,
+                    "焦作市第\(i)研究院", "正高级工程师", "机械工程", "PW-JX", "2026-01-01", "2028-12-31", "在库",
+                ].joined(separator: ","))
+        }
+        try Data(csv.joined(separator: "\n").utf8).write(to: URL(fileURLWithPath: dir + "/experts.csv"))
+        let imported = try CLI.run(["experts", "import", "--db", db, "--as", "root", "--file", dir + "/experts.csv"])
+        #expect(imported.status == 0, "\(imported.stderr)")
+
+        let store = try EventStore(path: db)
+        try store.setWebSetting("demo_season", "step command tests")
+        let unitID = try #require(try store.load(ApplicationMachine.self, id: "A2026-00001")?.state.profile?.unitID)
+        var accounts = [
+            NewAccount(username: "hr", passwordHash: "-", role: .unitHR, displayName: "精工机械人事处", unitID: unitID),
+            NewAccount(username: "clerk", passwordHash: "-", role: .officeClerk, displayName: "经办人"),
+            NewAccount(username: "head", passwordHash: "-", role: .officeHead, displayName: "负责人"),
+            NewAccount(username: "secretary", passwordHash: "-", role: .committeeSecretary, displayName: "评委会秘书"),
+        ]
+        for i in 1...15 {
+            let id = "E\(String(format: "%03d", i))"
+            accounts.append(
+                NewAccount(username: id.lowercased(), passwordHash: "-", role: .expert, displayName: "专家\(i)号", expertID: id))
+        }
+        for a in accounts { _ = try store.insertAccount(a, now: Date()) }
+        let rules = try Rulebook.load(directory: CLI.root.appendingPathComponent("policy").path)
+        return Office(dir: dir, db: db, rules: rules, unitID: unitID, personB: people[1])
+    }
+
+    @Test func anApplicationFromTheUnitToACertificateAndItsRevocation() throws {
+        let o = try Self.office()
+        let a = "A2026-00001"
+        let b = "A2026-00002"
+        let day0 = Self.submitted
+
+        // The unit: the notice of both (a batch: one line each and a summary).
+        let notice = try o.run(["unit", "notice", a, b, "--as", "hr", "--on", day0.description])
+        #expect(notice.status == 0, "\(notice.stdout)\(notice.stderr)")
+        #expect(notice.stdout.contains("\(a)：已开始单位公示。") && notice.stdout.contains("\(b)：已开始单位公示。"))
+        #expect(notice.stdout.contains("共2件：办理2件，未办理0件"))
+        // Recommending the same day: the machine's refusal, nothing written, exit 1.
+        let early = try o.run(["unit", "recommend", a, "--as", "hr", "--on", day0.description])
+        #expect(early.status == 1)
+        #expect(early.stdout.contains("\(a)：未办理。") && early.stdout.contains("工作日"), "\(early.stdout)")
+        #expect(try o.application(a).stage == .unitNotice)
+        let recommendDay = try o.rules.calendar.adding(workingDays: o.rules.policy.unitNoticeWorkingDays, to: day0)
+        let ids = o.dir + "/ids.txt"
+        try "# both\n\(a)\n\n\(b)\n".write(toFile: ids, atomically: true, encoding: .utf8)
+        let recommended = try o.run(
+            ["unit", "recommend", "--from-file", ids, "--as", "hr", "--on", recommendDay.description])
+        #expect(recommended.status == 0, "\(recommended.stdout)")
+        #expect(try o.application(b).stage == .qualificationReview)
+
+        // The office: a unit account cannot accept (the machine checks the named account's role).
+        let byUnit = try o.run(["office", "accept", a, "--as", "hr", "--on", recommendDay.description])
+        #expect(byUnit.status == 1)
+        #expect(byUnit.stdout.contains("\(a)：未办理。"), "\(byUnit.stdout)")
+        #expect(try o.application(a).stage == .qualificationReview)
+        // A batch with an unknown id: the known one is accepted (its own transaction), JSON lines.
+        let accepted = try o.run(
+            ["office", "accept", a, "A2026-99999", "--as", "clerk", "--on", recommendDay.description, "--json"])
+        #expect(accepted.status == 1)
+        let lines = accepted.stdout.split(separator: "\n").map {
+            (try? JSONValue.parse(Data($0.utf8))) ?? .null
+        }
+        #expect(lines.count == 2)
+        #expect(lines.first?["ok"] == .bool(true) && lines.first?["item"] == .string(a))
+        #expect(lines.last?["ok"] == .bool(false) && lines.last?["rule"] == .string("application.unknown"))
+        #expect(accepted.stdout.contains("受理通知书"))
+        #expect(try o.application(a).stage == .accepted)
+        #expect(o.documentExists(.acceptanceNotice, a), "the acceptance notice rendered into DIR/documents")
+        let refused = try o.run([
+            "office", "refuse", b, "--as", "clerk", "--on", recommendDay.description, "--reason", "业绩成果不符合申报条件",
+        ])
+        #expect(refused.status == 0, "\(refused.stdout)")
+        #expect(refused.stdout.contains("\(b)：已作出不予受理决定。生成文书："))
+
+        // Re-examination: the applicant asks (through the store, as the applicant), the head decides.
+        let asked = recommendDay.adding(days: 1)
+        try o.store().execute(
+            ApplicationMachine.self, id: b, .requestReexamination(reason: "业绩成果已达到条件"),
+            context: Context(
+                actor: Actor(id: "applicant", role: .applicant, personID: o.personB),
+                now: asked.startInstant.addingTimeInterval(10 * 3600), rules: o.rules))
+        let reexamined = try o.run([
+            "office", "reexamine", b, "--as", "head", "--on", asked.description, "--outcome", "upheld", "--finding",
+            "经复查，原决定正确",
+        ])
+        #expect(reexamined.status == 0, "\(reexamined.stdout)")
+        #expect(reexamined.stdout.contains("已作出复查决定"))
+
+        // The committee session.
+        let sessionDay = try o.rules.calendar.adding(workingDays: 2, to: recommendDay)
+        let on = ["--on", sessionDay.description]
+        let planned = try o.run(
+            ["session", "plan", a, "--as", "secretary", "--committee", "PW-JX", "--venue", "市人社局第一会议室"] + on)
+        #expect(planned.status == 0, "\(planned.stdout)")
+        let session = try #require(planned.stdout.firstMatch(of: #/S2026-\d{3}/#).map { String($0.output) })
+        let drawn = try o.run(["session", "draw", session, "--as", "secretary"] + on)
+        #expect(drawn.status == 0 && drawn.stdout.contains("已抽取评审专家"), "\(drawn.stdout)")
+        let members = try #require(try o.store().load(CommitteeSessionMachine.self, id: session)).state.members.map(\.id)
+        #expect(members.count == 7)
+        let convened = try o.run(
+            ["session", "attend", session, "--as", "secretary", "--present", members.joined(separator: ",")] + on)
+        #expect(convened.status == 0, "\(convened.stdout)")
+        let notExpert = try o.run(["session", "vote", session, "--as", "hr", "--application", a, "--choice", "yes"] + on)
+        #expect(notExpert.status != 0 && notExpert.stderr.contains("不是评审专家账户"))
+        let early2 = try o.run(["session", "count", session, "--as", "secretary"] + on)
+        #expect(early2.status == 1 && early2.stdout.contains("未收齐"), "\(early2.stdout)")
+        for (i, expert) in members.enumerated() {
+            let v = try o.run(
+                ["session", "vote", session, "--as", expert.lowercased(), "--application", a, "--choice",
+                 i == 0 ? "abstain" : "yes"] + on)
+            #expect(v.status == 0, "\(v.stdout)")
+        }
+        let counted = try o.run(["session", "count", session, "--as", "secretary"] + on)
+        #expect(counted.stdout.contains("\(a) 赞成6、反对0、弃权1，通过"), "\(counted.stdout)")
+        let closed = try o.run(["session", "close", session, "--as", "secretary", "--minutes", "会议依法进行。"] + on)
+        #expect(closed.status == 0, "\(closed.stdout)")
+        #expect(closed.stdout.contains("会议纪要") && closed.stdout.contains("投票记录"), "\(closed.stdout)")
+        #expect(try o.application(a).stage == .passed)
+
+        // Public notice, its end, confirmation (the head only), the certificate.
+        let noticed = try o.run(["office", "notice", a, "--as", "clerk"] + on)
+        #expect(noticed.status == 0 && noticed.stdout.contains("批次 N2026-01"), "\(noticed.stdout)")
+        let end = try #require(try o.application(a).notice?.end).adding(days: 1)
+        let concluded = try o.run(["office", "conclude", a, "--as", "clerk", "--on", end.description])
+        #expect(concluded.status == 0, "\(concluded.stdout)")
+        let byClerk = try o.run(["office", "confirm", a, "--as", "clerk", "--on", end.description])
+        #expect(byClerk.status == 1 && byClerk.stdout.contains("未办理"))
+        let confirmed = try o.run(["office", "confirm", a, "--as", "head", "--on", end.description])
+        #expect(confirmed.status == 0, "\(confirmed.stdout)")
+        let number = try #require(try o.application(a).documentNumber)
+        #expect(confirmed.stdout.contains("文号 \(number)"))
+        let issued = try o.run(["certificate", "issue", "--decision", number, "--as", "clerk", "--on", end.description])
+        #expect(issued.status == 0, "\(issued.stdout)\(issued.stderr)")
+        let certificate = try #require(try o.application(a).certificateNumber)
+        #expect(issued.stdout.contains("已颁发证书 \(certificate)"))
+        #expect(o.documentExists(.certificate, certificate))
+        let details = try #require(try o.store().load(CertificateMachine.self, id: certificate)?.state.details)
+        #expect(try CLI.run(["certificate", "verify", certificate, details.verificationCode, "--db", o.db]).status == 0)
+
+        // A post-hoc finding: the certificate revoked, the person recorded, the unit suspended.
+        let later = end.adding(days: 30)
+        let opened = try o.run(["posthoc", "open", a, "--as", "clerk", "--reason", "群众举报", "--on", later.description])
+        let check = try #require(opened.stdout.firstMatch(of: #/K2026-\d{5}/#).map { String($0.output) })
+        let falsified = try o.run([
+            "posthoc", "falsify", check, "--as", "head", "--on", later.description, "--proof", "业绩证明",
+            "--details", "单位出具的项目证明系伪造", "--unit-supplied",
+        ])
+        #expect(falsified.status == 0, "\(falsified.stdout)")
+        #expect(falsified.stdout.contains("证书已撤销") && falsified.stdout.contains("单位暂停职称评审"))
+        #expect(try CLI.run(["certificate", "verify", certificate, details.verificationCode, "--db", o.db]).status == 2)
+        let standing = try #require(try o.store().load(UnitStandingMachine.self, id: o.unitID)?.state)
+        #expect(UnitStandingMachine.suspendedUntil(standing) != nil)
+        #expect(try CLI.run(["audit", "verify", "--db", o.db]).status == 0)
+    }
+
+    @Test func theDateIsTodayOnAProductionDatabaseAndTheAccountMustExist() throws {
+        let dir = CLI.temporaryDirectory()
+        let db = dir + "/office.sqlite"
+        #expect(
+            try InitAndAdminCommandTests.run(
+                ["init", "--db", db, "--office", "焦作市职称改革领导小组办公室", "--fonds", "J012", "--admin", "root"],
+                input: "Jiaozuo2026pw\n"
+            ).status == 0)
+        let dated = try CLI.run(["office", "accept", "A-1", "--db", db, "--as", "root", "--on", "2026-09-18"])
+        #expect(dated.status != 0)
+        #expect(dated.stderr.contains("正式数据库不能指定办理日期（--on）"), "\(dated.stderr)")
+        let nobody = try CLI.run(["office", "accept", "A-1", "--db", db, "--as", "nobody"])
+        #expect(nobody.status != 0 && nobody.stderr.contains("没有可用的账户“nobody”"), "\(nobody.stderr)")
+        let events = try CLI.sqlite(db, "SELECT COUNT(*) FROM events")
+        // The administrator is no clerk: refused by the machine, nothing written.
+        let admin = try CLI.run(["office", "accept", "A-1", "--db", db, "--as", "root"])
+        #expect(admin.status == 1 && admin.stdout.contains("A-1：未办理。"))
+        #expect(try CLI.sqlite(db, "SELECT COUNT(*) FROM events") == events)
+    }
+}

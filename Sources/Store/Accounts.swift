@@ -17,6 +17,9 @@ public struct Account: Sendable, Equatable {
     public var unitID: String?
     public var expertID: String?
     public var disabled: Bool
+    /// The e-mail address the person gave (nil: none) and whether a code mailed to it came back.
+    public var email: String?
+    public var emailConfirmed: Bool
 
     /// The actor this account acts as in the workflow. An expert acts under the expert record's
     /// id (the committee session machine checks it); everyone else under `web-<username>`.
@@ -37,6 +40,8 @@ public struct Account: Sendable, Equatable {
         unitID = row["unit_id"]
         expertID = row["expert_id"]
         disabled = row["disabled"]
+        email = row["email"]
+        emailConfirmed = row["email_confirmed"] ?? false
     }
 }
 

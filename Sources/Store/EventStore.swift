@@ -76,6 +76,7 @@ public final class EventStore: Sendable {
                 do {
                     let tx = StoreTransaction(db: db, cache: cache)
                     let v = try body(tx)
+                    try tx.queueArchives()
                     try db.cachedStatement(sql: "COMMIT TRANSACTION").execute()
                     pending = tx.written
                     return v
@@ -157,6 +158,8 @@ public final class StoreTransaction {
     let cache: StateCache
     /// States written in this transaction, for the cache once it commits.
     var written: [String: StateCache.Entry] = [:]
+    /// Decisions this transaction's steps file as archive packages (queued before it commits).
+    var archives: [ArchiveDecision] = []
 
     init(db: Database, cache: StateCache) {
         self.db = db
@@ -254,8 +257,10 @@ public final class StoreTransaction {
                                     recorded_at, prev_hash, hash)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
+        var appended: [(event: M.Event, version: Int)] = []
         for event in decision.events {
             n += 1
+            appended.append((event, n))
             let payload = try SortedJSONEncoder.encode(event)
             let fields = EventHash.Fields(
                 previous: head, streamKind: M.kind, streamID: id, version: n, type: event.name,
@@ -278,7 +283,9 @@ public final class StoreTransaction {
             {
                 try indexApplication(id, profile)
             }
+            try deliverMessages(machine, id: id, appended: appended, state: newState, at: recordedAt)
         }
+        for a in decision.archives where !archives.contains(a) { archives.append(a) }
         if !decision.documents.isEmpty {
             let queue = try db.cachedStatement(
                 sql: """

@@ -80,6 +80,7 @@ public struct Pages: Sendable {
                 values["viewer"] = [
                     "name": .string(identity.account.displayName), "username": .string(identity.account.username),
                     "role": .string(identity.account.role.chinese), "home": .string(homePath(for: identity.account.role)),
+                    "unread": identity.unreadMessages > 0 ? .string(String(identity.unreadMessages)) : .null,
                 ]
             }
         }

@@ -74,7 +74,8 @@ public struct SessionManager: Sendable {
     func resolve(_ token: String) throws -> Identity? {
         guard Tokens.isWellFormed(token) else { return nil }
         guard let (session, account) = try store.session(tokenHash: Tokens.hash(token), now: now()) else { return nil }
-        return Identity(account: account, session: session)
+        let unread = try account.inbox.map { try store.messageCounts(for: $0).unread } ?? 0
+        return Identity(account: account, session: session, unreadMessages: unread)
     }
 
     func end(_ token: String) throws {

@@ -84,6 +84,7 @@ public func buildRouter(configuration: WebConfiguration) throws -> Router<WebReq
     OfficeRoutes(services: services).add(to: router)
     AuditRoutes(services: services).add(to: router)
     AdminRoutes(services: services).add(to: router)
+    MessageRoutes(services: services).add(to: router)
     UnitRegistrationRoutes(
         services: services, limiter: RateLimiter(limit: configuration.signInLimit, clock: configuration.clock),
         clientKey: clientKey

@@ -36,4 +36,6 @@ public struct WebRequestContext: RequestContext, RemoteAddressRequestContext {
 public struct Identity: Sendable {
     public var account: Account
     public var session: WebSessionRecord
+    /// Unread messages in the account's inbox (the header shows the count).
+    public var unreadMessages: Int = 0
 }

@@ -42,7 +42,7 @@ let libraries: [(name: String, local: [String], external: [Target.Dependency])] 
         ["Domain", "Workflow", "Forms", "Store", "Intake", "Issuance", "Signing", "Archive", "Documents", "OfficeSteps"],
         [hummingbird, bcrypt, crypto]
     ),
-    ("Archive", ["Domain", "Workflow", "Store", "Signing", "ZipKit"], [crypto]),
+    ("Archive", ["Domain", "Workflow", "Store", "Signing", "ZipKit", "Documents", "JSONKit"], [crypto]),
     (
         "PingshenCLI",
         [
@@ -123,10 +123,43 @@ targets += selectedTests.map { test in
         swiftSettings: swiftSettings)
 }
 
+// ---- fuzz targets (PINGSHEN_FUZZ=1, only scripts/fuzz.sh sets it) ---------------------------
+// libFuzzer entry points in Fuzz/<name>/main.swift (each hands its test function to
+// LLVMFuzzerRunDriver, declared in Fuzz/CLibFuzzer). Absent from the normal build; scripts/fuzz.sh builds them in their own
+// scratch path (.build/fuzz) with our modules instrumented (-sanitize=fuzzer,address) and the
+// dependencies left plain.
+let fuzzing = Context.environment["PINGSHEN_FUZZ"] != nil
+let fuzzers: [(name: String, local: [String], external: [Target.Dependency])] = [
+    ("fuzz-mustache", ["Documents", "JSONKit"], []),
+    ("fuzz-odt", ["Documents", "ZipKit", "JSONKit", "CLibXML2"], []),
+    ("fuzz-multipart", ["WebApp"], [crypto]),
+    ("fuzz-urlencoded", ["WebApp"], []),
+    ("fuzz-bag", ["Archive", "Signing", "Domain"], [crypto]),
+    ("fuzz-json", ["JSONKit"], []),
+    ("fuzz-csv", ["Documents", "CLibXML2"], []),
+]
+if fuzzing {
+    let sanitize = "-sanitize=fuzzer,address"
+    targets = targets.map { target in
+        guard target.type == .regular else { return target }
+        target.swiftSettings = (target.swiftSettings ?? []) + [.unsafeFlags([sanitize])]
+        return target
+    }
+    targets.append(.systemLibrary(name: "CLibFuzzer", path: "Fuzz/CLibFuzzer"))
+    targets += fuzzers.map { fuzzer in
+        .executableTarget(
+            name: fuzzer.name,
+            dependencies: fuzzer.local.map { .target(name: $0) } + fuzzer.external + ["CLibFuzzer"],
+            path: "Fuzz/\(fuzzer.name)", swiftSettings: swiftSettings + [.unsafeFlags([sanitize])],
+            linkerSettings: [.unsafeFlags([sanitize, "-use-ld=lld"])])
+    }
+}
+
 let package = Package(
     name: "Pingshen",
     platforms: [.macOS(.v14)],
-    products: selectedExecutables.map { .executable(name: $0.name, targets: [$0.name]) },
+    products: selectedExecutables.map { .executable(name: $0.name, targets: [$0.name]) }
+        + (fuzzing ? fuzzers.map { .executable(name: $0.name, targets: [$0.name]) } : []),
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),

@@ -14,6 +14,11 @@ public enum ArchiveError: Error, Sendable, CustomStringConvertible, Equatable {
     /// The store could not be read, or the decision names nothing.
     case store(String)
     case decisionNotFound(String)
+    /// Documents the package must hold are not rendered yet (built later, once they are).
+    case documentsPending(String)
+    /// A record cannot be filed: its kind is not in the retention schedule, the office has no
+    /// 全宗号, or its 档号 cannot be composed.
+    case filing(String)
 
     public var description: String {
         switch self {
@@ -23,6 +28,8 @@ public enum ArchiveError: Error, Sendable, CustomStringConvertible, Equatable {
         case .duplicatePath(let p): "two payload files named \(p)"
         case .store(let m): "store: \(m)"
         case .decisionNotFound(let d): "no application or session belongs to decision \(d)"
+        case .documentsPending(let m): "documents not rendered yet: \(m)"
+        case .filing(let m): "filing: \(m)"
         }
     }
 
@@ -34,6 +41,8 @@ public enum ArchiveError: Error, Sendable, CustomStringConvertible, Equatable {
         case .duplicatePath(let p): "归档文件路径重复:\(p)"
         case .store: "数据库读取失败"
         case .decisionNotFound(let d): "未找到属于决定 \(d) 的申报或评审会议"
+        case .documentsPending(let m): "归档包所需的文书尚未生成：\(m)"
+        case .filing(let m): "归档记录无法编号：\(m)"
         }
     }
 }

@@ -2,6 +2,7 @@ import Crypto
 import Domain
 import Foundation
 import Signing
+import Workflow
 
 /// One thing wrong with a package.
 public struct BagProblem: Error, Sendable, Equatable, CustomStringConvertible {

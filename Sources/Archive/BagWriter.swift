@@ -17,8 +17,10 @@ public enum BagWriter {
     /// - Parameter payload: files under `data/`, by relative path (`dossier/A1/申报表.odt`).
     /// - Throws: `ArchiveError.unsafePath` for an absolute, `..`-containing, not normalized
     ///   path or one containing `%` (which BagIt tools decode differently); `.duplicatePath` when two files share a path.
+    /// - Parameter tagFiles: further tag files at the package's root (`metadata.xml`), listed in
+    ///   the tag manifest and so covered by the signature.
     public static func build(
-        name: String, payload: [BagFile], info: BagInfo, keyring: OfficeKeyring
+        name: String, payload: [BagFile], info: BagInfo, keyring: OfficeKeyring, tagFiles: [BagFile] = []
     ) throws(ArchiveError) -> BagPackage {
         try SafePath.check(name)
         guard !name.contains("/") else { throw .unsafePath(name, reason: "a bag name is one folder name") }
@@ -41,8 +43,17 @@ public enum BagWriter {
         files[BagLayout.declaration] = BagLayout.declarationBytes
         files[BagLayout.info] = bagInfo
         files[BagLayout.manifest] = manifest
+        var tagged = [BagLayout.declaration, BagLayout.info, BagLayout.manifest]
+        for t in tagFiles {
+            try SafePath.check(t.path)
+            guard !t.path.contains("/"), !t.path.hasPrefix("data"), files[t.path] == nil,
+                t.path != BagLayout.tagManifest, t.path != BagLayout.signature
+            else { throw .unsafePath(t.path, reason: "a further tag file is one new file at the package's root") }
+            files[t.path] = t.bytes
+            tagged.append(t.path)
+        }
         let tagManifest = BagLayout.manifest(
-            [BagLayout.declaration, BagLayout.info, BagLayout.manifest].map { ($0, BagLayout.sha256Hex(files[$0]!)) })
+            tagged.sorted(by: BagLayout.pathOrder).map { ($0, BagLayout.sha256Hex(files[$0]!)) })
         files[BagLayout.tagManifest] = tagManifest
         let (keyID, signature) = keyring.sign(tagManifest)
         files[BagLayout.signature] = BagLayout.signatureFile(keyID: keyID, signature: signature)

@@ -4,32 +4,40 @@ import Signing
 import Store
 import Workflow
 
-/// The decision a package records.
-public enum ArchiveDecision: Sendable, Equatable, CustomStringConvertible {
-    /// Every application confirmed (or filed) under one document number 文号.
-    case confirmation(documentNumber: String)
-    /// A closed committee session.
-    case session(id: String)
-
-    public var description: String {
-        switch self {
-        case .confirmation(let n): n
-        case .session(let id): id
-        }
-    }
-}
-
 /// Where the rendered documents come from (the document service, or a test's stand-in).
 /// Paths are relative (`取得资格通知.odt`); they land under the package's folders.
 public protocol DocumentSource: Sendable {
-    /// An applicant's dossier: the rendered 申报表, the signed pledge, attachments …
-    func dossier(applicationID: String) throws -> [(path: String, bytes: [UInt8])]
+    /// An applicant's dossier: the rendered 申报表, the signed pledge, attachments … — only
+    /// the documents queued by the application's steps up to `bounds` (a package built as of a
+    /// point in the log leaves out what was issued after it).
+    func dossier(applicationID: String, bounds: StreamBounds) throws -> [(path: String, bytes: [UInt8])]
     /// The decision's own documents: the 取得资格通知 (ODT and HTML), minutes and vote record.
     func decisionDocuments(
-        for decision: ArchiveDecision, sessionIDs: [String]
+        for decision: ArchiveDecision, sessionIDs: [String], bounds: StreamBounds
     ) throws -> [(
         path: String, bytes: [UInt8]
     )]
+}
+
+/// The last version of each stream a package covers (`kind/id` → version); a stream not
+/// listed is not bounded (a package built from the database as it is now).
+public struct StreamBounds: Sendable, Equatable {
+    public var versions: [String: Int]
+    public var isBounded: Bool
+
+    public static let unbounded = StreamBounds(versions: [:], isBounded: false)
+
+    public init(versions: [String: Int], isBounded: Bool = true) {
+        self.versions = versions
+        self.isBounded = isBounded
+    }
+
+    /// Whether the step `version` of the stream is covered.
+    public func covers(kind: String, id: String, version: Int) -> Bool {
+        guard isBounded else { return true }
+        guard let last = versions["\(kind)/\(id)"] else { return false }
+        return version <= last
+    }
 }
 
 /// A `DocumentSource` made of two closures.
@@ -45,12 +53,12 @@ public struct ClosureDocumentSource: DocumentSource {
         decisionBody = decision
     }
 
-    public func dossier(applicationID: String) throws -> [(path: String, bytes: [UInt8])] {
+    public func dossier(applicationID: String, bounds: StreamBounds) throws -> [(path: String, bytes: [UInt8])] {
         try dossierBody(applicationID)
     }
 
     public func decisionDocuments(
-        for decision: ArchiveDecision, sessionIDs: [String]
+        for decision: ArchiveDecision, sessionIDs: [String], bounds: StreamBounds
     ) throws -> [(
         path: String, bytes: [UInt8]
     )] { try decisionBody(decision, sessionIDs) }
@@ -164,20 +172,27 @@ public struct DecisionArchiver: Sendable {
     }
 
     /// Builds the package in memory.
-    public func package(for decision: ArchiveDecision) throws(ArchiveError) -> BagPackage {
-        let (payload, info) = try contents(of: decision)
+    /// - Parameter asOfSeq: the package covers the log up to this event (the decision's
+    ///   transaction, from the archive outbox); nil: the database as it is now.
+    public func package(for decision: ArchiveDecision, asOfSeq: Int? = nil) throws(ArchiveError) -> BagPackage {
+        let (payload, info) = try contents(of: decision, asOfSeq: asOfSeq)
         return try BagWriter.build(name: Self.packageName(decision), payload: payload, info: info, keyring: keyring)
     }
 
     /// Writes the package folder (replacing an older one of the same name) and, when asked, a
     /// `.zip` beside it.
+    /// - Parameter filing: files the package's records (numbers them in the catalogue) and
+    ///   returns the further tag files (`metadata.xml`) for the payload and info gathered.
     public func write(
-        _ decision: ArchiveDecision, into directory: String, zip: Bool = false
+        _ decision: ArchiveDecision, into directory: String, zip: Bool = false, asOfSeq: Int? = nil,
+        filing: ((_ payload: [BagFile], _ info: BagInfo) throws(ArchiveError) -> [BagFile])? = nil
     ) throws(ArchiveError)
         -> Written
     {
-        let (payload, info) = try contents(of: decision)
-        let bag = try BagWriter.build(name: Self.packageName(decision), payload: payload, info: info, keyring: keyring)
+        let (payload, info) = try contents(of: decision, asOfSeq: asOfSeq)
+        let tagFiles = try filing?(payload, info) ?? []
+        let bag = try BagWriter.build(
+            name: Self.packageName(decision), payload: payload, info: info, keyring: keyring, tagFiles: tagFiles)
         let folder = try BagWriter.write(bag, into: directory, replace: true)
         var zipPath: String?
         if zip {
@@ -201,9 +216,9 @@ public struct DecisionArchiver: Sendable {
         do { return Array(try encoder.encode(value)) + [0x0A] } catch { throw .store("cannot encode JSON: \(error)") }
     }
 
-    func contents(of decision: ArchiveDecision) throws(ArchiveError) -> ([BagFile], BagInfo) {
+    func contents(of decision: ArchiveDecision, asOfSeq: Int?) throws(ArchiveError) -> ([BagFile], BagInfo) {
         do {
-            return try gather(decision)
+            return try gather(decision, asOfSeq: asOfSeq)
         } catch let e as ArchiveError {
             throw e
         } catch let e as StoreError {
@@ -224,11 +239,13 @@ public struct DecisionArchiver: Sendable {
     /// What `decision` covers in the database now (nil: no such decision).
     /// - Parameter fromLog: rebuild each state from the event log alone (verifying: the
     ///   projections may be what was tampered with) instead of loading it.
+    /// - Parameter asOfSeq: as of this point in the log (each state from the log up to it).
     public static func members(
-        of decision: ArchiveDecision, store: EventStore, fromLog: Bool = false
+        of decision: ArchiveDecision, store: EventStore, fromLog: Bool = false, asOfSeq: Int? = nil
     ) throws(StoreError) -> Members? {
         func application(_ id: String) throws(StoreError) -> ApplicationState? {
-            fromLog
+            if let asOfSeq { return try store.state(ApplicationMachine.self, id: id, upToSeq: asOfSeq)?.state }
+            return fromLog
                 ? try store.replay(ApplicationMachine.self, id: id)
                 : try store.load(ApplicationMachine.self, id: id)?.state
         }
@@ -245,9 +262,13 @@ public struct DecisionArchiver: Sendable {
             }
         case .session(let id):
             let session =
-                fromLog
-                ? try store.replay(CommitteeSessionMachine.self, id: id)
-                : try store.load(CommitteeSessionMachine.self, id: id)?.state
+                if let asOfSeq {
+                    try store.state(CommitteeSessionMachine.self, id: id, upToSeq: asOfSeq)?.state
+                } else if fromLog {
+                    try store.replay(CommitteeSessionMachine.self, id: id)
+                } else {
+                    try store.load(CommitteeSessionMachine.self, id: id)?.state
+                }
             guard let session, let plan = session.plan else { return nil }
             sessionIDs = [id]
             date = session.closedOn ?? session.convenedOn ?? plan.date
@@ -263,18 +284,37 @@ public struct DecisionArchiver: Sendable {
         return Members(applications: applications, sessionIDs: sessionIDs, date: date)
     }
 
-    private func gather(_ decision: ArchiveDecision) throws -> ([BagFile], BagInfo) {
-        guard let members = try Self.members(of: decision, store: store) else {
+    /// The last version of each stream `decision` covers, as of the log position `seq`.
+    func bounds(_ members: Members, asOfSeq seq: Int?) throws(StoreError) -> StreamBounds {
+        guard let seq else { return .unbounded }
+        var versions: [String: Int] = [:]
+        func add(_ kind: String, _ id: String) throws(StoreError) {
+            if let last = try store.events(kind: kind, id: id, upToSeq: seq).last { versions["\(kind)/\(id)"] = last.version }
+        }
+        for s in members.sessionIDs { try add(CommitteeSessionMachine.kind, s) }
+        for a in members.applications {
+            try add(ApplicationMachine.kind, a.id)
+            if let number = a.state.certificateNumber { try add(CertificateMachine.kind, number) }
+        }
+        return StreamBounds(versions: versions)
+    }
+
+    private func gather(_ decision: ArchiveDecision, asOfSeq: Int?) throws -> ([BagFile], BagInfo) {
+        guard let members = try Self.members(of: decision, store: store, asOfSeq: asOfSeq) else {
             throw ArchiveError.decisionNotFound(decision.description)
         }
         let applications = members.applications
         let sessionIDs = members.sessionIDs
         let baggingDate = members.date
+        let bounds = try bounds(members, asOfSeq: asOfSeq)
 
         var files: [BagFile] = []
         var heads: [StreamHead] = []
         func addLog(kind: String, id: String, folder: String) throws {
-            let events = try store.events(kind: kind, id: id)
+            let events =
+                if let asOfSeq { try store.events(kind: kind, id: id, upToSeq: asOfSeq) } else {
+                    try store.events(kind: kind, id: id)
+                }
             files.append(BagFile(path: "\(folder)/events.json", bytes: try Self.json(events)))
             if let last = events.last {
                 heads.append(StreamHead(kind: kind, id: id, version: last.version, hash: last.hash))
@@ -286,12 +326,16 @@ public struct DecisionArchiver: Sendable {
             return id
         }
 
-        for doc in try documents.decisionDocuments(for: decision, sessionIDs: sessionIDs) {
+        for doc in try documents.decisionDocuments(for: decision, sessionIDs: sessionIDs, bounds: bounds) {
             files.append(BagFile(path: "decision/\(doc.path)", bytes: doc.bytes))
         }
         for sid in sessionIDs {
             let folder = "committee/\(try component(sid))"
-            if let session = try store.load(CommitteeSessionMachine.self, id: sid)?.state {
+            let session =
+                if let asOfSeq { try store.state(CommitteeSessionMachine.self, id: sid, upToSeq: asOfSeq)?.state } else {
+                    try store.load(CommitteeSessionMachine.self, id: sid)?.state
+                }
+            if let session {
                 files.append(BagFile(path: "\(folder)/session.json", bytes: try Self.json(session)))
             }
             try addLog(kind: CommitteeSessionMachine.kind, id: sid, folder: folder)
@@ -301,12 +345,14 @@ public struct DecisionArchiver: Sendable {
             let folder = "applications/\(try component(app.id))"
             files.append(BagFile(path: "\(folder)/application.json", bytes: try Self.json(app.state)))
             try addLog(kind: ApplicationMachine.kind, id: app.id, folder: folder)
-            for doc in try documents.dossier(applicationID: app.id) {
+            for doc in try documents.dossier(applicationID: app.id, bounds: bounds) {
                 files.append(BagFile(path: "\(folder)/dossier/\(doc.path)", bytes: doc.bytes))
             }
             // What was declared: every submission's data, its signed pledge record and the
             // exact pledge text signed (a correction's answer beside the original).
-            for d in try store.declarations(applicationID: app.id) {
+            for d in try store.declarations(applicationID: app.id)
+            where bounds.covers(kind: ApplicationMachine.kind, id: app.id, version: d.version)
+            {
                 files.append(
                     BagFile(
                         path: "\(folder)/declarations/\(d.version).json",

@@ -17,7 +17,7 @@ import Store
 struct ArchiveCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "archive", abstract: "Verify signed decision packages (BagIt) and manage the office signing keys.",
-        subcommands: [Verify.self, Keys.self])
+        subcommands: [Verify.self, Keys.self, Build.self])
 
     struct Verify: ParsableCommand {
         static let configuration = CommandConfiguration(

@@ -6,6 +6,7 @@ import Foundation
 import Season
 import Signing
 import Store
+import Workflow
 
 /// `pingshen demo`: a deterministic simulated season through the real store.
 struct DemoCommand: ParsableCommand {
@@ -22,6 +23,7 @@ struct DemoCommand: ParsableCommand {
     var database: String?
     @Option(help: "Number of applications (at least \(DemoSeason.minimumApplications)).") var applications = 200
     @Option(help: "Random seed.") var seed: UInt64 = 2026
+    @Option(help: "The demo office's 全宗号 (archives fonds number) in the 档号 of its records.") var fonds = "J012"
     @OptionGroup var rules: RulesOptions
     @Option(name: .customLong("templates-dir"), help: "Folder with the office's templates.")
     var templatesDirectory = "templates"
@@ -88,19 +90,37 @@ struct DemoCommand: ParsableCommand {
             store: store, rules: book, into: outURL, templates: templatesDirectory, forms: formsDirectory,
             uploads: URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent("uploads"))
         guard let keyring = signingKeys else { return }
+        // The demo office, as `pingshen init` records it (its 全宗号 numbers the archive's
+        // records), dated with the season's last event so the same seed gives the same log.
+        if try store.officeProfile() == nil {
+            let last = try store.lastRecordedAt().flatMap(Timestamp.parse) ?? Date()
+            do {
+                try store.execute(
+                    AdministrationMachine.self, id: AdministrationMachine.streamID,
+                    .setUp(office: OfficeProfile(name: book.policy.region.office, fonds: fonds)),
+                    context: Context(actor: .system, now: last, rules: book))
+            } catch {
+                throw CLIError(error.chinese)
+            }
+        }
         let archive = outURL.appendingPathComponent("archive")
         let written: [DecisionArchiver.Written]
         let archiveStart = Date()
         do {
-            written = try archiveSeason(
-                store: store, keyring: keyring, policy: book.policy,
-                documents: outURL.appendingPathComponent("documents"), into: archive,
+            // The season's decisions queued their packages as they were made (the archive
+            // outbox); build them now, as `serve` does after each decision.
+            let builder = ArchiveBuilder(
+                store: store, keyring: keyring, organization: book.policy.region.office,
+                documents: outURL.appendingPathComponent("documents"), archive: archive,
                 uploads: URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent("uploads"),
-                forms: try? FormLibrary.load(directory: formsDirectory))
-        } catch let error as ArchiveError {
-            throw CLIError(error.chinese)
-        } catch let error as SigningError {
-            throw CLIError(error.chinese)
+                forms: try? FormLibrary.load(directory: formsDirectory), retention: book.retention)
+            let report = try builder.run()
+            if let failure = report.failed.first ?? report.waiting.first.map({ ($0, "文书尚未生成") }) {
+                throw CLIError("归档包未能生成：\(failure.0)：\(failure.1)")
+            }
+            written = report.written
+        } catch let error as StoreError {
+            throw CLIError(error.chinese + " (\(error))")
         }
         let bytes = written.reduce(0) { $0 + $1.payloadBytes }
         print(

@@ -361,6 +361,59 @@ enum Migrations {
                     CREATE INDEX accounts_by_email ON accounts (email COLLATE NOCASE) WHERE email IS NOT NULL;
                     """)
         }
+        m.registerMigration("2026-12-03-archive-outbox") { db in
+            // Decisions to file as signed packages, queued in the decision's own transaction
+            // (`as_of_seq`: the last event of that transaction — the package covers the log up to
+            // it, so a rebuild gives the same bytes), then built after commit by the archive
+            // builder: pending → built (the package's name) or failed (the reason, retried).
+            try db.execute(
+                sql: """
+                    CREATE TABLE archive_outbox (
+                        kind TEXT NOT NULL,
+                        reference TEXT NOT NULL,
+                        as_of_seq INTEGER NOT NULL,
+                        queued_at TEXT NOT NULL,
+                        status TEXT NOT NULL DEFAULT 'pending',
+                        attempts INTEGER NOT NULL DEFAULT 0,
+                        built_at TEXT,
+                        package TEXT,
+                        error TEXT,
+                        PRIMARY KEY (kind, reference)
+                    );
+                    CREATE INDEX archive_outbox_status ON archive_outbox (status, as_of_seq);
+                    -- The archive's catalogue: every record 件 of every package, with its 档号 (the
+                    -- series 全宗号-年度-保管期限-机构 and a gap-free 件号 from the counter
+                    -- `archive-item/<series>`), given once when the package is first filed and
+                    -- kept for every rebuild; with what the archivist searches by.
+                    CREATE TABLE archive_records (
+                        code TEXT PRIMARY KEY,
+                        series TEXT NOT NULL,
+                        item INTEGER NOT NULL,
+                        package TEXT NOT NULL,
+                        decision TEXT NOT NULL,
+                        path TEXT NOT NULL,
+                        kind TEXT NOT NULL,
+                        title TEXT NOT NULL,
+                        document_number TEXT,
+                        date TEXT NOT NULL,
+                        year INTEGER NOT NULL,
+                        retention TEXT NOT NULL,
+                        classification TEXT NOT NULL,
+                        size INTEGER NOT NULL,
+                        format TEXT NOT NULL,
+                        sha256 TEXT NOT NULL,
+                        application_id TEXT,
+                        person_name TEXT,
+                        id_number TEXT,
+                        certificate_number TEXT,
+                        title_series TEXT,
+                        level TEXT,
+                        UNIQUE (package, path),
+                        UNIQUE (series, item)
+                    );
+                    CREATE INDEX archive_records_by_package ON archive_records (package, code);
+                    """)
+        }
         return m
     }
 }

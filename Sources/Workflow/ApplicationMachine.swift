@@ -260,7 +260,8 @@ public enum ApplicationMachine: Machine, DeadlineDriven {
                 documents: [
                     DocumentRequest(.qualificationNotice, subject: subject),
                     DocumentRequest(.certificate, subject: subject),
-                ])
+                ],
+                archives: [.confirmation(documentNumber: documentNumber)])
 
         case .recordCertificate(let number):
             guard state.stage == .confirmed || state.stage == .filed else { throw invalid(state, action) }

@@ -185,7 +185,8 @@ public enum CommitteeSessionMachine: Machine {
                 documents: [
                     DocumentRequest(.minutes, subject: plan.sessionID),
                     DocumentRequest(.voteRecord, subject: plan.sessionID),
-                ])
+                ],
+                archives: [.session(id: plan.sessionID)])
         }
     }
 

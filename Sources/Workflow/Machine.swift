@@ -84,14 +84,51 @@ public struct DocumentRequest: Hashable, Codable, Sendable {
     }
 }
 
-/// What a transition decided: the events to append and the documents to issue.
+/// A decision the office files as a signed archive package 归档. The step that makes it names
+/// it (`Decision.archives`); the store queues it in the step's own transaction (its archive
+/// outbox) and the archive builder writes the package after commit.
+public enum ArchiveDecision: Hashable, Codable, Sendable, CustomStringConvertible {
+    /// Every application confirmed (or filed 备案) under one document number 文号.
+    case confirmation(documentNumber: String)
+    /// A closed committee session.
+    case session(id: String)
+
+    public var description: String {
+        switch self {
+        case .confirmation(let n): n
+        case .session(let id): id
+        }
+    }
+
+    /// The kind as stored (`confirmation`, `session`).
+    public var kind: String {
+        switch self {
+        case .confirmation: "confirmation"
+        case .session: "session"
+        }
+    }
+
+    /// The decision of a stored kind and reference (nil: a kind this version does not know).
+    public init?(kind: String, reference: String) {
+        switch kind {
+        case "confirmation": self = .confirmation(documentNumber: reference)
+        case "session": self = .session(id: reference)
+        default: return nil
+        }
+    }
+}
+
+/// What a transition decided: the events to append, the documents to issue and the decisions
+/// to file as archive packages.
 public struct Decision<Event: Sendable>: Sendable {
     public var events: [Event]
     public var documents: [DocumentRequest]
+    public var archives: [ArchiveDecision]
 
-    public init(_ events: [Event], documents: [DocumentRequest] = []) {
+    public init(_ events: [Event], documents: [DocumentRequest] = [], archives: [ArchiveDecision] = []) {
         self.events = events
         self.documents = documents
+        self.archives = archives
     }
 }
 

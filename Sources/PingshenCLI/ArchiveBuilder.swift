@@ -1,0 +1,313 @@
+import Archive
+import ArgumentParser
+import Domain
+import Forms
+import Foundation
+import Issuance
+import Signing
+import Store
+import Workflow
+
+/// Rendered documents from `DIR/documents/`, located through the store's documents queue, as
+/// the dossiers and decision documents of archive packages.
+struct RenderedDocumentSource: DocumentSource {
+    let store: EventStore
+    let root: URL
+    /// The applicants' files (content-addressed), archived with each dossier; nil: none.
+    var uploads: URL? = nil
+    /// The forms, to find the files a declaration lists.
+    var forms: FormLibrary? = nil
+
+    /// List documents (one per batch) belong to the decision, not to a dossier.
+    static let listKinds: Set<String> = [DocumentKind.publicNotice.rawValue, DocumentKind.qualificationNotice.rawValue]
+
+    /// The distinct `.odt` paths of rendered documents, sorted.
+    static func renderedPaths(_ documents: [StoredDocument]) -> [String] {
+        Array(Set(documents.filter(\.isRendered).compactMap(\.path))).sorted()
+    }
+
+    func files(forODT relative: String) throws -> [(path: String, bytes: [UInt8])] {
+        let odt = try SafePath.join(root, relative)
+        let html = odt.deletingPathExtension().appendingPathExtension("html")
+        return [
+            (relative, Array(try Data(contentsOf: odt))),
+            (String(relative.dropLast(4)) + ".html", Array(try Data(contentsOf: html))),
+        ]
+    }
+
+    /// The documents of a stream that `bounds` covers; throws when one of them is still waiting
+    /// for the renderer (the package is built once it is rendered).
+    static func covered(
+        _ documents: [StoredDocument], kind: String, bounds: StreamBounds
+    ) throws(ArchiveError) -> [StoredDocument] {
+        let covered = documents.filter { bounds.covers(kind: kind, id: $0.streamID, version: $0.version) }
+        if let waiting = covered.first(where: { $0.status == .pending }) {
+            throw .documentsPending("\(waiting.kind) \(waiting.subject)")
+        }
+        return covered
+    }
+
+    func dossier(applicationID: String, bounds: StreamBounds) throws -> [(path: String, bytes: [UInt8])] {
+        let paths = Self.renderedPaths(
+            try Self.covered(
+                try store.documents(streamKind: ApplicationMachine.kind, streamID: applicationID),
+                kind: ApplicationMachine.kind, bounds: bounds))
+        var out = try paths.filter { !Self.listKinds.contains(String($0.prefix { $0 != "/" })) }.flatMap(
+            files(forODT:))
+        // The declared files, by content (`attachments/<sha256>.<ext>`; the declarations list
+        // which field each belongs to and its name). A file no longer at hand is left out.
+        if let uploads {
+            let folder = AttachmentFolder(root: uploads)
+            var seen = Set<String>()
+            for d in try store.declarations(applicationID: applicationID)
+            where bounds.covers(kind: ApplicationMachine.kind, id: applicationID, version: d.version) {
+                guard let data = try? JSONValue.parse(d.data), let form = try? forms?.form(d.formID) else { continue }
+                for f in form.present(data).files where seen.insert(f.sha256).inserted {
+                    guard let bytes = folder.contents(sha256: f.sha256) else { continue }
+                    let ext = f.format == "JPEG" ? "jpg" : f.format.lowercased()
+                    out.append(("attachments/\(f.sha256).\(ext)", bytes))
+                }
+            }
+        }
+        return out
+    }
+
+    func decisionDocuments(
+        for decision: ArchiveDecision, sessionIDs: [String], bounds: StreamBounds
+    ) throws -> [(
+        path: String, bytes: [UInt8]
+    )] {
+        var paths: [String] = []
+        switch decision {
+        case .confirmation(let number):
+            var seen = Set<String>()
+            let notices = try Self.covered(
+                try store.documents(kind: .qualificationNotice), kind: ApplicationMachine.kind, bounds: bounds)
+            for row in notices where row.isRendered {
+                guard let path = row.path, seen.insert("\(row.streamID)\n\(path)").inserted else { continue }
+                if try store.load(ApplicationMachine.self, id: row.streamID)?.state.documentNumber == number {
+                    paths.append(path)
+                }
+            }
+        case .session:
+            break
+        }
+        for session in sessionIDs {
+            let kinds: Set<String> = [DocumentKind.minutes.rawValue, DocumentKind.voteRecord.rawValue]
+            paths += Self.renderedPaths(
+                try Self.covered(
+                    try store.documents(streamKind: CommitteeSessionMachine.kind, streamID: session).filter {
+                        kinds.contains($0.kind)
+                    }, kind: CommitteeSessionMachine.kind, bounds: bounds))
+        }
+        return try Array(Set(paths)).sorted().flatMap(files(forODT:))
+    }
+}
+
+/// Builds the packages the archive outbox holds: each decision as of the step that made it
+/// (`as_of_seq`), into `DIR/archive/` (a confirmation as a folder and a `.zip`, a session as a
+/// folder), then marks it built. Idempotent and resumable: a package is written through a
+/// staging folder renamed into place and marked built only after, so a run killed at any point
+/// builds it again — with the same bytes — the next time. A decision whose documents are not
+/// rendered yet stays pending; any other failure is recorded and retried on the next run.
+struct ArchiveBuilder: Sendable {
+    let store: EventStore
+    let keyring: OfficeKeyring
+    let organization: String
+    /// `DIR/documents`, where the renderer wrote the documents.
+    let documents: URL
+    /// `DIR/archive`.
+    let archive: URL
+    var uploads: URL? = nil
+    var forms: FormLibrary? = nil
+    /// The office's 归档范围和保管期限表 (`policy/retention.yaml`).
+    var retention: RetentionSchedule = .defaults
+
+    struct Report: Sendable {
+        var written: [DecisionArchiver.Written] = []
+        var waiting: [ArchiveDecision] = []
+        var failed: [(decision: ArchiveDecision, reason: String)] = []
+    }
+
+    /// Queues the decisions of a database made before the outbox existed (as of the log now).
+    func queueEarlierDecisions() throws(StoreError) {
+        for number in try store.applicationDocumentNumbers() {
+            try store.queueArchiveIfMissing(.confirmation(documentNumber: number))
+        }
+        for session in try store.streamIDs(CommitteeSessionMachine.self, status: CommitteeSessionStage.closed.rawValue) {
+            try store.queueArchiveIfMissing(.session(id: session))
+        }
+    }
+
+    /// Builds every pending (and failed) decision; with `all`, rebuilds the built ones too.
+    func run(all: Bool = false, now: @Sendable () -> Date = { Date() }) throws(StoreError) -> Report {
+        let entries = try store.archiveOutbox().filter { all || $0.status != .built }
+        var report = Report()
+        guard !entries.isEmpty else { return report }
+        do {
+            try FileManager.default.createDirectory(at: archive, withIntermediateDirectories: true)
+            try keyring.exportPublicKeys(to: archive.appendingPathComponent("public-keys.json").path)
+        } catch {
+            throw .database("cannot prepare \(archive.path): \(error)")
+        }
+        let archiver = DecisionArchiver(
+            store: store, keyring: keyring,
+            documents: RenderedDocumentSource(store: store, root: documents, uploads: uploads, forms: forms),
+            organization: organization)
+        for entry in entries {
+            let zip = if case .confirmation = entry.decision { true } else { false }
+            let written: DecisionArchiver.Written
+            do {
+                written = try archiver.write(
+                    entry.decision, into: archive.path, zip: zip, asOfSeq: entry.asOfSeq,
+                    filing: { payload, info throws(ArchiveError) in
+                        try file(entry.decision, payload: payload, info: info)
+                    })
+            } catch .documentsPending {
+                report.waiting.append(entry.decision)
+                continue
+            } catch {
+                report.failed.append((entry.decision, error.chinese))
+                try store.markArchiveFailed(entry.decision, asOfSeq: entry.asOfSeq, reason: error.description)
+                continue
+            }
+            try store.markArchiveBuilt(
+                entry.decision, asOfSeq: entry.asOfSeq, package: DecisionArchiver.packageName(entry.decision), at: now())
+            report.written.append(written)
+        }
+        return report
+    }
+
+    /// Numbers the package's records in the catalogue (the same numbers on every rebuild) and
+    /// writes its DA/T 46 `metadata.xml`.
+    func file(_ decision: ArchiveDecision, payload: [BagFile], info: BagInfo) throws(ArchiveError) -> [BagFile] {
+        do {
+            guard let fonds = try store.officeProfile()?.fonds else {
+                throw ArchiveError.filing("本系统未设置全宗号（pingshen init --fonds）")
+            }
+            if let problem = ArchivalCode.fondsProblem(fonds) { throw ArchiveError.filing("全宗号“\(fonds)”：\(problem)") }
+            let year = info.baggingDate.year
+            var people: [String: (name: String, id: String, certificate: String?, series: String, level: String)] = [:]
+            let applicationIDs = Set(
+                payload.compactMap { f -> String? in
+                    let parts = f.path.split(separator: "/", maxSplits: 2)
+                    return parts.count > 2 && parts[0] == "applications" ? String(parts[1]) : nil
+                })
+            for id in applicationIDs {
+                guard let state = try store.load(ApplicationMachine.self, id: id)?.state, let profile = state.profile,
+                    let person = try store.person(profile.personID)
+                else { continue }
+                people[id] = (
+                    person.name, person.residentID.description, state.certificateNumber, profile.series.chinese,
+                    profile.level.chinese
+                )
+            }
+            let planned = PackageRecords.plan(
+                payload: payload, names: { retention.entry(forRecordKind: $0)?.name },
+                person: { id in people[id]?.name })
+            let package = DecisionArchiver.packageName(decision)
+            let documentNumber: String? = if case .confirmation(let n) = decision { n } else { nil }
+            var requests: [CatalogueRecord] = []
+            for p in planned {
+                guard let period = retention.retention(forRecordKind: p.kind) else {
+                    throw ArchiveError.filing("记录类型“\(p.kind)”（\(p.path)）不在归档范围和保管期限表（policy/retention.yaml）中")
+                }
+                let series = "\(fonds)-\(year)-\(period.code)-\(retention.organisation(forRecordKind: p.kind))"
+                let who = p.applicationID.flatMap { people[$0] }
+                requests.append(
+                    CatalogueRecord(
+                        series: series, package: package, decision: decision.description, path: p.path, kind: p.kind,
+                        title: p.title, documentNumber: documentNumber, date: info.baggingDate.description, year: year,
+                        retention: period.code, classification: PackageRecords.classification(ofKind: p.kind),
+                        size: p.size, format: p.format, sha256: p.sha256, applicationID: p.applicationID,
+                        personName: who?.name, idNumber: who?.id, certificateNumber: who?.certificate,
+                        titleSeries: who?.series, level: who?.level))
+            }
+            let filed = try store.fileArchiveRecords(requests) { series, item in
+                "\(series)-\(item < 10_000 ? String(format: "%04d", item) : String(item))"
+            }
+            let byPath = Dictionary(uniqueKeysWithValues: planned.map { ($0.path, $0) })
+            let records = try filed.map { r throws(ArchiveError) -> PackageRecords.Filed in
+                let code: ArchivalCode
+                do { code = try ArchivalCode(parsing: r.code) } catch {
+                    throw ArchiveError.filing("档号 \(r.code)：\(error)")
+                }
+                return PackageRecords.Filed(
+                    planned: byPath[r.path]!, code: code, documentNumber: r.documentNumber, responsible: organization,
+                    date: info.baggingDate, classification: r.classification)
+            }
+            return [PackageRecords.metadataFile(fonds: fonds, organization: organization, records: records)]
+        } catch let error as ArchiveError {
+            throw error
+        } catch {
+            throw ArchiveError.store("\(error)")
+        }
+    }
+}
+
+extension ArchiveCommand {
+    /// `pingshen archive build`: what `serve` does after each decision, for an office without
+    /// the server (or to rebuild: the same bytes from the same database).
+    struct Build: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract:
+                "Build the signed packages of the decisions queued in the database's archive outbox (each as of the step that made it).",
+            discussion: """
+                Documents still queued are rendered first. A decision made before the outbox existed is \
+                queued as of now. --all rebuilds the packages already built: the same database gives \
+                byte-identical packages. Exit 1 when a package could not be built (the reason is printed).
+                """)
+
+        @Option(name: .customLong("db"), help: "The office's database.") var database: String
+        @Option(
+            name: .customLong("data-dir"),
+            help: "The data folder: documents/, uploads/ and keys/ (default: the folder of --db).")
+        var dataDirectory: String?
+        @Option(help: "Where the packages go (default: DATA-DIR/archive).") var out: String?
+        @Flag(help: "Rebuild the packages already built too.") var all = false
+        @OptionGroup var rules: RulesOptions
+        @Option(name: .customLong("templates-dir"), help: "Folder with the office's templates.")
+        var templatesDirectory = "templates"
+        @Option(name: .customLong("forms-dir"), help: "Folder with the declaration forms.")
+        var formsDirectory = "forms"
+
+        func run() throws {
+            let book = try rules.load()
+            guard FileManager.default.fileExists(atPath: database) else { throw CLIError("数据库文件不存在：\(database)") }
+            let store: EventStore
+            do { store = try EventStore(path: database) } catch { throw CLIError(error.chinese + " (\(error))") }
+            let data = URL(
+                fileURLWithPath: dataDirectory ?? URL(fileURLWithPath: database).deletingLastPathComponent().path,
+                isDirectory: true)
+            let keys = data.appendingPathComponent("keys")
+            guard FileManager.default.fileExists(atPath: keys.appendingPathComponent("keyring.json").path) else {
+                throw CLIError("未找到职改办密钥库：\(keys.path)（可用 --data-dir 指定数据目录）")
+            }
+            let keyring: OfficeKeyring
+            do { keyring = try OfficeKeyring.open(directory: keys.path) } catch { throw CLIError(error.chinese) }
+            let uploads = data.appendingPathComponent("uploads")
+            _ = try renderQueuedDocuments(
+                store: store, rules: book, into: data, templates: templatesDirectory, forms: formsDirectory,
+                uploads: uploads)
+            let builder = ArchiveBuilder(
+                store: store, keyring: keyring, organization: book.policy.region.office,
+                documents: data.appendingPathComponent("documents"),
+                archive: out.map { URL(fileURLWithPath: $0, isDirectory: true) } ?? data.appendingPathComponent("archive"),
+                uploads: uploads, forms: try? FormLibrary.load(directory: formsDirectory), retention: book.retention)
+            let report: ArchiveBuilder.Report
+            do {
+                try builder.queueEarlierDecisions()
+                report = try builder.run(all: all)
+            } catch {
+                throw CLIError(error.chinese + " (\(error))")
+            }
+            for w in report.written {
+                print("已归档：\(w.zip ?? w.folder)（\(w.applicationCount) 件申报，\(w.payloadBytes / 1024) KB）")
+            }
+            for d in report.waiting { print("待文书生成后归档：\(d)") }
+            for f in report.failed { print("未能归档：\(f.decision)：\(f.reason)") }
+            print("归档包：新建或重建 \(report.written.count) 个，等待 \(report.waiting.count) 个，失败 \(report.failed.count) 个")
+            if !report.failed.isEmpty || !report.waiting.isEmpty { throw ExitCode(1) }
+        }
+    }
+}

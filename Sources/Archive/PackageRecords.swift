@@ -145,6 +145,6 @@ public enum PackageRecords {
             xml += "  </记录>\n"
         }
         xml += "</电子文件元数据>\n"
-        return BagFile(path: PackageMetadata.path, bytes: Array(xml.utf8))
+        return BagFile(path: "metadata.xml", bytes: Array(xml.utf8))  // `PackageMetadata.path`, which reads it
     }
 }

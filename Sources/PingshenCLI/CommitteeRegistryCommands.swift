@@ -72,8 +72,46 @@ struct CommitteeList: ParsableCommand {
 /// `pingshen experts import|export`: the expert pool from and to CSV/XLSX files.
 struct ExpertsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "experts", abstract: "The expert pool: import from CSV or XLSX, export as CSV.",
-        subcommands: [Import.self, Export.self])
+        commandName: "experts",
+        abstract: "The expert pool: import from CSV or XLSX, export as CSV, issue experts' accounts.",
+        subcommands: [Import.self, Export.self, Accounts.self])
+
+    /// `pingshen experts accounts`: an account (or a new code) for one expert, or for every
+    /// expert a session's draw seated; prints each one-time code once, to be handed over.
+    struct Accounts: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "accounts",
+            abstract:
+                "Issue experts' accounts (user name = expert id) with one-time codes: --expert ID, or --session ID for the whole draw.")
+        @OptionGroup var actor: RegistryActor
+        @Option(help: "One expert of the pool.") var expert: String?
+        @Option(help: "A committee session: every drawn expert without an account.") var session: String?
+        @Option(help: "Why (recorded with each issuance).") var reason: String
+
+        func run() async throws {
+            guard (expert == nil) != (session == nil) else { throw CLIError("请指定 --expert 或 --session 之一") }
+            let (store, context) = try actor.open(CommitteeRegistryMachine.accountRoles)
+            let locked = try await ExpertAccountActions.lockedHash(cost: 12)
+            var issued: [ExpertAccountActions.Issued] = []
+            var skipped: [String] = []
+            try chineseErrors {
+                if let expert {
+                    issued = [
+                        try ExpertAccountActions.issue(
+                            store: store, context: context, expertID: expert, reason: reason, lockedHash: locked)
+                    ]
+                } else if let session {
+                    (issued, skipped) = try ExpertAccountActions.issueForSession(
+                        store: store, context: context, sessionID: session, reason: reason, lockedHash: locked)
+                }
+            }
+            for i in issued {
+                print([i.expertID, i.name, i.username, i.code, i.newAccount ? "新账户" : "重发设置码"].joined(separator: "\t"))
+            }
+            for line in skipped { print("未发放：\(line)") }
+            FileHandle.standardError.write(Data("一次性设置码24小时内有效，请交给专家本人在“重置密码”页面设置密码。\n".utf8))
+        }
+    }
 
     struct Import: ParsableCommand {
         static let configuration = CommandConfiguration(

@@ -75,17 +75,51 @@ extension EventStore {
                 } else {
                     try Row.fetchAll(db, sql: "SELECT * FROM experts ORDER BY committee_id, id")
                 }
-            return try rows.map { r in
-                let e = try Self.expert(r)
-                let code = (r["unit_credit_code"] as String?).flatMap { try? CreditCode($0) }
-                return ExpertEntry(
-                    id: e.id, name: e.name,
-                    unitCreditCode: code,
-                    unitName: r["unit_name"] ?? "", unitID: e.unitID, title: e.title,
-                    specialties: (r["specialties"] as String).split(separator: "\n").map(String.init),
-                    committeeID: e.committeeID, termStart: (r["term_start"] as String?).flatMap(Day.init) ?? e.termEnd,
-                    termEnd: e.termEnd, status: ExpertEntry.Status(rawValue: r["status"]) ?? .active)
-            }
+            return try rows.map(Self.expertEntry)
         }
+    }
+
+    /// One expert of the pool as the pool holds it now; nil for an unknown id.
+    public func expertEntry(id: String) throws(StoreError) -> ExpertEntry? {
+        try read { db in try Self.expertEntry(id: id, db: db) }
+    }
+
+    static func expertEntry(id: String, db: Database) throws -> ExpertEntry? {
+        try Row.fetchOne(db, sql: "SELECT * FROM experts WHERE id = ?", arguments: [id]).map(expertEntry)
+    }
+
+    static func expertEntry(_ r: Row) throws -> ExpertEntry {
+        let e = try Self.expert(r)
+        let code = (r["unit_credit_code"] as String?).flatMap { try? CreditCode($0) }
+        return ExpertEntry(
+            id: e.id, name: e.name,
+            unitCreditCode: code,
+            unitName: r["unit_name"] ?? "", unitID: e.unitID, title: e.title,
+            specialties: (r["specialties"] as String).split(separator: "\n").map(String.init),
+            committeeID: e.committeeID, termStart: (r["term_start"] as String?).flatMap(Day.init) ?? e.termEnd,
+            termEnd: e.termEnd, status: ExpertEntry.Status(rawValue: r["status"]) ?? .active)
+    }
+
+    /// The accounts of experts, by expert id.
+    public func expertAccounts() throws(StoreError) -> [String: Account] {
+        try read { db in
+            let accounts = try Row.fetchAll(
+                db, sql: "SELECT * FROM accounts WHERE role = ? AND expert_id IS NOT NULL", arguments: [Role.expert.rawValue]
+            ).map(Account.init(row:))
+            return Dictionary(accounts.map { ($0.expertID!, $0) }, uniquingKeysWith: { a, _ in a })
+        }
+    }
+}
+
+extension StoreTransaction {
+    /// One expert of the pool as the pool holds it in this transaction.
+    public func expertEntry(id: String) throws -> ExpertEntry? { try EventStore.expertEntry(id: id, db: db) }
+
+    /// The account of an expert, if one was issued.
+    public func account(expertID: String) throws -> Account? {
+        try Row.fetchOne(
+            db, sql: "SELECT * FROM accounts WHERE role = ? AND expert_id = ? LIMIT 1",
+            arguments: [Role.expert.rawValue, expertID]
+        ).map(Account.init(row:))
     }
 }

@@ -117,6 +117,11 @@ struct AccountRoutes {
         // Only failures count against the pair and the user name.
         await pairLimiter.refund(pair)
         await usernameLimiter.refund(name)
+        // An expert suspended in the pool, or whose term is over, does not sign in.
+        if let refusal = try ExpertAccountActions.refusal(for: account, store: store, today: Day(now())) {
+            return try loginPage(
+                context: context, username: username, next: next, error: refusal.message, status: .forbidden)
+        }
         return try signedIn(account, goingTo: next ?? homePath(for: account.role))
     }
 

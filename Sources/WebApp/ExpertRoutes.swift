@@ -40,8 +40,13 @@ struct ExpertRoutes {
     }
 
     /// The expert record id of the signed-in account (an expert account without one sees nothing).
+    /// An expert suspended in the pool or out of term since signing in is refused here too.
     func expertID(_ context: WebRequestContext) throws -> String? {
-        try context.requireIdentity().account.expertID
+        let account = try context.requireIdentity().account
+        if let refusal = try ExpertAccountActions.refusal(for: account, store: services.store, today: services.today) {
+            throw WebError.refused(rule: refusal.rule, message: refusal.message)
+        }
+        return account.expertID
     }
 
     /// The session, if this expert was drawn for it (member or alternate, recused or not);

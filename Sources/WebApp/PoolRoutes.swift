@@ -8,6 +8,7 @@ import Workflow
 extension Pages.Page {
     static let adminCommittees = Pages.Page("admin-committees")
     static let adminExperts = Pages.Page("admin-experts")
+    static let adminExpertCodes = Pages.Page("admin-expert-codes")
 }
 
 /// `/admin/committees` (the administrator and the office head): the committees with their
@@ -34,6 +35,7 @@ struct PoolRoutes {
         }
         experts.post { request, context in try await addOne(request, context) }
         experts.post("import") { request, context in try await importFile(request, context) }
+        experts.post("accounts") { request, context in try await issueAccounts(request, context) }
         experts.get("export.csv") { _, _ in
             var response = Response(
                 status: .ok, headers: [.contentType: "text/csv; charset=utf-8"],
@@ -108,13 +110,24 @@ struct PoolRoutes {
     func expertsPage(
         _ context: WebRequestContext, flash: String?, problems: [String] = [], status: HTTPResponse.Status = .ok
     ) throws -> Response {
+        let accounts = try services.store.expertAccounts()
+        let canIssue = CommitteeRegistryMachine.accountRoles.contains(try context.requireIdentity().account.role)
         let pool: [TemplateValue] = try services.store.expertPool().map { e in
-            [
+            let account = accounts[e.id]
+            return [
                 "id": .string(e.id), "name": .string(e.name), "unit": .string(e.unitName), "title": .string(e.title),
                 "specialties": .string(e.specialties.joined(separator: "、")), "committee": .string(e.committeeID),
                 "term": .string("\(e.termStart)至\(e.termEnd)"), "status": .string(e.status.chinese),
+                "account": .string(account.map { $0.username } ?? "未发放"),
+                "mayIssue": .bool(canIssue && CommitteeRegistryMachine.accountRefusal(e, today: services.today) == nil),
+                "issueLabel": .string(account == nil ? "发放账户" : "重发设置码"),
             ]
         }
+        let drawnSessions: [TemplateValue] =
+            canIssue
+            ? try CommitteeDesk(services: services).sessions().filter { !$0.state.drawn.isEmpty }.map { session in
+                ["id": .string(session.id), "label": .string("\(session.id)（\(session.plan.committeeID)，\(session.plan.date)）")]
+            } : []
         return try services.pages.response(
             .adminExperts, title: "专家库",
             data: [
@@ -123,7 +136,56 @@ struct PoolRoutes {
                 "columns": .string(ExpertImport.columns.joined(separator: "、")),
                 "problems": .list(problems.map { .string($0) }), "hasProblems": .bool(!problems.isEmpty),
                 "flash": flash.map { .string($0) } ?? .null,
+                "canIssue": .bool(canIssue), "sessions": .list(drawnSessions), "hasSessions": .bool(!drawnSessions.isEmpty),
             ], context: context, status: status)
+    }
+
+    // MARK: experts' accounts
+
+    /// Accounts for one expert (`expert`) or for every expert a session's draw seated
+    /// (`session`): the codes shown once, to be handed over.
+    func issueAccounts(_ request: Request, _ context: WebRequestContext) async throws -> Response {
+        var request = request
+        let form = try await request.form()
+        let wf = try workflowContext(context)
+        guard CommitteeRegistryMachine.accountRoles.contains(wf.actor.role) else {
+            throw WebError.forbidden("专家账户只能由系统管理员发放。")
+        }
+        let reason = (form["reason"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        guard (1...200).contains(reason.count) else {
+            throw WebError.badRequest(field: "事由", message: "请填写事由（1至200字）。")
+        }
+        let expert = (form["expert"] ?? "").trimmingCharacters(in: .whitespaces)
+        let session = (form["session"] ?? "").trimmingCharacters(in: .whitespaces)
+        guard expert.isEmpty != session.isEmpty else {
+            throw WebError.badRequest(field: "专家或评审会议", message: "请选择一名专家或一次评审会议。")
+        }
+        let locked = try await ExpertAccountActions.lockedHash(cost: services.configuration.passwordCost)
+        var issued: [ExpertAccountActions.Issued] = []
+        var skipped: [String] = []
+        try perform {
+            if expert.isEmpty {
+                (issued, skipped) = try ExpertAccountActions.issueForSession(
+                    store: services.store, context: wf, sessionID: session, reason: reason, lockedHash: locked)
+            } else {
+                issued = [
+                    try ExpertAccountActions.issue(
+                        store: services.store, context: wf, expertID: expert, reason: reason, lockedHash: locked)
+                ]
+            }
+        }
+        let rows: [TemplateValue] = issued.map { i in
+            [
+                "expert": .string(i.expertID), "name": .string(i.name), "username": .string(i.username),
+                "code": .string(i.code), "kind": .string(i.newAccount ? "新账户" : "重发设置码"),
+            ]
+        }
+        return try services.pages.response(
+            .adminExpertCodes, title: "专家账户的一次性设置码",
+            data: [
+                "codes": .list(rows), "hasCodes": .bool(!rows.isEmpty), "hours": .string("24"),
+                "skipped": .list(skipped.map { .string($0) }), "hasSkipped": .bool(!skipped.isEmpty),
+            ], context: context)
     }
 
     /// One expert, as one row of the import (the same checks; problems named by column).

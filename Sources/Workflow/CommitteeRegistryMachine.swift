@@ -17,6 +17,8 @@ public enum CommitteeRegistryMachine: Machine {
     public static let committeeRoles: [Role] = [.administrator, .officeHead]
     /// Who keeps the expert pool.
     public static let poolRoles: [Role] = [.administrator, .officeHead, .officeClerk]
+    /// Who issues experts' accounts (accounts are the administrator's).
+    public static let accountRoles: [Role] = [.administrator]
 
     public static func status(of state: CommitteeRegistryState) -> String { "open" }
 
@@ -85,7 +87,39 @@ public enum CommitteeRegistryMachine: Machine {
                 }
             }
             return Decision([.expertsAdded(experts, source: source, on: today)])
+
+        case .issueExpertAccount(let expert, let username, let reason):
+            try Gate.role(context.actor, accountRoles, kind: kind, action: action)
+            try Gate.nonBlank(username, kind: kind, field: "用户名", rule: "username-missing")
+            try Gate.nonBlank(reason, kind: kind, field: "事由", rule: "reason-missing")
+            guard state.experts[expert.id] != nil else {
+                throw Refusal(rule: "\(kind).unknown-expert", message: "专家库中没有编号为“\(expert.id)”的专家")
+            }
+            if let refusal = accountRefusal(expert, today: today) { throw refusal }
+            if let existing = state.expertAccounts?[expert.id] {
+                guard existing == username else {
+                    throw Refusal(
+                        rule: "\(kind).account-exists", message: "专家“\(expert.name)”已有账户“\(existing)”")
+                }
+                // The code itself is never in the log: only that one was issued, by whom and why.
+                return Decision([.expertResetCodeIssued(expertID: expert.id, username: username, reason: reason, on: today)])
+            }
+            return Decision([.expertAccountIssued(expertID: expert.id, username: username, reason: reason, on: today)])
         }
+    }
+
+    /// Why an expert of the pool may not have an account or sign in today (suspended, or the
+    /// term over); nil when they may.
+    public static func accountRefusal(_ expert: ExpertEntry, today: Day) -> Refusal? {
+        if expert.status == .suspended {
+            return Refusal(
+                rule: "\(kind).expert-suspended", message: "专家“\(expert.name)”在专家库中的状态为“暂停”，不能使用账户")
+        }
+        if expert.termEnd < today {
+            return Refusal(
+                rule: "\(kind).expert-term-ended", message: "专家“\(expert.name)”的聘期已于\(expert.termEnd)结束，不能使用账户")
+        }
+        return nil
     }
 
     public static func evolve(_ state: CommitteeRegistryState, _ event: CommitteeRegistryEvent) -> CommitteeRegistryState {
@@ -95,6 +129,10 @@ public enum CommitteeRegistryMachine: Machine {
             s.committees[c.id] = c.memberCount
         case .expertsAdded(let experts, _, _):
             for e in experts { s.experts[e.id] = e.committeeID }
+        case .expertAccountIssued(let expertID, let username, _, _):
+            s.expertAccounts = (s.expertAccounts ?? [:]).merging([expertID: username]) { _, new in new }
+        case .expertResetCodeIssued:
+            break
         }
         return s
     }
@@ -178,6 +216,9 @@ public struct CommitteeRegistryState: Codable, Sendable, Equatable {
     public var committees: [String: Int] = [:]
     /// Experts by id: their committee.
     public var experts: [String: String] = [:]
+    /// Experts' accounts by expert id: the user name (nil until the first is issued, so the
+    /// snapshots written before accounts were issued read the same).
+    public var expertAccounts: [String: String]?
     public init() {}
 }
 
@@ -185,11 +226,15 @@ public enum CommitteeRegistryCommand: Sendable {
     case setUp(CommitteeSetUp)
     /// Experts into the pool at once; `source` says from where (a file's name and SHA-256, or 手工录入).
     case addExperts([ExpertEntry], source: String)
+    /// An account for an expert of the pool (as the pool holds it now), or a new one-time code
+    /// for the account the expert has.
+    case issueExpertAccount(ExpertEntry, username: String, reason: String)
 
     public var chinese: String {
         switch self {
         case .setUp: "组建评委会"
         case .addExperts: "专家入库"
+        case .issueExpertAccount: "发放专家账户"
         }
     }
 }
@@ -197,11 +242,17 @@ public enum CommitteeRegistryCommand: Sendable {
 public enum CommitteeRegistryEvent: NamedEvent {
     case committeeSetUp(CommitteeSetUp, on: Day)
     case expertsAdded([ExpertEntry], source: String, on: Day)
+    /// An expert's account created (with a one-time code to set its password).
+    case expertAccountIssued(expertID: String, username: String, reason: String, on: Day)
+    /// A new one-time code for an expert's account.
+    case expertResetCodeIssued(expertID: String, username: String, reason: String, on: Day)
 
     public var name: String {
         switch self {
         case .committeeSetUp: "committeeSetUp"
         case .expertsAdded: "expertsAdded"
+        case .expertAccountIssued: "expertAccountIssued"
+        case .expertResetCodeIssued: "expertResetCodeIssued"
         }
     }
 
@@ -210,6 +261,8 @@ public enum CommitteeRegistryEvent: NamedEvent {
         case .committeeSetUp(let c, _):
             "组建评委会 \(c.id)（\(c.name)，\(c.level.chinese)，委员\(c.memberCount)人，任期\(c.termStart)至\(c.termEnd)）：\(c.decisionNumber)"
         case .expertsAdded(let experts, let source, _): "专家入库\(experts.count)人：\(source)"
+        case .expertAccountIssued(let id, let u, let reason, _): "为专家 \(id) 发放账户 \(u) 及一次性密码设置码：\(reason)"
+        case .expertResetCodeIssued(let id, let u, let reason, _): "为专家 \(id) 的账户 \(u) 发放一次性密码重置码：\(reason)"
         }
     }
 }

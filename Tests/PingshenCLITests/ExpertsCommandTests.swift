@@ -117,4 +117,32 @@ import Testing
         let history = try CLI.sqlite(db, "SELECT count(*) FROM events WHERE stream_kind = 'committee-registry'")
         #expect(history.trimmingCharacters(in: .whitespacesAndNewlines) == "3")
     }
+
+    /// `pingshen experts accounts`: an account with a one-time code for an expert of the pool
+    /// (user name = the expert's id), a new code the second time, none for a suspended expert.
+    @Test func expertsGetAccountsWithOneTimeCodes() throws {
+        let (dir, db) = try Self.setUp()
+        #expect(try Self.committee(db, members: "15").status == 0)
+        let csv = dir + "/pool.csv"
+        try Data(([Self.header] + Self.rows(8)).map { $0.joined(separator: ",") }.joined(separator: "\n").utf8)
+            .write(to: URL(fileURLWithPath: csv))
+        #expect(try CLI.run(["experts", "import", "--db", db, "--as", "root", "--file", csv]).status == 0)
+        func issue(_ arguments: [String]) throws -> CLI.Result {
+            try CLI.run(["experts", "accounts", "--db", db, "--as", "root", "--reason", "提前发放专家账户"] + arguments)
+        }
+        let first = try issue(["--expert", "E001"])
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(first.stdout.firstMatch(of: #/E001\t专家1号\tE001\t[A-Z2-9]{12}\t新账户/#) != nil, "\(first.stdout)")
+        let again = try issue(["--expert", "E001"])
+        #expect(again.stdout.contains("\t重发设置码"), "\(again.stdout)")
+        let suspended = try issue(["--expert", "E007"])
+        #expect(suspended.status != 0 && suspended.stderr.contains("状态为“暂停”"), "\(suspended.stderr)")
+        let neither = try issue([])
+        #expect(neither.status != 0 && neither.stderr.contains("--expert 或 --session"))
+        let accounts = try CLI.sqlite(db, "SELECT username || ',' || expert_id || ',' || role FROM accounts WHERE role = 'expert'")
+        #expect(accounts.trimmingCharacters(in: .whitespacesAndNewlines) == "E001,E001,expert")
+        let events = try CLI.sqlite(
+            db, "SELECT type FROM events WHERE stream_kind = 'committee-registry' ORDER BY version")
+        #expect(events.contains("expertAccountIssued\nexpertResetCodeIssued"), "\(events)")
+    }
 }

@@ -57,4 +57,31 @@ import Testing
         #expect(s.replayed == s.state)
         #expect(s.events.allSatisfy { isChinese($0.chinese) })
     }
+
+    /// Experts' accounts: the administrator only, for an expert of the pool who is not suspended
+    /// and in term; the first is an account, the next a new code for the same user name.
+    @Test func expertsAccountsFromThePool() throws {
+        var s = Stream<M>()
+        s.run(.setUp(Self.committee()), as: Self.admin)
+        s.run(.addExperts([try Self.expert("E1")], source: "手工录入"), as: Self.admin)
+        let e1 = try Self.expert("E1")
+        s.refuse(.issueExpertAccount(try Self.expert("E9"), username: "E9", reason: "提前发放"), as: Self.admin, rule: "committee-registry.unknown-expert")
+        s.refuse(.issueExpertAccount(e1, username: "E1", reason: "提前发放"), as: Actors.clerk, rule: "committee-registry.role-not-allowed")
+        s.refuse(.issueExpertAccount(e1, username: "E1", reason: " "), as: Self.admin, rule: "committee-registry.reason-missing")
+        var suspended = e1
+        suspended.status = .suspended
+        let refused = s.refuse(.issueExpertAccount(suspended, username: "E1", reason: "提前发放"), as: Self.admin, rule: "committee-registry.expert-suspended")
+        #expect(refused?.message.contains("暂停") == true)
+        s.run(.issueExpertAccount(e1, username: "E1", reason: "提前发放"), as: Self.admin)
+        #expect(s.state.expertAccounts == ["E1": "E1"])
+        s.refuse(.issueExpertAccount(e1, username: "other", reason: "再发"), as: Self.admin, rule: "committee-registry.account-exists")
+        s.run(.issueExpertAccount(e1, username: "E1", reason: "遗失设置码"), as: Self.admin)
+        #expect(s.events.map(\.name).suffix(2) == ["expertAccountIssued", "expertResetCodeIssued"])
+        s.today = day("2029-01-01")
+        s.refuse(.issueExpertAccount(e1, username: "E1", reason: "再发"), as: Self.admin, rule: "committee-registry.expert-term-ended")
+        #expect(M.accountRefusal(e1, today: day("2028-12-31")) == nil)
+        #expect(M.accountRefusal(e1, today: day("2029-01-01"))?.message.contains("聘期已于2028-12-31结束") == true)
+        #expect(s.replayed == s.state)
+        #expect(s.events.allSatisfy { isChinese($0.chinese) })
+    }
 }

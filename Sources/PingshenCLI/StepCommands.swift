@@ -50,6 +50,25 @@ extension ApplicationStep {
     }
 }
 
+/// A step that takes nothing but the ids: its name, help, command and what it did.
+protocol PlainStep {
+    static var name: String { get }
+    static var abstract: String { get }
+    static var command: ApplicationCommand { get }
+    static var done: String { get }
+}
+
+/// The subcommand of a `PlainStep`.
+struct Plain<Step: PlainStep>: ApplicationStep {
+    static var configuration: CommandConfiguration {
+        CommandConfiguration(commandName: Step.name, abstract: Step.abstract)
+    }
+    @OptionGroup var options: StepOptions
+    @OptionGroup var targets: StepTargets
+    func command() -> ApplicationCommand { Step.command }
+    static var done: String { Step.done }
+}
+
 /// Non-empty text of an option, or a Chinese error naming it.
 func required(_ text: String?, _ option: String, _ field: String) throws -> String {
     let value = (text ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
@@ -63,22 +82,19 @@ func required(_ text: String?, _ option: String, _ field: String) throws -> Stri
 struct UnitStepsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "unit", abstract: "The unit's steps as its HR account: notice 单位公示, recommend 推荐, return 退回.",
-        subcommands: [Notice.self, Recommend.self, Return.self])
+        subcommands: [Plain<Notice>.self, Plain<Recommend>.self, Return.self])
 
-    struct Notice: ApplicationStep {
-        static let configuration = CommandConfiguration(abstract: "Start the unit notice 单位公示 of each application.")
-        @OptionGroup var options: StepOptions
-        @OptionGroup var targets: StepTargets
-        func command() -> ApplicationCommand { .startUnitNotice }
+    enum Notice: PlainStep {
+        static let name = "notice"
+        static let abstract = "Start the unit notice 单位公示 of each application."
+        static let command = ApplicationCommand.startUnitNotice
         static let done = "已开始单位公示"
     }
 
-    struct Recommend: ApplicationStep {
-        static let configuration = CommandConfiguration(
-            abstract: "Recommend 推荐 each application to the office (once the notice has run its working days).")
-        @OptionGroup var options: StepOptions
-        @OptionGroup var targets: StepTargets
-        func command() -> ApplicationCommand { .recommend }
+    enum Recommend: PlainStep {
+        static let name = "recommend"
+        static let abstract = "Recommend 推荐 each application to the office (once the notice has run its working days)."
+        static let command = ApplicationCommand.recommend
         static let done = "已推荐至职改办资格审核"
     }
 
@@ -103,15 +119,14 @@ struct OfficeStepsCommand: AsyncParsableCommand {
         commandName: "office",
         abstract: "The office's steps: accept, correct, refuse, object, resolve, notice, conclude, confirm, revoke, reexamine, archive.",
         subcommands: [
-            Accept.self, Correct.self, Refuse.self, Object.self, Resolve.self, Notice.self, Conclude.self,
-            Confirm.self, Revoke.self, Reexamine.self, Archive.self,
+            Plain<Accept>.self, Correct.self, Refuse.self, Object.self, Resolve.self, Notice.self, Plain<Conclude>.self,
+            Confirm.self, Revoke.self, Reexamine.self, Plain<Archive>.self,
         ])
 
-    struct Accept: ApplicationStep {
-        static let configuration = CommandConfiguration(abstract: "Accept 受理 each application (office clerk).")
-        @OptionGroup var options: StepOptions
-        @OptionGroup var targets: StepTargets
-        func command() -> ApplicationCommand { .accept }
+    enum Accept: PlainStep {
+        static let name = "accept"
+        static let abstract = "Accept 受理 each application (office clerk)."
+        static let command = ApplicationCommand.accept
         static let done = "已受理"
     }
 
@@ -226,11 +241,10 @@ struct OfficeStepsCommand: AsyncParsableCommand {
         }
     }
 
-    struct Conclude: ApplicationStep {
-        static let configuration = CommandConfiguration(abstract: "End the public notice 公示结束 of each application.")
-        @OptionGroup var options: StepOptions
-        @OptionGroup var targets: StepTargets
-        func command() -> ApplicationCommand { .concludeNotice }
+    enum Conclude: PlainStep {
+        static let name = "conclude"
+        static let abstract = "End the public notice 公示结束 of each application."
+        static let command = ApplicationCommand.concludeNotice
         static let done = "公示已结束"
     }
 
@@ -290,11 +304,10 @@ struct OfficeStepsCommand: AsyncParsableCommand {
         static let done = "已作出复查决定"
     }
 
-    struct Archive: ApplicationStep {
-        static let configuration = CommandConfiguration(abstract: "Archive 归档 each certified application.")
-        @OptionGroup var options: StepOptions
-        @OptionGroup var targets: StepTargets
-        func command() -> ApplicationCommand { .archive }
+    enum Archive: PlainStep {
+        static let name = "archive"
+        static let abstract = "Archive 归档 each certified application."
+        static let command = ApplicationCommand.archive
         static let done = "已归档"
     }
 }

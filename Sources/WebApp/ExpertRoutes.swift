@@ -2,6 +2,7 @@ import Documents
 import Domain
 import Foundation
 import Hummingbird
+import OfficeSteps
 import Store
 import Workflow
 
@@ -202,34 +203,8 @@ struct ExpertRoutes {
                 ], back: "/expert/sessions/\(session.id)", context: context)
         }
         try await services.actions.transaction(as: try context.requireIdentity().account.actor) { tx, _ in
-            guard let state = try tx.load(CommitteeSessionMachine.self, id: session.id)?.state else {
-                throw Refusal(rule: "ballot.session-unknown", message: "评审会议不存在")
-            }
-            switch state.stage {
-            case .closed:
-                throw Refusal(rule: "ballot.session-closed", message: "评审会议已闭会，不能再投票")
-            case .convened, .voting:
-                break
-            case .none, .planned, .drawn:
-                throw Refusal(rule: "ballot.session-not-open", message: "评审会议尚未召开，不能投票")
-            }
-            guard state.plan?.candidates.contains(where: { $0.applicationID == applicationID }) == true else {
-                throw Refusal(rule: "ballot.candidate-unknown", message: "该申报不是本次会议的评审对象")
-            }
-            guard state.present.contains(expertID) else {
-                throw Refusal(
-                    rule: "ballot.not-present",
-                    message: "您未出席本次会议或已回避，不能投票（缺席专家不得委托他人或事后补投）")
-            }
-            guard state.counts[applicationID] == nil else {
-                throw Refusal(rule: "ballot.counted", message: "该申报人的票箱已计票，不能再投票")
-            }
-            guard
-                try tx.castBallot(
-                    sessionID: session.id, applicationID: applicationID, expertID: expertID, choice: choice)
-            else {
-                throw Refusal(rule: "ballot.second-ballot", message: "您已对该申报人投票")
-            }
+            try OfficeSteps.castBallot(
+                tx, session: session.id, application: applicationID, expert: expertID, choice: choice)
         }
         return seeOther("/expert/sessions/\(session.id)?voted=1")
     }

@@ -40,12 +40,7 @@ import Workflow
     /// `experts import`; accounts for the unit's HR, a clerk, the head, the secretary and every
     /// expert.
     static func office() throws -> Office {
-        let dir = CLI.temporaryDirectory()
-        let db = dir + "/office.sqlite"
-        let initialised = try InitAndAdminCommandTests.run(
-            ["init", "--db", db, "--office", "焦作市职称改革领导小组办公室", "--fonds", "J012", "--admin", "root"],
-            input: "Jiaozuo2026pw\n")
-        #expect(initialised.status == 0, "\(initialised.stderr)")
+        let (dir, db) = try ExpertsCommandTests.setUp()
         let library = try FormLibrary.load(directory: CLI.root.appendingPathComponent("forms").path)
         let form = try library.form("engineering")
         let code = CreditCode.completing("91410800MA44T9001")!
@@ -236,13 +231,7 @@ import Workflow
     }
 
     @Test func theDateIsTodayOnAProductionDatabaseAndTheAccountMustExist() throws {
-        let dir = CLI.temporaryDirectory()
-        let db = dir + "/office.sqlite"
-        #expect(
-            try InitAndAdminCommandTests.run(
-                ["init", "--db", db, "--office", "焦作市职称改革领导小组办公室", "--fonds", "J012", "--admin", "root"],
-                input: "Jiaozuo2026pw\n"
-            ).status == 0)
+        let (_, db) = try ExpertsCommandTests.setUp()
         let dated = try CLI.run(["office", "accept", "A-1", "--db", db, "--as", "root", "--on", "2026-09-18"])
         #expect(dated.status != 0)
         #expect(dated.stderr.contains("正式数据库不能指定办理日期（--on）"), "\(dated.stderr)")

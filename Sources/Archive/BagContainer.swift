@@ -237,7 +237,10 @@ final class BagContainer: @unchecked Sendable {
 
     /// A reader for one thread: zips need their own libzip handle per thread.
     final class Cursor {
-        let container: BagContainer
+        /// Unowned: the container keeps its `main` cursor, and a strong reference back made a
+        /// cycle that leaked every verified package — its files in memory, or its open zip
+        /// (LeakSanitizer, the bag fuzz target). Cursors never outlive their container.
+        unowned let container: BagContainer
         private var zip: ZipFileReader?
         /// One read buffer for every file this cursor reads.
         private var buffer: UnsafeMutableRawBufferPointer?

@@ -74,6 +74,11 @@ struct UnitRoutes {
             path: "/unit", link: { "/unit/applications/\($0)" })
         data["counts"] = .list(services.statusCountList(counts, current: filter.status, path: "/unit"))
         data["unitName"] = .string(try services.store.unit(unit)?.name ?? unit)
+        let account = try context.requireIdentity().account
+        data["administersUnit"] = .bool(
+            try UnitStaffActions.registration(store: services.store, unitID: unit).map {
+                UnitRegistrationMachine.administratorActorID($0.state) == account.actor.id
+            } ?? false)
         data["statusName"] = ApplicationStage(rawValue: filter.status).map { .string($0.chinese) } ?? .null
         data["waiting"] = .string(
             String(counts.filter { Self.pending.contains($0.status) }.reduce(0) { $0 + $1.count }))

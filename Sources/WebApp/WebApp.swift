@@ -81,6 +81,7 @@ public func buildRouter(configuration: WebConfiguration) throws -> Router<WebReq
     DocumentRoutes(services: services).add(to: router)
     DossierRoutes(services: services).add(to: router)
     UnitRoutes(services: services).add(to: router)
+    UnitStaffRoutes(services: services).add(to: router)
     OfficeRoutes(services: services).add(to: router)
     AuditRoutes(services: services).add(to: router)
     AdminRoutes(services: services).add(to: router)

@@ -64,7 +64,64 @@ public enum UnitRegistrationMachine: Machine {
             try Gate.nonBlank(reason, kind: kind, field: "事由", rule: "reason-missing")
             // The code itself is never in the log.
             return Decision([.resetCodeIssued(username: state.application?.username ?? "", reason: reason, on: today)])
+
+        case .addReviewer(let username, let displayName, let reason):
+            try unitAdministrator(context.actor, state, action: action)
+            try Gate.nonBlank(username, kind: kind, field: "用户名", rule: "username-missing")
+            try Gate.nonBlank(displayName, kind: kind, field: "姓名", rule: "name-missing")
+            try Gate.nonBlank(reason, kind: kind, field: "事由", rule: "reason-missing")
+            guard state.reviewers?[username] == nil, username != state.application?.username else {
+                throw Refusal(rule: "unit-registration.username-taken", message: "用户名“\(username)”已被使用")
+            }
+            return Decision([.reviewerAdded(username: username, displayName: displayName, reason: reason, on: today)])
+
+        case .setReviewerEnabled(let username, let enabled, let reason):
+            try unitAdministrator(context.actor, state, action: action)
+            try Gate.nonBlank(reason, kind: kind, field: "事由", rule: "reason-missing")
+            guard let current = state.reviewers?[username] else { throw unknownReviewer(username) }
+            guard current != enabled else {
+                throw Refusal(
+                    rule: enabled ? "unit-registration.already-enabled" : "unit-registration.already-disabled",
+                    message: enabled ? "人事审核账户“\(username)”正在使用中" : "人事审核账户“\(username)”已停用")
+            }
+            return Decision([
+                enabled
+                    ? .reviewerEnabled(username: username, reason: reason, on: today)
+                    : .reviewerDisabled(username: username, reason: reason, on: today)
+            ])
+
+        case .issueReviewerCode(let username, let reason):
+            try unitAdministrator(context.actor, state, action: action)
+            try Gate.nonBlank(reason, kind: kind, field: "事由", rule: "reason-missing")
+            guard let enabled = state.reviewers?[username] else { throw unknownReviewer(username) }
+            guard enabled else {
+                throw Refusal(rule: "unit-registration.reviewer-disabled", message: "人事审核账户“\(username)”已停用，请先启用")
+            }
+            return Decision([.reviewerCodeIssued(username: username, reason: reason, on: today)])
         }
+    }
+
+    /// The actor id of the unit's administrator: its registered HR account (`Account.actor`
+    /// of a web account is `web-<user name>`).
+    public static func administratorActorID(_ state: UnitRegistrationState) -> String? {
+        state.application.map { "web-" + $0.username }
+    }
+
+    /// Only the unit's administrator — the HR account it registered with, bound to the unit at
+    /// approval — manages the unit's HR reviewers.
+    static func unitAdministrator(_ actor: Actor, _ state: UnitRegistrationState, action: String) throws(Refusal) {
+        try Gate.role(actor, [.unitHR], kind: kind, action: action)
+        guard state.stage == .approved, let unitID = state.unitID, actor.unitID == unitID,
+            actor.id == administratorActorID(state)
+        else {
+            throw Refusal(
+                rule: "unit-registration.not-unit-administrator",
+                message: "只有本单位的管理员账户（单位注册时的人事账户）可以\(action)")
+        }
+    }
+
+    static func unknownReviewer(_ username: String) -> Refusal {
+        Refusal(rule: "unit-registration.unknown-reviewer", message: "本单位没有人事审核账户“\(username)”")
     }
 
     static func notPending(_ state: UnitRegistrationState, action: String) -> Refusal {
@@ -86,8 +143,14 @@ public enum UnitRegistrationMachine: Machine {
         case .refused(let reasons, _):
             s.stage = .refused
             s.refusals = reasons
-        case .resetCodeIssued:
+        case .resetCodeIssued, .reviewerCodeIssued:
             break
+        case .reviewerAdded(let username, _, _, _):
+            s.reviewers = (s.reviewers ?? [:]).merging([username: true]) { _, new in new }
+        case .reviewerDisabled(let username, _, _):
+            s.reviewers?[username] = false
+        case .reviewerEnabled(let username, _, _):
+            s.reviewers?[username] = true
         }
         return s
     }
@@ -133,6 +196,9 @@ public struct UnitRegistrationState: Codable, Sendable, Equatable {
     public var unitID: String?
     /// The reasons of the last refusal.
     public var refusals: [String] = []
+    /// The unit's HR reviewer accounts its administrator added, by user name: enabled or not
+    /// (nil until the first, so snapshots written before read the same).
+    public var reviewers: [String: Bool]?
 
     public init() {}
 }
@@ -142,6 +208,11 @@ public enum UnitRegistrationCommand: Sendable {
     case approve(unitID: String, reason: String)
     case refuse(reasons: [String])
     case issueResetCode(reason: String)
+    /// The unit's administrator adds an HR reviewer account of the unit.
+    case addReviewer(username: String, displayName: String, reason: String)
+    case setReviewerEnabled(username: String, enabled: Bool, reason: String)
+    /// A one-time code for a reviewer's account, from the unit's administrator.
+    case issueReviewerCode(username: String, reason: String)
 
     public var chinese: String {
         switch self {
@@ -149,6 +220,9 @@ public enum UnitRegistrationCommand: Sendable {
         case .approve: "通过单位注册"
         case .refuse: "不予通过单位注册"
         case .issueResetCode: "重置单位人事账户"
+        case .addReviewer: "添加人事审核账户"
+        case .setReviewerEnabled(_, let enabled, _): enabled ? "启用人事审核账户" : "停用人事审核账户"
+        case .issueReviewerCode: "发放人事审核账户的一次性密码重置码"
         }
     }
 }
@@ -158,6 +232,10 @@ public enum UnitRegistrationEvent: NamedEvent {
     case approved(unitID: String, reason: String, on: Day)
     case refused(reasons: [String], on: Day)
     case resetCodeIssued(username: String, reason: String, on: Day)
+    case reviewerAdded(username: String, displayName: String, reason: String, on: Day)
+    case reviewerDisabled(username: String, reason: String, on: Day)
+    case reviewerEnabled(username: String, reason: String, on: Day)
+    case reviewerCodeIssued(username: String, reason: String, on: Day)
 
     public var name: String {
         switch self {
@@ -165,6 +243,10 @@ public enum UnitRegistrationEvent: NamedEvent {
         case .approved: "approved"
         case .refused: "refused"
         case .resetCodeIssued: "resetCodeIssued"
+        case .reviewerAdded: "reviewerAdded"
+        case .reviewerDisabled: "reviewerDisabled"
+        case .reviewerEnabled: "reviewerEnabled"
+        case .reviewerCodeIssued: "reviewerCodeIssued"
         }
     }
 
@@ -174,6 +256,10 @@ public enum UnitRegistrationEvent: NamedEvent {
         case .approved(let id, let reason, _): "通过单位注册，单位编号 \(id)：\(reason)"
         case .refused(let reasons, _): "不予通过单位注册：\(reasons.joined(separator: "；"))"
         case .resetCodeIssued(let u, let reason, _): "为单位人事账户 \(u) 发放一次性密码重置码：\(reason)"
+        case .reviewerAdded(let u, let name, let reason, _): "添加人事审核账户 \(u)（\(name)）：\(reason)"
+        case .reviewerDisabled(let u, let reason, _): "停用人事审核账户 \(u)：\(reason)"
+        case .reviewerEnabled(let u, let reason, _): "启用人事审核账户 \(u)：\(reason)"
+        case .reviewerCodeIssued(let u, let reason, _): "为人事审核账户 \(u) 发放一次性密码重置码：\(reason)"
         }
     }
 }

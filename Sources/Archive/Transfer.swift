@@ -18,8 +18,9 @@ public struct TransferList: Codable, Sendable, Equatable {
         public var baggingDate: String?
         /// Records catalogued in its `metadata.xml` (0 when it has none).
         public var records: Int
-        public var firstCode: String?
-        public var lastCode: String?
+        /// Its 档号, one range per series (全宗号-年度-保管期限-机构), permanent first: within a
+        /// package the 件号 of a series run without a gap.
+        public var codeRanges: [CodeRange]
         /// Bytes of the zip, or of every file of the folder.
         public var bytes: Int
         /// SHA-256 of the zip file, or of the folder's `tagmanifest-sha256.txt` (which covers
@@ -34,10 +35,32 @@ public struct TransferList: Codable, Sendable, Equatable {
             case name, kind, records, bytes, sha256, check, report
             case externalIdentifier = "external_identifier"
             case baggingDate = "bagging_date"
-            case firstCode = "first_code"
-            case lastCode = "last_code"
+            case codeRanges = "code_ranges"
             case digestOf = "digest_of"
         }
+
+        /// The 档号 ranges as one line (`J012-2026-Y-ZCB-0001 至 0004（4 件）；…`).
+        public var rangesText: String {
+            codeRanges.map { r in
+                let last = r.last.split(separator: "-").last.map(String.init) ?? r.last
+                return r.first == r.last ? "\(r.first)（1 件）" : "\(r.first) 至 \(last)（\(r.count) 件）"
+            }.joined(separator: "；")
+        }
+    }
+
+    /// The first and last 档号 of one series in a package, and how many records it holds.
+    public struct CodeRange: Codable, Sendable, Equatable {
+        public var first: String
+        public var last: String
+        public var count: Int
+    }
+
+    /// The ranges of `codes`, one per series, permanent before 30 and 10 years.
+    public static func ranges(_ codes: [ArchivalCode]) -> [CodeRange] {
+        let bySeries = Dictionary(grouping: codes, by: \.series)
+        return bySeries.values.map { $0.sorted() }.sorted { a, b in
+            (b[0].retention, a[0].series) < (a[0].retention, b[0].series)
+        }.map { CodeRange(first: $0.first!.description, last: $0.last!.description, count: $0.count) }
     }
 
     public var format = Self.formatName
@@ -70,7 +93,7 @@ public struct TransferList: Codable, Sendable, Equatable {
         func e(_ s: String) -> String { HTMLEscape.escape(s) }
         var rows = ""
         for (n, p) in packages.enumerated() {
-            let range = [p.firstCode, p.lastCode].compactMap { $0 }.joined(separator: " 至 ")
+            let range = p.rangesText
             rows +=
                 "<tr><td>\(n + 1)</td><td>\(e(p.name))</td><td>\(e(p.externalIdentifier ?? ""))</td><td>\(e(p.baggingDate ?? ""))</td><td>\(p.records)</td><td>\(e(range.isEmpty ? "（未著录）" : range))</td><td>\(p.bytes)</td><td class=\"digest\">\(e(p.sha256))</td><td>\(p.check == "passed" ? "通过" : "不通过")</td></tr>\n"
         }
@@ -323,17 +346,17 @@ public enum Transfer {
         // Records and their 档号 range from the package's metadata.
         let bag = BagContainer.open(path: path, budget: .standard)
         var records = 0
-        var codes: [ArchivalCode] = []
+        var codes: [ArchivalCode] = []  // every record's
         if let bytes = try? bag.read(PackageMetadata.path, limit: 64 << 20),
             let metadata = try? PackageMetadata.parse(bytes)
         {
             records = metadata.records.count
-            codes = metadata.records.compactMap { $0["档号"].flatMap { try? ArchivalCode(parsing: $0) } }.sorted()
+            codes = metadata.records.compactMap { $0["档号"].flatMap { try? ArchivalCode(parsing: $0) } }
         }
         return TransferList.Entry(
             name: name, kind: isDirectory.boolValue ? "folder" : "zip", externalIdentifier: report.externalIdentifier,
-            baggingDate: report.baggingDate, records: records, firstCode: codes.first?.description,
-            lastCode: codes.last?.description, bytes: bytes, sha256: sha256,
+            baggingDate: report.baggingDate, records: records, codeRanges: TransferList.ranges(codes), bytes: bytes,
+            sha256: sha256,
             digestOf: isDirectory.boolValue ? BagLayout.tagManifest : "zip", check: report.passed ? "passed" : "failed",
             report: reportPath)
     }

@@ -16,8 +16,9 @@ import Store
 /// the package.
 struct ArchiveCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "archive", abstract: "Verify signed decision packages (BagIt) and manage the office signing keys.",
-        subcommands: [Verify.self, Keys.self, Build.self])
+        commandName: "archive",
+        abstract: "Build, verify, check (DA/T 70) and hand over signed decision packages (BagIt); manage the office signing keys.",
+        subcommands: [Verify.self, Keys.self, Build.self, CheckCommand.self, TransferCommand.self, ReceiveCommand.self])
 
     struct Verify: ParsableCommand {
         static let configuration = CommandConfiguration(

@@ -54,9 +54,13 @@ import Testing
         let list = try makeBatch(k, archive: archive, into: batch)
         #expect(list.packages.map(\.name) == ["decision-2026-12.zip", "decision-2026-13.zip"])
         #expect(list.packages.map(\.records) == [5, 5])
-        #expect(list.packages[0].firstCode == "J012-2026-D30-ZCB-0001")
-        #expect(list.packages[0].lastCode == "J012-2026-Y-ZCB-0004")
-        #expect(list.packages[1].lastCode == "J012-2026-Y-ZCB-0008")
+        #expect(
+            list.packages[0].codeRanges == [
+                .init(first: "J012-2026-Y-ZCB-0001", last: "J012-2026-Y-ZCB-0004", count: 4),
+                .init(first: "J012-2026-D30-ZCB-0001", last: "J012-2026-D30-ZCB-0001", count: 1),
+            ])
+        #expect(list.packages[0].rangesText == "J012-2026-Y-ZCB-0001 至 0004（4 件）；J012-2026-D30-ZCB-0001（1 件）")
+        #expect(list.packages[1].codeRanges.first?.last == "J012-2026-Y-ZCB-0008")
         #expect(list.packages.allSatisfy { $0.check == "passed" })
         for file in [Transfer.listFile, Transfer.listHTML, Transfer.signatureFile, "reports/decision-2026-12.zip.check.json"] {
             #expect(FileManager.default.fileExists(atPath: batch + "/" + file), "\(file)")

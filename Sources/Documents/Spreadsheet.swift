@@ -78,6 +78,8 @@ public enum Spreadsheet {
                 quoted = true
                 atFieldStart = false
             case ",":
+                // As an XLSX: at most `maxColumns` (a line of commas made a row of millions).
+                guard row.count + 1 < maxColumns else { throw Problem("表格第\(rows.count + 1)行超过\(maxColumns)列") }
                 row.append(field)
                 field = ""
                 atFieldStart = true
@@ -97,6 +99,7 @@ public enum Spreadsheet {
         if !field.isEmpty || !row.isEmpty {
             row.append(field)
             rows.append(row)
+            guard rows.count <= maxRows else { throw Problem("表格超过\(maxRows)行") }
         }
         return rows
     }

@@ -7,6 +7,22 @@ import ZipKit
 /// a byte-order mark; UTF-8 only) and the first sheet of an XLSX (shared and inline strings,
 /// cells placed by their reference, gaps left empty); an XLSX with a DOCTYPE is refused.
 @Suite struct SpreadsheetTests {
+    /// Found by the csv fuzz target: a CSV line of commas was read as a row of any number of
+    /// columns (an XLSX stops at 100), and a last row without a line break could pass 20,000 rows.
+    @Test func csvKeepsTheColumnAndRowLimits() throws {
+        let hundred = Array(repeating: "x", count: 100).joined(separator: ",")
+        #expect(try Spreadsheet.readCSV(Array("a\n\(hundred)\n".utf8))[1].count == 100)
+        #expect {
+            try Spreadsheet.readCSV(Array("a\n\(hundred),y\n".utf8))
+        } throws: { ($0 as? Spreadsheet.Problem)?.message == "表格第2行超过100列" }
+        #expect(throws: Spreadsheet.Problem.self) { try Spreadsheet.readCSV(Array(String(repeating: ",", count: 1_000_000).utf8)) }
+        let rows = String(repeating: "a\n", count: Spreadsheet.maxRows)
+        #expect(try Spreadsheet.readCSV(Array(rows.utf8)).count == Spreadsheet.maxRows)
+        #expect {
+            try Spreadsheet.readCSV(Array((rows + "last").utf8))
+        } throws: { ($0 as? Spreadsheet.Problem)?.message == "表格超过20000行" }
+    }
+
     @Test func csvQuotesAndLineBreaks() throws {
         let text = "\u{FEFF}编号,姓名,备注\r\nE1,\"王,五\",\"他说\"\"好\"\"\r\n第二行\"\r\nE2,李四,\n"
         let rows = try Spreadsheet.readCSV(Array(text.utf8))

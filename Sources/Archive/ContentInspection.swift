@@ -7,6 +7,12 @@ import ZipKit
 public enum LongTermFormat: String, Sendable, CaseIterable, Codable {
     case odt = "ODT", html = "HTML", json = "JSON", xml = "XML", txt = "TXT", png = "PNG", jpeg = "JPEG", pdf = "PDF"
 
+    /// The formats of a retention schedule's `long_term_formats` (names it does not know are
+    /// left out: the schedule's reader refuses them).
+    public static func list(_ names: [String]) -> Set<LongTermFormat> {
+        Set(names.compactMap { LongTermFormat(rawValue: $0.uppercased()) })
+    }
+
     /// The format a file name's extension claims, or nil (not on the list).
     public static func claimed(byName name: String) -> LongTermFormat? {
         guard let dot = name.lastIndex(of: "."), !name[dot...].contains("/") else { return nil }
@@ -45,18 +51,27 @@ struct FileFindings: Sendable, Equatable {
 /// encrypted content. No I/O: the bytes are given.
 enum ContentInspection {
     /// The most bytes read out of one ODT entry.
-    static let maxODTEntryBytes = 64 << 20
+    static let maxODTEntryBytes = 32 << 20
 
-    static func inspect(path: String, bytes: [UInt8]) -> FileFindings {
+    /// - Parameter allowed: the office's long-term list (`policy/retention.yaml`); a format the
+    ///   check recognises but the list leaves out fails like an unknown one.
+    static func inspect(
+        path: String, bytes: [UInt8], allowed: Set<LongTermFormat> = Set(LongTermFormat.allCases)
+    ) -> FileFindings {
         var f = FileFindings()
         executableMagic(bytes).map { f.executable.append($0) }
+        let list = LongTermFormat.allCases.filter(allowed.contains).map(\.rawValue).joined(separator: "、")
         guard let format = LongTermFormat.claimed(byName: path) else {
             let ext = path.split(separator: "/").last.flatMap { $0.contains(".") ? $0.split(separator: ".").last : nil }
             f.formatProblems.append(
-                "格式不在长期保存格式清单内（\(ext.map { "扩展名 .\($0)" } ?? "无扩展名")；清单：\(LongTermFormat.allCases.map(\.rawValue).joined(separator: "、"))）")
+                "格式不在长期保存格式清单内（\(ext.map { "扩展名 .\($0)" } ?? "无扩展名")；清单：\(list)）")
             return f
         }
         f.format = format
+        guard allowed.contains(format) else {
+            f.formatProblems.append("\(format.rawValue) 不在本单位的长期保存格式清单内（清单：\(list)）")
+            return f
+        }
         switch format {
         case .png:
             if !bytes.starts(with: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]) {

@@ -37,10 +37,13 @@ public struct FourPropertyCheck: Sendable {
     public var budget: VerificationBudget
     /// Whether a package without `metadata.xml` fails (it does: DA/T 46 metadata is required).
     public var requireMetadata: Bool
+    /// The long-term list (`RetentionSchedule.longTermFormats` through `LongTermFormat.list`).
+    public var formats: Set<LongTermFormat>
 
     public init(
         keys: PublicKeySet, trust: String, store: EventStore? = nil, external: ExternalChecks = .none,
-        budget: VerificationBudget = .standard, requireMetadata: Bool = true
+        budget: VerificationBudget = .standard, requireMetadata: Bool = true,
+        formats: Set<LongTermFormat> = Set(LongTermFormat.allCases)
     ) {
         self.keys = keys
         self.trust = trust
@@ -48,6 +51,7 @@ public struct FourPropertyCheck: Sendable {
         self.external = external
         self.budget = budget
         self.requireMetadata = requireMetadata
+        self.formats = formats
     }
 
     static let signatureKinds: Set<BagProblem.Kind> = [
@@ -172,7 +176,7 @@ public struct FourPropertyCheck: Sendable {
             let size = bag.entries[path]?.size ?? 0
             do {
                 let bytes = try bag.read(path, limit: budget.maxTagFileBytes)
-                let findings = ContentInspection.inspect(path: inside, bytes: bytes)
+                let findings = ContentInspection.inspect(path: inside, bytes: bytes, allowed: formats)
                 pass.files.append(
                     FileRecord(
                         path: path, size: bytes.count, sha256: SHA256Digest.hex(of: bytes), findings: findings,

@@ -96,10 +96,17 @@ public struct RetentionSchedule: Sendable, Equatable {
     public var defaultOrganisation: String
     /// Entries in file order.
     public var entries: [Entry]
+    /// The formats the four-property check accepts for long-term keeping (`long_term_formats`),
+    /// each one of `knownFormats`.
+    public var longTermFormats: [String]
 
-    public init(defaultOrganisation: String, entries: [Entry]) {
+    /// The formats the check can recognise by content (so the only ones a schedule may list).
+    public static let knownFormats = ["ODT", "HTML", "JSON", "XML", "TXT", "PNG", "JPEG", "PDF"]
+
+    public init(defaultOrganisation: String, entries: [Entry], longTermFormats: [String] = knownFormats) {
         self.defaultOrganisation = defaultOrganisation
         self.entries = entries
+        self.longTermFormats = longTermFormats
     }
 
     /// The entry of a record kind, or nil when the schedule does not list it.
@@ -154,12 +161,13 @@ public struct RetentionSchedule: Sendable, Equatable {
     ///
     /// ```yaml
     /// organisation: ZCB
+    /// long_term_formats: [ODT, HTML, JSON, XML, TXT, PNG, JPEG, PDF]
     /// records:
     ///   qualification-notice: { name: 取得资格通知, retention: 永久 }
     ///   public-notice: { name: 评审结果公示, retention: 10年, organisation: ZCB }
     /// ```
     public static func parse(_ root: ConfigNode) throws(ConfigError) -> RetentionSchedule {
-        try root.requireOnly(["organisation", "records"])
+        try root.requireOnly(["organisation", "records", "long_term_formats"])
         let organisationNode = try root.required("organisation")
         let organisation = try organisationNode.string()
         if let problem = ArchivalCode.organisationProblem(organisation) { throw organisationNode.error(problem) }
@@ -186,7 +194,19 @@ public struct RetentionSchedule: Sendable, Equatable {
         for kind in requiredKinds where !entries.contains(where: { $0.kind == kind }) {
             throw records.error("缺少记录类型“\(kind)”的保管期限（每类归档记录都须列出）", childKey: kind)
         }
-        return RetentionSchedule(defaultOrganisation: organisation, entries: entries)
+        var formats = knownFormats
+        if let node = root["long_term_formats"] {
+            formats = []
+            for item in try node.items() {
+                let name = try item.string().uppercased()
+                guard knownFormats.contains(name) else {
+                    throw item.error("不是可检测的格式（可选：\(knownFormats.joined(separator: "、"))）")
+                }
+                if !formats.contains(name) { formats.append(name) }
+            }
+            guard !formats.isEmpty else { throw node.error("长期保存格式清单不能为空") }
+        }
+        return RetentionSchedule(defaultOrganisation: organisation, entries: entries, longTermFormats: formats)
     }
 
     public static func load(path: String) throws(ConfigError) -> RetentionSchedule {

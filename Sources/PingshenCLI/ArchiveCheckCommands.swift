@@ -80,6 +80,7 @@ extension ArchiveCommand {
                 """)
 
         @Argument(help: "Package folders or .zip files.") var packages: [String]
+        @OptionGroup var rules: RulesOptions
         @OptionGroup var trust: TrustedKeyOptions
         @OptionGroup var external: ExternalCheckOptions
         @Option(
@@ -96,6 +97,7 @@ extension ArchiveCommand {
 
         func run() throws {
             guard maxMB > 0 else { throw CLIError("--max-mb 必须为正数") }
+            let book = try rules.load()
             var store: EventStore?
             if let database {
                 guard FileManager.default.fileExists(atPath: database) else { throw CLIError("数据库文件不存在：\(database)") }
@@ -106,7 +108,8 @@ extension ArchiveCommand {
             let (keys, source) = try trust.load(dataDirectory: data)
             let checker = FourPropertyCheck(
                 keys: keys, trust: source, store: store, external: try external.checks(),
-                budget: VerificationBudget(maxPayloadBytes: maxMB << 20))
+                budget: VerificationBudget(maxPayloadBytes: maxMB << 20),
+                formats: LongTermFormat.list(book.retention.longTermFormats))
             var failed = 0
             for (n, package) in packages.enumerated() {
                 guard FileManager.default.fileExists(atPath: package) else { throw CLIError("归档包不存在：\(package)") }
@@ -174,7 +177,8 @@ extension ArchiveCommand {
                 } catch { throw CLIError(error.chinese) }
             }
             let checker = FourPropertyCheck(
-                keys: keyring.publicKeys, trust: "职改办密钥库 \(keyFolder)", store: store, external: try external.checks())
+                keys: keyring.publicKeys, trust: "职改办密钥库 \(keyFolder)", store: store, external: try external.checks(),
+                formats: LongTermFormat.list(book.retention.longTermFormats))
             let name = batchName ?? "移交-\(year)" + (fonds.map { "-\($0)" } ?? "")
             do {
                 let selected = try Archive.Transfer.select(

@@ -253,6 +253,17 @@ import Testing
             ])
     }
 
+    @Test func theOfficesLongTermListIsApplied() throws {
+        let k = try keyring()
+        let path = try Fixture.write(try Fixture.package(keyring: k), into: dir)
+        let narrow = LongTermFormat.list(["ODT", "HTML", "JSON", "XML", "TXT", "PDF"])
+        let report = FourPropertyCheck(keys: k.publicKeys, trust: "测试密钥库", formats: narrow).check(
+            path: path, occasion: .onDemand, now: fixedNow)
+        #expect(failed(report) == ["usability.formats"])
+        #expect(report.item("usability.formats")?.files == ["data/applications/A-001/dossier/attachments/photo.png"])
+        #expect(report.item("usability.formats")?.details.first?.contains("PNG 不在本单位的长期保存格式清单内") == true)
+    }
+
     @Test func reportsAreWrittenBesideThePackageAndReadBack() throws {
         let k = try keyring()
         let path = try Fixture.write(try Fixture.package(keyring: k), into: dir)

@@ -52,6 +52,19 @@ import Testing
         return text
     }
 
+    @Test func longTermFormatsAreReadAndChecked() throws {
+        #expect(RetentionSchedule.defaults.longTermFormats == ["ODT", "HTML", "JSON", "XML", "TXT", "PNG", "JPEG", "PDF"])
+        let narrow = try parse(yaml() + "long_term_formats: [odt, PDF]\n")
+        #expect(narrow.longTermFormats == ["ODT", "PDF"])
+        do {
+            _ = try parse(yaml() + "long_term_formats: [ODT, DOCX]\n")
+            Issue.record("DOCX was accepted")
+        } catch {
+            #expect(error.key == "long_term_formats[1]")
+            #expect(error.message.contains("ODT、HTML"))
+        }
+    }
+
     @Test func codesAndNamesAreBothRead() throws {
         let s = try parse(yaml(replacing: "public-notice", with: "  public-notice: { name: 公示, retention: D30, organisation: PS1 }\n"))
         #expect(s.retention(forRecordKind: "public-notice") == .years30)

@@ -16,11 +16,11 @@ BUILD_DEBS := libxml2-dev libzip-dev libqrencode-dev libsqlite3-dev pkg-config
 # Programs the tests use as outside checks.
 TEST_DEBS := $(BUILD_DEBS) sqlite3 libxml2-utils zbar-tools poppler-utils libreoffice-writer-nogui fonts-noto-cjk python3-pip \
 	chromium chromium-driver wrk
-PY_PACKAGES := jsonschema bagit selenium openpyxl
+PY_PACKAGES := jsonschema bagit selenium openpyxl aiosmtpd
 # The browser test's server: the debug build `swift build --build-tests` leaves (override to try another).
 PINGSHEN_BIN ?= .build/debug/pingshen
 
-.PHONY: run demo test browser-test load bench deps-build deps-test format clean
+.PHONY: run demo test browser-test fuzz-smoke load bench deps-build deps-test format clean
 
 define apt_install
 	@missing=$$(for p in $(1); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
@@ -51,6 +51,13 @@ test: deps-test
 	swift build --build-tests
 	swift test --skip-build
 	PINGSHEN_BIN=$(PINGSHEN_BIN) python3 Tests/browser/run.py
+	$(MAKE) fuzz-smoke
+
+# libFuzzer targets (Fuzz/, see scripts/fuzz.sh) built in their own scratch path (.build/fuzz), each
+# run FUZZ_SECONDS over its committed corpus (Tests/Fuzz/corpus/); a crash, leak or hang fails.
+FUZZ_SECONDS ?= 10
+fuzz-smoke: deps-build
+	FUZZ_SECONDS=$(FUZZ_SECONDS) scripts/fuzz.sh
 
 # Headless Chromium through the public pages of `pingshen serve --demo`; screenshots and the
 # server log in out/browser/. Uses an existing build: `make browser-test PINGSHEN_BIN=…`.

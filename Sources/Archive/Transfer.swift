@@ -396,8 +396,8 @@ public enum Transfer {
         var receipt = TransferReceipt(
             batch: nil, listSHA256: nil, receivedAt: FourPropertyCheck.timestamp(now), trust: check.trust,
             accepted: false, problems: [], packages: [])
-        guard let json = FileManager.default.contents(atPath: batchURL.appendingPathComponent(listFile).path) else {
-            receipt.problems = ["批次中没有移交清单 \(listFile)"]
+        guard let json = smallFile(batchURL.appendingPathComponent(listFile).path) else {
+            receipt.problems = ["批次中没有可读的移交清单 \(listFile)（须为不超过 64 MiB 的普通文件）"]
             return (receipt, [:])
         }
         receipt.listSHA256 = SHA256Digest.hex(of: Array(json))
@@ -410,8 +410,7 @@ public enum Transfer {
         if list.format != TransferList.formatName { problems.append("移交清单格式为“\(list.format)”，不是 \(TransferList.formatName)") }
         // The signature, under the keys the receiver was given, on the list's date.
         problems += signatureProblems(
-            list: Array(json), signature: FileManager.default.contents(
-                atPath: batchURL.appendingPathComponent(signatureFile).path).map(Array.init),
+            list: Array(json), signature: smallFile(batchURL.appendingPathComponent(signatureFile).path).map(Array.init),
             keys: check.keys, date: Day(list.createdOn))
         // Packages in the batch but not listed.
         let present = (try? FileManager.default.contentsOfDirectory(
@@ -455,6 +454,13 @@ public enum Transfer {
         receipt.problems = problems
         receipt.accepted = problems.isEmpty && receipt.packages.allSatisfy(\.accepted)
         return (receipt, reports)
+    }
+
+    /// A regular file (not a link) of at most `limit` bytes, or nil.
+    static func smallFile(_ path: String, limit: Int = 64 << 20) -> Data? {
+        var st = stat()
+        guard lstat(path, &st) == 0, st.st_mode & S_IFMT == S_IFREG, Int(st.st_size) <= limit else { return nil }
+        return FileManager.default.contents(atPath: path)
     }
 
     static func signatureProblems(list: [UInt8], signature: [UInt8]?, keys: PublicKeySet, date: Day?) -> [String] {

@@ -293,15 +293,17 @@ enum ContentInspection {
     // MARK: - PDF
 
     /// PDF names found as tokens in the file's bytes (those in compressed object streams
-    /// are not seen: the check reads what is in the clear).
+    /// are not seen: the check reads what is in the clear). A PDF's hyperlinks (`/URI`) are
+    /// not external references in the sense of the check: nothing is loaded from them to show
+    /// the page (applicants' originals keep theirs).
     static func inspectPDF(_ bytes: [UInt8], into f: inout FileFindings) {
-        for (token, kind) in [
-            ("/JavaScript", 0), ("/JS", 0), ("/Launch", 0), ("/EmbeddedFile", 0), ("/Encrypt", 1), ("/URI", 2),
+        for (token, encrypted) in [
+            ("/JavaScript", false), ("/JS", false), ("/Launch", false), ("/EmbeddedFile", false), ("/Encrypt", true),
         ] where containsPDFName(bytes, token) {
-            switch kind {
-            case 0: f.executable.append("PDF 含 \(token)（脚本、启动程序或内嵌文件）")
-            case 1: f.encrypted.append("PDF 已加密（\(token)）")
-            default: f.external.append("PDF 含外部链接（\(token)）")
+            if encrypted {
+                f.encrypted.append("PDF 已加密（\(token)）")
+            } else {
+                f.executable.append("PDF 含 \(token)（脚本、启动程序或内嵌文件）")
             }
         }
     }

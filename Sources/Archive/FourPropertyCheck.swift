@@ -503,6 +503,14 @@ public struct FourPropertyCheck: Sendable {
         )
     }
 
+    /// The report last written beside the package (nil: none, or unreadable) — for a catalogue
+    /// showing each package's latest result without checking it again.
+    public static func existingReport(besidePackage path: String) -> FourPropertyReport? {
+        let json = reportPaths(besidePackage: path).json
+        guard let data = Transfer.smallFile(json.path) else { return nil }
+        return try? JSONDecoder().decode(FourPropertyReport.self, from: data)
+    }
+
     /// Writes the JSON and HTML reports beside the package (each through a temporary file
     /// renamed into place).
     @discardableResult

@@ -253,6 +253,18 @@ import Testing
             ])
     }
 
+    @Test func pdfScriptsAndEncryptionAreFoundButItsLinksAreNotExternalReferences() {
+        func pdf(_ body: String) -> [UInt8] { Array("%PDF-1.7\n\(body)\n%%EOF\n".utf8) }
+        let linked = ContentInspection.inspect(path: "a.pdf", bytes: pdf("<< /Type /Annot /A << /S /URI /URI (https://x.cn) >> >>"))
+        #expect(linked.executable == [] && linked.external == [] && linked.encrypted == [])
+        let scripted = ContentInspection.inspect(path: "a.pdf", bytes: pdf("<< /S /JavaScript /JS (app.alert(1)) >>"))
+        #expect(scripted.executable.count == 2)
+        let locked = ContentInspection.inspect(path: "a.pdf", bytes: pdf("trailer << /Encrypt 5 0 R >>"))
+        #expect(locked.encrypted.count == 1)
+        // "/JSON" is not "/JS".
+        #expect(ContentInspection.inspect(path: "a.pdf", bytes: pdf("<< /JSON 1 >>")).executable == [])
+    }
+
     @Test func theOfficesLongTermListIsApplied() throws {
         let k = try keyring()
         let path = try Fixture.write(try Fixture.package(keyring: k), into: dir)
@@ -274,6 +286,8 @@ import Testing
         let data = try Data(contentsOf: written.json)
         let decoded = try JSONDecoder().decode(FourPropertyReport.self, from: data)
         #expect(decoded == report)
+        #expect(FourPropertyCheck.existingReport(besidePackage: path) == report)
+        #expect(FourPropertyCheck.existingReport(besidePackage: dir + "/decision-2026-99") == nil)
         let json = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
         #expect(json["format"] as? String == "pingshen-four-property-check/1")
         #expect(json["result"] as? String == "passed")

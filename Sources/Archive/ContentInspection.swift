@@ -116,7 +116,9 @@ enum ContentInspection {
                 return "可执行程序（Windows PE）"
             }
         }
-        for magic: [UInt8] in [[0xFE, 0xED, 0xFA, 0xCE], [0xFE, 0xED, 0xFA, 0xCF], [0xCE, 0xFA, 0xED, 0xFE], [0xCF, 0xFA, 0xED, 0xFE]]
+        for magic: [UInt8] in [
+            [0xFE, 0xED, 0xFA, 0xCE], [0xFE, 0xED, 0xFA, 0xCF], [0xCE, 0xFA, 0xED, 0xFE], [0xCF, 0xFA, 0xED, 0xFE],
+        ]
         where b.starts(with: magic) {
             return "可执行程序（Mach-O）"
         }
@@ -129,7 +131,8 @@ enum ContentInspection {
     /// `https:`, `ftp:`, `file:` …), a network path (`//host`, `\\host`) or a path above it.
     static func isExternal(_ value: String) -> Bool {
         let v = value.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
-        for prefix in ["http:", "https:", "ftp:", "ftps:", "file:", "smb:", "//", "\\\\", "../", "/"] where v.hasPrefix(prefix) {
+        for prefix in ["http:", "https:", "ftp:", "ftps:", "file:", "smb:", "//", "\\\\", "../", "/"]
+        where v.hasPrefix(prefix) {
             return true
         }
         return false
@@ -196,7 +199,9 @@ enum ContentInspection {
                     f.executable.append("含脚本地址 \(a.name)=“\(a.value.prefix(60))”（第 \(e.line) 行）")
                 }
                 if referenceAttributes.contains(attr) {
-                    let values = attr == "srcset" ? a.value.split(separator: ",").map { String($0.split(separator: " ").first ?? "") } : [a.value]
+                    let values =
+                        attr == "srcset"
+                        ? a.value.split(separator: ",").map { String($0.split(separator: " ").first ?? "") } : [a.value]
                     for v in values where isExternal(v) {
                         f.external.append("外部引用 \(a.name)=“\(v.prefix(80))”（<\(e.localName)>，第 \(e.line) 行）")
                     }

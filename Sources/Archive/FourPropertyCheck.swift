@@ -206,10 +206,18 @@ public struct FourPropertyCheck: Sendable {
         )
         func all(_ outcome: CheckOutcome, _ detail: String, files: [String] = []) -> [CheckItem] {
             [
-                CheckItem(.authenticity, id: "authenticity.metadata", name: names.authenticity, outcome: outcome == .failed ? .notApplicable : outcome, details: [detail]),
-                CheckItem(.integrity, id: "integrity.metadata", name: names.complete, outcome: outcome, details: [detail], files: files),
-                CheckItem(.integrity, id: "integrity.item-numbers", name: names.items, outcome: outcome == .failed ? .notApplicable : outcome, details: [detail]),
-                CheckItem(.integrity, id: "integrity.content", name: names.content, outcome: outcome == .failed ? .notApplicable : outcome, details: [detail]),
+                CheckItem(
+                    .authenticity, id: "authenticity.metadata", name: names.authenticity,
+                    outcome: outcome == .failed ? .notApplicable : outcome, details: [detail]),
+                CheckItem(
+                    .integrity, id: "integrity.metadata", name: names.complete, outcome: outcome, details: [detail],
+                    files: files),
+                CheckItem(
+                    .integrity, id: "integrity.item-numbers", name: names.items,
+                    outcome: outcome == .failed ? .notApplicable : outcome, details: [detail]),
+                CheckItem(
+                    .integrity, id: "integrity.content", name: names.content,
+                    outcome: outcome == .failed ? .notApplicable : outcome, details: [detail]),
             ]
         }
         guard readable else { return all(.failed, "归档包无法读取或超出校验限额，未能检查元数据") }
@@ -220,38 +228,47 @@ public struct FourPropertyCheck: Sendable {
                 files: [PackageMetadata.path])
         }
         guard let bytes = contents.metadataBytes else {
-            return all(.failed, "元数据文件 \(PackageMetadata.path) 无法读取：\(contents.metadataProblem ?? "")", files: [PackageMetadata.path])
+            return all(
+                .failed, "元数据文件 \(PackageMetadata.path) 无法读取：\(contents.metadataProblem ?? "")",
+                files: [PackageMetadata.path])
         }
         let metadata: PackageMetadata
         do { metadata = try PackageMetadata.parse(bytes) } catch {
-            return all(.failed, "元数据文件 \(PackageMetadata.path) 无法解析：\(error.description)", files: [PackageMetadata.path])
+            return all(
+                .failed, "元数据文件 \(PackageMetadata.path) 无法解析：\(error.description)", files: [PackageMetadata.path])
         }
         var items: [CheckItem] = []
         // integrity.metadata
         let own = metadata.problems()
         if metadata.records.isEmpty {
             items.append(
-                CheckItem(.integrity, id: "integrity.metadata", name: names.complete, outcome: .failed,
+                CheckItem(
+                    .integrity, id: "integrity.metadata", name: names.complete, outcome: .failed,
                     details: ["元数据文件 \(PackageMetadata.path) 中没有任何 <记录>"], files: [PackageMetadata.path]))
         } else if own.isEmpty {
             let catalogued = Set(metadata.records.compactMap { $0["计算机文件名"] }.map { "data/" + $0 })
             let uncatalogued = contents.files.filter { !catalogued.contains($0.path) }.count
             items.append(
-                CheckItem(.integrity, id: "integrity.metadata", name: names.complete, outcome: .passed,
+                CheckItem(
+                    .integrity, id: "integrity.metadata", name: names.complete, outcome: .passed,
                     details: ["\(metadata.records.count) 条记录的元数据齐全，档号符合 DA/T 13（全宗号 \(metadata.fonds ?? "")）"]
                         + (uncatalogued > 0 ? ["另有 \(uncatalogued) 个数据文件未单独著录（事件日志、申报数据等随所属记录归档）"] : [])))
         } else {
             items.append(
-                CheckItem(.integrity, id: "integrity.metadata", name: names.complete, outcome: .failed,
+                CheckItem(
+                    .integrity, id: "integrity.metadata", name: names.complete, outcome: .failed,
                     details: own.map { "\($0.record)：\($0.problem)" }, files: [PackageMetadata.path]))
         }
         // integrity.item-numbers
         let gaps = metadata.itemNumberProblems()
         items.append(
             gaps.isEmpty
-                ? CheckItem(.integrity, id: "integrity.item-numbers", name: names.items, outcome: metadata.records.isEmpty ? .notApplicable : .passed,
+                ? CheckItem(
+                    .integrity, id: "integrity.item-numbers", name: names.items,
+                    outcome: metadata.records.isEmpty ? .notApplicable : .passed,
                     details: ["包内各记录的件号连续，无缺号、无重号（跨归档包的连续性由档案目录核对）"])
-                : CheckItem(.integrity, id: "integrity.item-numbers", name: names.items, outcome: .failed, details: gaps,
+                : CheckItem(
+                    .integrity, id: "integrity.item-numbers", name: names.items, outcome: .failed, details: gaps,
                     files: [PackageMetadata.path]))
         // integrity.content and authenticity.metadata
         let byPath = Dictionary(contents.files.map { ($0.path, $0) }, uniquingKeysWith: { a, _ in a })
@@ -284,16 +301,21 @@ public struct FourPropertyCheck: Sendable {
         }
         items.append(
             missing.isEmpty
-                ? CheckItem(.integrity, id: "integrity.content", name: names.content, outcome: metadata.records.isEmpty ? .notApplicable : .passed,
+                ? CheckItem(
+                    .integrity, id: "integrity.content", name: names.content,
+                    outcome: metadata.records.isEmpty ? .notApplicable : .passed,
                     details: ["元数据著录的 \(metadata.records.count) 条记录在包内都有其文件"])
-                : CheckItem(.integrity, id: "integrity.content", name: names.content, outcome: .failed,
+                : CheckItem(
+                    .integrity, id: "integrity.content", name: names.content, outcome: .failed,
                     details: missing.map { "著录的记录缺少内容：\($0) 不在归档包中" }, files: missing))
         items.append(
             disagreements.isEmpty
-                ? CheckItem(.authenticity, id: "authenticity.metadata", name: names.authenticity,
+                ? CheckItem(
+                    .authenticity, id: "authenticity.metadata", name: names.authenticity,
                     outcome: metadata.records.isEmpty ? .notApplicable : .passed,
                     details: ["\(metadata.records.count - missing.count) 条记录的大小、SHA-256 数字摘要和格式与文件内容一致"])
-                : CheckItem(.authenticity, id: "authenticity.metadata", name: names.authenticity, outcome: .failed,
+                : CheckItem(
+                    .authenticity, id: "authenticity.metadata", name: names.authenticity, outcome: .failed,
                     details: disagreements, files: disagreeingFiles))
         return items
     }
@@ -334,10 +356,12 @@ public struct FourPropertyCheck: Sendable {
             let d = ["归档包无法读取或超出校验限额，未能检查"]
             return [
                 CheckItem(.usability, id: "usability.formats", name: names.formats, outcome: .failed, details: d),
-                CheckItem(.usability, id: "usability.well-formed", name: names.wellFormed, outcome: .failed, details: d),
+                CheckItem(
+                    .usability, id: "usability.well-formed", name: names.wellFormed, outcome: .failed, details: d),
                 CheckItem(.usability, id: "usability.odf-schema", name: names.schema, outcome: .failed, details: d),
                 CheckItem(.usability, id: "usability.opens", name: names.opens, outcome: .failed, details: d),
-                CheckItem(.usability, id: "usability.fixed-layout", name: names.layout, outcome: .notApplicable,
+                CheckItem(
+                    .usability, id: "usability.fixed-layout", name: names.layout, outcome: .notApplicable,
                     details: [Self.noFixedLayoutCopy]),
             ]
         }
@@ -353,18 +377,24 @@ public struct FourPropertyCheck: Sendable {
             .joined(separator: "、")
         items.append(
             formatFailures.isEmpty
-                ? CheckItem(.usability, id: "usability.formats", name: names.formats, outcome: contents.files.isEmpty ? .notApplicable : .passed,
+                ? CheckItem(
+                    .usability, id: "usability.formats", name: names.formats,
+                    outcome: contents.files.isEmpty ? .notApplicable : .passed,
                     details: ["全部 \(contents.files.count) 个文件均为长期保存格式（\(summary.isEmpty ? "无" : summary)）"])
-                : CheckItem(.usability, id: "usability.formats", name: names.formats, outcome: .failed,
+                : CheckItem(
+                    .usability, id: "usability.formats", name: names.formats, outcome: .failed,
                     details: formatFailures.map { "\($0.0)：\($0.1)" }, files: unique(formatFailures.map(\.0))))
         // Well-formed.
         let malformed = contents.files.flatMap { f in f.findings.wellFormedProblems.map { (f.path, $0) } }
         let markupCount = contents.files.filter { [.html, .xml, .json, .odt].contains($0.findings.format) }.count
         items.append(
             malformed.isEmpty
-                ? CheckItem(.usability, id: "usability.well-formed", name: names.wellFormed, outcome: markupCount == 0 ? .notApplicable : .passed,
+                ? CheckItem(
+                    .usability, id: "usability.well-formed", name: names.wellFormed,
+                    outcome: markupCount == 0 ? .notApplicable : .passed,
                     details: ["\(markupCount) 个 HTML、XML、JSON 和 ODT 文件均格式良好"])
-                : CheckItem(.usability, id: "usability.well-formed", name: names.wellFormed, outcome: .failed,
+                : CheckItem(
+                    .usability, id: "usability.well-formed", name: names.wellFormed, outcome: .failed,
                     details: malformed.map { "\($0.0)：\($0.1)" }, files: unique(malformed.map(\.0))))
         // The outside programs on every ODT.
         let odts = contents.files.filter { $0.findings.format == .odt && $0.bytes != nil }
@@ -372,7 +402,8 @@ public struct FourPropertyCheck: Sendable {
         // No fixed-layout copy yet.
         let pdfs = counts[.pdf] ?? 0
         items.append(
-            CheckItem(.usability, id: "usability.fixed-layout", name: names.layout, outcome: .notApplicable,
+            CheckItem(
+                .usability, id: "usability.fixed-layout", name: names.layout, outcome: .notApplicable,
                 details: [Self.noFixedLayoutCopy]
                     + (pdfs > 0 ? ["包内 \(pdfs) 个 PDF 文件是申请人上传的附件原件，不是文书的版式副本"] : [])))
         return items
@@ -384,14 +415,19 @@ public struct FourPropertyCheck: Sendable {
     func externalItems(odts: [FileRecord], names: (schema: String, opens: String)) -> [CheckItem] {
         guard !odts.isEmpty else {
             return [
-                CheckItem(.usability, id: "usability.odf-schema", name: names.schema, outcome: .notApplicable, details: ["包内没有 ODT 文件"]),
-                CheckItem(.usability, id: "usability.opens", name: names.opens, outcome: .notApplicable, details: ["包内没有 ODT 文件"]),
+                CheckItem(
+                    .usability, id: "usability.odf-schema", name: names.schema, outcome: .notApplicable,
+                    details: ["包内没有 ODT 文件"]),
+                CheckItem(
+                    .usability, id: "usability.opens", name: names.opens, outcome: .notApplicable,
+                    details: ["包内没有 ODT 文件"]),
             ]
         }
         if external.odfSchema == nil && external.opens == nil {
             let d = ["未执行：本次检测未配置外部检测程序（ODF 校验、LibreOffice），\(odts.count) 个 ODT 未经该项检测"]
             return [
-                CheckItem(.usability, id: "usability.odf-schema", name: names.schema, outcome: .notApplicable, details: d),
+                CheckItem(
+                    .usability, id: "usability.odf-schema", name: names.schema, outcome: .notApplicable, details: d),
                 CheckItem(.usability, id: "usability.opens", name: names.opens, outcome: .notApplicable, details: d),
             ]
         }
@@ -411,8 +447,11 @@ public struct FourPropertyCheck: Sendable {
         } catch { writeFailure = "无法写出临时文件供外部程序检测：\(error)" }
         if let writeFailure {
             return [
-                CheckItem(.usability, id: "usability.odf-schema", name: names.schema, outcome: .failed, details: [writeFailure]),
-                CheckItem(.usability, id: "usability.opens", name: names.opens, outcome: .failed, details: [writeFailure]),
+                CheckItem(
+                    .usability, id: "usability.odf-schema", name: names.schema, outcome: .failed,
+                    details: [writeFailure]),
+                CheckItem(
+                    .usability, id: "usability.opens", name: names.opens, outcome: .failed, details: [writeFailure]),
             ]
         }
         var items: [CheckItem] = []
@@ -422,13 +461,16 @@ public struct FourPropertyCheck: Sendable {
             let failed = zip(files, results).compactMap { f, r in r.map { (f.record.path, $0) } }
             items.append(
                 failed.isEmpty
-                    ? CheckItem(.usability, id: "usability.odf-schema", name: names.schema, outcome: .passed,
+                    ? CheckItem(
+                        .usability, id: "usability.odf-schema", name: names.schema, outcome: .passed,
                         details: ["\(files.count) 个 ODT 均通过 ODF 规范校验"])
-                    : CheckItem(.usability, id: "usability.odf-schema", name: names.schema, outcome: .failed,
+                    : CheckItem(
+                        .usability, id: "usability.odf-schema", name: names.schema, outcome: .failed,
                         details: failed.map { "\($0.0)：\($0.1)" }, files: failed.map(\.0)))
         } else {
             items.append(
-                CheckItem(.usability, id: "usability.odf-schema", name: names.schema, outcome: .notApplicable,
+                CheckItem(
+                    .usability, id: "usability.odf-schema", name: names.schema, outcome: .notApplicable,
                     details: ["未执行：本次检测未配置 ODF 校验程序"]))
         }
         if let opens = external.opens {
@@ -436,13 +478,16 @@ public struct FourPropertyCheck: Sendable {
             let named = files.compactMap { f in failed[f.url].map { (f.record.path, $0) } }
             items.append(
                 named.isEmpty
-                    ? CheckItem(.usability, id: "usability.opens", name: names.opens, outcome: .passed,
+                    ? CheckItem(
+                        .usability, id: "usability.opens", name: names.opens, outcome: .passed,
                         details: ["LibreOffice 打开并转换了全部 \(files.count) 个 ODT"])
-                    : CheckItem(.usability, id: "usability.opens", name: names.opens, outcome: .failed,
+                    : CheckItem(
+                        .usability, id: "usability.opens", name: names.opens, outcome: .failed,
                         details: named.map { "\($0.0)：\($0.1)" }, files: named.map(\.0)))
         } else {
             items.append(
-                CheckItem(.usability, id: "usability.opens", name: names.opens, outcome: .notApplicable,
+                CheckItem(
+                    .usability, id: "usability.opens", name: names.opens, outcome: .notApplicable,
                     details: ["未执行：本次检测未配置 LibreOffice"]))
         }
         return items
@@ -463,7 +508,8 @@ public struct FourPropertyCheck: Sendable {
         func item(_ id: String, _ name: String, _ found: [(String, String)], passed: String) -> CheckItem {
             found.isEmpty
                 ? CheckItem(.security, id: id, name: name, outcome: .passed, details: [passed])
-                : CheckItem(.security, id: id, name: name, outcome: .failed, details: found.map { "\($0.0)：\($0.1)" },
+                : CheckItem(
+                    .security, id: id, name: name, outcome: .failed, details: found.map { "\($0.0)：\($0.1)" },
                     files: unique(found.map(\.0)))
         }
         let n = contents.files.count
@@ -541,12 +587,15 @@ public enum ArchiveFolder {
     public static func packageNames(in directory: String) -> [String] {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return [] }
         return names.filter { name in
-            guard !name.hasPrefix("."), !isReport(name), name != "public-keys.json", name != "keys" else { return false }
+            guard !name.hasPrefix("."), !isReport(name), name != "public-keys.json", name != "keys" else {
+                return false
+            }
             var isDirectory: ObjCBool = false
             let path = (directory as NSString).appendingPathComponent(name)
             guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { return false }
             return isDirectory.boolValue
-                ? FileManager.default.fileExists(atPath: (path as NSString).appendingPathComponent(BagLayout.declaration))
+                ? FileManager.default.fileExists(
+                    atPath: (path as NSString).appendingPathComponent(BagLayout.declaration))
                 : name.lowercased().hasSuffix(".zip")
         }.sorted(by: BagLayout.pathOrder)
     }

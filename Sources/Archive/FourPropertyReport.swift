@@ -181,7 +181,8 @@ public struct FourPropertyReport: Codable, Sendable, Equatable {
         try c.encode(passed ? "通过" : "不通过", forKey: .resultChinese)
         try c.encode(
             ArchiveProperty.allCases.map {
-                PropertySummary(property: $0, name: $0.chinese, outcome: outcome(of: $0), outcomeChinese: outcome(of: $0).chinese)
+                PropertySummary(
+                    property: $0, name: $0.chinese, outcome: outcome(of: $0), outcomeChinese: outcome(of: $0).chinese)
             }, forKey: .properties)
         try c.encode(items, forKey: .items)
     }

@@ -144,7 +144,9 @@ public struct PackageMetadata: Sendable, Equatable {
             let missing = (first...last).filter { !present.contains($0) }
             if !missing.isEmpty {
                 let shown = missing.prefix(10).map { String(format: "%04d", $0) }.joined(separator: "、")
-                out.append("\(series) 的件号在 \(String(format: "%04d", first)) 至 \(String(format: "%04d", last)) 之间缺号：\(shown)\(missing.count > 10 ? " 等 \(missing.count) 个" : "")")
+                out.append(
+                    "\(series) 的件号在 \(String(format: "%04d", first)) 至 \(String(format: "%04d", last)) 之间缺号：\(shown)\(missing.count > 10 ? " 等 \(missing.count) 个" : "")"
+                )
             }
             if present.count != sorted.count {
                 let repeated = Dictionary(grouping: sorted, by: { $0 }).filter { $0.value.count > 1 }.keys.sorted()

@@ -299,7 +299,8 @@ public enum Transfer {
                 let from = try SafePath.join(source, name)
                 let to = try SafePath.join(packagesURL, name)
                 try fm.copyItem(at: from, to: to)
-                let written = try FourPropertyCheck.writeReports(report, besidePackage: reportsURL.appendingPathComponent(name).path)
+                let written = try FourPropertyCheck.writeReports(
+                    report, besidePackage: reportsURL.appendingPathComponent(name).path)
                 entries.append(
                     try entry(
                         name: name, at: to.path, report: report,
@@ -407,14 +408,18 @@ public enum Transfer {
             return (receipt, [:])
         }
         receipt.batch = list.batch
-        if list.format != TransferList.formatName { problems.append("移交清单格式为“\(list.format)”，不是 \(TransferList.formatName)") }
+        if list.format != TransferList.formatName {
+            problems.append("移交清单格式为“\(list.format)”，不是 \(TransferList.formatName)")
+        }
         // The signature, under the keys the receiver was given, on the list's date.
         problems += signatureProblems(
-            list: Array(json), signature: smallFile(batchURL.appendingPathComponent(signatureFile).path).map(Array.init),
+            list: Array(json),
+            signature: smallFile(batchURL.appendingPathComponent(signatureFile).path).map(Array.init),
             keys: check.keys, date: Day(list.createdOn))
         // Packages in the batch but not listed.
-        let present = (try? FileManager.default.contentsOfDirectory(
-            atPath: batchURL.appendingPathComponent(packagesFolder).path)) ?? []
+        let present =
+            (try? FileManager.default.contentsOfDirectory(
+                atPath: batchURL.appendingPathComponent(packagesFolder).path)) ?? []
         let listed = Set(list.packages.map(\.name))
         for name in present.sorted() where !listed.contains(name) && !name.hasPrefix(".") {
             problems.append("批次中的 \(packagesFolder)/\(name) 不在移交清单中")

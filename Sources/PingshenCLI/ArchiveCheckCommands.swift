@@ -16,7 +16,8 @@ struct TrustedKeyOptions: ParsableArguments {
 
     @Option(
         name: .customLong("keys"),
-        help: "A public-keys.json YOU name and trust (e.g. handed over by the office separately). Instead of --keyring.")
+        help: "A public-keys.json YOU name and trust (e.g. handed over by the office separately). Instead of --keyring."
+    )
     var keys: String?
 
     /// - Parameter dataDirectory: where `keys/` is when neither option is given (nil: one is required).
@@ -87,12 +88,15 @@ extension ArchiveCommand {
             name: .customLong("db"),
             help: "Also check the package's identity against this database (its decision, applications and heads).")
         var database: String?
-        @Option(name: .customLong("data-dir"), help: "The data folder whose keys/ to trust (default: the folder of --db).")
+        @Option(
+            name: .customLong("data-dir"), help: "The data folder whose keys/ to trust (default: the folder of --db).")
         var dataDirectory: String?
-        @Option(help: "When the check is made: filing, on-demand, transfer, receipt.") var occasion = CheckOccasion.onDemand
+        @Option(help: "When the check is made: filing, on-demand, transfer, receipt.") var occasion = CheckOccasion
+            .onDemand
         @Flag(name: .customLong("no-reports"), help: "Print the reports only; write nothing beside the packages.")
         var noReports = false
-        @Option(name: .customLong("max-mb"), help: "Megabytes of payload read at most while a signature is not verified.")
+        @Option(
+            name: .customLong("max-mb"), help: "Megabytes of payload read at most while a signature is not verified.")
         var maxMB = 2048
 
         func run() throws {
@@ -104,7 +108,8 @@ extension ArchiveCommand {
                 do { store = try EventStore(path: database) } catch { throw CLIError(error.chinese) }
             }
             let data =
-                dataDirectory ?? database.map { URL(fileURLWithPath: $0).standardizedFileURL.deletingLastPathComponent().path }
+                dataDirectory
+                ?? database.map { URL(fileURLWithPath: $0).standardizedFileURL.deletingLastPathComponent().path }
             let (keys, source) = try trust.load(dataDirectory: data)
             let checker = FourPropertyCheck(
                 keys: keys, trust: source, store: store, external: try external.checks(),
@@ -156,7 +161,8 @@ extension ArchiveCommand {
         @Option(name: .customLong("db"), help: "The office's database: its 全宗号, and the identity check.")
         var database: String?
         @Option(help: "The 全宗号 when there is no --db (else read from the database).") var fonds: String?
-        @Option(name: .customLong("batch-name"), help: "The batch's name (default: 移交-YEAR-全宗号).") var batchName: String?
+        @Option(name: .customLong("batch-name"), help: "The batch's name (default: 移交-YEAR-全宗号).") var batchName:
+            String?
         @OptionGroup var rules: RulesOptions
         @OptionGroup var external: ExternalCheckOptions
 
@@ -188,7 +194,9 @@ extension ArchiveCommand {
                     organization: book.policy.region.office, fonds: fonds, check: checker)
                 for p in list.packages {
                     let range = p.rangesText
-                    print("  \(p.name)：\(p.externalIdentifier ?? "")，\(p.records) 件\(range.isEmpty ? "" : "（\(range)）")，\(p.bytes) 字节，四性检测通过")
+                    print(
+                        "  \(p.name)：\(p.externalIdentifier ?? "")，\(p.records) 件\(range.isEmpty ? "" : "（\(range)）")，\(p.bytes) 字节，四性检测通过"
+                    )
                 }
                 print(
                     "已生成移交批次 \(name)：\(out)，共 \(list.packages.count) 个归档包、\(list.totalRecords) 件；移交清单已用密钥 \(keyring.currentKeyID) 签名。"

@@ -73,7 +73,8 @@ enum ArchivePackageFixture {
         var xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<电子文件元数据 全宗号=\"\(fonds)\">\n"
         for r in records {
             let bytes = payload.first { $0.path == r.path }?.bytes ?? []
-            let code = try! ArchivalCode(fonds: fonds, year: 2026, retention: r.retention, organisation: "ZCB", item: r.item)
+            let code = try! ArchivalCode(
+                fonds: fonds, year: 2026, retention: r.retention, organisation: "ZCB", item: r.item)
             xml += """
                   <记录>
                     <题名>\(e(r.title))</题名>

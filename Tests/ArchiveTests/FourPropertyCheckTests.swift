@@ -142,7 +142,8 @@ import Testing
     @Test func anODTWhoseContentIsCorruptFailsUsabilityNamingIt() throws {
         let k = try keyring()
         let content = try Fixture.entry("minutes.odt", "content.xml")
-        let broken = try Fixture.odt("minutes.odt", replacing: "content.xml", with: Array(content.prefix(content.count / 2)))
+        let broken = try Fixture.odt(
+            "minutes.odt", replacing: "content.xml", with: Array(content.prefix(content.count / 2)))
         var payload = Fixture.defaultPayload()
         payload[2].bytes = broken
         let path = try Fixture.write(try Fixture.package(keyring: k, payload: payload), into: dir)
@@ -158,7 +159,8 @@ import Testing
         guard let programs = Self.realPrograms() else { return }
         let k = try keyring()
         let content = try Fixture.entry("minutes.odt", "content.xml")
-        let broken = try Fixture.odt("minutes.odt", replacing: "content.xml", with: Array(content.prefix(content.count / 2)))
+        let broken = try Fixture.odt(
+            "minutes.odt", replacing: "content.xml", with: Array(content.prefix(content.count / 2)))
         var payload = Fixture.defaultPayload()
         payload[2].bytes = broken
         let good = try Fixture.write(try Fixture.package(keyring: k), into: dir + "/good")
@@ -223,7 +225,8 @@ import Testing
                 "manifest:full-path=\"content.xml\" manifest:media-type=\"text/xml\"><manifest:encryption-data manifest:checksum-type=\"SHA1/1K\" manifest:checksum=\"AA==\"><manifest:algorithm manifest:algorithm-name=\"Blowfish CFB\" manifest:initialisation-vector=\"AA==\"/><manifest:key-derivation manifest:key-derivation-name=\"PBKDF2\" manifest:salt=\"AA==\" manifest:iteration-count=\"1024\"/></manifest:encryption-data></manifest:file-entry>"
         )
         #expect(manifest.contains("encryption-data"))
-        payload[3].bytes = try Fixture.odt("vote-record.odt", replacing: "META-INF/manifest.xml", with: Array(manifest.utf8))
+        payload[3].bytes = try Fixture.odt(
+            "vote-record.odt", replacing: "META-INF/manifest.xml", with: Array(manifest.utf8))
         // An ELF binary posing as a text file.
         payload.append(BagFile(path: "applications/A-001/notes.txt", bytes: [0x7F, 0x45, 0x4C, 0x46, 2, 1, 1, 0]))
         let path = try Fixture.write(try Fixture.package(keyring: k, payload: payload), into: dir)
@@ -255,7 +258,8 @@ import Testing
 
     @Test func pdfScriptsAndEncryptionAreFoundButItsLinksAreNotExternalReferences() {
         func pdf(_ body: String) -> [UInt8] { Array("%PDF-1.7\n\(body)\n%%EOF\n".utf8) }
-        let linked = ContentInspection.inspect(path: "a.pdf", bytes: pdf("<< /Type /Annot /A << /S /URI /URI (https://x.cn) >> >>"))
+        let linked = ContentInspection.inspect(
+            path: "a.pdf", bytes: pdf("<< /Type /Annot /A << /S /URI /URI (https://x.cn) >> >>"))
         #expect(linked.executable == [] && linked.external == [] && linked.encrypted == [])
         let scripted = ContentInspection.inspect(path: "a.pdf", bytes: pdf("<< /S /JavaScript /JS (app.alert(1)) >>"))
         #expect(scripted.executable.count == 2)
@@ -291,31 +295,37 @@ import Testing
         let json = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
         #expect(json["format"] as? String == "pingshen-four-property-check/1")
         #expect(json["result"] as? String == "passed")
-        #expect((json["properties"] as? [[String: Any]])?.map { $0["name"] as? String } == ["真实性", "完整性", "可用性", "安全性"])
+        #expect(
+            (json["properties"] as? [[String: Any]])?.map { $0["name"] as? String } == ["真实性", "完整性", "可用性", "安全性"])
         // The report's own HTML passes the check's HTML inspection.
         let html = Array(try Data(contentsOf: written.html))
         let findings = ContentInspection.inspect(path: "r.html", bytes: html)
         #expect(findings.wellFormedProblems == [] && findings.executable == [] && findings.external == [])
         // Reports are not packages.
-        try BagZip.write(try Fixture.package(keyring: k), date: Fixture.info().baggingDate, to: dir + "/decision-2026-12.zip")
+        try BagZip.write(
+            try Fixture.package(keyring: k), date: Fixture.info().baggingDate, to: dir + "/decision-2026-12.zip")
         #expect(ArchiveFolder.packageNames(in: dir) == ["decision-2026-12", "decision-2026-12.zip"])
-        #expect(FourPropertyCheck.reportPaths(besidePackage: dir + "/decision-2026-12.zip").json.lastPathComponent
-            == "decision-2026-12.zip.check.json")
+        #expect(
+            FourPropertyCheck.reportPaths(besidePackage: dir + "/decision-2026-12.zip").json.lastPathComponent
+                == "decision-2026-12.zip.check.json")
     }
 
     @Test func theDatabaseIdentityIsChecked() throws {
         let fixture = try StoreFixture(directory: dir)
         let archiver = DecisionArchiver(
             store: fixture.store, keyring: fixture.keyring, documents: StoreFixture.documents, organization: "焦作市职改办")
-        let written = try archiver.write(.confirmation(documentNumber: StoreFixture.documentNumber), into: dir + "/archive")
+        let written = try archiver.write(
+            .confirmation(documentNumber: StoreFixture.documentNumber), into: dir + "/archive")
         let checker = FourPropertyCheck(
             keys: fixture.keyring.publicKeys, trust: "测试密钥库", store: fixture.store, requireMetadata: false)
         let report = checker.check(path: written.folder, occasion: .filing, now: fixedNow)
         #expect(report.item("authenticity.database")?.outcome == .passed)
         // Another office's database does not hold the decision.
         let emptyStore = try EventStore(path: dir + "/empty.sqlite")
-        let other = FourPropertyCheck(keys: fixture.keyring.publicKeys, trust: "测试密钥库", store: emptyStore, requireMetadata: false)
-            .check(path: written.folder, occasion: .filing, now: fixedNow)
+        let other = FourPropertyCheck(
+            keys: fixture.keyring.publicKeys, trust: "测试密钥库", store: emptyStore, requireMetadata: false
+        )
+        .check(path: written.folder, occasion: .filing, now: fixedNow)
         #expect(other.item("authenticity.database")?.outcome == .failed)
     }
 }

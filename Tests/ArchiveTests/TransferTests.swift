@@ -48,7 +48,10 @@ import Testing
     @Test func transferAndReceiveRoundTrip() throws {
         let k = try keyring()
         let archive = try archive(k)
-        #expect(try Transfer.select(from: archive, year: 2026, names: nil) == ["decision-2026-12.zip", "decision-2026-13.zip"])
+        #expect(
+            try Transfer.select(from: archive, year: 2026, names: nil) == [
+                "decision-2026-12.zip", "decision-2026-13.zip",
+            ])
         #expect(try Transfer.select(from: archive, year: 2026, names: ["decision-2026-12"]) == ["decision-2026-12.zip"])
         let batch = dir + "/batch"
         let list = try makeBatch(k, archive: archive, into: batch)
@@ -62,7 +65,9 @@ import Testing
         #expect(list.packages[0].rangesText == "J012-2026-Y-ZCB-0001 至 0004（4 件）；J012-2026-D30-ZCB-0001（1 件）")
         #expect(list.packages[1].codeRanges.first?.last == "J012-2026-Y-ZCB-0008")
         #expect(list.packages.allSatisfy { $0.check == "passed" })
-        for file in [Transfer.listFile, Transfer.listHTML, Transfer.signatureFile, "reports/decision-2026-12.zip.check.json"] {
+        for file in [
+            Transfer.listFile, Transfer.listHTML, Transfer.signatureFile, "reports/decision-2026-12.zip.check.json",
+        ] {
             #expect(FileManager.default.fileExists(atPath: batch + "/" + file), "\(file)")
         }
         let html = Array(try Data(contentsOf: URL(fileURLWithPath: batch + "/" + Transfer.listHTML)))
@@ -73,7 +78,8 @@ import Testing
 
         // The receiver trusts the sender's public keys it was handed (not the batch).
         let receiverKeys = try PublicKeySet.load(path: try exportedKeys(k))
-        let (receipt, reports) = Transfer.receive(batch: batch, check: checker(receiverKeys, trust: "移交单位公钥"), now: fixedNow)
+        let (receipt, reports) = Transfer.receive(
+            batch: batch, check: checker(receiverKeys, trust: "移交单位公钥"), now: fixedNow)
         #expect(receipt.problems == [])
         #expect(receipt.packages.map(\.problems) == [[], []])
         #expect(receipt.accepted)
@@ -122,7 +128,8 @@ import Testing
         #expect(receipt2.problems.contains { $0.contains("移交清单的签名无效") })
 
         // A package slipped in: named.
-        try FileManager.default.copyItem(atPath: archive + "/decision-2025-9", toPath: batch + "/packages/decision-2025-9")
+        try FileManager.default.copyItem(
+            atPath: archive + "/decision-2025-9", toPath: batch + "/packages/decision-2025-9")
         let (receipt3, _) = Transfer.receive(batch: batch, check: checker(keys), now: fixedNow)
         #expect(receipt3.problems.contains { $0.contains("packages/decision-2025-9 不在移交清单中") })
     }

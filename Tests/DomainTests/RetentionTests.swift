@@ -53,7 +53,8 @@ import Testing
     }
 
     @Test func longTermFormatsAreReadAndChecked() throws {
-        #expect(RetentionSchedule.defaults.longTermFormats == ["ODT", "HTML", "JSON", "XML", "TXT", "PNG", "JPEG", "PDF"])
+        #expect(
+            RetentionSchedule.defaults.longTermFormats == ["ODT", "HTML", "JSON", "XML", "TXT", "PNG", "JPEG", "PDF"])
         let narrow = try parse(yaml() + "long_term_formats: [odt, PDF]\n")
         #expect(narrow.longTermFormats == ["ODT", "PDF"])
         do {
@@ -66,7 +67,9 @@ import Testing
     }
 
     @Test func codesAndNamesAreBothRead() throws {
-        let s = try parse(yaml(replacing: "public-notice", with: "  public-notice: { name: 公示, retention: D30, organisation: PS1 }\n"))
+        let s = try parse(
+            yaml(replacing: "public-notice", with: "  public-notice: { name: 公示, retention: D30, organisation: PS1 }\n")
+        )
         #expect(s.retention(forRecordKind: "public-notice") == .years30)
         #expect(s.organisation(forRecordKind: "public-notice") == "PS1")
         #expect(s.organisation(forRecordKind: "minutes") == "ZCB")
@@ -131,8 +134,9 @@ import Testing
         #expect(try ArchivalCode(parsing: "J012-2026-Y-ZCB-0007") == code)
         #expect(try ArchivalCode(parsing: "J012-2026-D30-ZCB-9999").item == 9999)
         #expect(try ArchivalCode(parsing: "J012-2026-D10-ZCB-0001").retention == .years10)
-        #expect(try ArchivalCode(fonds: "J012", year: 2026, retention: .years30, organisation: "ZCB", item: 1).description
-            == "J012-2026-D30-ZCB-0001")
+        #expect(
+            try ArchivalCode(fonds: "J012", year: 2026, retention: .years30, organisation: "ZCB", item: 1).description
+                == "J012-2026-D30-ZCB-0001")
         #expect(code.series == "J012-2026-Y-ZCB")
         let data = try JSONEncoder().encode([code])
         #expect(String(decoding: data, as: UTF8.self) == "[\"J012-2026-Y-ZCB-0007\"]")
@@ -157,10 +161,12 @@ import Testing
                 try ArchivalCode(fonds: "J012", year: 2026, retention: .permanent, organisation: "ZCB", item: item)
             }
         }
-        #expect(try ArchivalCode(fonds: "J012", year: 2026, retention: .permanent, organisation: "ZCB", item: 1).description
-            .hasSuffix("-0001"))
-        #expect(try ArchivalCode(fonds: "J012", year: 2026, retention: .permanent, organisation: "ZCB", item: 9999)
-            .description.hasSuffix("-9999"))
+        #expect(
+            try ArchivalCode(fonds: "J012", year: 2026, retention: .permanent, organisation: "ZCB", item: 1).description
+                .hasSuffix("-0001"))
+        #expect(
+            try ArchivalCode(fonds: "J012", year: 2026, retention: .permanent, organisation: "ZCB", item: 9999)
+                .description.hasSuffix("-9999"))
         #expect(throws: ArchivalCodeError.self) {
             try ArchivalCode(fonds: "J012", year: 226, retention: .permanent, organisation: "ZCB", item: 1)
         }

@@ -80,7 +80,11 @@ extension ArchiveCommand {
                 LibreOffice (odt-to-pdf.sh); --no-external skips those two.
                 """)
 
-        @Argument(help: "Package folders or .zip files.") var packages: [String]
+        @Argument(help: "Package folders or .zip files.") var packages: [String] = []
+        @Option(
+            name: .customLong("dir"),
+            help: "Check every package in this archive folder (folders and zips; not reports or keys).")
+        var directory: String?
         @OptionGroup var rules: RulesOptions
         @OptionGroup var trust: TrustedKeyOptions
         @OptionGroup var external: ExternalCheckOptions
@@ -101,6 +105,14 @@ extension ArchiveCommand {
 
         func run() throws {
             guard maxMB > 0 else { throw CLIError("--max-mb 必须为正数") }
+            var packages = self.packages
+            if let directory {
+                guard FileManager.default.fileExists(atPath: directory) else { throw CLIError("归档文件夹不存在：\(directory)") }
+                packages += ArchiveFolder.packageNames(in: directory).map {
+                    (directory as NSString).appendingPathComponent($0)
+                }
+            }
+            guard !packages.isEmpty else { throw CLIError("请指定要检测的归档包，或用 --dir 指定归档文件夹") }
             let book = try rules.load()
             var store: EventStore?
             if let database {

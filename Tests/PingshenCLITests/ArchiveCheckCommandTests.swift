@@ -23,6 +23,11 @@ import Testing
         #expect(ok.stdout.contains("尚无文书的版式文件（OFD/PDF）副本"))
         #expect(FileManager.default.fileExists(atPath: archive + "/decision-2026-1.check.json"))
         #expect(FileManager.default.fileExists(atPath: archive + "/decision-2026-1.check.html"))
+        // Every package of the folder at once (the reports just written are not packages).
+        let all = try CLI.run(["archive", "check", "--dir", archive, "--db", db, "--no-external", "--no-reports"])
+        #expect(all.status == 0, "\(all.stdout)\(all.stderr)")
+        #expect(all.stdout.contains("个归档包，0 个不通过。"), "\(all.stdout.suffix(300))")
+        #expect(!all.stdout.contains(".check."))
         // No trust named: refused.
         let untrusted = try CLI.run(["archive", "check", decision, "--no-external"])
         #expect(untrusted.status != 0)

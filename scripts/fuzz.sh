@@ -37,14 +37,19 @@ build() {
     done
 }
 
-# run TARGET SECONDS: fuzzes TARGET over its corpus; prints one summary line; returns libFuzzer's status.
+# run TARGET SECONDS [fresh]: fuzzes TARGET over its corpus (with "fresh", from the committed corpus
+# alone: what earlier runs found is dropped); one summary line; returns libFuzzer's status.
 run() {
     local t=$1 seconds=$2 work="$SCRATCH/work"
     local bin="$SCRATCH/$CONFIG/fuzz-$t" log="$SCRATCH/work/$t.log"
+    [ "${3:-}" = fresh ] && rm -rf "${work:?}/$t"
     mkdir -p "$work/$t"
+    touch "$work/.started-$t"
     local status=0
+    # SWIFT_BACKTRACE=enable=no: Swift's own crash handler reads the stack in a way AddressSanitizer
+    # reports as an error of its own, hiding the real message; libFuzzer prints the stack instead.
     # shellcheck disable=SC2086
-    "$bin" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+    SWIFT_BACKTRACE=enable=no "$bin" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
         -artifact_prefix="$work/$t-" ${FUZZ_ARGS:-} "$work/$t" "Tests/Fuzz/corpus/$t" >"$log" 2>&1 || status=$?
     local runs speed cov
     runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -1)
@@ -54,8 +59,9 @@ run() {
         printf '%-11s ok     %8s runs in %ss, %6s exec/s, coverage %s\n' "$t" "${runs:-?}" "$seconds" "${speed:-?}" "${cov:-?}"
     else
         printf '%-11s FAILED (status %s) after %s runs — log %s\n' "$t" "$status" "${runs:-?}" "$log"
-        grep -m1 -A12 -E 'ERROR: libFuzzer|Fatal error|runtime failure|ERROR: AddressSanitizer|ERROR: LeakSanitizer' "$log" || tail -20 "$log"
-        ls "$work/$t"-* 2>/dev/null | sed 's/^/  input: /'
+        grep -m1 -A14 -E 'Fatal error|failed:|runtime failure|ERROR: (libFuzzer|AddressSanitizer|LeakSanitizer)' "$log" \
+            || tail -20 "$log"
+        find "$work" -maxdepth 1 -name "$t-*" -newer "$work/.started-$t" | sed 's/^/  input: /'
     fi
     return "$status"
 }
@@ -69,7 +75,7 @@ case "${1:-}" in
         build "${TARGETS[@]}"
         built=$(date +%s)
         failed=()
-        for t in "${TARGETS[@]}"; do run "$t" "$seconds" || failed+=("$t"); done
+        for t in "${TARGETS[@]}"; do run "$t" "$seconds" fresh || failed+=("$t"); done
         echo "fuzz smoke: build $((built - start)) s, runs $(($(date +%s) - built)) s"
         if [ ${#failed[@]} -gt 0 ]; then
             echo "fuzz smoke FAILED: ${failed[*]} (fix the parser, add a regression test, keep the input in Tests/Fuzz/corpus/<target>/)" >&2

@@ -1485,11 +1485,53 @@ def from_zero(b: Browser, s: Server) -> None:
     b.upload("file", experts_xlsx(folder, 30, "PW-GC"))
     b.click("导入")
     b.expect_text("已导入专家30人", "共30人", "专家30号")
-    # The unit's HR account signs in to its console.
+    # The administrator issues an expert of the pool an account in advance: a one-time code,
+    # shown once, that the expert redeems at /password-reset.
+    b.press("#issue-ZJ001")
+    b.expect_text("专家账户的一次性设置码", "专家1号", "新账户")
+    expert_code = one_time_code(b, "//table[@id='expert-codes']//tr[td[1]='ZJ001']/td[4]")
+    redeem_code(b, zero, "ZJ001", expert_code, "Expert2026pass1")
+    sign_in_at(b, zero, "ZJ001", "Expert2026pass1")
+    check(b.path().startswith("/expert"), f"the expert's account landed on {b.path()}")
+    b.expect_text("评审专家工作台", "目前没有需要您参加的评审会议")
+    # The unit's HR account is the unit's administrator: it adds an HR reviewer of its unit.
     sign_in_at(b, zero, "zyy-hr", "UnitHR2026pass")
     check(b.path().startswith("/unit"), f"the unit's account landed on {b.path()}")
+    b.click("管理本单位人事审核账户")
+    b.expect_text("本单位人事审核账户", "还没有人事审核账户")
+    b.fill("s-username", "zyy-rev1")
+    b.fill("s-name", "王审核")
+    b.fill("s-reason", "新增人事审核人员")
+    b.click("添加")
+    b.expect_text("人事审核账户已添加", "zyy-rev1", "王审核", "使用中", "添加人事审核账户 zyy-rev1（王审核）")
+    reviewer_code = one_time_code(b, "//section[@id='issued-code']//p[@class='code']/strong")
+    redeem_code(b, zero, "zyy-rev1", reviewer_code, "Reviewer2026pass")
+    sign_in_at(b, zero, "zyy-rev1", "Reviewer2026pass")
+    check(b.path().startswith("/unit"), f"the reviewer's account landed on {b.path()}")
+    b.expect_no_text("管理本单位人事审核账户")
     b.driver.delete_all_cookies()
     b.user = None
+
+
+def one_time_code(b: Browser, xpath: str) -> str:
+    """The one-time code shown once at `xpath` (twelve letters and digits)."""
+    found = b.driver.find_elements("xpath", xpath)
+    check(found, f"no one-time code at {xpath} on {b.path()}")
+    code = found[0].text.strip()
+    check(re.fullmatch(r"[A-Z2-9]{12}", code), f"not a one-time code: {code!r}")
+    return code
+
+
+def redeem_code(b: Browser, server: Server, username: str, code: str, password: str) -> None:
+    """The person sets a password with the code handed over (signed out, on `server`)."""
+    b.driver.delete_all_cookies()
+    b.user = None
+    b.visit(server.url("/password-reset"))
+    b.fill("username", username)
+    b.fill("code", code)
+    b.fill("password", password)
+    b.click("设置新密码")
+    check("重置码不正确" not in b.text(), f"the code for {username!r} was refused")
 
 
 # ---------------------------------------------------------------------------------------------

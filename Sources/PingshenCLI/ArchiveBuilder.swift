@@ -139,11 +139,17 @@ struct ArchiveBuilder: Sendable {
         }
     }
 
-    /// Builds every pending (and failed) decision; with `all`, rebuilds the built ones too.
-    func run(all: Bool = false, now: @Sendable () -> Date = { Date() }) throws(StoreError) -> Report {
-        let entries = try store.archiveOutbox().filter { all || $0.status != .built }
+    /// Builds every pending (and failed) decision; with `all`, rebuilds the built ones too;
+    /// with `onlyPending`, leaves the failed ones for later.
+    func run(all: Bool = false, onlyPending: Bool = false, now: @Sendable () -> Date = { Date() }) throws(StoreError)
+        -> Report
+    {
+        let entries = try store.archiveOutbox().filter {
+            all || $0.status == .pending || ($0.status == .failed && !onlyPending)
+        }
         var report = Report()
         guard !entries.isEmpty else { return report }
+        removeAbandonedStaging()
         do {
             try FileManager.default.createDirectory(at: archive, withIntermediateDirectories: true)
             try keyring.exportPublicKeys(to: archive.appendingPathComponent("public-keys.json").path)
@@ -176,6 +182,19 @@ struct ArchiveBuilder: Sendable {
             report.written.append(written)
         }
         return report
+    }
+
+    /// Removes the staging folders (`.<package>.partial-<pid>`) a killed builder left behind —
+    /// those of processes no longer running (a builder running beside this one keeps its own).
+    func removeAbandonedStaging() {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: archive.path) else { return }
+        for name in names where name.hasPrefix(".") {
+            guard let range = name.range(of: ".partial-", options: .backwards),
+                let pid = Int32(name[range.upperBound...])
+            else { continue }
+            if pid != getpid(), kill(pid, 0) == 0 { continue }
+            try? FileManager.default.removeItem(at: archive.appendingPathComponent(name))
+        }
     }
 
     /// Numbers the package's records in the catalogue (the same numbers on every rebuild) and
@@ -308,6 +327,37 @@ extension ArchiveCommand {
             for f in report.failed { print("未能归档：\(f.decision)：\(f.reason)") }
             print("归档包：新建或重建 \(report.written.count) 个，等待 \(report.waiting.count) 个，失败 \(report.failed.count) 个")
             if !report.failed.isEmpty || !report.waiting.isEmpty { throw ExitCode(1) }
+        }
+    }
+}
+
+/// While the server runs: the archive outbox built every few seconds (a decision's package
+/// appears shortly after the step that made it), failures retried every ten minutes and
+/// reported on standard error. Killed at any point, the next start builds what is left.
+struct ArchiveJob: Sendable {
+    let builder: ArchiveBuilder
+    var interval: Duration = .seconds(5)
+    var retryFailedEvery: TimeInterval = 600
+
+    func run() async {
+        var lastFailedRetry = Date.distantPast
+        while !Task.isCancelled {
+            do {
+                let pending = try builder.store.archiveOutbox(status: .pending)
+                let retry = Date().timeIntervalSince(lastFailedRetry) >= retryFailedEvery
+                if !pending.isEmpty || retry {
+                    if retry { lastFailedRetry = Date() }
+                    let report = try builder.run(onlyPending: !retry)
+                    for w in report.written { print("已归档：\(w.zip ?? w.folder)") }
+                    for f in report.failed {
+                        FileHandle.standardError.write(Data("未能归档 \(f.decision)：\(f.reason)（稍后重试）\n".utf8))
+                    }
+                    if !report.written.isEmpty { fflush(nil) }
+                }
+            } catch {
+                FileHandle.standardError.write(Data("归档任务出错：\(error.chinese)（\(error)）\n".utf8))
+            }
+            try? await Task.sleep(for: interval)
         }
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Domain
+import Forms
 import Foundation
 import Signing
 import Store
@@ -139,6 +140,10 @@ struct ServeCommand: AsyncParsableCommand {
         let daily = DailyCheckpoints(store: store, dataDirectory: configuration.dataDirectory!)
         let checkpoints = Task.detached { await daily.run() }
         defer { checkpoints.cancel() }
+        // The signed packages of the decisions, built after each one commits (the archive outbox).
+        let archiving = try Self.archiveJob(store: store, book: book, data: configuration.dataDirectory!, forms: formsDirectory)
+        let archiveTask = Task.detached { await archiving?.run() }
+        defer { archiveTask.cancel() }
         do {
             try await runWebApplication(configuration: configuration) {
                 print("评审(Pingshen)网站已启动：\(address)/ (数据库 \(path);按 Ctrl-C 停止)")
@@ -170,6 +175,25 @@ struct ServeCommand: AsyncParsableCommand {
         } catch let error as WebSetupError {
             throw CLIError(error.description)
         }
+    }
+
+    /// The archive job of the server (nil: no keyring in DATA-DIR/keys yet — a database
+    /// never set up with `pingshen init` or a demo).
+    static func archiveJob(store: EventStore, book: Rulebook, data: String, forms: String) throws -> ArchiveJob? {
+        let root = URL(fileURLWithPath: data, isDirectory: true)
+        let keys = root.appendingPathComponent("keys")
+        guard FileManager.default.fileExists(atPath: keys.appendingPathComponent("keyring.json").path) else {
+            FileHandle.standardError.write(Data("未建立归档包：未找到职改办密钥库 \(keys.path)\n".utf8))
+            return nil
+        }
+        let keyring: OfficeKeyring
+        do { keyring = try OfficeKeyring.open(directory: keys.path) } catch { throw CLIError(error.chinese) }
+        return ArchiveJob(
+            builder: ArchiveBuilder(
+                store: store, keyring: keyring, organization: book.policy.region.office,
+                documents: root.appendingPathComponent("documents"), archive: root.appendingPathComponent("archive"),
+                uploads: root.appendingPathComponent("uploads"), forms: try? FormLibrary.load(directory: forms),
+                retention: book.retention))
     }
 
     /// The password of every demo account (printed at start; a demo server listens on loopback).

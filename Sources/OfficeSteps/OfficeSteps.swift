@@ -159,6 +159,46 @@ public enum OfficeSteps {
         }
     }
 
+    /// Certified applications with a valid certificate and no check yet: the sampling pool.
+    public static func samplingPool(store: EventStore) throws -> [String: CheckSubject] {
+        let checked = Set(
+            try store.streamIDs(PostHocCheckMachine.self).compactMap {
+                try store.load(PostHocCheckMachine.self, id: $0)?.state.subject?.applicationID
+            })
+        var pool: [String: CheckSubject] = [:]
+        for stage in [ApplicationStage.certified, .archived] {
+            for (id, _) in try store.applications(unit: nil, status: stage.rawValue) where !checked.contains(id) {
+                guard let state = try store.load(ApplicationMachine.self, id: id)?.state,
+                    let subject = checkSubject(id, state),
+                    try store.load(CertificateMachine.self, id: subject.certificateNumber)?.state.status == .valid
+                else { continue }
+                pool[id] = subject
+            }
+        }
+        return pool
+    }
+
+    /// Draws `percent` of `pool` (`samplingPool`, read before the transaction) with `seed`
+    /// (`PostHocCheckMachine.sample`) and opens one check per drawn application.
+    /// - Returns: the check ids opened; refused when nothing is drawn.
+    public static func openSampledChecks(
+        _ tx: StoreTransaction, _ context: Context, pool: [String: CheckSubject], percent: Int, seed: UInt64
+    ) throws -> [String] {
+        let drawn = PostHocCheckMachine.sample(applicationIDs: Array(pool.keys), percent: percent, seed: seed)
+        guard !drawn.isEmpty else {
+            throw Refusal(rule: "check.pool-empty", message: "没有可抽查的已发证申报（或抽查比例为0）")
+        }
+        var opened: [String] = []
+        for id in drawn {
+            let checkID = try nextCheckID(tx, year: context.today.year)
+            try tx.execute(
+                PostHocCheckMachine.self, id: checkID, .openSampled(subject: pool[id]!, seed: seed, percent: percent),
+                context: context)
+            opened.append(checkID)
+        }
+        return opened
+    }
+
     /// Opens a targeted check 专项核查 of one certified application. - Returns: the check's id.
     public static func openTargetedCheck(
         _ tx: StoreTransaction, _ context: Context, application id: String, reason: String
@@ -237,16 +277,15 @@ public enum OfficeSteps {
         return UInt64.random(in: 1...UInt64.max, using: &generator)
     }
 
-    /// Draws `needed` experts (the committee's size when nil) for session `id` from the pool of
-    /// the context's day, with a seed from `drawSeed`.
+    /// Draws `needed` experts (the committee's size when nil) for session `id` from `pool`
+    /// (`drawPool`, read before the transaction), with a seed from `drawSeed`.
     public static func drawExperts(
-        _ tx: StoreTransaction, _ context: Context, store: EventStore, session id: String, needed: Int?,
+        _ tx: StoreTransaction, _ context: Context, session id: String, pool: [ExpertRef], needed: Int?,
         expectedVersion: Int? = nil
     ) throws {
         guard let plan = try tx.load(CommitteeSessionMachine.self, id: id)?.state.plan else {
             throw Refusal(rule: "session.unknown", message: "没有编号为\(id)的评审会议")
         }
-        let pool = try drawPool(store: store, committee: plan.committeeID, on: context.today)
         try tx.execute(
             CommitteeSessionMachine.self, id: id,
             .drawExperts(pool: pool, needed: needed ?? plan.memberCount, seed: drawSeed()), context: context,

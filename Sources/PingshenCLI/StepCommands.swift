@@ -361,9 +361,11 @@ struct SessionStepsCommand: AsyncParsableCommand {
         func run() async throws {
             if let needed, needed <= 0 { throw CLIError("抽取人数（--needed）应为正整数") }
             let runner = try StepRunner(options)
-            let store = runner.store
+            // The pool of the day, read before the step's transaction (none: the machine refuses).
+            let committee = try runner.store.load(CommitteeSessionMachine.self, id: session)?.state.plan?.committeeID
+            let pool = try committee.map { try OfficeSteps.drawPool(store: runner.store, committee: $0, on: runner.today) }
             await runner.step(session, { tx, ctx in
-                try OfficeSteps.drawExperts(tx, ctx, store: store, session: session, needed: needed)
+                try OfficeSteps.drawExperts(tx, ctx, session: session, pool: pool ?? [], needed: needed)
                 return try tx.load(CommitteeSessionMachine.self, id: session)?.state
             }, message: { state in
                 "已抽取评审专家：委员 \(state?.members.map(\.id).joined(separator: "、") ?? "")；"
@@ -482,7 +484,27 @@ struct PostHocStepsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "posthoc",
         abstract: "Post-hoc checks: open a targeted check, confirm it, or record a falsification (revocation, integrity record, unit suspension).",
-        subcommands: [Open.self, Confirm.self, Falsify.self])
+        subcommands: [Open.self, Sample.self, Confirm.self, Falsify.self])
+
+    struct Sample: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Open sampled checks 抽查: --percent of the certified applications not yet checked, drawn with --seed.")
+        @OptionGroup var options: StepOptions
+        @Option(help: "Share to draw (default: post_hoc_sample_percent of policy.yaml).") var percent: Int?
+        @Option(help: "Random seed of the draw (recorded with each check; default: the time).") var seed: UInt64?
+
+        func run() async throws {
+            let runner = try StepRunner(options)
+            let share = percent ?? runner.rules.policy.postHocSamplePercent
+            guard (1...100).contains(share) else { throw CLIError("抽查比例（--percent）应为1至100之间的整数") }
+            let drawSeed = seed ?? UInt64(Date().timeIntervalSince1970)
+            let pool = try OfficeSteps.samplingPool(store: runner.store)
+            await runner.step("抽查", { tx, ctx in
+                try OfficeSteps.openSampledChecks(tx, ctx, pool: pool, percent: share, seed: drawSeed)
+            }, message: { "从\(pool.count)件已发证申报中抽取\($0.count)件（\(share)%，种子 \(drawSeed)）：\($0.joined(separator: "、"))" })
+            try runner.finish(batch: false)
+        }
+    }
 
     struct Open: AsyncParsableCommand {
         static let configuration = CommandConfiguration(

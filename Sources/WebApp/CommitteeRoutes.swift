@@ -290,11 +290,12 @@ struct CommitteeRoutes {
         let neededText = (form["needed"] ?? "").trimmingCharacters(in: .whitespaces)
         let needed = neededText.isEmpty ? session.plan.memberCount : Int(neededText) ?? -1
         guard needed > 0 else { throw WebError.badRequest(field: "抽取人数", message: "抽取人数应为正整数。") }
-        let store = services.store
+        let pool = try OfficeSteps.drawPool(
+            store: services.store, committee: session.plan.committeeID, on: services.today)
         let expected = version(form)
         try await services.actions.transaction(as: identity.account.actor) { tx, context in
             try OfficeSteps.drawExperts(
-                tx, context, store: store, session: session.id, needed: needed, expectedVersion: expected)
+                tx, context, session: session.id, pool: pool, needed: needed, expectedVersion: expected)
         }
         return seeOther("/committee/sessions/\(session.id)")
     }

@@ -52,21 +52,7 @@ extension OfficeRoutes {
     }
 
     /// Certified applications with a valid certificate and no check yet: the sampling pool.
-    func samplingPool() throws -> [String: CheckSubject] {
-        let checked = Set(try checks().compactMap { $0.state.subject?.applicationID })
-        var pool: [String: CheckSubject] = [:]
-        for stage in [ApplicationStage.certified, .archived] {
-            for (id, _) in try services.applicationIDs(unit: nil, status: stage.rawValue) where !checked.contains(id) {
-                guard let state = try services.store.load(ApplicationMachine.self, id: id)?.state,
-                    let subject = checkSubject(id, state),
-                    try services.store.load(CertificateMachine.self, id: subject.certificateNumber)?.state.status
-                        == .valid
-                else { continue }
-                pool[id] = subject
-            }
-        }
-        return pool
-    }
+    func samplingPool() throws -> [String: CheckSubject] { try OfficeSteps.samplingPool(store: services.store) }
 
     func checkSubject(_ id: String, _ state: ApplicationState) -> CheckSubject? { OfficeSteps.checkSubject(id, state) }
 
@@ -103,19 +89,11 @@ extension OfficeRoutes {
             throw WebError.badRequest(field: "抽查比例与随机种子", message: "请填写抽查比例（整数）和随机种子（非负整数）。")
         }
         let pool = try samplingPool()
-        let drawn = PostHocCheckMachine.sample(applicationIDs: Array(pool.keys), percent: percent, seed: seed)
-        guard !drawn.isEmpty else {
-            throw WebError.refused(rule: "check.pool-empty", message: "没有可抽查的已发证申报（或抽查比例为0）")
-        }
         let actor = try context.requireIdentity().account.actor
-        try await services.actions.transaction(as: actor) { tx, ctx in
-            for id in drawn {
-                try tx.execute(
-                    PostHocCheckMachine.self, id: try OfficeSteps.nextCheckID(tx, year: ctx.today.year),
-                    .openSampled(subject: pool[id]!, seed: seed, percent: percent), context: ctx)
-            }
+        let opened = try await services.actions.transaction(as: actor) { tx, ctx in
+            try OfficeSteps.openSampledChecks(tx, ctx, pool: pool, percent: percent, seed: seed)
         }
-        return seeOther("/office/checks?opened=\(drawn.count)")
+        return seeOther("/office/checks?opened=\(opened.count)")
     }
 
     /// Opens a targeted check of one certified application (from its page).

@@ -20,6 +20,8 @@ import Workflow
         var rules: Rulebook
         var unitID: String
         var personB: String
+        /// A field of the engineering form (id and label) for the correction.
+        var field: (id: String, label: String)
 
         func run(_ arguments: [String]) throws -> CLI.Result {
             try CLI.run(arguments + ["--db", db])
@@ -45,12 +47,12 @@ import Workflow
         let form = try library.form("engineering")
         let code = CreditCode.completing("91410800MA44T9001")!
         var people: [String] = []
-        for (i, id) in ["A2026-00001", "A2026-00002"].enumerated() {
+        for (i, id) in ["A2026-00001", "A2026-00002", "A2026-00003", "A2026-00004"].enumerated() {
             let resident = ResidentID.make(region: "410802", birth: Day("1986-04-0\(i + 1)")!, sequence: 300 + i)
             let g = DeclarationGenerator.declaration(
                 form: form, level: .intermediate, track: .normal,
                 applicant: .init(
-                    name: ["王敏", "赵强"][i], residentID: resident, unitName: "焦作市精工机械有限公司", creditCode: code,
+                    name: ["王敏", "赵强", "孙丽", "周涛"][i], residentID: resident, unitName: "焦作市精工机械有限公司", creditCode: code,
                     unitKind: "private-enterprise"),
                 on: submitted, seed: UInt64(40 + i))
             let file = "\(dir)/\(id).json"
@@ -98,7 +100,9 @@ import Workflow
         }
         for a in accounts { _ = try store.insertAccount(a, now: Date()) }
         let rules = try Rulebook.load(directory: CLI.root.appendingPathComponent("policy").path)
-        return Office(dir: dir, db: db, rules: rules, unitID: unitID, personB: people[1])
+        let field = try #require(form.fields.first { if case .attachment = $0.type { true } else { false } })
+        return Office(
+            dir: dir, db: db, rules: rules, unitID: unitID, personB: people[1], field: (field.id, field.label))
     }
 
     @Test func anApplicationFromTheUnitToACertificateAndItsRevocation() throws {
@@ -108,10 +112,15 @@ import Workflow
         let day0 = Self.submitted
 
         // The unit: the notice of both (a batch: one line each and a summary).
-        let notice = try o.run(["unit", "notice", a, b, "--as", "hr", "--on", day0.description])
+        let c = "A2026-00003"
+        let d = "A2026-00004"
+        let notice = try o.run(["unit", "notice", a, b, c, d, "--as", "hr", "--on", day0.description])
         #expect(notice.status == 0, "\(notice.stdout)\(notice.stderr)")
         #expect(notice.stdout.contains("\(a)：已开始单位公示。") && notice.stdout.contains("\(b)：已开始单位公示。"))
-        #expect(notice.stdout.contains("共2件：办理2件，未办理0件"))
+        #expect(notice.stdout.contains("共4件：办理4件，未办理0件"))
+        let returned = try o.run(["unit", "return", d, "--as", "hr", "--on", day0.description, "--reason", "缺少业绩证明原件"])
+        #expect(returned.status == 0 && returned.stdout.contains("\(d)：已退回申报人。"), "\(returned.stdout)")
+        #expect(try o.run(["unit", "return", d, "--as", "hr"]).stderr.contains("请填写退回理由（--reason）"))
         // Recommending the same day: the machine's refusal, nothing written, exit 1.
         let early = try o.run(["unit", "recommend", a, "--as", "hr", "--on", day0.description])
         #expect(early.status == 1)
@@ -119,7 +128,7 @@ import Workflow
         #expect(try o.application(a).stage == .unitNotice)
         let recommendDay = try o.rules.calendar.adding(workingDays: o.rules.policy.unitNoticeWorkingDays, to: day0)
         let ids = o.dir + "/ids.txt"
-        try "# both\n\(a)\n\n\(b)\n".write(toFile: ids, atomically: true, encoding: .utf8)
+        try "# three\n\(a)\n\n\(b)\n\(c)\n".write(toFile: ids, atomically: true, encoding: .utf8)
         let recommended = try o.run(
             ["unit", "recommend", "--from-file", ids, "--as", "hr", "--on", recommendDay.description])
         #expect(recommended.status == 0, "\(recommended.stdout)")
@@ -148,6 +157,17 @@ import Workflow
         ])
         #expect(refused.status == 0, "\(refused.stdout)")
         #expect(refused.stdout.contains("\(b)：已作出不予受理决定。生成文书："))
+        // A one-time correction names the form's fields by id; an unknown one is refused.
+        let unknownField = try o.run(
+            ["office", "correct", c, "--as", "clerk", "--on", recommendDay.description, "--field", "no_such_field"])
+        #expect(unknownField.status == 1 && unknownField.stdout.contains("申报表中没有字段no_such_field"))
+        let corrected = try o.run([
+            "office", "correct", c, "--as", "clerk", "--on", recommendDay.description, "--field", o.field.id, "--item",
+            "单位盖章的推荐意见",
+        ])
+        #expect(corrected.status == 0, "\(corrected.stdout)")
+        #expect(corrected.stdout.contains("已一次性告知补正：附件：\(o.field.label)、单位盖章的推荐意见"))
+        #expect(try o.application(c).stage == .correction)
 
         // Re-examination: the applicant asks (through the store, as the applicant), the head decides.
         let asked = recommendDay.adding(days: 1)
@@ -172,8 +192,12 @@ import Workflow
         let session = try #require(planned.stdout.firstMatch(of: #/S2026-\d{3}/#).map { String($0.output) })
         let drawn = try o.run(["session", "draw", session, "--as", "secretary"] + on)
         #expect(drawn.status == 0 && drawn.stdout.contains("已抽取评审专家"), "\(drawn.stdout)")
+        let seated = try #require(try o.store().load(CommitteeSessionMachine.self, id: session)).state.members.map(\.id)
+        let recused = try o.run(
+            ["session", "recuse", session, "--as", "clerk", "--expert", seated[0], "--note", "与申报人系同事"] + on)
+        #expect(recused.status == 0 && recused.stdout.contains("专家 \(seated[0]) 已回避"), "\(recused.stdout)")
         let members = try #require(try o.store().load(CommitteeSessionMachine.self, id: session)).state.members.map(\.id)
-        #expect(members.count == 7)
+        #expect(members.count == 7 && !members.contains(seated[0]))
         let convened = try o.run(
             ["session", "attend", session, "--as", "secretary", "--present", members.joined(separator: ",")] + on)
         #expect(convened.status == 0, "\(convened.stdout)")
@@ -197,6 +221,13 @@ import Workflow
         // Public notice, its end, confirmation (the head only), the certificate.
         let noticed = try o.run(["office", "notice", a, "--as", "clerk"] + on)
         #expect(noticed.status == 0 && noticed.stdout.contains("批次 N2026-01"), "\(noticed.stdout)")
+        let objected = try o.run(["office", "object", a, "--as", "clerk", "--summary", "论文署名存疑"] + on)
+        #expect(objected.status == 0, "\(objected.stdout)")
+        #expect(try o.application(a).stage == .investigation)
+        let resolved = try o.run([
+            "office", "resolve", a, "--as", "head", "--objection", "O-\(a)-1", "--finding", "经调查，署名属实",
+        ] + on)
+        #expect(resolved.status == 0 && resolved.stdout.contains("异议调查结论已登记"), "\(resolved.stdout)")
         let end = try #require(try o.application(a).notice?.end).adding(days: 1)
         let concluded = try o.run(["office", "conclude", a, "--as", "clerk", "--on", end.description])
         #expect(concluded.status == 0, "\(concluded.stdout)")
@@ -215,7 +246,17 @@ import Workflow
         #expect(try CLI.run(["certificate", "verify", certificate, details.verificationCode, "--db", o.db]).status == 0)
 
         // A post-hoc finding: the certificate revoked, the person recorded, the unit suspended.
+        let archived = try o.run(["office", "archive", a, "--as", "clerk", "--on", end.description])
+        #expect(archived.status == 0, "\(archived.stdout)")
+        #expect(try o.application(a).stage == .archived)
         let later = end.adding(days: 30)
+        let sampled = try o.run(
+            ["posthoc", "sample", "--as", "clerk", "--percent", "100", "--seed", "7", "--on", later.description])
+        #expect(sampled.status == 0 && sampled.stdout.contains("从1件已发证申报中抽取1件（100%，种子 7）"), "\(sampled.stdout)")
+        let sampledCheck = try #require(sampled.stdout.firstMatch(of: #/K2026-\d{5}/#).map { String($0.output) })
+        let checked = try o.run(
+            ["posthoc", "confirm", sampledCheck, "--as", "clerk", "--note", "材料属实", "--on", later.description])
+        #expect(checked.status == 0 && checked.stdout.contains("核查属实，已结案"), "\(checked.stdout)")
         let opened = try o.run(["posthoc", "open", a, "--as", "clerk", "--reason", "群众举报", "--on", later.description])
         let check = try #require(opened.stdout.firstMatch(of: #/K2026-\d{5}/#).map { String($0.output) })
         let falsified = try o.run([
@@ -227,6 +268,10 @@ import Workflow
         #expect(try CLI.run(["certificate", "verify", certificate, details.verificationCode, "--db", o.db]).status == 2)
         let standing = try #require(try o.store().load(UnitStandingMachine.self, id: o.unitID)?.state)
         #expect(UnitStandingMachine.suspendedUntil(standing) != nil)
+        #expect(o.documentExists(.revocationDecision, certificate))
+        // Revoked already: the office's revocation is refused, nothing written.
+        let again = try o.run(["office", "revoke", a, "--as", "head", "--reason", "重复", "--on", later.description])
+        #expect(again.status == 1 && again.stdout.contains("\(a)：未办理。"), "\(again.stdout)")
         #expect(try CLI.run(["audit", "verify", "--db", o.db]).status == 0)
     }
 

@@ -125,9 +125,10 @@ targets += selectedTests.map { test in
 
 // ---- fuzz targets (PINGSHEN_FUZZ=1, only scripts/fuzz.sh sets it) ---------------------------
 // libFuzzer entry points in Fuzz/<name>/main.swift (each hands its test function to
-// LLVMFuzzerRunDriver, declared in Fuzz/CLibFuzzer). Absent from the normal build; scripts/fuzz.sh builds them in their own
-// scratch path (.build/fuzz) with our modules instrumented (-sanitize=fuzzer,address) and the
-// dependencies left plain.
+// LLVMFuzzerRunDriver, declared in Fuzz/CLibFuzzer). Absent from the normal build; scripts/fuzz.sh
+// builds them in their own scratch path (.build/fuzz) with our modules instrumented
+// (-sanitize=fuzzer,address) and the dependencies left plain. lld links them (gold fails on the
+// sanitizer runtime's debug information).
 let fuzzing = Context.environment["PINGSHEN_FUZZ"] != nil
 let fuzzers: [(name: String, local: [String], external: [Target.Dependency])] = [
     ("fuzz-mustache", ["Documents", "JSONKit"], []),

@@ -122,12 +122,20 @@ struct ArchiveBuilder: Sendable {
     var forms: FormLibrary? = nil
     /// The office's 归档范围和保管期限表 (`policy/retention.yaml`).
     var retention: RetentionSchedule = .defaults
+    /// The outside programs of the filing check (ODF schema, LibreOffice); `.none`: those items
+    /// are reported as not applicable (the check on demand and at hand-over runs them).
+    var external: ExternalChecks = .none
 
     struct Report: Sendable {
         var written: [DecisionArchiver.Written] = []
         var waiting: [ArchiveDecision] = []
         var failed: [(decision: ArchiveDecision, reason: String)] = []
+        /// Packages built whose filing check failed (see the report beside each).
+        var checkFailed: [String] = []
     }
+
+    /// The keyring folder (`DATA-DIR/keys`) whose public keys the filing check trusts.
+    var keyringDirectory: String { keyring.directory.path }
 
     /// Queues the decisions of a database made before the outbox existed (as of the log now).
     func queueEarlierDecisions() throws(StoreError) {
@@ -180,8 +188,30 @@ struct ArchiveBuilder: Sendable {
             try store.markArchiveBuilt(
                 entry.decision, asOfSeq: entry.asOfSeq, package: DecisionArchiver.packageName(entry.decision), at: now())
             report.written.append(written)
+            // The four-property check at filing (DA/T 70), its report kept beside the package.
+            do {
+                let check = FourPropertyCheck(
+                    keys: try OfficeKeyring.trustedKeys(directory: keyringDirectory), trust: "职改办密钥库",
+                    store: store, external: external, formats: LongTermFormat.list(retention.longTermFormats))
+                for path in [written.folder] + (written.zip.map { [$0] } ?? []) {
+                    let result = check.check(path: path, occasion: .filing, now: now())
+                    try FourPropertyCheck.writeReports(result, besidePackage: path)
+                    if !result.passed { report.checkFailed.append(URL(fileURLWithPath: path).lastPathComponent) }
+                }
+            } catch {
+                report.failed.append((entry.decision, "四性检测未能进行：\(error)"))
+            }
         }
         return report
+    }
+
+    /// The real outside programs in `folder` (nil: none); a folder missing one is refused.
+    static func externalChecks(_ folder: String?) throws -> ExternalChecks {
+        guard let folder else { return .none }
+        let url = URL(fileURLWithPath: folder, isDirectory: true)
+        let missing = ExternalChecks.missingPrograms(odfTools: url)
+        guard missing.isEmpty else { throw CLIError("四性检测所需程序缺失：\(missing.joined(separator: "、"))") }
+        return .programs(odfTools: url)
     }
 
     /// Removes the staging folders (`.<package>.partial-<pid>`) a killed builder left behind —
@@ -284,6 +314,12 @@ extension ArchiveCommand {
         var dataDirectory: String?
         @Option(help: "Where the packages go (default: DATA-DIR/archive).") var out: String?
         @Flag(help: "Rebuild the packages already built too.") var all = false
+        @Option(
+            name: .customLong("odf-tools"),
+            help:
+                "Folder with validate-odt.sh and odt-to-pdf.sh: the filing check then runs the ODF schema and LibreOffice on every ODT (slow)."
+        )
+        var odfTools: String?
         @OptionGroup var rules: RulesOptions
         @Option(name: .customLong("templates-dir"), help: "Folder with the office's templates.")
         var templatesDirectory = "templates"
@@ -312,7 +348,8 @@ extension ArchiveCommand {
                 store: store, keyring: keyring, organization: book.policy.region.office,
                 documents: data.appendingPathComponent("documents"),
                 archive: out.map { URL(fileURLWithPath: $0, isDirectory: true) } ?? data.appendingPathComponent("archive"),
-                uploads: uploads, forms: try? FormLibrary.load(directory: formsDirectory), retention: book.retention)
+                uploads: uploads, forms: try? FormLibrary.load(directory: formsDirectory), retention: book.retention,
+                external: try ArchiveBuilder.externalChecks(odfTools))
             let report: ArchiveBuilder.Report
             do {
                 try builder.queueEarlierDecisions()
@@ -323,10 +360,11 @@ extension ArchiveCommand {
             for w in report.written {
                 print("已归档：\(w.zip ?? w.folder)（\(w.applicationCount) 件申报，\(w.payloadBytes / 1024) KB）")
             }
+            for name in report.checkFailed { print("四性检测未通过：\(name)（见其旁的 .check.html 报告）") }
             for d in report.waiting { print("待文书生成后归档：\(d)") }
             for f in report.failed { print("未能归档：\(f.decision)：\(f.reason)") }
             print("归档包：新建或重建 \(report.written.count) 个，等待 \(report.waiting.count) 个，失败 \(report.failed.count) 个")
-            if !report.failed.isEmpty || !report.waiting.isEmpty { throw ExitCode(1) }
+            if !report.failed.isEmpty || !report.waiting.isEmpty || !report.checkFailed.isEmpty { throw ExitCode(1) }
         }
     }
 }
@@ -349,6 +387,9 @@ struct ArchiveJob: Sendable {
                     if retry { lastFailedRetry = Date() }
                     let report = try builder.run(onlyPending: !retry)
                     for w in report.written { print("已归档：\(w.zip ?? w.folder)") }
+                    for name in report.checkFailed {
+                        FileHandle.standardError.write(Data("四性检测未通过：\(name)（见其旁的 .check.html 报告）\n".utf8))
+                    }
                     for f in report.failed {
                         FileHandle.standardError.write(Data("未能归档 \(f.decision)：\(f.reason)（稍后重试）\n".utf8))
                     }

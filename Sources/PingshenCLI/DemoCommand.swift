@@ -118,6 +118,9 @@ struct DemoCommand: ParsableCommand {
             if let failure = report.failed.first ?? report.waiting.first.map({ ($0, "文书尚未生成") }) {
                 throw CLIError("归档包未能生成：\(failure.0)：\(failure.1)")
             }
+            if let name = report.checkFailed.first {
+                throw CLIError("归档包四性检测未通过：\(name)（见 \(archive.path) 中其旁的 .check.html 报告）")
+            }
             written = report.written
         } catch let error as StoreError {
             throw CLIError(error.chinese + " (\(error))")

@@ -12,7 +12,10 @@ import Testing
         guard let e = FileManager.default.enumerator(at: base, includingPropertiesForKeys: [.isRegularFileKey]) else {
             return out
         }
-        for case let url as URL in e where (try url.resourceValues(forKeys: [.isRegularFileKey])).isRegularFile == true {
+        for case let url as URL in e
+        where (try url.resourceValues(forKeys: [.isRegularFileKey])).isRegularFile == true
+            && !url.lastPathComponent.contains(".check.")  // the check reports say when they were made
+        {
             out[String(url.path.dropFirst(base.path.count + 1))] = try Data(contentsOf: url)
         }
         return out
@@ -34,6 +37,15 @@ import Testing
         let text = String(decoding: metadata.value, as: UTF8.self)
         #expect(text.contains("<档号>J012-2026-Y-ZCB-"), "\(text.prefix(400))")
         #expect(text.contains("<题名>取得资格通知"), "\(text.prefix(400))")
+
+        // Each package was checked at filing (DA/T 70) and its report passed.
+        for name in ["decision-2026-1", "decision-2026-1.zip"] {
+            let report = try String(contentsOfFile: dir + "/archive/\(name).check.json", encoding: .utf8)
+            #expect(report.contains("\"occasion\" : \"filing\"") || report.contains("\"occasion\":\"filing\""), "\(report.prefix(300))")
+            #expect(!report.contains("\"outcome\" : \"failed\"") && !report.contains("\"outcome\":\"failed\""), "\(name)")
+        }
+        let html = try String(contentsOfFile: dir + "/archive/decision-2026-1.check.html", encoding: .utf8)
+        #expect(html.contains("真实性") && html.contains("完整性") && html.contains("可用性") && html.contains("安全性"))
 
         // A session's package covers its applications as of the close: the steps after it
         // (confirmation, certificate) are in the database but not in the package.

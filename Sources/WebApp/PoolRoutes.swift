@@ -149,7 +149,7 @@ struct PoolRoutes {
         let form = try await request.form()
         let wf = try workflowContext(context)
         guard CommitteeRegistryMachine.accountRoles.contains(wf.actor.role) else {
-            throw WebError.forbidden("专家账户只能由系统管理员发放。")
+            throw WebError.forbidden("此操作仅供系统管理员使用：专家账户由系统管理员发放。")
         }
         let reason = (form["reason"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         guard (1...200).contains(reason.count) else {

@@ -87,6 +87,7 @@ import Testing
         Route(method: .get, path: "/admin/experts", allowed: [.administrator, .officeHead, .officeClerk]),
         Route(method: .post, path: "/admin/experts", allowed: [.administrator, .officeHead, .officeClerk]),
         Route(method: .get, path: "/admin/experts/export.csv", allowed: [.administrator, .officeHead, .officeClerk]),
+        Route(method: .post, path: "/admin/experts/accounts", allowed: [.administrator]),
     ]
 
     @Test func everyAreaRefusesEveryOtherRole() async throws {

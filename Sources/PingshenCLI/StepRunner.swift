@@ -85,6 +85,10 @@ final class StepRunner {
         } else {
             now = Date()
         }
+        // An expert suspended in the pool or out of term acts no more (as at sign-in on the web).
+        if let refusal = try ExpertAccountActions.refusal(for: account, store: store, today: Day(now)) {
+            throw CLIError("账户“\(options.username)”不能办理：\(refusal.message)（规则 \(refusal.rule)）")
+        }
         dataDirectory = URL(
             fileURLWithPath: options.dataDirectory
                 ?? URL(fileURLWithPath: options.database.path).deletingLastPathComponent().path, isDirectory: true)

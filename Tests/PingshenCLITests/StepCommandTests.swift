@@ -77,7 +77,7 @@ import Workflow
             csv.append(
                 [
                     "E\(String(format: "%03d", i))", "专家\(i)号", CreditCode.completing("12410800MB\(String(format: "%07d", i))")!,
-                    "焦作市第\(i)研究院", "正高级工程师", "机械工程", "PW-JX", "2026-01-01", "2028-12-31", "在库",
+                    "焦作市第\(i)研究院", "正高级工程师", "机械工程", "PW-JX", "2026-01-01", "2028-12-31", i == 15 ? "暂停" : "在库",
                 ].joined(separator: ","))
         }
         try Data(csv.joined(separator: "\n").utf8).write(to: URL(fileURLWithPath: dir + "/experts.csv"))
@@ -203,6 +203,8 @@ import Workflow
         #expect(convened.status == 0, "\(convened.stdout)")
         let notExpert = try o.run(["session", "vote", session, "--as", "hr", "--application", a, "--choice", "yes"] + on)
         #expect(notExpert.status != 0 && notExpert.stderr.contains("不是评审专家账户"))
+        let suspended = try o.run(["session", "vote", session, "--as", "e015", "--application", a, "--choice", "no"] + on)
+        #expect(suspended.status != 0 && suspended.stderr.contains("账户“e015”不能办理"), "\(suspended.stderr)")
         let early2 = try o.run(["session", "count", session, "--as", "secretary"] + on)
         #expect(early2.status == 1 && early2.stdout.contains("未收齐"), "\(early2.stdout)")
         for (i, expert) in members.enumerated() {

@@ -13,7 +13,8 @@ func homePath(for role: Role) -> String {
     case .expert: "/expert"
     case .auditor: "/audit"
     case .administrator: "/admin"
-    case .archivist, .public, .system: "/"
+    case .archivist: "/archive"
+    case .public, .system: "/"
     }
 }
 

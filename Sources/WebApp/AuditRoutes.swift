@@ -33,10 +33,9 @@ struct AuditRoutes {
 
     /// Package folders and zips in the archive directory, by name.
     func packages() -> [String] {
-        guard let dir = archiveDirectory,
-            let names = try? FileManager.default.contentsOfDirectory(atPath: dir.path)
-        else { return [] }
-        return names.filter { !$0.hasPrefix(".") && $0 != "public-keys.json" && $0 != "keys" }.sorted()
+        // Not the check reports beside them, the keys or staging folders.
+        guard let dir = archiveDirectory else { return [] }
+        return ArchiveFolder.packageNames(in: dir.path)
     }
 
     func overview(_ context: WebRequestContext) throws -> Response {

@@ -110,6 +110,7 @@ public enum DemoAccounts {
                 ""
             ),
             (NewAccount(username: "auditor", passwordHash: "", role: .auditor, displayName: "审计人员（演示）"), ""),
+            (NewAccount(username: "archivist", passwordHash: "", role: .archivist, displayName: "档案管理员（演示）"), ""),
         ]
         let units = try store.units(limit: 3)
         // Every expert of the engineering committees (a draw may seat any of them), the

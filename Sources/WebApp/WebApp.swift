@@ -84,6 +84,7 @@ public func buildRouter(configuration: WebConfiguration) throws -> Router<WebReq
     UnitStaffRoutes(services: services).add(to: router)
     OfficeRoutes(services: services).add(to: router)
     AuditRoutes(services: services).add(to: router)
+    ArchiveRoutes(services: services).add(to: router)
     AdminRoutes(services: services).add(to: router)
     MessageRoutes(services: services).add(to: router)
     UnitRegistrationRoutes(

@@ -1270,6 +1270,34 @@ def office_confirms_and_certifies(b: Browser, s: Server) -> None:
     b.expect_text("已发证")
 
 
+@step("archivist-finds-the-package", needs="office-confirms-and-certifies")
+def archivist_finds_the_package(b: Browser, s: Server) -> None:
+    """Issue 16: the confirmation just made is built as a signed package by the server's
+    archive job, checked for the four properties at filing, and catalogued with 档号."""
+    sc = scenario(s)
+    number, app = sc["approval"], sc["application"]
+    b.as_user("archivist")
+    deadline = time.monotonic() + 90
+    while True:
+        b.visit("/archive")
+        rows = [r for r in b.driver.find_elements("css selector", "table.packages tbody tr") if number in r.text]
+        if rows and "四性检测通过" in rows[0].text:
+            break
+        check(not (rows and "未通过" in rows[0].text), f"/archive: the package of {number} failed: {rows[0].text if rows else ''}")
+        check(time.monotonic() < deadline, f"/archive: no checked package for {number} in 90 s: {[r.text for r in rows]}")
+        time.sleep(1)
+    link = rows[0].find_elements("tag name", "a")
+    check(link, f"/archive: the package of {number} has no link: {rows[0].text!r}")
+    b._click_and_wait(link[0], "package", None)
+    b.expect_text(f"归档包 decision-", "归档检测通过", number, "真实性：通过", "完整性：通过", "安全性：通过", "可用性：")
+    b.expect_text("取得资格通知", app)
+    # The catalogue finds the applicant's records by application number, each with its 档号.
+    b.visit("/archive?q=" + urllib.parse.quote(app))
+    codes = [r.text for r in b.driver.find_elements("css selector", "table.records tbody tr")]
+    check(codes and all(app in c for c in codes), f"/archive?q={app}: {codes[:3]}")
+    check(any(re.search(r"J012-\d{4}-Y-ZCB-\d{4}", c) for c in codes), f"/archive?q={app}: no permanent 档号 in {codes[:3]}")
+
+
 def qr_url(image_data_uri: str, folder: Path) -> str | None:
     """The text of the QR code in a `data:image/png;base64,…` image (zbarimg), or None when
     zbarimg is missing."""

@@ -157,7 +157,7 @@ final class StepRunner {
         }
         if json {
             var object: [String: JSONValue] = [
-                "item": .string(item), "ok": .bool(ok), "message": .string(message),
+                "item": .string(item), "ok": .bool(ok), "message": .string(sentence(message)),
                 "documents": .array(files.map { .object(["kind": .string($0.kind), "path": .string($0.path)]) }),
             ]
             if let rule { object["rule"] = .string(rule) }
@@ -183,8 +183,10 @@ final class StepRunner {
     }
 }
 
-/// `text` ending in 。 (unless it ends in other closing punctuation).
+/// `text` as a Chinese sentence: ASCII punctuation in full width (`ChineseText`, as the web's
+/// pages show messages), ending in 。 unless it ends in other closing punctuation.
 func sentence(_ text: String) -> String {
+    let text = ChineseText.fullWidth(text)
     guard let last = text.last, !"。！？；）".contains(last) else { return text }
     return text + "。"
 }

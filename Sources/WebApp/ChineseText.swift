@@ -1,7 +1,7 @@
 /// Chinese sentences as the site shows them: ASCII punctuation that stands in a Chinese
 /// sentence becomes its full-width form (`，；：？！（）`). Messages come from many places
 /// (the machines' refusals, form checks); the pages that show them pass them through here.
-enum ChineseText {
+public enum ChineseText {
     /// Whether `c` is a CJK ideograph or full-width punctuation (what makes a sentence Chinese).
     static func isChinese(_ c: Character?) -> Bool {
         guard let scalar = c?.unicodeScalars.first else { return false }
@@ -14,7 +14,7 @@ enum ChineseText {
     /// `text` with `,` `;` `:` `?` `!` next to a Chinese character, and parentheses that open
     /// or close beside one (with their partner), in full width. Numbers (`2,000`), times
     /// (`10:30`) and ASCII-only text are left alone.
-    static func fullWidth(_ text: String) -> String {
+    public static func fullWidth(_ text: String) -> String {
         let chars = Array(text)
         var out = chars
         let marks: [Character: Character] = [",": "，", ";": "；", ":": "：", "?": "？", "!": "！"]

@@ -138,6 +138,7 @@ import Workflow
         let byUnit = try o.run(["office", "accept", a, "--as", "hr", "--on", recommendDay.description])
         #expect(byUnit.status == 1)
         #expect(byUnit.stdout.contains("\(a)：未办理。"), "\(byUnit.stdout)")
+        #expect(byUnit.stdout.contains("只能由职改办经办人办理，当前身份为") && byUnit.stdout.contains("（规则 application.role-not-allowed）"))
         #expect(try o.application(a).stage == .qualificationReview)
         // A batch with an unknown id: the known one is accepted (its own transaction), JSON lines.
         let accepted = try o.run(
@@ -234,7 +235,7 @@ import Workflow
         let concluded = try o.run(["office", "conclude", a, "--as", "clerk", "--on", end.description])
         #expect(concluded.status == 0, "\(concluded.stdout)")
         let byClerk = try o.run(["office", "confirm", a, "--as", "clerk", "--on", end.description])
-        #expect(byClerk.status == 1 && byClerk.stdout.contains("未办理"))
+        #expect(byClerk.status == 1 && byClerk.stdout.contains("当前身份为职改办经办人"), "\(byClerk.stdout)")
         let confirmed = try o.run(["office", "confirm", a, "--as", "head", "--on", end.description])
         #expect(confirmed.status == 0, "\(confirmed.stdout)")
         let number = try #require(try o.application(a).documentNumber)

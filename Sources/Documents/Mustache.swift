@@ -292,6 +292,14 @@ struct MustacheRenderer {
     var templateName = "template"
     /// Tags visited so far (bounded by `TemplateLimits.maximumRenderSteps`).
     var steps = 0
+    let stepLimit = Self.budget.steps
+    let byteLimit = Self.budget.bytes
+
+    /// `TemplateLimits`' render budget. Only the mustache and odt fuzz targets lower it (to fuzz
+    /// at thousands of inputs a second instead of one input a second at the limit).
+    nonisolated(unsafe) static var budget = (
+        steps: TemplateLimits.maximumRenderSteps, bytes: TemplateLimits.maximumOutputBytes
+    )
 
     /// A partial is not entered this deep (nor past 64 partials inside one another): each
     /// template or partial nests at most `TemplateLimits.maximumSectionDepth` sections, so
@@ -339,7 +347,7 @@ struct MustacheRenderer {
     mutating func render(_ nodes: [MustacheNode]) throws {
         for node in nodes {
             steps += 1
-            if steps > TemplateLimits.maximumRenderSteps || out.count > TemplateLimits.maximumOutputBytes {
+            if steps > stepLimit || out.count > byteLimit {
                 throw TemplateError.renderTooLarge(template: templateName)
             }
             switch node {

@@ -62,6 +62,10 @@ struct ServeCommand: AsyncParsableCommand {
         name: .customLong("data-dir"),
         help: "Folder for rendered documents and uploads (default: the database's folder).")
     var dataDirectory: String?
+    @Option(
+        name: .customLong("notifier"),
+        help: "The outbound notifier's settings (SMTP; default: notifier.yaml beside the database, if any; off unless it says enabled: yes).")
+    var notifierFile: String?
     @OptionGroup var rules: RulesOptions
 
     func validate() throws {
@@ -144,6 +148,14 @@ struct ServeCommand: AsyncParsableCommand {
         let archiving = try Self.archiveJob(store: store, book: book, data: configuration.dataDirectory!, forms: formsDirectory)
         let archiveTask = Task.detached { await archiving?.run() }
         defer { archiveTask.cancel() }
+        // The outbound notifier: the outbox's mails, with retries (off unless its file enables it).
+        let notifier = try Self.notifier(file: notifierFile, database: path, store: store)
+        configuration.notifier = notifier
+        let notifierTask = Task.detached { await notifier?.run() }
+        defer { notifierTask.cancel() }
+        if let notifier {
+            print("邮件通知已开启：经 \(notifier.configuration.smtp.host):\(notifier.configuration.smtp.port) 发出")
+        }
         do {
             try await runWebApplication(configuration: configuration) {
                 print("评审(Pingshen)网站已启动：\(address)/ (数据库 \(path);按 Ctrl-C 停止)")
@@ -175,6 +187,19 @@ struct ServeCommand: AsyncParsableCommand {
         } catch let error as WebSetupError {
             throw CLIError(error.description)
         }
+    }
+
+    /// The notifier of `file` (or of `notifier.yaml` beside the database when it exists); nil when
+    /// there is none or it is not enabled.
+    static func notifier(file: String?, database: String, store: EventStore) throws -> Notifier? {
+        let path =
+            file ?? URL(fileURLWithPath: database).deletingLastPathComponent().appendingPathComponent("notifier.yaml").path
+        guard file != nil || FileManager.default.fileExists(atPath: path) else { return nil }
+        let settings: NotifierConfiguration
+        do { settings = try NotifierConfiguration.load(path: path) } catch {
+            throw CLIError("邮件通知配置有误：\(error)")
+        }
+        return settings.enabled ? Notifier(configuration: settings, store: store) : nil
     }
 
     /// The archive job of the server (nil: no keyring in DATA-DIR/keys yet — a database

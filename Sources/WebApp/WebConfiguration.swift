@@ -56,6 +56,8 @@ public struct WebConfiguration: Sendable {
     /// What a connection may cost: timeouts, connections per client and in all (used by
     /// `buildApplication`; router tests open no sockets).
     public var connectionLimits = ConnectionLimits()
+    /// The outbound notifier (SMTP), when `serve` has one: one-time codes are mailed through it.
+    public var notifier: Notifier?
     /// The demo's clock, when this is a demo server: enables `/demo/clock` for the office.
     public var simulatedClock: SimulatedClock?
     /// The office's document templates (`templates/`).

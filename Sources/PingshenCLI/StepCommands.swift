@@ -148,7 +148,7 @@ struct OfficeStepsCommand: AsyncParsableCommand {
                 let form = try? runner.store.declaration(applicationID: id).flatMap { try? forms.form($0.formID) }
                 let named = OfficeSteps.correctionItems(form: form ?? nil, ticked: field)
                 let unknown = field.filter { !named.fields.contains($0) }
-                await runner.step(id, { tx, ctx in
+                await runner.step(id, streams: [(ApplicationMachine.self, id)], { tx, ctx in
                     try StepRunner.requireApplication(tx, id)
                     guard unknown.isEmpty else {
                         throw Refusal(
@@ -233,7 +233,7 @@ struct OfficeStepsCommand: AsyncParsableCommand {
                 startDay = runner.today
             }
             let batchID = try batch ?? OfficeSteps.suggestedNoticeBatch(store: runner.store, on: runner.today)
-            await runner.step(ids.joined(separator: "、"), { tx, ctx in
+            await runner.step(ids.joined(separator: "、"), streams: ids.map { (ApplicationMachine.self, $0) }, { tx, ctx in
                 try ids.forEach { try StepRunner.requireApplication(tx, $0) }
                 try OfficeSteps.startPublicNotice(tx, ctx, applications: ids, batch: batchID, startsOn: startDay)
             }, message: { "已开始评审结果公示（批次 \(batchID)，自\(startDay.chinese)起）" })
@@ -257,7 +257,7 @@ struct OfficeStepsCommand: AsyncParsableCommand {
         func run() async throws {
             let ids = try targets.list()
             let runner = try StepRunner(options)
-            await runner.step(ids.joined(separator: "、"), { tx, ctx in
+            await runner.step(ids.joined(separator: "、"), streams: ids.map { (ApplicationMachine.self, $0) }, { tx, ctx in
                 try ids.forEach { try StepRunner.requireApplication(tx, $0) }
                 return try OfficeSteps.confirm(tx, ctx, applications: ids)
             }, message: { "已确认取得资格，文号 \($0)" })
@@ -278,7 +278,7 @@ struct OfficeStepsCommand: AsyncParsableCommand {
             let reason = try required(reason, "--reason", "撤销理由")
             let runner = try StepRunner(options)
             for id in ids {
-                await runner.step(id, { tx, ctx in
+                await runner.step(id, streams: [(ApplicationMachine.self, id)], { tx, ctx in
                     try OfficeSteps.revokeCertificate(tx, ctx, application: id, reason: reason, decision: decision)
                 }, message: { "证书已撤销，撤销决定文号 \($0)" })
             }
@@ -342,7 +342,7 @@ struct SessionStepsCommand: AsyncParsableCommand {
                 day = d
             }
             let where_ = venue?.trimmingCharacters(in: .whitespaces)
-            await runner.step(ids.joined(separator: "、"), { tx, ctx in
+            await runner.step(ids.joined(separator: "、"), streams: ids.map { (ApplicationMachine.self, $0) }, { tx, ctx in
                 try OfficeSteps.planSession(
                     tx, ctx, committee: record, date: day, venue: where_?.isEmpty == false ? where_ : nil,
                     applications: ids)
@@ -364,7 +364,7 @@ struct SessionStepsCommand: AsyncParsableCommand {
             // The pool of the day, read before the step's transaction (none: the machine refuses).
             let committee = try runner.store.load(CommitteeSessionMachine.self, id: session)?.state.plan?.committeeID
             let pool = try committee.map { try OfficeSteps.drawPool(store: runner.store, committee: $0, on: runner.today) }
-            await runner.step(session, { tx, ctx in
+            await runner.step(session, streams: [(CommitteeSessionMachine.self, session)], { tx, ctx in
                 try OfficeSteps.drawExperts(tx, ctx, session: session, pool: pool ?? [], needed: needed)
                 return try tx.load(CommitteeSessionMachine.self, id: session)?.state
             }, message: { state in
@@ -385,7 +385,7 @@ struct SessionStepsCommand: AsyncParsableCommand {
         func run() async throws {
             guard note.count <= 200 else { throw CLIError("回避理由（--note）不超过200个字") }
             let runner = try StepRunner(options)
-            await runner.step(session, { tx, ctx in
+            await runner.step(session, streams: [(CommitteeSessionMachine.self, session)], { tx, ctx in
                 try tx.execute(
                     CommitteeSessionMachine.self, id: session, .recuseExpert(expertID: expert, note: note), context: ctx)
             }, message: { _ in "专家 \(expert) 已回避" })
@@ -403,7 +403,7 @@ struct SessionStepsCommand: AsyncParsableCommand {
         func run() async throws {
             let ids = present.flatMap { $0.split(whereSeparator: { ",，、 ".contains($0) }).map(String.init) }
             let runner = try StepRunner(options)
-            await runner.step(session, { tx, ctx in
+            await runner.step(session, streams: [(CommitteeSessionMachine.self, session)], { tx, ctx in
                 try tx.execute(CommitteeSessionMachine.self, id: session, .convene(present: ids), context: ctx)
             }, message: { _ in "已召开评审会议，出席专家\(ids.count)人" })
             try runner.finish(batch: false)
@@ -426,7 +426,7 @@ struct SessionStepsCommand: AsyncParsableCommand {
             guard runner.account.role == .expert, let expertID = runner.account.expertID else {
                 throw CLIError("账户“\(options.username)”不是评审专家账户，不能投票")
             }
-            await runner.step(application, { tx, _ in
+            await runner.step(application, streams: [(CommitteeSessionMachine.self, session)], { tx, _ in
                 try OfficeSteps.castBallot(
                     tx, session: session, application: application, expert: expertID, choice: ballot)
             }, message: { _ in "选票已投入票箱" })
@@ -443,7 +443,7 @@ struct SessionStepsCommand: AsyncParsableCommand {
 
         func run() async throws {
             let runner = try StepRunner(options)
-            await runner.step(session, { tx, ctx in
+            await runner.step(session, streams: [(CommitteeSessionMachine.self, session)], { tx, ctx in
                 let counted = try OfficeSteps.countBallots(tx, ctx, session: session, application: application)
                 let state = try tx.load(CommitteeSessionMachine.self, id: session)?.state
                 let pass = ctx.policy.committee.pass
@@ -467,7 +467,7 @@ struct SessionStepsCommand: AsyncParsableCommand {
             let text = try required(minutes, "--minutes", "会议纪要")
             guard text.count <= 5_000 else { throw CLIError("会议纪要（--minutes）不超过5000个字") }
             let runner = try StepRunner(options)
-            await runner.step(session, { tx, ctx in
+            await runner.step(session, streams: [(CommitteeSessionMachine.self, session)], { tx, ctx in
                 try OfficeSteps.closeSession(tx, ctx, session: session, minutes: text)
             }, message: { state in
                 "已闭会，\(state.plan?.candidates.count ?? 0)名评审对象的表决结果已记入申报"
@@ -518,7 +518,7 @@ struct PostHocStepsCommand: AsyncParsableCommand {
             let reason = try required(reason, "--reason", "核查原因")
             let runner = try StepRunner(options)
             for id in ids {
-                await runner.step(id, { tx, ctx in
+                await runner.step(id, streams: [(ApplicationMachine.self, id)], { tx, ctx in
                     try OfficeSteps.openTargetedCheck(tx, ctx, application: id, reason: reason)
                 }, message: { "已立项事后核查 \($0)" })
             }
@@ -559,7 +559,7 @@ struct PostHocStepsCommand: AsyncParsableCommand {
             let proof = try required(proof, "--proof", "虚假材料")
             let details = try required(details, "--details", "核查情况")
             let runner = try StepRunner(options)
-            await runner.step(check, { tx, ctx in
+            await runner.step(check, streams: [(PostHocCheckMachine.self, check)], { tx, ctx in
                 try OfficeSteps.falsify(
                     tx, ctx, check: check, proof: proof, details: details, unitSuppliedFalseProof: unitSupplied)
             }, message: { f in
@@ -605,7 +605,7 @@ struct CertificateIssue: AsyncParsableCommand {
         for id in pending {
             // The holder from the registry, read before the step's transaction.
             let holder = Result { try OfficeSteps.holder(store: store, application: id) }
-            await runner.step(id, { tx, ctx -> String in
+            await runner.step(id, streams: [(ApplicationMachine.self, id)], { tx, ctx -> String in
                 guard let person = try holder.get(),
                     let number = try OfficeSteps.issueCertificate(tx, ctx, application: id, holder: person, signer: signer)
                 else { throw Refusal(rule: "certificate.not-due", message: "申报\(id)未经确认或已发证，不能颁发证书") }

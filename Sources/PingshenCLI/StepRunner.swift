@@ -60,6 +60,8 @@ final class StepRunner {
     let now: Date
     let dataDirectory: URL
     let json: Bool
+    /// Whether the day was given with `--on` (a demo database).
+    let dated: Bool
     let desk: DocumentDesk
     private(set) var failed = 0
     private(set) var done = 0
@@ -68,6 +70,7 @@ final class StepRunner {
         store = try options.database.open()
         rules = try options.rules.load()
         json = options.json
+        dated = options.on != nil
         guard let account = try store.account(username: options.username), !account.disabled else {
             throw CLIError("没有可用的账户“\(options.username)”（--as）：账户不存在或已停用")
         }
@@ -106,16 +109,42 @@ final class StepRunner {
     var context: Context { Context(actor: account.actor, now: now, rules: rules) }
     var today: Day { Day(now) }
 
+    /// With `--on`, a step dated before the last step on one of `streams` is refused: the
+    /// demo's history runs forward, as its clock does.
+    func dateRefusal(_ streams: [(machine: any Machine.Type, id: String)]) throws -> Refusal? {
+        guard dated else { return nil }
+        for (machine, id) in streams {
+            guard let last = try lastDay(machine, id) else { continue }
+            if last > today {
+                return Refusal(
+                    rule: "demo.date-before-history",
+                    message: "办理日期（--on）\(today.chinese)早于\(id)最后一次办理的日期\(last.chinese)，演示中的日期不能倒退")
+            }
+        }
+        return nil
+    }
+
+    /// The day of the last event of stream `id`, nil when there is none.
+    func lastDay<M: Machine>(_ machine: M.Type, _ id: String) throws -> Day? {
+        guard let version = try store.load(machine, id: id)?.version,
+            let event = try store.event(kind: M.kind, id: id, version: version)
+        else { return nil }
+        return Timestamp.parse(event.recordedAt).map { Day($0) }
+    }
+
     /// One item in one transaction: `body` runs inside it, `message` says what was done; the
-    /// documents it queued are rendered and named in the item's line. - Returns: the body's
+    /// documents it queued are rendered and named in the item's line. With `--on`, refused when
+    /// dated before the last step on one of `streams` (`dateRefusal`). - Returns: the body's
     /// value, nil when refused (the refusal is printed).
     @discardableResult
     func step<T>(
-        _ item: String, _ body: (StoreTransaction, Context) throws -> T, message: (T) -> String
+        _ item: String, streams: [(machine: any Machine.Type, id: String)] = [], _ body: (StoreTransaction, Context) throws -> T,
+        message: (T) -> String
     ) async -> T? {
         let before = Set(((try? store.documents(status: .pending)) ?? []).map(\.id))
         let context = context
         do {
+            if let refusal = try dateRefusal(streams) { throw refusal }
             let value = try store.write { tx in try body(tx, context) }
             let queued = ((try? store.documents(status: .pending)) ?? []).map(\.id).filter { !before.contains($0) }
             await desk.issuePending()
@@ -135,7 +164,11 @@ final class StepRunner {
     func each(
         _ items: [String], _ body: (StoreTransaction, Context, String) throws -> Void, message: (String) -> String
     ) async {
-        for item in items { await step(item, { tx, ctx in try body(tx, ctx, item) }, message: { message(item) }) }
+        for item in items {
+            await step(
+                item, streams: [(ApplicationMachine.self, item)], { tx, ctx in try body(tx, ctx, item) },
+                message: { message(item) })
+        }
     }
 
     /// The rule id and Chinese message of a failed step.

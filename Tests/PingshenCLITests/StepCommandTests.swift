@@ -153,6 +153,10 @@ import Workflow
         #expect(accepted.stdout.contains("受理通知书"))
         #expect(try o.application(a).stage == .accepted)
         #expect(o.documentExists(.acceptanceNotice, a), "the acceptance notice rendered into DIR/documents")
+        // A demo's history runs forward: a step dated before the application's last is refused.
+        let backwards = try o.run(["office", "refuse", a, "--as", "clerk", "--on", day0.description, "--reason", "x"])
+        #expect(backwards.status == 1 && backwards.stdout.contains("（规则 demo.date-before-history）"), "\(backwards.stdout)")
+        #expect(backwards.stdout.contains("演示中的日期不能倒退"))
         let refused = try o.run([
             "office", "refuse", b, "--as", "clerk", "--on", recommendDay.description, "--reason", "业绩成果不符合申报条件",
         ])

@@ -49,7 +49,29 @@ public struct Policy: Sendable, Equatable {
         public var committeeTermYears = 3
     }
 
+    /// Devolution 评审权限下放 (seed item 6): which series and levels the committee of the
+    /// applicant's unit's county 县（市、区） reviews, and who concludes the county's results.
+    public struct Devolution: Sendable, Equatable {
+        /// How a county committee's results are concluded.
+        public enum CountyResults: String, Sendable, Equatable, CaseIterable {
+            /// The county confirms 确认 them (the application ends `confirmed`).
+            case confirmedByCounty = "confirmed_by_county"
+            /// They are filed 备案 with the city (the application ends `filed`).
+            case filedWithCity = "filed_with_city"
+        }
+        /// Series → levels reviewed by county committees (default 中小学一级教师: the
+        /// primary and secondary teachers' intermediate level).
+        public var county: [Series: Set<Level>] = [.primarySecondaryTeachers: [.intermediate]]
+        public var countyResults = CountyResults.confirmedByCounty
+
+        /// Whether `series` at `level` is reviewed in the applicant's unit's county.
+        public func isDevolvedToCounty(_ series: Series, _ level: Level) -> Bool {
+            county[series]?.contains(level) == true
+        }
+    }
+
     public var region = Region()
+    public var devolution = Devolution()
     /// Unit-level notice before recommending upward (working days).
     public var unitNoticeWorkingDays = 5
     /// The office sends the one-time correction notice within this many working days.
@@ -84,7 +106,7 @@ public struct Policy: Sendable, Equatable {
         try root.requireOnly([
             "region", "unit_notice_working_days", "correction", "public_notice", "confirmation_working_days",
             "reexamination_window_days", "integrity", "committee", "post_hoc_sample_percent",
-            "certificate_sequence_digits",
+            "certificate_sequence_digits", "devolution",
         ])
         if let r = root["region"] {
             try r.requireOnly([
@@ -141,9 +163,43 @@ public struct Policy: Sendable, Equatable {
             p.committee.expertTermYears = try c.int("expert_term_years", default: 3, in: 1...10)
             p.committee.committeeTermYears = try c.int("committee_term_years", default: 3, in: 1...10)
         }
+        if let d = root["devolution"] { p.devolution = try devolution(d) }
         p.postHocSamplePercent = try root.int("post_hoc_sample_percent", default: 10, in: 0...100)
         p.certificateSequenceDigits = try root.int("certificate_sequence_digits", default: 5, in: 3...9)
         return p
+    }
+
+    /// `devolution:` — `county:` maps series ids to lists of level ids (an empty mapping devolves
+    /// nothing); `county_results:` is `confirmed_by_county` or `filed_with_city`.
+    static func devolution(_ node: ConfigNode) throws(ConfigError) -> Devolution {
+        var d = Devolution()
+        try node.requireOnly(["county", "county_results"])
+        if let c = node["county"] {
+            var county: [Series: Set<Level>] = [:]
+            if c.isMapping {
+                for (key, value) in try c.entries() {
+                    guard let series = Series(rawValue: key) else { throw value.error("未知的职称系列“\(key)”") }
+                    var levels = Set<Level>()
+                    for text in try value.stringList() {
+                        guard let level = Level(rawValue: text) else { throw value.error("未知的级别“\(text)”") }
+                        levels.insert(level)
+                    }
+                    county[series] = levels
+                }
+            } else {
+                let text = c.isScalar ? try c.string() : "-"
+                guard ["", "~", "null"].contains(text) else { throw c.error("应为职称系列到级别列表的映射") }
+            }
+            d.county = county
+        }
+        if let r = node["county_results"] {
+            let text = try r.string()
+            guard let value = Devolution.CountyResults(rawValue: text) else {
+                throw r.error("应为 confirmed_by_county（县级确认）或 filed_with_city（报市备案）")
+            }
+            d.countyResults = value
+        }
+        return d
     }
 
     /// `"2/3"` → ⅔, strictly between 0 and 1 inclusive of 1.

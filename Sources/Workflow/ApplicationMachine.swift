@@ -251,8 +251,9 @@ public enum ApplicationMachine: Machine, DeadlineDriven {
         case .confirm(let documentNumber):
             guard state.stage == .awaitingConfirmation else { throw invalid(state, action) }
             try Gate.nonBlank(documentNumber, kind: kind, field: "文号", rule: "document-number-missing")
+            // A self-reviewing unit's result, and a county's under `filed_with_city`, is filed 备案.
             let event: ApplicationEvent =
-                profile.unitHasSelfReviewAuthority
+                Routing.resultIsFiled(profile, policy: context.policy)
                 ? .filed(documentNumber: documentNumber, on: today)
                 : .confirmed(documentNumber: documentNumber, on: today)
             return Decision(

@@ -13,11 +13,16 @@ public struct ApplicationProfile: Codable, Sendable, Equatable {
     public var currentLevel: Level?
     /// The unit has its own review authority 自主评审: the result is filed 备案, not confirmed.
     public var unitHasSelfReviewAuthority: Bool
+    /// The jurisdiction whose committee reviews it (`Routing`): `city`, a county's division
+    /// code or `unit:<unit id>`. Nil in profiles made before routing (absent from their JSON,
+    /// so older events keep their hashes): read by `Routing.jurisdiction(of:)`.
+    public var jurisdiction: String?
 
     public init(
         applicationID: String, personID: String, unitID: String, series: Series, level: Level, track: Track = .normal,
-        currentLevel: Level? = nil, unitHasSelfReviewAuthority: Bool = false
+        currentLevel: Level? = nil, unitHasSelfReviewAuthority: Bool = false, jurisdiction: String? = nil
     ) {
+        self.jurisdiction = jurisdiction
         self.applicationID = applicationID
         self.personID = personID
         self.unitID = unitID

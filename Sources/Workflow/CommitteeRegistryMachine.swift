@@ -31,9 +31,11 @@ public enum CommitteeRegistryMachine: Machine {
         }
     }
 
-    /// A jurisdiction is the city (`city`) or a county's six-digit division code.
+    /// A jurisdiction is the city (`city`), a county's six-digit division code, or a unit with
+    /// self-review authority (`unit:<unit id>`, `Routing`).
     public static func isJurisdiction(_ text: String) -> Bool {
         text == "city" || (text.count == 6 && text.allSatisfy { $0.isASCII && $0.isNumber })
+            || (Routing.unitID(of: text).map { !$0.isEmpty && !$0.contains(where: \.isWhitespace) } ?? false)
     }
 
     public static func decide(
@@ -53,7 +55,7 @@ public enum CommitteeRegistryMachine: Machine {
             }
             guard isJurisdiction(c.jurisdiction) else {
                 throw Refusal(
-                    rule: "\(kind).jurisdiction", message: "管辖范围应为“city”（全市）或县（市、区）的6位行政区划代码")
+                    rule: "\(kind).jurisdiction", message: "管辖范围应为“city”（全市）、县（市、区）的6位行政区划代码或“unit:单位编号”（自主评审单位）")
             }
             let minimum = minimumMembers(level: c.level, bySeries: c.bySeries, policy: context.rules.policy.committee)
             guard c.memberCount % 2 == 1, c.memberCount >= minimum, c.memberCount <= CommitteeArithmetic.largestCommittee

@@ -6,22 +6,29 @@ public enum UnitStandingEvent: NamedEvent {
     case suspended(reason: String, decisionNumber: String, from: Day, until: Day)
     case lifted(reason: String, on: Day)
     case expired(on: Day)
+    /// Self-review authority granted for `series` × `levels` by decision `decisionNumber`.
+    case selfReviewGranted(series: [Series], levels: [Level], decisionNumber: String, on: Day)
+    case selfReviewWithdrawn(reason: String, decisionNumber: String, on: Day)
 
     public var name: String {
         switch self {
         case .suspended: "suspended"
         case .lifted: "lifted"
         case .expired: "expired"
+        case .selfReviewGranted: "selfReviewGranted"
+        case .selfReviewWithdrawn: "selfReviewWithdrawn"
         }
     }
 
-    enum CodingKeys: String, CodingKey { case suspended, lifted, expired }
+    enum CodingKeys: String, CodingKey { case suspended, lifted, expired, selfReviewGranted, selfReviewWithdrawn }
     enum SuspendedCodingKeys: String, CodingKey {
         case reason, decisionNumber, from
         case until = "reapplyFrom"
     }
     enum LiftedCodingKeys: String, CodingKey { case reason, on }
     enum ExpiredCodingKeys: String, CodingKey { case on }
+    enum SelfReviewGrantedCodingKeys: String, CodingKey { case series, levels, decisionNumber, on }
+    enum SelfReviewWithdrawnCodingKeys: String, CodingKey { case reason, decisionNumber, on }
 
     /// As the synthesized decoder, except that a `suspended` payload written before the
     /// convention (the last day under `until`) is read as that day + 1 (`LegacyLastDay`).
@@ -45,6 +52,16 @@ public enum UnitStandingEvent: NamedEvent {
         case .expired:
             let e = try c.nestedContainer(keyedBy: ExpiredCodingKeys.self, forKey: .expired)
             self = .expired(on: try e.decode(Day.self, forKey: .on))
+        case .selfReviewGranted:
+            let g = try c.nestedContainer(keyedBy: SelfReviewGrantedCodingKeys.self, forKey: .selfReviewGranted)
+            self = .selfReviewGranted(
+                series: try g.decode([Series].self, forKey: .series), levels: try g.decode([Level].self, forKey: .levels),
+                decisionNumber: try g.decode(String.self, forKey: .decisionNumber), on: try g.decode(Day.self, forKey: .on))
+        case .selfReviewWithdrawn:
+            let w = try c.nestedContainer(keyedBy: SelfReviewWithdrawnCodingKeys.self, forKey: .selfReviewWithdrawn)
+            self = .selfReviewWithdrawn(
+                reason: try w.decode(String.self, forKey: .reason),
+                decisionNumber: try w.decode(String.self, forKey: .decisionNumber), on: try w.decode(Day.self, forKey: .on))
         }
     }
 }

@@ -3,6 +3,8 @@ public import Domain
 /// A unit's standing: normal → suspended until a day (false proof: 2 years, seed item 4) →
 /// normal again when the scheduler reaches that day, or when the office head lifts it. `until`
 /// is the first day the unit's title work resumes (`BarEnd`). The stream id is the unit id.
+/// The same stream holds the unit's self-review authority 自主评审权 (seed item 6): granted
+/// for series × levels and withdrawn, each by the office head under a decision's 文号.
 public enum UnitStandingMachine: Machine, DeadlineDriven {
     public typealias State = UnitStandingState
     public typealias Command = UnitStandingCommand
@@ -65,6 +67,37 @@ public enum UnitStandingMachine: Machine, DeadlineDriven {
             }
             return Decision([.expired(on: today)])
 
+        case .grantSelfReview(let series, let levels, let decisionNumber):
+            try Gate.role(context.actor, [.officeHead], kind: kind, action: action)
+            try Gate.nonBlank(decisionNumber, kind: kind, field: "授权决定文号", rule: "decision-number-missing")
+            guard !series.isEmpty, !levels.isEmpty else {
+                throw Refusal(rule: "unit.self-review-scope-missing", message: "授予自主评审权须写明评审的职称系列和级别")
+            }
+            if isSuspended(state, on: today), let s = state.suspension {
+                throw Refusal(
+                    rule: "unit.self-review-while-suspended",
+                    message: "单位被暂停职称评审和聘任工作（\(s.decisionNumber)），至\(BarEnd.chinese(until: s.until, then: "恢复"))，暂停期间不能授予自主评审权")
+            }
+            return Decision([
+                .selfReviewGranted(
+                    series: Array(Set(series)).sorted { $0.rawValue < $1.rawValue },
+                    levels: Array(Set(levels)).sorted { $0.rank > $1.rank }, decisionNumber: decisionNumber, on: today)
+            ])
+
+        case .withdrawSelfReview(let reason, let decisionNumber):
+            try Gate.role(context.actor, [.officeHead], kind: kind, action: action)
+            guard let grant = state.selfReview else {
+                throw Refusal(rule: "unit.self-review-not-granted", message: "该单位没有自主评审权，无需收回")
+            }
+            try Gate.nonBlank(reason, kind: kind, field: "收回理由", rule: "reason-missing")
+            try Gate.nonBlank(decisionNumber, kind: kind, field: "收回决定文号", rule: "decision-number-missing")
+            guard decisionNumber != grant.decisionNumber else {
+                throw Refusal(
+                    rule: "unit.self-review-same-decision",
+                    message: "收回自主评审权须另行发文，文号不能与授权决定\(grant.decisionNumber)相同")
+            }
+            return Decision([.selfReviewWithdrawn(reason: reason, decisionNumber: decisionNumber, on: today)])
+
         case .tick:
             try Gate.role(context.actor, [.system], kind: kind, action: action)
             guard let due = dueCommand(state, today: today) else {
@@ -96,6 +129,10 @@ public enum UnitStandingMachine: Machine, DeadlineDriven {
             if let old = s.suspension { s.history.append(old) }
             s.suspension = nil
             s.status = .normal
+        case .selfReviewGranted(let series, let levels, let number, let on):
+            s.selfReview = SelfReviewGrant(series: series, levels: levels, decisionNumber: number, from: on)
+        case .selfReviewWithdrawn:
+            s.selfReview = nil
         }
         return s
     }

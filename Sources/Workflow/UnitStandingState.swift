@@ -51,6 +51,9 @@ public struct UnitStandingState: Codable, Sendable, Equatable {
     public var suspension: UnitSuspension?
     /// Earlier suspensions, oldest first (the current one is `suspension`).
     public var history: [UnitSuspension] = []
+    /// The self-review authority in force (seed item 6), nil when none was granted or it was
+    /// withdrawn (absent from older snapshots).
+    public var selfReview: SelfReviewGrant?
 
     public init() {}
 }

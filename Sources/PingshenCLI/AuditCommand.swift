@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Signing
 import Store
+import Workflow
 
 /// `pingshen audit verify` and `pingshen audit checkpoint`: the tamper-evident log.
 struct AuditCommand: ParsableCommand {
@@ -77,6 +78,10 @@ struct AuditCommand: ParsableCommand {
             }
             print(
                 "审计通过：\(report.streamsChecked) 条记录、\(report.eventsChecked) 个事件的哈希链完整，状态表、快照、申报索引和申报数据与事件日志重放结果一致")
+            // A training/test installation says so (its first event, `pingshen init --test-clock`).
+            if (try? store.officeProfile())??.isTestInstallation == true {
+                print("注意：\(OfficeProfile.testClockBanner)（初始化事件记载，建立数据库时设定）")
+            }
             for (kind, count) in report.unreplayed.sorted(by: { $0.key < $1.key }) {
                 print("注意：\(count) 条 \(kind) 类记录没有对应的状态机，只核对了哈希链")
             }

@@ -17,6 +17,10 @@ struct InitCommand: AsyncParsableCommand {
             The administrator's password is read from --password-file or, without it, from the first
             line of standard input; it is never printed. The database must not exist yet, or be an
             empty one that was never set up (a demo database is refused).
+            With --test-clock the database is a training or test installation: the set-up event (the
+            first of the log) says so, every page shows 「培训/测试环境：时钟可调，不得用于正式评审」 and
+            `serve` runs a clock the office may move forward (/demo/clock). Set-up cannot run twice and
+            no command turns it on later, so a production database never gets that clock.
             """)
 
     @Option(name: .customLong("db"), help: "The new SQLite database file.") var database: String
@@ -30,6 +34,10 @@ struct InitCommand: AsyncParsableCommand {
         name: .customLong("data-dir"),
         help: "Folder for documents, uploads and the signing keys (default: the database's folder).")
     var dataDirectory: String?
+    @Flag(
+        name: .customLong("test-clock"),
+        help: "A training or test installation: a movable clock, recorded in the log's first event (never for real reviews).")
+    var testClock = false
 
     func run() async throws {
         let password = try readPassword()
@@ -50,7 +58,7 @@ struct InitCommand: AsyncParsableCommand {
         let hash = try await PasswordHasher().hash(password)
         let now = Date()
         let system = Context(actor: .system, now: now, rules: Rulebook(policy: Policy(), calendar: WorkingCalendar()))
-        let profile = OfficeProfile(name: office, fonds: fonds)
+        let profile = OfficeProfile(name: office, fonds: fonds, testClock: testClock)
         do {
             try store.write { tx in
                 try tx.execute(AdministrationMachine.self, id: AdministrationMachine.streamID, .setUp(office: profile), context: system)
@@ -70,6 +78,7 @@ struct InitCommand: AsyncParsableCommand {
         let keyring: OfficeKeyring
         do { keyring = try OfficeKeyring.open(directory: keys, now: now) } catch { throw CLIError(error.chinese) }
         print("已初始化：\(office)（全宗号 \(fonds)），数据库 \(database)")
+        if testClock { print("\(OfficeProfile.testClockBanner)（已记入事件日志的第一个事件，不能更改）") }
         print("系统管理员：\(admin)（密码未显示）")
         print("签名密钥：\(keys)（当前密钥 \(keyring.currentKeyID)，仅本机可读）")
         print("启动：pingshen serve --db \(database)" + (dataDirectory.map { " --data-dir \($0)" } ?? ""))

@@ -17,7 +17,10 @@ struct ServeCommand: AsyncParsableCommand {
             With --demo, a demo season is first run into --out (as `pingshen demo` does) unless its
             database exists already, and that database is served; a few certificate numbers and
             codes to try are printed. With --demo and --db, the season is built in the database's
-            folder. --demo refuses a database that a demo did not build (a real office's). Stop with Ctrl-C.
+            folder. --demo refuses a database that a demo did not build (a real office's). A database
+            set up with `pingshen init --test-clock` (a training or test installation, as its first
+            event says) runs the movable clock too, without demo accounts, and every page shows
+            「培训/测试环境：时钟可调，不得用于正式评审」; any other database runs real time. Stop with Ctrl-C.
             """)
 
     @Option(
@@ -111,10 +114,7 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let store: EventStore
         do { store = try EventStore(path: path) } catch { throw CLIError(error.chinese + " (\(error))") }
-        if demo, try store.webSetting(DemoCommand.demoMarker) == nil {
-            throw CLIError(
-                "\(path) 不是演示数据库：--demo 会添加演示账户和演示时钟，不能用于正式数据库(去掉 --demo 即可启动)")
-        }
+        let clockMode = try Self.clockMode(store: store, demo: demo, path: path)
         var configuration = WebConfiguration(
             store: store, rules: book, host: host, port: port, webDirectory: webDirectory,
             clientAddressHeader: clientAddressHeader)
@@ -129,10 +129,13 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.dataDirectory =
             dataDirectory ?? URL(fileURLWithPath: path).deletingLastPathComponent().path
         var demoAccounts: [DemoAccounts.Created] = []
-        if demo {
+        if clockMode != .real {
             let clock = try SimulatedClock(store: store)
             configuration.simulatedClock = clock
             configuration.now = { clock.now() }
+        }
+        if clockMode == .testInstallation { configuration.environmentBanner = OfficeProfile.testClockBanner }
+        if demo {
             demoAccounts = try await DemoAccounts.seed(
                 store: store, password: Self.demoPassword, hasher: PasswordHasher(cost: 10), now: Date())
         }
@@ -160,6 +163,9 @@ struct ServeCommand: AsyncParsableCommand {
             try await runWebApplication(configuration: configuration) {
                 print("评审(Pingshen)网站已启动：\(address)/ (数据库 \(path);按 Ctrl-C 停止)")
                 print("证书查验：\(address)/verify    评审结果公示：\(address)/notices")
+                if clockMode == .testInstallation {
+                    print("\(OfficeProfile.testClockBanner)。测试时钟（职改办负责人、经办人）：\(address)/demo/clock")
+                }
                 if !accounts.isEmpty {
                     print("演示账户(密码均为 \(Self.demoPassword);申报人请在 \(address)/register 自行注册)：")
                     for a in accounts where a.role != .expert {
@@ -219,6 +225,35 @@ struct ServeCommand: AsyncParsableCommand {
                 documents: root.appendingPathComponent("documents"), archive: root.appendingPathComponent("archive"),
                 uploads: root.appendingPathComponent("uploads"), forms: try? FormLibrary.load(directory: forms),
                 retention: book.retention))
+    }
+
+    /// Which clock a server runs on a database.
+    enum ClockMode: Equatable {
+        /// Real time: every production database (and a demo database served without --demo).
+        case real
+        /// The demo's simulated clock (`serve --demo` on a database a demo built).
+        case demo
+        /// The movable clock of a training or test installation (`pingshen init --test-clock`,
+        /// read from the log's first event: nothing else turns it on).
+        case testInstallation
+    }
+
+    /// The clock for `store`. - Throws: `CLIError` for --demo on a database no demo built.
+    static func clockMode(store: EventStore, demo: Bool, path: String) throws -> ClockMode {
+        let demoDatabase: Bool
+        let test: Bool
+        do {
+            demoDatabase = try store.webSetting(DemoCommand.demoMarker) != nil
+            test = try store.officeProfile()?.isTestInstallation ?? false
+        } catch { throw CLIError(error.chinese) }
+        if demo {
+            guard demoDatabase else {
+                throw CLIError(
+                    "\(path) 不是演示数据库：--demo 会添加演示账户和演示时钟，不能用于正式数据库(去掉 --demo 即可启动)")
+            }
+            return .demo
+        }
+        return test ? .testInstallation : .real
     }
 
     /// The password of every demo account (printed at start; a demo server listens on loopback).

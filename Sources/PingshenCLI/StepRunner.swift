@@ -83,8 +83,9 @@ final class StepRunner {
                     "正式数据库不能指定办理日期（--on）：办理日期为今天（北京时间\(Day(Date()).chinese)）；--on 只用于演示数据库")
             }
             now = day.startInstant.addingTimeInterval(9 * 3600)
-        } else if demo {
-            now = try SimulatedClock(store: store).now()  // the demo server's clock
+        } else if try demo || store.officeProfile()?.isTestInstallation == true {
+            // The server's clock: a demo's, or a training/test installation's (`init --test-clock`).
+            now = try SimulatedClock(store: store).now()
         } else {
             now = Date()
         }

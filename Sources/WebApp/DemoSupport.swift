@@ -46,13 +46,15 @@ extension Pages.Page {
     static let demoClock = Pages.Page("demo-clock")
 }
 
-/// `/demo/clock` (office only, demo servers only): skip days and run the scheduler for each,
-/// as the nightly `pingshen tick` would.
+/// `/demo/clock` (office only; demo servers and training/test installations only): skip days
+/// and run the scheduler for each, as the nightly `pingshen tick` would.
 struct DemoClockRoutes {
     let store: EventStore
     let pages: Pages
     let rules: Rulebook
     let clock: SimulatedClock
+    /// A training/test installation's clock (`pingshen init --test-clock`), not a demo's.
+    var test = false
 
     func add(to router: Router<WebRequestContext>) {
         let group = router.group("/demo/clock").add(middleware: RequireRole([.officeClerk, .officeHead]))
@@ -81,8 +83,9 @@ struct DemoClockRoutes {
         let today = Day(clock.now())
         let working = (try? rules.calendar.isWorkingDay(today)) ?? false
         return try pages.response(
-            .demoClock, title: "演示时钟",
+            .demoClock, title: test ? "测试时钟" : "演示时钟",
             data: [
+                "heading": .string(test ? "测试时钟" : "演示时钟"), "system": .string(test ? "本培训/测试系统" : "演示系统"),
                 "today": .string(today.description), "offset": .number(Double(clock.offsetDays)),
                 "working": .bool(working), "done": done.map { .string($0) } ?? .null,
             ], context: context)

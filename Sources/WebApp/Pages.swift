@@ -13,9 +13,10 @@ public struct Pages: Sendable {
     /// Site-wide values every page gets as `site`.
     let site: TemplateValue
 
-    /// Loads `*.html` from `directory`.
+    /// Loads `*.html` from `directory`. `banner`: shown at the top of every page (`site.banner`:
+    /// a training/test installation's warning).
     /// - Throws: `WebSetupError` when the folder or a template cannot be read or parsed.
-    public init(directory: String, policy: Policy) throws {
+    public init(directory: String, policy: Policy, banner: String? = nil) throws {
         let url = URL(fileURLWithPath: directory, isDirectory: true)
         let names: [String]
         do {
@@ -46,6 +47,7 @@ public struct Pages: Sendable {
         site = [
             "name": .string(region.name), "authority": .string(region.authority), "office": .string(region.office),
             "objectionContact": .string(region.objectionContact),
+            "banner": banner.map { .string($0) } ?? .null,
         ]
     }
 

@@ -22,7 +22,7 @@ import NIOCore
 /// - Throws: `WebSetupError` when templates or static files cannot be loaded.
 public func buildRouter(configuration: WebConfiguration) throws -> Router<WebRequestContext> {
     let policy = configuration.rules.policy
-    let pages = try Pages(directory: configuration.pagesDirectory, policy: policy)
+    let pages = try Pages(directory: configuration.pagesDirectory, policy: policy, banner: configuration.environmentBanner)
     let assets = try StaticAssets(directory: configuration.staticDirectory)
     let limiter = RateLimiter(limit: configuration.verificationLimit, clock: configuration.clock)
     let verification = VerificationPage(
@@ -93,8 +93,10 @@ public func buildRouter(configuration: WebConfiguration) throws -> Router<WebReq
     ).add(to: router)
     PoolRoutes(services: services).add(to: router)
     if let clock = configuration.simulatedClock {
-        DemoClockRoutes(store: configuration.store, pages: pages, rules: configuration.rules, clock: clock)
-            .add(to: router)
+        DemoClockRoutes(
+            store: configuration.store, pages: pages, rules: configuration.rules, clock: clock,
+            test: configuration.environmentBanner != nil
+        ).add(to: router)
     }
     return router
 }

@@ -58,8 +58,12 @@ public struct WebConfiguration: Sendable {
     public var connectionLimits = ConnectionLimits()
     /// The outbound notifier (SMTP), when `serve` has one: one-time codes are mailed through it.
     public var notifier: Notifier?
-    /// The demo's clock, when this is a demo server: enables `/demo/clock` for the office.
+    /// The demo's clock, when this is a demo server or a training/test installation: enables
+    /// `/demo/clock` for the office.
     public var simulatedClock: SimulatedClock?
+    /// A banner every page shows (`OfficeProfile.testClockBanner` on a training/test
+    /// installation, `pingshen init --test-clock`); nil on a production server.
+    public var environmentBanner: String?
     /// The office's document templates (`templates/`).
     public var templatesDirectory = "templates"
     /// The declaration forms and eligibility rules (`forms/`).

@@ -117,11 +117,23 @@ public struct OfficeProfile: Codable, Sendable, Equatable {
     public var name: String
     /// 全宗号 — the first part of every 档号 (DA/T 13).
     public var fonds: String
+    /// A training or test installation (`pingshen init --test-clock`): its server runs a clock
+    /// the office may move forward. Only set in the set-up event — the first of the log, which
+    /// cannot run twice — so a production database can never get it afterwards. Nil (not
+    /// encoded) for a production database.
+    public var testClock: Bool?
 
-    public init(name: String, fonds: String) {
+    public init(name: String, fonds: String, testClock: Bool = false) {
         self.name = name
         self.fonds = fonds
+        self.testClock = testClock ? true : nil
     }
+
+    /// Whether this is a training or test installation with a movable clock.
+    public var isTestInstallation: Bool { testClock == true }
+
+    /// The banner every page of a test installation shows, and the note in the log and the audit.
+    public static let testClockBanner = "培训/测试环境：时钟可调，不得用于正式评审"
 }
 
 public struct AdministrationState: Codable, Sendable, Equatable {
@@ -176,7 +188,9 @@ public enum AdministrationEvent: NamedEvent {
     /// What happened, for the auditor's page.
     public var chinese: String {
         switch self {
-        case .setUp(let office, _): "初始化系统：\(office.name)（全宗号 \(office.fonds)）"
+        case .setUp(let office, _):
+            "初始化系统：\(office.name)（全宗号 \(office.fonds)）"
+                + (office.isTestInstallation ? "；\(OfficeProfile.testClockBanner)" : "")
         case .staffCreated(let u, let role, let name, let reason, _): "创建工作人员账户 \(u)（\(name)，\(role.chinese)）：\(reason)"
         case .staffDisabled(let u, let reason, _): "停用账户 \(u)：\(reason)"
         case .staffEnabled(let u, let reason, _): "启用账户 \(u)：\(reason)"

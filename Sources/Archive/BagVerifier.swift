@@ -411,8 +411,12 @@ public enum BagVerifier {
 
     /// The decision a package holds, from its `External-Identifier` and its payload listing.
     static func decision(externalIdentifier id: String, listed: Set<String>) -> ArchiveDecision {
-        listed.contains("\(BagLayout.payloadDirectory)committee/\(id)/session.json")
-            ? .session(id: id) : .confirmation(documentNumber: id)
+        if listed.contains("\(BagLayout.payloadDirectory)committee/\(id)/session.json") { return .session(id: id) }
+        let revocation = "\(BagLayout.payloadDirectory)decision/\(DocumentKind.revocationDecision.rawValue)/"
+        let reexamination = "\(BagLayout.payloadDirectory)decision/\(DocumentKind.reexaminationDecision.rawValue)/"
+        if listed.contains(where: { $0.hasPrefix(revocation) }) { return .revocation(documentNumber: id) }
+        if listed.contains(where: { $0.hasPrefix(reexamination) }) { return .reexamination(applicationID: id) }
+        return .confirmation(documentNumber: id)
     }
 
     /// Hashes the payload files in chunks on every core (each worker with its own reader),

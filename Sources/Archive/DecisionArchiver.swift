@@ -162,6 +162,11 @@ public struct DecisionArchiver: Sendable {
             return "decision-\(digits)"
         case .session(let id):
             return "session-" + sanitize(id)
+        case .revocation(let number):
+            let groups = number.split { !$0.isASCII || !$0.isNumber }.map(String.init)
+            return "revocation-" + (groups.isEmpty ? "unnumbered" : groups.joined(separator: "-"))
+        case .reexamination(let id):
+            return "reexamination-" + sanitize(id)
         }
     }
 
@@ -257,7 +262,7 @@ public struct DecisionArchiver: Sendable {
             for id in try store.applicationIDs(documentNumber: number) {
                 guard let state = try application(id), state.documentNumber == number else { continue }
                 applications.append((id, state))
-                if let s = state.sessionID, !sessionIDs.contains(s) { sessionIDs.append(s) }
+                if let s = state.sessionID, !sessionIDs.contains(s) { sessionIDs.append(s) }  // what it was decided on
                 if let d = state.confirmedOn ?? state.decisionNoticeOn { date = max(date ?? d, d) }
             }
         case .session(let id):
@@ -276,6 +281,24 @@ public struct DecisionArchiver: Sendable {
                 if let state = try application(c.applicationID), state.profile != nil {
                     applications.append((c.applicationID, state))
                 }
+            }
+        case .revocation(let number):
+            // The certificates revoked under the decision (a decision may revoke several).
+            for id in try store.streamIDs(CertificateMachine.self, status: CertificateState.Status.revoked.rawValue) {
+                let certificate =
+                    if let asOfSeq { try store.state(CertificateMachine.self, id: id, upToSeq: asOfSeq)?.state } else {
+                        try store.load(CertificateMachine.self, id: id)?.state
+                    }
+                guard let certificate, let revoked = certificate.revocation, revoked.decisionNumber == number,
+                    let details = certificate.details, let state = try application(details.applicationID)
+                else { continue }
+                applications.append((details.applicationID, state))
+                date = max(date ?? revoked.on, revoked.on)
+            }
+        case .reexamination(let id):
+            if let state = try application(id), let decided = state.reexamination?.decidedOn {
+                applications.append((id, state))
+                date = decided
             }
         }
         guard !applications.isEmpty, let date else { return nil }
@@ -371,6 +394,8 @@ public struct DecisionArchiver: Sendable {
         switch decision {
         case .confirmation(let n): description = "取得资格通知 \(n) 及其所依据的评审材料"
         case .session(let id): description = "评审会议 \(id) 的会议纪要、投票记录及申报材料"
+        case .revocation(let n): description = "撤销决定 \(n) 及所撤销证书的办理记录和申报材料"
+        case .reexamination(let id): description = "申报 \(id) 的复查决定及其办理记录和申报材料"
         }
         let info = BagInfo(
             sourceOrganization: organization, baggingDate: baggingDate, externalIdentifier: decision.description,

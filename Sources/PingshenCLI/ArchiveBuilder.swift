@@ -91,6 +91,20 @@ struct RenderedDocumentSource: DocumentSource {
             }
         case .session:
             break
+        case .revocation(let number):
+            // The 撤销决定书 of each certificate revoked under the number.
+            for row in try store.documents(kind: .revocationDecision) {
+                guard
+                    try store.load(CertificateMachine.self, id: row.streamID)?.state.revocation?.decisionNumber == number
+                else { continue }
+                paths += Self.renderedPaths(try Self.covered([row], kind: CertificateMachine.kind, bounds: bounds))
+            }
+        case .reexamination(let id):
+            paths += Self.renderedPaths(
+                try Self.covered(
+                    try store.documents(streamKind: ApplicationMachine.kind, streamID: id).filter {
+                        $0.kind == DocumentKind.reexaminationDecision.rawValue
+                    }, kind: ApplicationMachine.kind, bounds: bounds))
         }
         for session in sessionIDs {
             let kinds: Set<String> = [DocumentKind.minutes.rawValue, DocumentKind.voteRecord.rawValue]

@@ -107,12 +107,7 @@ struct ArchiveCommand: ParsableCommand {
                 let state = key.retired == nil ? "当前密钥" : "已停用密钥（\(key.retired!) 停用）"
                 print(
                     "归档包校验通过：\(report.payloadFileCount) 个文件全部完整，签名有效（\(state) \(key.keyID)，依据\(source)）"
-                        + (report.decision.map {
-                            switch $0 {
-                            case .confirmation(let number): "，决定文号 \(number)"
-                            case .session(let id): "，评审会议 \(id)"
-                            }
-                        } ?? "")
+                        + (report.decision.map { "，\($0.chinese)" } ?? "")
                         + (report.baggingDate.map { "，日期 \($0)" } ?? ""))
             } else {
                 print("归档包校验未通过，共 \(report.problems.count) 处问题（依据\(source)）：")

@@ -300,7 +300,8 @@ public enum ApplicationMachine: Machine, DeadlineDriven {
             }
             return Decision(
                 [.reexaminationDecided(outcome: outcome, finding: finding, on: today)],
-                documents: [DocumentRequest(.reexaminationDecision, subject: subject)])
+                documents: [DocumentRequest(.reexaminationDecision, subject: subject)],
+                archives: [.reexamination(applicationID: subject)])
 
         case .withdraw(let reason):
             guard state.stage.isBeforeDecision else {

@@ -42,7 +42,8 @@ public enum CertificateMachine: Machine {
             try Gate.nonBlank(decisionNumber, kind: kind, field: "撤销决定文号", rule: "decision-number-missing")
             return Decision(
                 [.revoked(reason: reason, decisionNumber: decisionNumber, on: context.today)],
-                documents: [DocumentRequest(.revocationDecision, subject: details.number)])
+                documents: [DocumentRequest(.revocationDecision, subject: details.number)],
+                archives: [.revocation(documentNumber: decisionNumber)])
         }
     }
 

@@ -92,11 +92,27 @@ public enum ArchiveDecision: Hashable, Codable, Sendable, CustomStringConvertibl
     case confirmation(documentNumber: String)
     /// A closed committee session.
     case session(id: String)
+    /// The certificates revoked under one revocation decision 撤销决定 (its 文号).
+    case revocation(documentNumber: String)
+    /// An application's re-examination decided 复查决定 (one per application: the decision is final).
+    case reexamination(applicationID: String)
 
     public var description: String {
         switch self {
         case .confirmation(let n): n
         case .session(let id): id
+        case .revocation(let n): n
+        case .reexamination(let id): id
+        }
+    }
+
+    /// What it is, in Chinese (决定文号 焦职改〔2026〕1号 …).
+    public var chinese: String {
+        switch self {
+        case .confirmation(let n): "决定文号 \(n)"
+        case .session(let id): "评审会议 \(id)"
+        case .revocation(let n): "撤销决定 \(n)"
+        case .reexamination(let id): "申报 \(id) 的复查决定"
         }
     }
 
@@ -105,6 +121,8 @@ public enum ArchiveDecision: Hashable, Codable, Sendable, CustomStringConvertibl
         switch self {
         case .confirmation: "confirmation"
         case .session: "session"
+        case .revocation: "revocation"
+        case .reexamination: "reexamination"
         }
     }
 
@@ -113,6 +131,8 @@ public enum ArchiveDecision: Hashable, Codable, Sendable, CustomStringConvertibl
         switch kind {
         case "confirmation": self = .confirmation(documentNumber: reference)
         case "session": self = .session(id: reference)
+        case "revocation": self = .revocation(documentNumber: reference)
+        case "reexamination": self = .reexamination(applicationID: reference)
         default: return nil
         }
     }

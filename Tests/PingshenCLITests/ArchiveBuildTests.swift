@@ -31,12 +31,21 @@ import Testing
         let outbox = try CLI.sqlite(db, "SELECT kind, status, COUNT(*) FROM archive_outbox GROUP BY kind, status ORDER BY kind")
         #expect(outbox.contains("confirmation|built|"), "\(outbox)")
         #expect(outbox.contains("session|built|"), "\(outbox)")
+        #expect(outbox.contains("revocation|built|"), "\(outbox)")
+        #expect(outbox.contains("reexamination|built|"), "\(outbox)")
         #expect(!outbox.contains("pending") && !outbox.contains("failed"), "\(outbox)")
         let built = try tree(dir + "/archive")
         let metadata = try #require(built.first { $0.key.hasSuffix("/metadata.xml") && $0.key.hasPrefix("decision-") })
         let text = String(decoding: metadata.value, as: UTF8.self)
         #expect(text.contains("<档号>J012-2026-Y-ZCB-"), "\(text.prefix(400))")
         #expect(text.contains("<题名>取得资格通知"), "\(text.prefix(400))")
+
+        // A revocation's package holds the 撤销决定书 and the revoked certificate's log.
+        let revocation = try #require(built.keys.first { $0.hasPrefix("revocation-") && $0.contains("/data/decision/revocation-decision/") && $0.hasSuffix(".odt") })
+        let revocationPackage = String(revocation.prefix { $0 != "/" })
+        #expect(built.keys.contains { $0.hasPrefix(revocationPackage + "/data/certificates/") && $0.hasSuffix("/events.json") })
+        let verified = try CLI.run(["archive", "verify", dir + "/archive/" + revocationPackage, "--db", db])
+        #expect(verified.status == 0 && verified.stdout.contains("撤销决定"), "\(verified.stdout)")
 
         // Each package was checked at filing (DA/T 70) and its report passed.
         for name in ["decision-2026-1", "decision-2026-1.zip"] {

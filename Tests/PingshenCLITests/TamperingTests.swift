@@ -241,7 +241,9 @@ import Workflow
             with: "\(BagLayout.sha256Hex(try bytes(file))) data/applications/\(victim)/application.json")
         try Data(manifest.utf8).write(to: URL(fileURLWithPath: "\(path)/manifest-sha256.txt"))
         let tags = BagLayout.manifest(
-            try ["bagit.txt", "bag-info.txt", "manifest-sha256.txt"].map {
+            try ["bagit.txt", "bag-info.txt", "manifest-sha256.txt", "metadata.xml"].filter {
+                FileManager.default.fileExists(atPath: "\(path)/\($0)")
+            }.map {
                 ($0, BagLayout.sha256Hex(try bytes("\(path)/\($0)")))
             })
         try Data(tags).write(to: URL(fileURLWithPath: "\(path)/tagmanifest-sha256.txt"))

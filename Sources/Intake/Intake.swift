@@ -96,7 +96,8 @@ public struct Intake: Sendable {
             existing.0
             ?? UnitRecord(
                 id: "U-" + creditCode.value, name: data["unit_name"]?.string ?? creditCode.value,
-                creditCode: creditCode, kind: kind, hasSelfReviewAuthority: false)
+                creditCode: creditCode, kind: kind, hasSelfReviewAuthority: false,
+                county: Routing.county(fromCreditCode: creditCode.value))
         let person =
             existing.1
             ?? PersonRecord(
@@ -111,9 +112,15 @@ public struct Intake: Sendable {
         if let p = try store.load(PersonIntegrityMachine.self, id: person.id) {
             facts.blacklistedUntil = PersonIntegrityMachine.recordEnd(p.state)
         }
-        if let u = try store.load(UnitStandingMachine.self, id: unit.id) {
+        let unitStanding = try store.load(UnitStandingMachine.self, id: unit.id)
+        if let u = unitStanding {
             facts.unitSuspendedUntil = UnitStandingMachine.suspendedUntil(u.state)
         }
+        // Seed item 6: the committee that reviews it — the unit's own within its grant, the
+        // unit's county for devolved series and levels, else the city's.
+        let jurisdiction = Routing.jurisdiction(
+            series: form.series, level: level, unitID: unit.id, county: unit.county,
+            grant: unitStanding?.state.selfReview, policy: self.rules.policy)
         facts.isRetired = facts.isRetired || person.isRetired
         let rules: EligibilityRules
         do { rules = try forms.rules(for: form.id) } catch { throw IntakeRefusal.other(error.description) }
@@ -153,7 +160,8 @@ public struct Intake: Sendable {
                             ApplicationProfile(
                                 applicationID: id, personID: person.id, unitID: unit.id, series: form.series,
                                 level: level, track: track, currentLevel: facts.currentLevel,
-                                unitHasSelfReviewAuthority: unit.hasSelfReviewAuthority)),
+                                unitHasSelfReviewAuthority: Routing.unitID(of: jurisdiction) != nil,
+                                jurisdiction: jurisdiction)),
                         context: context)
                 }
                 return try Self.step(

@@ -233,8 +233,8 @@ public enum OfficeSteps {
 
     // MARK: committee sessions
 
-    /// Plans a session of `committee` on `date` for the accepted `applications` of its series
-    /// and level (each assigned to the session in the same transaction). - Returns: the
+    /// Plans a session of `committee` on `date` for the accepted `applications` of its series,
+    /// level and jurisdiction (`Routing`; each assigned to the session in the same transaction). - Returns: the
     /// session's id `S<year>-<nnn>`.
     public static func planSession(
         _ tx: StoreTransaction, _ context: Context, committee: CommitteeRecord, date: Day, venue: String?,
@@ -250,6 +250,13 @@ public enum OfficeSteps {
                 throw Refusal(
                     rule: "session.candidate-not-waiting",
                     message: "申报\(id)不是已受理、待提交\(committee.name)评审的申报")
+            }
+            // Seed item 6: a county's or a self-reviewing unit's applications go to its committee.
+            if let refusal = Routing.candidateRefusal(
+                applicationID: id, profile: profile, committeeName: committee.name,
+                committeeJurisdiction: committee.jurisdiction, policy: context.policy)
+            {
+                throw refusal
             }
             try tx.execute(ApplicationMachine.self, id: id, .assignToSession(sessionID: sessionID), context: context)
             candidates.append(SessionCandidate(applicationID: id, unitID: profile.unitID))

@@ -12,10 +12,9 @@ extension StoreTransaction {
         try insert(
             CommitteeRecord(
                 id: c.id, name: c.name, series: c.series, level: c.level, scope: c.scope, memberCount: c.memberCount,
-                termStart: c.termStart, termEnd: c.termEnd))
+                termStart: c.termStart, termEnd: c.termEnd, jurisdiction: c.jurisdiction))
         try db.execute(
-            sql: "UPDATE committees SET jurisdiction = ?, decision_number = ? WHERE id = ?",
-            arguments: [c.jurisdiction, c.decisionNumber, c.id])
+            sql: "UPDATE committees SET decision_number = ? WHERE id = ?", arguments: [c.decisionNumber, c.id])
     }
 
     /// Experts into the pool.
@@ -48,7 +47,7 @@ extension EventStore {
             try Row.fetchAll(db, sql: "SELECT * FROM committees ORDER BY id").map { r in
                 let c = try Self.committee(r)
                 return CommitteeSetUp(
-                    id: c.id, name: c.name, series: c.series, level: c.level, jurisdiction: r["jurisdiction"],
+                    id: c.id, name: c.name, series: c.series, level: c.level, jurisdiction: c.jurisdiction,
                     scope: c.scope, memberCount: c.memberCount, termStart: c.termStart, termEnd: c.termEnd,
                     decisionNumber: r["decision_number"] ?? "")
             }

@@ -414,6 +414,11 @@ enum Migrations {
                     CREATE INDEX archive_records_by_package ON archive_records (package, code);
                     """)
         }
+        m.registerMigration("2026-12-04-unit-county") { db in
+            // Devolution (seed item 6): the county 县（市、区） a unit belongs to (its six-digit
+            // division code; NULL at city level), whose committee reviews devolved series.
+            try db.execute(sql: "ALTER TABLE units ADD COLUMN county TEXT")
+        }
         return m
     }
 }

@@ -10,8 +10,15 @@ public struct UnitRecord: Sendable, Equatable, Codable {
     public var kind: UnitKind
     /// Universities, hospitals, research institutes and large enterprises review on their own.
     public var hasSelfReviewAuthority: Bool
+    /// The county 县（市、区） the unit belongs to (six-digit division code), nil at city level:
+    /// devolved series and levels go to that county's committee (`Routing`).
+    public var county: String?
 
-    public init(id: String, name: String, creditCode: CreditCode, kind: UnitKind, hasSelfReviewAuthority: Bool) {
+    public init(
+        id: String, name: String, creditCode: CreditCode, kind: UnitKind, hasSelfReviewAuthority: Bool,
+        county: String? = nil
+    ) {
+        self.county = county
         self.id = id
         self.name = name
         self.creditCode = creditCode
@@ -52,11 +59,14 @@ public struct CommitteeRecord: Sendable, Equatable, Codable {
     public var memberCount: Int
     public var termStart: Day
     public var termEnd: Day
+    /// `city`, a county's division code or `unit:<unit id>` (`Routing`): whose applications it reviews.
+    public var jurisdiction: String
 
     public init(
         id: String, name: String, series: Series, level: Level, scope: String, memberCount: Int, termStart: Day,
-        termEnd: Day
+        termEnd: Day, jurisdiction: String = "city"
     ) {
+        self.jurisdiction = jurisdiction
         self.id = id
         self.name = name
         self.series = series
@@ -90,8 +100,8 @@ public struct ExpertRecord: Sendable, Equatable, Codable {
 extension StoreTransaction {
     public func insert(_ u: UnitRecord) throws {
         try db.execute(
-            sql: "INSERT INTO units (id, name, credit_code, kind, self_review) VALUES (?, ?, ?, ?, ?)",
-            arguments: [u.id, u.name, u.creditCode.value, u.kind.rawValue, u.hasSelfReviewAuthority])
+            sql: "INSERT INTO units (id, name, credit_code, kind, self_review, county) VALUES (?, ?, ?, ?, ?, ?)",
+            arguments: [u.id, u.name, u.creditCode.value, u.kind.rawValue, u.hasSelfReviewAuthority, u.county])
     }
 
     public func insert(_ p: PersonRecord) throws {
@@ -104,12 +114,12 @@ extension StoreTransaction {
     public func insert(_ c: CommitteeRecord) throws {
         try db.execute(
             sql: """
-                INSERT INTO committees (id, name, series, level, scope, member_count, term_start, term_end)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO committees (id, name, series, level, scope, member_count, term_start, term_end, jurisdiction)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
             arguments: [
                 c.id, c.name, c.series.rawValue, c.level.rawValue, c.scope, c.memberCount, c.termStart.description,
-                c.termEnd.description,
+                c.termEnd.description, c.jurisdiction,
             ])
     }
 
@@ -196,7 +206,7 @@ extension EventStore {
         guard let kind = UnitKind(rawValue: r["kind"]) else { throw RegistryError.badRow("unit kind") }
         return UnitRecord(
             id: r["id"], name: r["name"], creditCode: try CreditCode(r["credit_code"] as String), kind: kind,
-            hasSelfReviewAuthority: r["self_review"])
+            hasSelfReviewAuthority: r["self_review"], county: r["county"])
     }
 
     static func person(_ r: Row) throws -> PersonRecord {
@@ -218,7 +228,7 @@ extension EventStore {
         else { throw RegistryError.badRow("committee") }
         return CommitteeRecord(
             id: r["id"], name: r["name"], series: series, level: level, scope: r["scope"],
-            memberCount: r["member_count"], termStart: start, termEnd: end)
+            memberCount: r["member_count"], termStart: start, termEnd: end, jurisdiction: r["jurisdiction"] ?? "city")
     }
 }
 

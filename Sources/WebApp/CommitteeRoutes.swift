@@ -102,13 +102,15 @@ struct CommitteeRoutes {
 
     // MARK: plan
 
-    /// Accepted applications of the committee's series and level, waiting for a session.
+    /// Accepted applications of the committee's series, level and jurisdiction (`Routing`),
+    /// waiting for a session.
     func waitingApplications(for committee: CommitteeRecord) throws -> [String] {
         try services.store.streamIDs(ApplicationMachine.self, status: ApplicationStage.accepted.rawValue).filter { id in
             guard let profile = try services.store.load(ApplicationMachine.self, id: id)?.state.profile else {
                 return false
             }
             return profile.series == committee.series && profile.level == committee.level
+                && Routing.jurisdiction(of: profile) == committee.jurisdiction
         }
     }
 

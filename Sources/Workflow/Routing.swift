@@ -48,6 +48,15 @@ public enum Routing {
         text.count == 6 && text.allSatisfy { $0.isASCII && $0.isNumber } && !text.hasSuffix("00")
     }
 
+    /// The county in a unified social credit code (GB 32100: characters 3–8 are the division
+    /// code of the registering authority), nil when it is the city's own or a province's.
+    public static func county(fromCreditCode code: String) -> String? {
+        let chars = Array(code)
+        guard chars.count == 18 else { return nil }
+        let division = String(chars[2..<8])
+        return isCounty(division) ? division : nil
+    }
+
     /// The jurisdiction whose committee reviews `series` at `level` for an applicant of `unitID`
     /// (in `county`, nil when unknown or at city level; holding `grant`, if any).
     public static func jurisdiction(

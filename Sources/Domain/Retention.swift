@@ -238,7 +238,10 @@ public struct ArchivalCodeError: Error, Sendable, Equatable, CustomStringConvert
 }
 
 /// A 档号 per DA/T 13: 全宗号-年度-保管期限代码-机构(问题)代码-件号, the 件号 zero-padded to four
-/// digits: `J012-2026-Y-ZCB-0007`. Every part is checked when made and when parsed; the parts
+/// digits: `J012-2026-Y-ZCB-0007`. Beyond 9999 the 件号 takes more digits (`…-ZCB-12345`): the
+/// archive files one record per file, and a city's season holds more than 9,999 files a series
+/// (about 14 per application) — a departure from DA/T 13's four digits until records are filed
+/// one 件 per applicant's dossier. Every part is checked when made and when parsed; the parts
 /// hold no `-`, so the text reads back to the same code.
 public struct ArchivalCode: Sendable, Equatable, Hashable, Comparable, Codable, CustomStringConvertible {
     /// 全宗号, given by the archives (e.g. `J012`).
@@ -248,10 +251,10 @@ public struct ArchivalCode: Sendable, Equatable, Hashable, Comparable, Codable, 
     public let retention: RetentionPeriod
     /// 机构(问题)代码 (e.g. `ZCB`).
     public let organisation: String
-    /// 件号, 1…9999, gap-free within fonds, year, retention and organisation.
+    /// 件号, 1…999999, gap-free within fonds, year, retention and organisation.
     public let item: Int
 
-    public static let itemRange = 1...9999
+    public static let itemRange = 1...999_999
     public static let yearRange = 1900...9999
 
     public init(
@@ -265,7 +268,7 @@ public struct ArchivalCode: Sendable, Equatable, Hashable, Comparable, Codable, 
             throw ArchivalCodeError(part: "机构(问题)代码", message: p)
         }
         guard Self.itemRange.contains(item) else {
-            throw ArchivalCodeError(part: "件号", message: "应在 1 至 9999 之间，实为 \(item)")
+            throw ArchivalCodeError(part: "件号", message: "应在 1 至 999999 之间，实为 \(item)")
         }
         self.fonds = fonds
         self.year = year
@@ -274,7 +277,7 @@ public struct ArchivalCode: Sendable, Equatable, Hashable, Comparable, Codable, 
         self.item = item
     }
 
-    /// Reads `J012-2026-Y-ZCB-0007`; the 件号 must have four digits.
+    /// Reads `J012-2026-Y-ZCB-0007`; the 件号 has four digits (more only above 9999).
     public init(parsing text: String) throws(ArchivalCodeError) {
         let parts = text.split(separator: "-", omittingEmptySubsequences: false).map(String.init)
         guard parts.count == 5 else {
@@ -286,8 +289,10 @@ public struct ArchivalCode: Sendable, Equatable, Hashable, Comparable, Codable, 
         guard let retention = RetentionPeriod(rawValue: parts[2]) else {
             throw ArchivalCodeError(part: "保管期限", message: "代码应为 Y、D30 或 D10，实为“\(parts[2])”")
         }
-        guard parts[4].count == 4, parts[4].allSatisfy({ $0.isASCII && $0.isNumber }), let item = Int(parts[4]) else {
-            throw ArchivalCodeError(part: "件号", message: "应为四位数字，实为“\(parts[4])”")
+        guard (4...6).contains(parts[4].count), parts[4].allSatisfy({ $0.isASCII && $0.isNumber }),
+            let item = Int(parts[4]), parts[4].count == 4 || item > 9999
+        else {
+            throw ArchivalCodeError(part: "件号", message: "应为四位数字（9999 以上按实际位数），实为“\(parts[4])”")
         }
         try self.init(fonds: parts[0], year: year, retention: retention, organisation: parts[3], item: item)
     }

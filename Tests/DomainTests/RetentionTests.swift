@@ -156,7 +156,7 @@ import Testing
     }
 
     @Test func itemAndYearAtTheEdges() throws {
-        for item in [0, -1, 10_000] {
+        for item in [0, -1, 1_000_000] {
             #expect(throws: ArchivalCodeError.self) {
                 try ArchivalCode(fonds: "J012", year: 2026, retention: .permanent, organisation: "ZCB", item: item)
             }
@@ -167,6 +167,11 @@ import Testing
         #expect(
             try ArchivalCode(fonds: "J012", year: 2026, retention: .permanent, organisation: "ZCB", item: 9999)
                 .description.hasSuffix("-9999"))
+        // A season of more than 9,999 files a series numbers on (more digits, read back the same).
+        let large = try ArchivalCode(fonds: "J012", year: 2026, retention: .years30, organisation: "ZCB", item: 12_345)
+        #expect(large.description == "J012-2026-D30-ZCB-12345")
+        #expect(try ArchivalCode(parsing: large.description) == large)
+        #expect(throws: ArchivalCodeError.self) { try ArchivalCode(parsing: "J012-2026-D30-ZCB-01234") }
         #expect(throws: ArchivalCodeError.self) {
             try ArchivalCode(fonds: "J012", year: 226, retention: .permanent, organisation: "ZCB", item: 1)
         }

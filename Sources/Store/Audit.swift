@@ -87,7 +87,7 @@ extension EventStore {
         [
             ApplicationMachine.self, CommitteeSessionMachine.self, CertificateMachine.self, UnitStandingMachine.self,
             PersonIntegrityMachine.self, PostHocCheckMachine.self, AdministrationMachine.self,
-            CommitteeRegistryMachine.self, UnitRegistrationMachine.self,
+            CommitteeRegistryMachine.self, UnitRegistrationMachine.self, AccountRecoveryMachine.self,
         ]
     }
 

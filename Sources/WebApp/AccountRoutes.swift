@@ -52,15 +52,23 @@ struct AccountRoutes {
             try registerPage(context: context, values: [:], problems: [:])
         }
         router.post("/register") { request, context in try await register(request, context) }
-        router.get("/account") { _, context in
+        router.get("/account") { request, context in
             let identity = try context.requireIdentity()
             let a = identity.account
+            let flash: TemplateValue =
+                switch request.uri.queryParameters.get("email") {
+                case "sent": "验证码已发送到您填写的电子邮箱，请查收后在下方输入。"
+                case "confirmed": "电子邮箱已验证。"
+                default: .null
+                }
             return try pages.response(
                 .account, title: "我的账户",
                 data: [
                     "username": .string(a.username), "name": .string(a.displayName), "role": .string(a.role.chinese),
                     "home": .string(homePath(for: a.role)), "unit": a.unitID.map { .string($0) } ?? .null,
                     "expert": a.expertID.map { .string($0) } ?? .null,
+                    "email": a.email.map { .string($0) } ?? .null, "emailConfirmed": .bool(a.emailConfirmed),
+                    "awaitingCode": .bool(a.email != nil && !a.emailConfirmed), "flash": flash,
                 ], context: context)
         }
     }

@@ -157,7 +157,8 @@ struct AdminRoutes {
         }
         let hash = try await PasswordHasher(cost: services.configuration.passwordCost).hash(password)
         let done = try services.store.redeemResetCode(
-            username: username, codeHash: AdminActions.codeHash(code), newPasswordHash: hash, now: services.now)
+            username: username, codeHash: AdminActions.codeHash(code), newPasswordHash: hash,
+            context: Context(actor: Actor(id: "web-public", role: .public), now: services.now, rules: services.rules))
         guard done else { return try resetPage(context, problem: "用户名或重置码不正确，或重置码已使用、已过期。") }
         return seeOther("/login?reset=1")
     }

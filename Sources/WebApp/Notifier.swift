@@ -16,6 +16,7 @@ import Store
 /// poll_seconds: 15
 /// max_attempts: 8
 /// retry_seconds: 60        # first retry; doubled each time, at most 6 hours
+/// reset_code_minutes: 30   # how long a password reset code mailed to an applicant works
 /// ```
 public struct NotifierConfiguration: Sendable, Equatable {
     public var enabled: Bool
@@ -24,10 +25,12 @@ public struct NotifierConfiguration: Sendable, Equatable {
     public var pollSeconds: Int
     public var maxAttempts: Int
     public var retrySeconds: Int
+    /// How long a password reset code mailed to an applicant works.
+    public var resetCodeMinutes: Int = 30
 
     public static let keys: Set<String> = [
         "enabled", "host", "port", "from", "starttls", "credentials", "site_url", "poll_seconds", "max_attempts",
-        "retry_seconds", "helo", "timeout_seconds",
+        "retry_seconds", "helo", "timeout_seconds", "reset_code_minutes",
     ]
 
     /// Reads the file. - Throws: `ConfigError` naming the file, line and key, in Chinese.
@@ -73,7 +76,8 @@ public struct NotifierConfiguration: Sendable, Equatable {
             siteURL: site.hasSuffix("/") ? String(site.dropLast()) : site,
             pollSeconds: try root.int("poll_seconds", default: 15, in: 1...3600),
             maxAttempts: try root.int("max_attempts", default: 8, in: 1...100),
-            retrySeconds: try root.int("retry_seconds", default: 60, in: 1...86400))
+            retrySeconds: try root.int("retry_seconds", default: 60, in: 1...86400),
+            resetCodeMinutes: try root.int("reset_code_minutes", default: 30, in: 5...1440))
     }
 
     /// When the next try of a mail tried `attempts` times (counting this failure) is due; nil:

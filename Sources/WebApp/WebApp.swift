@@ -87,6 +87,10 @@ public func buildRouter(configuration: WebConfiguration) throws -> Router<WebReq
     ArchiveRoutes(services: services).add(to: router)
     AdminRoutes(services: services).add(to: router)
     MessageRoutes(services: services).add(to: router)
+    RecoveryRoutes(
+        services: services, addressLimiter: RateLimiter(limit: RecoveryRoutes.addressLimit, clock: configuration.clock),
+        accountLimiter: RateLimiter(limit: RecoveryRoutes.accountLimit, clock: configuration.clock), clientKey: clientKey
+    ).add(to: router)
     UnitRegistrationRoutes(
         services: services, limiter: RateLimiter(limit: configuration.signInLimit, clock: configuration.clock),
         clientKey: clientKey

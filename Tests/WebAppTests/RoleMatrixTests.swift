@@ -77,6 +77,8 @@ import Testing
         Route(method: .post, path: "/archive/packages/decision-2026-1/check", allowed: [.archivist, .officeHead]),
         Route(method: .get, path: "/admin", allowed: [.administrator]),
         Route(method: .get, path: "/messages", allowed: Set(roles.compactMap { $0 })),
+        Route(method: .get, path: "/office/accounts", allowed: office),
+        Route(method: .post, path: "/office/accounts/reset-code", allowed: office),
         Route(method: .post, path: "/messages/read", allowed: Set(roles.compactMap { $0 })),
         Route(method: .post, path: "/messages/1/read", allowed: Set(roles.compactMap { $0 })),
         Route(method: .post, path: "/admin/staff", allowed: [.administrator]),

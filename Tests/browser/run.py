@@ -149,6 +149,8 @@ class Server:
     certificates: list[Certificate] = field(default_factory=list)
     accounts: list[tuple[str, str]] = field(default_factory=list)  # demo (username, role) pairs
     demo_password: str = ""
+    passwords: dict = field(default_factory=dict)  # username → password, where not `demo_password`
+    names: dict = field(default_factory=dict)  # a demo account's name → this server's (`who`)
     state: dict = field(default_factory=dict)  # values handed from step to step
     workdir: Path | None = None
     applications: int = 0
@@ -391,7 +393,8 @@ class Browser:
         for attempt in range(8):
             self.visit("/login")
             self.fill("username", username)
-            self.fill("password", password if password is not None else self.server.demo_password)
+            self.fill("password", password if password is not None
+                      else self.server.passwords.get(username, self.server.demo_password))
             self.click("登录", status=404 if attempt == 0 else 429)  # a console not built yet answers 404
             page = self.text()
             # The sign-in limit (10 at once per address, then one every 6 s): wait as told.
@@ -851,6 +854,11 @@ def scenario(s: Server) -> dict:
     return s.state.setdefault("scenario", {})
 
 
+def who(s: Server, demo_name: str) -> str:
+    """The account on `s` that does what the demo's `demo_name` does (the same name on a demo)."""
+    return s.names.get(demo_name, demo_name)
+
+
 @step("applicant-registers", needs="demo-accounts-sign-in")
 def applicant_registers(b: Browser, s: Server) -> None:
     import json
@@ -862,8 +870,9 @@ def applicant_registers(b: Browser, s: Server) -> None:
     number = resident_id(birth, random.randrange(1, 999, 2))
     username = f"applicant{number[-6:].lower()}"
     hr = db_rows(
-        s, "SELECT u.name, u.credit_code FROM accounts a JOIN units u ON u.id = a.unit_id WHERE a.username = 'hr1'")
-    check(hr, "the demo has no hr1 account with a unit")
+        s, "SELECT u.name, u.credit_code FROM accounts a JOIN units u ON u.id = a.unit_id WHERE a.username = ?",
+        who(s, "hr1"))
+    check(hr, f"no {who(s, 'hr1')} account with a unit")
     sc = scenario(s)
     sc.update(example=example, id_number=number, username=username, name="王志远",
               unit_name=hr[0][0], credit_code=hr[0][1])
@@ -1025,7 +1034,7 @@ def unit_recommends(b: Browser, s: Server) -> None:
     needs_console(s, "/unit", "the unit HR console")
     sc = scenario(s)
     app = sc["application"]
-    b.as_user("hr1")
+    b.as_user(who(s, "hr1"))
     b.visit("/unit")
     b.expect_text("单位审核推荐", app, sc["name"], "（待办）")
     # The queue's search: by the applicant's name.
@@ -1042,7 +1051,7 @@ def unit_recommends(b: Browser, s: Server) -> None:
     buttons = [e.text.strip() for e in b.driver.find_elements("css selector", "button")]
     check("推荐" not in buttons, f"推荐 is offered during the unit notice: {buttons}")
     advance_clock_to(b, earliest)
-    b.as_user("hr1")
+    b.as_user(who(s, "hr1"))
     b.visit(f"/unit/applications/{app}")
     b.click("推荐")
     b.expect_text("已推荐至职改办资格审核")
@@ -1131,9 +1140,17 @@ def expert_accounts(s: Server) -> dict[str, str]:
 @step("committee-session", needs="office-accepts")
 def committee_session(b: Browser, s: Server) -> None:
     needs_console(s, "/committee", "the committee sessions console")
+    session, members, quorum = secretary_plans_and_draws(b, s, "C-engineering-intermediate")
+    secretary_convenes(b, session, members, quorum)
+    experts_vote(b, s, session, members, expert_accounts(s))
+    secretary_closes(b, s, session, quorum)
+
+
+def secretary_plans_and_draws(b: Browser, s: Server, committee: str) -> tuple[str, list[str], int]:
+    """The secretary plans a session of `committee` for the scenario's application and draws
+    the quorum: the session's id, the drawn experts' ids, the quorum."""
     sc = scenario(s)
     app = sc["application"]
-    committee = "C-engineering-intermediate"
     b.as_user("secretary")
     b.visit(f"/committee/new?committee={committee}")
     b.expect_text("安排评审会议", app, sc["name"])
@@ -1156,6 +1173,13 @@ def committee_session(b: Browser, s: Server) -> None:
     members = [r.find_elements("tag name", "td")[0].text for r in
                b.driver.find_elements("css selector", "#members tbody tr")]
     check(len(members) == quorum, f"{len(members)} experts drawn, {quorum} wanted")
+    return session, members, quorum
+
+
+def secretary_convenes(b: Browser, session: str, members: list[str], quorum: int) -> None:
+    """The secretary ticks every drawn expert present and opens the meeting."""
+    b.as_user("secretary")
+    b.visit(f"/committee/sessions/{session}")
     # Attendance is not pre-ticked: the secretary ticks each expert present.
     for box in b.driver.find_elements("css selector", "input[name='present']"):
         check(not box.is_selected(), "an attendance box is ticked in advance")
@@ -1165,10 +1189,14 @@ def committee_session(b: Browser, s: Server) -> None:
     b.expect_text(f"确认召开评审会议 {session}", f"登记出席专家{quorum}人")
     b.click("确认")
     b.expect_text("已投票 0 /", "等待投票")
-    # Each present expert signs in and votes yes (secret ballot: the page keeps no choice).
-    accounts = expert_accounts(s)
+
+
+def experts_vote(b: Browser, s: Server, session: str, members: list[str], accounts: dict[str, str]) -> None:
+    """Each present expert signs in (`accounts`: expert id → user name) and votes yes (secret
+    ballot: the page keeps no choice); the first reads the candidate's whole declaration."""
+    sc = scenario(s)
     for expert in members:
-        check(expert in accounts, f"no demo account for drawn expert {expert}")
+        check(expert in accounts, f"no account for drawn expert {expert}")
         b.as_user(accounts[expert])  # signing in lands on the expert's desk
         b.expect_text("评审专家工作台", session)
         b.click(session)
@@ -1189,6 +1217,12 @@ def committee_session(b: Browser, s: Server) -> None:
         b.expect_text("确认投票", "投“赞成”票", "不能更改")
         b.click("确认")
         b.expect_text("您的选票已投入票箱", "已投票")
+
+
+def secretary_closes(b: Browser, s: Server, session: str, quorum: int) -> None:
+    """The secretary counts the votes and closes the session; the applicant sees 评审通过."""
+    sc = scenario(s)
+    app = sc["application"]
     b.as_user("secretary")
     b.visit(f"/committee/sessions/{session}")
     b.expect_text(f"已投票 {quorum} / {quorum}")
@@ -1419,8 +1453,10 @@ def public_verifies_revoked(b: Browser, s: Server) -> None:
 
 
 # ---------------------------------------------------------------------------------------------
-# from zero (issue 17 item 6): no demo — `pingshen init` on a new database, then the office sets
-# itself up through the web on a second server.
+# from zero (issue 17 item 6): no demo — `pingshen init --test-clock` on a new database (a
+# training installation: its notice periods pass on the clock the office moves), then the office
+# sets itself up through the web on a second server, and one application runs to its verified
+# certificate through the demo path's own steps (`using_server`, `application_runs_to_certificate`).
 
 CREDIT_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 CREDIT_WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]
@@ -1465,23 +1501,30 @@ def from_zero(b: Browser, s: Server) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     db = folder / "pingshen.sqlite"
     password = "Jiaozuo2026admin"
+    # A training installation (its notice periods must pass on a clock the office moves): the
+    # set-up event says so, every page shows it, the audit reports it.
     run = subprocess.run(
-        [str(s.bin), "init", "--db", str(db), "--office", "焦作市职称改革领导小组办公室", "--fonds", "J012", "--admin", "root"],
+        [str(s.bin), "init", "--db", str(db), "--office", "焦作市职称改革领导小组办公室", "--fonds", "J012", "--admin", "root",
+         "--test-clock"],
         cwd=REPO, input=password + "\n", capture_output=True, text=True, timeout=120)
     check(run.returncode == 0, f"pingshen init: {run.stderr[-400:]}")
+    check(TEST_CLOCK_BANNER in run.stdout, f"pingshen init --test-clock does not say so: {run.stdout[-400:]}")
     zero = s.serve_db(db, "zero")
-    # The administrator creates a clerk.
+    zero.workdir, zero.demo_password = folder, STAFF_PASSWORD
+    # The administrator creates the office's staff.
     sign_in_at(b, zero, "root", password)
     b.visit(zero.url("/admin"))
-    b.expect_text("焦作市职称改革领导小组办公室（全宗号 J012）")
-    b.fill("username", "clerk1")
-    b.fill("name", "王经办")
-    b.fill("role", "职改办经办人")
-    b.fill("password", "Clerk2026pass1")
-    # The staff rows have reason fields of their own: the form's is the one with the id.
-    b.driver.find_element("id", "reason").send_keys("新入职经办人")
-    b.click("创建账户")
-    b.expect_text("账户已创建", "clerk1")
+    b.expect_text("焦作市职称改革领导小组办公室（全宗号 J012）", TEST_CLOCK_BANNER, "初始化系统")
+    for username, name, role in (("clerk", "王经办", "职改办经办人"), ("head", "赵主任", "职改办负责人"),
+                                 ("secretary", "钱秘书", "评委会秘书")):
+        b.fill("username", username)
+        b.fill("name", name)
+        b.fill("role", role)
+        b.fill("password", STAFF_PASSWORD)
+        # The staff rows have reason fields of their own: the form's is the one with the id.
+        b.driver.find_element("id", "reason").send_keys("新入职工作人员")
+        b.click("创建账户")
+        b.expect_text("账户已创建", username, name)
     # A unit registers (no one signed in) and the administrator approves it.
     b.driver.delete_all_cookies()
     code = credit_code("12410800MB1234567")
@@ -1539,6 +1582,78 @@ def from_zero(b: Browser, s: Server) -> None:
     b.expect_no_text("管理本单位人事审核账户")
     b.driver.delete_all_cookies()
     b.user = None
+    zero.names["hr1"] = "zyy-hr"
+    zero.passwords.update({"root": password, "zyy-hr": "UnitHR2026pass", "ZJ001": EXPERT_PASSWORD})
+    with using_server(b, zero):
+        application_runs_to_certificate(b, zero, "PW-GC")
+    audit = subprocess.run([str(s.bin), "audit", "verify", "--db", str(db)], cwd=REPO, capture_output=True,
+                           text=True, timeout=120)
+    check(audit.returncode == 0, f"pingshen audit verify on the new office: {audit.stdout[-600:]}")
+    check(TEST_CLOCK_BANNER in audit.stdout, f"pingshen audit verify does not report the test clock: {audit.stdout[-400:]}")
+
+
+TEST_CLOCK_BANNER = "培训/测试环境：时钟可调，不得用于正式评审"
+STAFF_PASSWORD = "Office2026staff"
+EXPERT_PASSWORD = "Expert2026pass1"
+
+
+class using_server:
+    """`with using_server(b, other):` the demo path's helpers run on `other` — relative paths
+    go to it, and each person's cookies are that server's (cookies do not tell ports apart)."""
+
+    def __init__(self, b: Browser, other: Server):
+        self.b, self.other = b, other
+
+    def __enter__(self):
+        self.saved = self.b.server, self.b.sessions, self.b.user
+        self.b.server, self.b.sessions, self.b.user = self.other, {}, None
+        self.b.driver.delete_all_cookies()
+
+    def __exit__(self, *_):
+        self.b.driver.delete_all_cookies()
+        self.b.server, self.b.sessions, self.b.user = self.saved
+        return False
+
+
+def application_runs_to_certificate(b: Browser, s: Server, committee: str) -> None:
+    """On the new office (`s`), the demo path's stages with its helpers: the applicant
+    registers and declares, the unit's notice runs on the test clock and the unit recommends,
+    the clerk accepts, the secretary draws `committee`'s experts, the administrator issues the
+    whole draw its accounts, the experts redeem their codes and vote, the public notice runs,
+    the head confirms, the clerk issues the certificate, and it verifies."""
+    b.visit("/")
+    b.expect_text(TEST_CLOCK_BANNER)  # every page, signed in or not
+    applicant_registers(b, s)
+    applicant_fills_form_with_mistake(b, s)
+    applicant_fixes_and_submits(b, s)
+    unit_recommends(b, s)
+    office_accepts(b, s)
+    session, members, quorum = secretary_plans_and_draws(b, s, committee)
+    # The administrator issues an account to every expert the draw seated (ZJ001 has one).
+    b.as_user("root")
+    b.visit("/admin/experts")
+    b.fill("a-session", next(o.text for o in b.driver.find_elements("css selector", "#a-session option")
+                             if session in o.text))
+    b.click("为本次抽取的专家发放账户")
+    b.expect_text("专家账户的一次性设置码")
+    codes = {}
+    for expert in members:
+        cell = f"//table[@id='expert-codes']//tr[td[1]='{expert}']/td[4]"
+        if expert == "ZJ001":
+            check(not b.driver.find_elements("xpath", cell), "ZJ001, who has an account, got a new code")
+            b.expect_text("已有账户 ZJ001")
+        else:
+            codes[expert] = one_time_code(b, cell)
+    for expert, code in codes.items():
+        redeem_code(b, s, expert, code, EXPERT_PASSWORD)
+        s.passwords[expert] = EXPERT_PASSWORD
+    secretary_convenes(b, session, members, quorum)
+    experts_vote(b, s, session, members, {m: m for m in members})
+    secretary_closes(b, s, session, quorum)
+    public_notice_runs(b, s)
+    office_confirms_and_certifies(b, s)
+    applicant_downloads_certificate(b, s)
+    public_verifies_valid(b, s)
 
 
 def one_time_code(b: Browser, xpath: str) -> str:

@@ -1132,6 +1132,29 @@ def office_accepts(b: Browser, s: Server) -> None:
     check("计算机与软件" in text, "the 申报表 does not print the declared specialty")
 
 
+@step("applicant-reads-messages", needs="office-accepts")
+def applicant_reads_messages(b: Browser, s: Server) -> None:
+    """The applicant's 站内消息: the correction request naming the items and the acceptance,
+    newest first, the unread count in the header; 查看详情 opens the application and counts down."""
+    sc = scenario(s)
+    app = sc["application"]
+    b.as_user(sc["username"])
+    b.visit("/messages")
+    b.expect_text("站内消息", "申报已受理", "请补正申报材料", "联系电话", "附件：其他证明材料", f"申报编号 {app}")
+    page = b.driver.find_element("css selector", "main").text
+    check(page.index("申报已受理") < page.index("请补正申报材料"), "the messages are not newest first")
+
+    def unread() -> int:
+        found = re.search(r"(\d+)条未读", b.driver.find_element("css selector", "#inbox-link").text)
+        return int(found.group(1)) if found else 0
+
+    before = unread()
+    check(before >= 2, f"the header counts {before} unread messages")
+    b.click("查看详情")
+    check(b.path() == f"/apply/{app}", f"the newest message led to {b.path()}")
+    check(unread() == before - 1, f"reading one message left {unread()} of {before} unread")
+
+
 def expert_accounts(s: Server) -> dict[str, str]:
     """expert record id → demo account username."""
     return {e: u for u, e in db_rows(s, "SELECT username, expert_id FROM accounts WHERE role = 'expert'")}

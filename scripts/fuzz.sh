@@ -21,7 +21,7 @@ TARGETS=(mustache odt multipart urlencoded bag json csv)
 SCRATCH=${FUZZ_SCRATCH:-.build/fuzz}
 CONFIG=${FUZZ_CONFIG:-debug}
 
-usage() { sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+usage() { sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
 
 build() {
     local extra=()

@@ -4,6 +4,7 @@ import Forms
 import Foundation
 import Season
 import Store
+import WebApp
 import Workflow
 
 /// `pingshen history ID`: an application's (or any stream's) event history.
@@ -82,26 +83,42 @@ struct StatusCommand: ParsableCommand {
     }
 }
 
-/// `pingshen tick --date D`: the scheduler for one day.
+/// `pingshen tick --date D`: the scheduler for one day. On a production database the day may
+/// not be later than today (a later one would end notices and correction periods early: the
+/// movable clock is only a demo's or a training/test installation's).
 struct TickCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tick",
         abstract: "Run the deadlines due on a day: lapse unanswered corrections, end finished notices, expire bans.")
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var rules: RulesOptions
-    @Option(help: "The day (YYYY-MM-DD); default today in China.") var date: String?
+    @Option(
+        help: "The day (YYYY-MM-DD); default today in China (a demo's or test installation's: its server's clock). Not later than today on a production database."
+    )
+    var date: String?
 
     func run() throws {
         let book = try rules.load()
+        let store = try database.open()
+        let movable: Bool
+        do {
+            let demo = try store.webSetting(DemoCommand.demoMarker) != nil
+            let test = try store.officeProfile()?.isTestInstallation == true
+            movable = demo || test
+        } catch { throw CLIError(error.chinese) }
+        let today = movable ? Day(try SimulatedClock(store: store).now()) : Day(Date())
         let day: Day
         if let date {
             guard let d = Day(date) else { throw CLIError("日期格式应为 YYYY-MM-DD: \(date)") }
+            guard movable || d <= today else {
+                throw CLIError(
+                    "正式数据库不能提前处理到期事项：--date 不能晚于今天（北京时间\(today.chinese)）；只有演示数据库和培训/测试环境的时钟可调")
+            }
             day = d
         } else {
-            day = Day(Date())
+            day = today
         }
         let now = day.startInstant.addingTimeInterval(9 * 3600)
-        let store = try database.open()
         do {
             let report = try store.runDeadlines(rules: book, now: now)
             print("\(day): \(report.changed.count) 件到期事项已处理(补正逾期、公示期满、暂停或失信记录期满)")

@@ -69,6 +69,23 @@ import Workflow
         #expect(try realStore.officeProfile()?.isTestInstallation == false)
     }
 
+    /// `pingshen tick --date`: a later day only on a test installation; a production database's
+    /// scheduler may not run ahead of today (it would end notices early).
+    @Test func tickRunsAheadOnlyOnATestInstallation() throws {
+        let dir = CLI.temporaryDirectory()
+        let test = dir + "/training.sqlite"
+        let real = dir + "/office.sqlite"
+        #expect(try Self.initDatabase(test, testClock: true).status == 0)
+        #expect(try Self.initDatabase(real, testClock: false).status == 0)
+        let ahead = Day(Date()).adding(days: 40).description
+        let refused = try CLI.run(["tick", "--db", real, "--date", ahead])
+        #expect(refused.status != 0 && refused.stderr.contains("正式数据库不能提前处理到期事项"), "\(refused.stderr)")
+        let today = try CLI.run(["tick", "--db", real])
+        #expect(today.status == 0 && today.stdout.contains("\(Day(Date())): 0 件到期事项已处理"), "\(today.stdout)\(today.stderr)")
+        let moved = try CLI.run(["tick", "--db", test, "--date", ahead])
+        #expect(moved.status == 0 && moved.stdout.contains("\(ahead): 0 件到期事项已处理"), "\(moved.stdout)\(moved.stderr)")
+    }
+
     /// `serve` on a test installation: the banner on every page and the clock page for the
     /// office; on a production database: neither (the clock page is not routed).
     @Test func serveRunsTheClockAndTheBannerOnlyOnATestInstallation() throws {

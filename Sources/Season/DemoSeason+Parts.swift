@@ -41,6 +41,10 @@ extension DemoSeason {
                 )
             case .levelJump:
                 (a.series, a.level, a.currentLevel, a.track) = (.engineering, .deputySenior, .assistant, .normal)
+            case .countyReview:
+                (a.series, a.level, a.currentLevel, a.track) = (
+                    .primarySecondaryTeachers, .intermediate, .assistant, .normal
+                )
             default:
                 if a.series == .higherEducationTeachers { a.series = .engineering }
             }
@@ -92,9 +96,12 @@ extension DemoSeason {
                 case .stateEnterprise, .privateEnterprise: "91"
                 }
             let code = CreditCode.completing(authority + "410800" + String(format: "%09d", 100_000_000 + i * 7919))!
+            // Every third unit after the university is in 修武县 (its committee reviews their
+            // 中小学一级教师); the university's self-review authority is granted by decision.
             units.append(
                 UnitRecord(
-                    id: id, name: name, creditCode: try! CreditCode(code), kind: kind, hasSelfReviewAuthority: i == 0))
+                    id: id, name: name, creditCode: try! CreditCode(code), kind: kind, hasSelfReviewAuthority: false,
+                    county: i % 3 == 1 ? Self.county.code : nil))
         }
         return units
     }
@@ -105,6 +112,7 @@ extension DemoSeason {
             switch apps[i].fate {
             case .selfReview: apps[i].unitID = university
             case .unitSuspended: apps[i].unitID = suspended
+            case .countyReview: apps[i].unitID = units.first { $0.county != nil && $0.id != suspended }!.id
             default:
                 apps[i].unitID =
                     apps[i].series == .higherEducationTeachers ? university : ordinary[pick(ordinary.count)].id
@@ -118,12 +126,17 @@ extension DemoSeason {
             isRetired: a.fate == .retired)
     }
 
-    func profile(_ a: DemoApplication, selfReviewing: Set<String>) -> ApplicationProfile {
+    func profile(_ a: DemoApplication) -> ApplicationProfile {
         ApplicationProfile(
             applicationID: a.id, personID: a.personID, unitID: a.unitID, series: a.series, level: a.level,
             track: a.track, currentLevel: a.currentLevel,
-            unitHasSelfReviewAuthority: selfReviewing.contains(a.unitID))
+            unitHasSelfReviewAuthority: Routing.unitID(of: a.jurisdiction) != nil, jurisdiction: a.jurisdiction)
     }
+
+    /// The county of the demo's county units, and the bureau's decision granting the
+    /// university self-review authority.
+    static let county = (code: "410821", name: "修武县")
+    static let selfReviewDecision = "焦人社〔2026〕5号"
 
     /// The integrity records and unit suspensions in force, read once before the submissions
     /// (the caller of `submit` looks these facts up; the machine checks them).
@@ -155,21 +168,27 @@ extension DemoSeason {
             isRetired: a.fate == .retired)
     }
 
-    func makeCommittees(for apps: [DemoApplication]) -> [CommitteeRecord] {
-        let keys = Set(apps.map { "\($0.series.rawValue)|\($0.level.rawValue)" }).sorted()
+    func makeCommittees(for apps: [DemoApplication], units: [UnitRecord]) -> [CommitteeRecord] {
+        var seen = Set<String>()
         let p = rules.policy.committee
-        return keys.map { key in
-            let parts = key.split(separator: "|")
-            let series = Series(rawValue: String(parts[0]))!
-            let level = Level(rawValue: String(parts[1]))!
+        return apps.filter { seen.insert($0.committeeKey).inserted }.sorted { $0.committeeKey < $1.committeeKey }.map {
+            a in
+            let (series, level) = (a.series, a.level)
             let members =
                 level.isSenior
                 ? p.minimumSeniorBySeries : level == .intermediate ? p.minimumIntermediateBySeries : p.minimumJunior
+            let owner: String =
+                if let unit = Routing.unitID(of: a.jurisdiction) {
+                    units.first { $0.id == unit }?.name ?? unit
+                } else if a.jurisdiction == Self.county.code {
+                    Self.county.name
+                } else {
+                    rules.policy.region.name
+                }
             return CommitteeRecord(
-                id: "C-\(series.rawValue)-\(level.rawValue)",
-                name: "\(rules.policy.region.name)\(series.chinese)\(level.chinese)职称评审委员会", series: series,
+                id: a.committeeKey, name: "\(owner)\(series.chinese)\(level.chinese)职称评审委员会", series: series,
                 level: level, scope: "按系列", memberCount: members | 1, termStart: config.start.adding(days: -90),
-                termEnd: config.start.adding(days: -90).adding(years: p.committeeTermYears))
+                termEnd: config.start.adding(days: -90).adding(years: p.committeeTermYears), jurisdiction: a.jurisdiction)
         }
     }
 

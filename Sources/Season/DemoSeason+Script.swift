@@ -15,6 +15,8 @@ enum Fate: Equatable {
     case selfReview
     case falsifiedByUnit, falsifiedByPerson
     case blacklisted, unitSuspended, retired, levelJump
+    /// 中小学一级教师 of a unit in a county: reviewed by the county's committee (seed item 6).
+    case countyReview
 }
 
 struct DemoApplication {
@@ -33,8 +35,16 @@ struct DemoApplication {
     var sessionID: String?
     var certificateNumber: String?
     var documentNumber: String?
+    /// Whose committee reviews it (`Routing`): `city`, a county's code or `unit:<unit id>`.
+    var jurisdiction = Routing.city
 
-    var committeeKey: String { "C-\(series.rawValue)-\(level.rawValue)" }
+    /// The committee's id: `C-<series>-<level>` for the city's, with `-<county>` or `-<unit>`
+    /// for a county's or a self-reviewing unit's.
+    var committeeKey: String {
+        let base = "C-\(series.rawValue)-\(level.rawValue)"
+        if jurisdiction == Routing.city { return base }
+        return base + "-" + (Routing.unitID(of: jurisdiction) ?? jurisdiction)
+    }
 }
 
 extension DemoSeason {
@@ -43,7 +53,7 @@ extension DemoSeason {
         .greenChannel, .specialEvaluation, .returnedByUnit, .correctionAnswered, .correctionLapsed,
         .refusedThenOverturned, .refusedThenUpheld, .refused, .withdrawn, .objectionDismissed, .objectionUpheld,
         .failedThenRereviewed, .failedThenUpheld, .failed, .selfReview, .falsifiedByUnit, .falsifiedByPerson,
-        .blacklisted, .unitSuspended, .retired, .levelJump,
+        .blacklisted, .unitSuspended, .retired, .levelJump, .countyReview,
     ]
     public static var minimumApplications: Int { scriptedFates.count + 4 }
 
@@ -70,20 +80,40 @@ extension DemoSeason {
         let pad = max(5, String(config.applications).count)
         var apps = makeApplications(pad: pad)
         let units = makeUnits(count: max(12, config.applications / 25))
-        let university = units.first { $0.hasSelfReviewAuthority }!.id
+        let university = units[0].id
         let suspendedUnit = units.last!.id
         assignUnits(&apps, units: units, university: university, suspended: suspendedUnit)
+        // Seed item 6: the university reviews its own teachers' senior titles (granted below by
+        // the bureau's decision); 中小学一级教师 of a county's unit go to the county's committee.
+        let grant = SelfReviewGrant(
+            series: [.higherEducationTeachers], levels: [.fullSenior, .deputySenior],
+            decisionNumber: Self.selfReviewDecision, from: config.start.adding(days: -14))
+        let unitByID = Dictionary(units.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        for i in apps.indices {
+            apps[i].jurisdiction = Routing.jurisdiction(
+                series: apps[i].series, level: apps[i].level, unitID: apps[i].unitID,
+                county: unitByID[apps[i].unitID]?.county, grant: apps[i].unitID == university ? grant : nil,
+                policy: rules.policy)
+        }
 
         // ---- registry and standing before the season
         let day0 = config.start
         at(day0.adding(days: -14))
         progress("登记单位、人员、评委会", 0, 1)
-        let committees = makeCommittees(for: apps)
+        let committees = makeCommittees(for: apps, units: units)
         var experts: [String: [ExpertRef]] = [:]
         try transact { tx in
             for u in units { try tx.insert(u) }
             for a in apps { try tx.insert(self.person(for: a)) }
             for c in committees { try tx.insert(c) }
+        }
+        let granting = context(Cast.head)  // outside the step: a resumed run's clock moves the same
+        try transact { tx in
+            let o = try tx.decideSelfReview(
+                unit: university,
+                .grantSelfReview(series: grant.series, levels: grant.levels, decisionNumber: grant.decisionNumber),
+                context: granting)
+            self.stats.events += o.events.count
         }
         for c in committees {
             let pool = makeExperts(committee: c, units: units, apps: apps)
@@ -105,11 +135,9 @@ extension DemoSeason {
         at(day0)
         let pledgeHash = EventHash.sha256Hex(Self.pledgeText)
         let standing = try standing()
-        let selfReviewing = Set(units.filter(\.hasSelfReviewAuthority).map(\.id))
-        let unitByID = Dictionary(units.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         for (i, a) in apps.enumerated() {
             try run(
-                ApplicationMachine.self, a.id, .create(profile(a, selfReviewing: selfReviewing)),
+                ApplicationMachine.self, a.id, .create(profile(a)),
                 as: Cast.applicant(a.personID))
             let declared = declaration(for: a, unit: unitByID[a.unitID])
             let pledge =

@@ -296,9 +296,16 @@ struct ApplicantRoutes {
             TemplateValue.string(String($0))
         }
         let waived: [TemplateValue] = (pledge?.waives ?? []).map { .string($0.label) }
+        // The whole declaration as it will be archived, read once more before signing.
+        let preview: TemplateValue =
+            if let data = try? JSONValue.parse(draft.data) {
+                .object(
+                    WebServices.declarationValues(form.present(data), fileBase: "/apply/\(draft.applicationID)/files/"))
+            } else { .null }
         return try services.pages.response(
             .applyPledge, title: "告知承诺书",
             data: [
+                "preview": preview,
                 "id": .string(draft.applicationID), "form": .string(form.title), "version": .string(form.version),
                 "paragraphs": .list(paragraphs), "waived": .list(waived), "hasWaived": .bool(!waived.isEmpty),
                 "reasons": .list(reasons.map { .string(ChineseText.fullWidth($0)) }), "hasReasons": .bool(!reasons.isEmpty),

@@ -22,17 +22,59 @@ extension WebServices {
         // Only the declarations: the page's other facts come with the application's own state.
         let versions = try store.declarations(applicationID: id)
         guard let latest = versions.last, let data = try? JSONValue.parse(latest.data) else {
-            return ["declared": false]
+            return ["declared": false, "correcting": .bool(correcting)]
         }
         let form = try? forms.form(latest.formID)
         let shown = form?.present(data) ?? DeclarationPresentation(sections: [], files: [], photo: nil)
         let base = "/dossiers/\(id)/files/"
         let changes = try self.changes(versions, form: form)
-        var out: [String: TemplateValue] = [
+        var out = Self.declarationValues(shown, fileBase: base, correcting: correcting)
+        out.merge([
             "declared": true,
             "formTitle": .string(form?.title ?? latest.formID), "formVersion": .string(latest.formVersion),
             "submittedAt": .string(Self.beijingTime(latest.submittedAt)),
             "dataDigest": .string(latest.dataSHA256),
+            "correcting": .bool(correcting),
+            "unfilled": .list(
+                correcting
+                    ? (form?.fields ?? []).filter { data[$0.id] == nil }.map {
+                        ["field": .string($0.id), "label": .string($0.label)]
+                    } : []),
+            "changes": .list(changes),
+            "hasChanges": .bool(!changes.isEmpty),
+            "hasUnfilled": .bool(correcting && (form?.fields ?? []).contains { data[$0.id] == nil }),
+            "versions": .list(
+                versions.dropLast().map { v in
+                    ["version": .string(String(v.version)), "submittedAt": .string(Self.beijingTime(v.submittedAt))]
+                }),
+            "hasVersions": .bool(versions.count > 1),
+        ]) { a, _ in a }
+        if withEligibility, let form, let rules = try? forms.rules(for: form.id) {
+            let on = state.submittedOn ?? Day(Date())
+            let decision = rules.evaluate(rules.facts(declaredIn: data, series: form.series), on: on)
+            out["eligibility"] = [
+                "eligible": .bool(decision.isEligible),
+                "on": .string(on.chinese),
+                "reasons": .list(
+                    decision.reasons.map {
+                        ["text": .string($0.fact), "requirement": .string($0.requirement), "rule": .string($0.rule)]
+                    }),
+                "hasReasons": .bool(!decision.reasons.isEmpty),
+            ]
+        } else {
+            out["eligibility"] = .null
+        }
+        return .object(out)
+    }
+
+    /// A declaration as laid out by `Forms.present` for a page: its sections row by row
+    /// (`sections`), its files with links under `fileBase` (`files`, `hasFiles`) and the photo —
+    /// the reviewers' dossier and the applicant's preview before the pledge.
+    /// - Parameter correcting: a checkbox beside each field for the clerk's correction request.
+    static func declarationValues(
+        _ shown: DeclarationPresentation, fileBase base: String, correcting: Bool = false
+    ) -> [String: TemplateValue] {
+        [
             "sections": .list(
                 shown.sections.map { s in
                     [
@@ -56,39 +98,9 @@ extension WebServices {
                         "check": .bool(correcting && !shown.files[..<i].contains { $0.path.hasPrefix(field) }),
                     ]
                 }),
-            "correcting": .bool(correcting),
-            "unfilled": .list(
-                correcting
-                    ? (form?.fields ?? []).filter { data[$0.id] == nil }.map {
-                        ["field": .string($0.id), "label": .string($0.label)]
-                    } : []),
-            "changes": .list(changes),
-            "hasChanges": .bool(!changes.isEmpty),
-            "hasUnfilled": .bool(correcting && (form?.fields ?? []).contains { data[$0.id] == nil }),
             "hasFiles": .bool(!shown.files.isEmpty),
             "photo": shown.photo.map { .string(base + $0.sha256) } ?? .null,
-            "versions": .list(
-                versions.dropLast().map { v in
-                    ["version": .string(String(v.version)), "submittedAt": .string(Self.beijingTime(v.submittedAt))]
-                }),
-            "hasVersions": .bool(versions.count > 1),
         ]
-        if withEligibility, let form, let rules = try? forms.rules(for: form.id) {
-            let on = state.submittedOn ?? Day(Date())
-            let decision = rules.evaluate(rules.facts(declaredIn: data, series: form.series), on: on)
-            out["eligibility"] = [
-                "eligible": .bool(decision.isEligible),
-                "on": .string(on.chinese),
-                "reasons": .list(
-                    decision.reasons.map {
-                        ["text": .string($0.fact), "requirement": .string($0.requirement), "rule": .string($0.rule)]
-                    }),
-                "hasReasons": .bool(!decision.reasons.isEmpty),
-            ]
-        } else {
-            out["eligibility"] = .null
-        }
-        return .object(out)
     }
 
     /// What the last submission changed against the one before (a correction's answer), field

@@ -128,6 +128,13 @@ import Workflow
             let pledge = try await browser.get("/apply/\(id)/pledge")
             #expect(pledge.body.contains("告知承诺书"))
             #expect(try xmllintProblems(pledge.body) == "")
+            // The whole declaration is shown once more before signing: the corrected phone, the
+            // name, and the photo from the draft (linked to the applicant's own file).
+            let preview = try #require(pledge.body.range(of: "id=\"preview\"")).lowerBound
+            let pledgeText = try #require(pledge.body.range(of: "id=\"pledge-text\"")).lowerBound
+            let previewPart = String(pledge.body[preview..<pledgeText])
+            #expect(previewPart.contains("申报表预览") && previewPart.contains("13903910000") && previewPart.contains("张三"))
+            #expect(previewPart.contains("src=\"/apply/\(id)/files/"))
             let unsigned = try await browser.post("/apply/\(id)/submit", [:])
             #expect(unsigned.status == .unprocessableContent)
             #expect(unsigned.body.contains("请阅读告知承诺书"))

@@ -16,7 +16,9 @@ BUILD_DEBS := libxml2-dev libzip-dev libqrencode-dev libsqlite3-dev pkg-config
 # Programs the tests use as outside checks.
 TEST_DEBS := $(BUILD_DEBS) sqlite3 libxml2-utils zbar-tools poppler-utils libreoffice-writer-nogui fonts-noto-cjk python3-pip \
 	chromium chromium-driver wrk
-PY_PACKAGES := jsonschema bagit selenium openpyxl aiosmtpd
+# Python modules, as `module` or `pip-name:module` where they differ (axe-selenium-python bundles
+# axe-core, which the browser test runs on every page it visits).
+PY_PACKAGES := jsonschema bagit selenium openpyxl aiosmtpd axe-selenium-python:axe_selenium_python
 # The browser test's server: the debug build `swift build --build-tests` leaves (override to try another).
 PINGSHEN_BIN ?= .build/debug/pingshen
 
@@ -35,7 +37,7 @@ deps-build:
 
 deps-test: deps-build
 	$(call apt_install,$(TEST_DEBS))
-	@for m in $(PY_PACKAGES); do python3 -c "import $$m" 2>/dev/null || python3 -m pip install --quiet $$m || python3 -m pip install --quiet --break-system-packages $$m; done
+	@for p in $(PY_PACKAGES); do m=$${p#*:}; p=$${p%%:*}; python3 -c "import $$m" 2>/dev/null || python3 -m pip install --quiet $$p || python3 -m pip install --quiet --break-system-packages $$p; done
 
 PORT ?= 8080
 

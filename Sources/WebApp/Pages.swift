@@ -83,11 +83,21 @@ public struct Pages: Sendable {
                     "name": .string(identity.account.displayName), "username": .string(identity.account.username),
                     "role": .string(identity.account.role.chinese), "home": .string(homePath(for: identity.account.role)),
                     "unread": identity.unreadMessages > 0 ? .string(String(identity.unreadMessages)) : .null,
+                    "areas": .list(areaList(identity, path: context.path)),
                 ]
             }
         }
         guard let template = templates[page.rawValue] else { throw WebError.internal }
         return try template.render(.object(values))
+    }
+
+    /// The header's navigation for `identity`: its role's areas, the one `path` is in marked.
+    func areaList(_ identity: Identity, path: String) -> [TemplateValue] {
+        let areas = roleAreas(identity.account.role, administersUnit: identity.administersUnit)
+        let current = RoleArea.current(areas, path: path)
+        return areas.indices.map { i in
+            ["label": .string(areas[i].label), "href": .string(areas[i].href), "current": .bool(i == current)]
+        }
     }
 
     /// A `text/html; charset=utf-8` response with the rendered page.
@@ -155,4 +165,47 @@ public struct Pages: Sendable {
 public struct WebSetupError: Error, CustomStringConvertible, Sendable {
     public let description: String
     public init(_ description: String) { self.description = description }
+}
+
+/// One of a role's main areas in the header's navigation.
+struct RoleArea: Equatable {
+    let label: String
+    let href: String
+    /// Further path prefixes under this area (besides `href`'s own).
+    var under: [String] = []
+
+    /// How long a prefix of `path` this area claims (its page or one below it), nil: none.
+    func match(_ path: String) -> Int? {
+        ([href] + under).filter { path == $0 || path.hasPrefix($0 + "/") }.map(\.count).max()
+    }
+
+    /// Which of `areas` `path` is in: the one claiming the longest prefix (/office/notice is
+    /// 公示's, not 申报受理's /office).
+    static func current(_ areas: [RoleArea], path: String) -> Int? {
+        areas.indices.compactMap { i in areas[i].match(path).map { (i, $0) } }.max { $0.1 < $1.1 }?.0
+    }
+}
+
+/// The main areas of each role, the header's navigation for the signed-in account (built on
+/// the server from the role, no script). A unit's HR administrator also manages its accounts.
+func roleAreas(_ role: Role, administersUnit: Bool = false) -> [RoleArea] {
+    switch role {
+    case .applicant: [RoleArea(label: "我的申报", href: "/apply")]
+    case .unitHR:
+        [RoleArea(label: "待办申报", href: "/unit")]
+            + (administersUnit ? [RoleArea(label: "人员管理", href: "/unit/staff")] : [])
+    case .officeClerk, .officeHead:
+        [
+            RoleArea(label: "申报受理", href: "/office", under: ["/office/applications"]),
+            RoleArea(label: "公示", href: "/office/notice"),
+            RoleArea(label: "确认与发证", href: "/office/confirm", under: ["/office/certificates"]),
+            RoleArea(label: "事后核查", href: "/office/checks", under: ["/office/records"]),
+        ] + (role == .officeHead ? [RoleArea(label: "档案管理", href: "/archive")] : [])
+    case .committeeSecretary: [RoleArea(label: "评审会议", href: "/committee")]
+    case .expert: [RoleArea(label: "我的评审", href: "/expert")]
+    case .auditor: [RoleArea(label: "审计", href: "/audit")]
+    case .archivist: [RoleArea(label: "档案管理", href: "/archive")]
+    case .administrator: [RoleArea(label: "系统管理", href: "/admin")]
+    case .public, .system: []
+    }
 }

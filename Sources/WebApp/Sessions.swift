@@ -3,6 +3,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import Store
+import Workflow
 
 /// Random tokens for sessions and CSRF: 32 bytes from the system's CSPRNG, base64url.
 enum Tokens {
@@ -75,7 +76,14 @@ public struct SessionManager: Sendable {
         guard Tokens.isWellFormed(token) else { return nil }
         guard let (session, account) = try store.session(tokenHash: Tokens.hash(token), now: now()) else { return nil }
         let unread = try account.inbox.map { try store.messageCounts(for: $0).unread } ?? 0
-        return Identity(account: account, session: session, unreadMessages: unread)
+        var administersUnit = false
+        if account.role == .unitHR, let unit = account.unitID,
+            let registration = try UnitStaffActions.registration(store: store, unitID: unit)
+        {
+            administersUnit = UnitRegistrationMachine.administratorActorID(registration.state) == account.actor.id
+        }
+        return Identity(
+            account: account, session: session, unreadMessages: unread, administersUnit: administersUnit)
     }
 
     func end(_ token: String) throws {
@@ -129,6 +137,7 @@ public struct SessionMiddleware: RouterMiddleware {
     ) async throws -> Response {
         var context = context
         var request = request
+        context.path = request.uri.path
         let cookies = request.cookies
         if let token = cookies[SessionManager.cookieName]?.value, let identity = try sessions.resolve(token) {
             context.identity = identity

@@ -15,6 +15,8 @@ public struct WebRequestContext: RequestContext, RemoteAddressRequestContext {
     public var csrfToken: String = ""
     /// The visitor's CSRF token was made for this request: the response sets its cookie.
     var issuedVisitorToken = false
+    /// The request's path (the header marks the navigation item it is under).
+    public var path: String = ""
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
@@ -38,4 +40,6 @@ public struct Identity: Sendable {
     public var session: WebSessionRecord
     /// Unread messages in the account's inbox (the header shows the count).
     public var unreadMessages: Int = 0
+    /// A unit HR account that administers its unit's accounts (the header links 人员管理).
+    public var administersUnit: Bool = false
 }

@@ -284,6 +284,67 @@ def tail(path: Path, lines: int = 20) -> str:
 # ---------------------------------------------------------------------------------------------
 # the browser
 
+# Under print media: what is shown that a printout should not carry (the site's header and
+# navigation, forms, buttons, text not black, a background not white, anything wider than the
+# viewport, which `print_page` sets to A4's printable width).
+PRINT_SCRIPT = """
+const found = [];
+const shown = e => { const r = e.getBoundingClientRect(); return getComputedStyle(e).display !== 'none' && r.width > 0 && r.height > 0; };
+const name = e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + (e.classList.length ? '.' + [...e.classList].join('.') : '');
+for (const e of document.querySelectorAll('header.site, nav, form, button, input:not([type=hidden]), select, textarea, footer.site'))
+  if (shown(e)) found.push(name(e) + ' is shown');
+const main = document.querySelector('main') || document.body;
+if (!shown(main) || !main.innerText.trim()) found.push('no content');
+for (const e of main.querySelectorAll('*')) {
+  if (!shown(e) || !e.childNodes.length) continue;
+  const s = getComputedStyle(e);
+  const own = [...e.childNodes].some(n => n.nodeType === 3 && n.textContent.trim());
+  if (own && s.color !== 'rgb(0, 0, 0)') { found.push(name(e) + ' text ' + s.color); break; }
+}
+for (const e of [document.body, main, ...main.querySelectorAll('*')]) {
+  const b = getComputedStyle(e).backgroundColor;
+  if (shown(e) && b !== 'rgba(0, 0, 0, 0)' && b !== 'rgb(255, 255, 255)') { found.push(name(e) + ' background ' + b); break; }
+}
+for (const t of main.querySelectorAll('table')) {
+  if (!shown(t)) continue;
+  const cell = t.querySelector('td, th');
+  if (cell && getComputedStyle(cell).borderTopStyle === 'none') found.push(name(t) + ' has no ruled cells');
+}
+const page = document.documentElement.clientWidth;
+if (document.documentElement.scrollWidth > page) {
+  let widest = null;
+  for (const e of main.querySelectorAll('*')) if (shown(e) && e.getBoundingClientRect().right > page && (!widest || e.getBoundingClientRect().width > widest.getBoundingClientRect().width)) widest = e;
+  found.push('wider than A4 (' + document.documentElement.scrollWidth + ' px' + (widest ? ', ' + name(widest) : '') + ')');
+}
+return found;
+"""
+
+# The page is wider than its viewport: the widest element sticking out past the right edge
+# that no scrolling ancestor (a `.table-scroll`) holds — or null when nothing overflows. The
+# layout viewport's width (`clientWidth`): under mobile emulation a page too wide is zoomed out,
+# so `innerWidth` (the visual viewport) grows with it and would hide the overflow.
+OVERFLOW_SCRIPT = """
+const root = document.documentElement, width = root.clientWidth;
+if (root.scrollWidth <= width) return null;
+let worst = null, widest = 0;
+for (const e of document.body.querySelectorAll('*')) {
+  const r = e.getBoundingClientRect();
+  if (r.right <= width + 0.5 || r.width <= widest) continue;
+  let held = false;
+  for (let a = e.parentElement; a && a !== document.body; a = a.parentElement) {
+    const o = getComputedStyle(a).overflowX;
+    if (o !== 'visible') { held = true; break; }
+  }
+  if (!held) { worst = e; widest = r.width; }
+}
+const what = worst
+  ? worst.tagName.toLowerCase() + (worst.id ? '#' + worst.id : '') +
+    (worst.classList.length ? '.' + [...worst.classList].join('.') : '') +
+    ' ' + Math.round(widest) + ' px wide, ' + JSON.stringify((worst.textContent || '').trim().slice(0, 60))
+  : 'no single element';
+return 'scrollWidth ' + root.scrollWidth + ' > ' + width + ': ' + what;
+"""
+
 
 class Browser:
     """One headless Chromium; every page visited is screenshotted into `shots`."""
@@ -313,6 +374,10 @@ class Browser:
         self.console_errors: list[str] = []
         self.sessions: dict[str, list[dict]] = {}  # username → cookies (`as_user`)
         self.user: str | None = None  # who is signed in (`login`, `as_user`)
+        self.page_problems: list[str] = []  # axe-core and 390 px overflow findings (`_check_page`)
+        self.seen_problems: set[tuple[str, str]] = set()  # (path, rule): each reported once
+        self.axe_source: str | None = None
+        self.axe_pages = 0
 
     # -- the helper API ------------------------------------------------------------------------
 
@@ -491,8 +556,9 @@ class Browser:
         present = [t for t in texts if t in page]
         check(not present, f"{self.path()}: should not show {present!r}")
 
-    def screenshot(self, name: str) -> Path:
-        """A full-page PNG `NNN-<step>-<name>.png` in the screenshot folder."""
+    def screenshot(self, name: str, width: int = 1280) -> Path:
+        """A full-page PNG `NNN-<step>-<name>.png` in the screenshot folder (`width`: the
+        viewport's, 390 for the phone shots `_check_page` takes)."""
         self.count += 1
         safe = re.sub(r"[^A-Za-z0-9._-]+", "-", f"{self.step}-{name}").strip("-")[:80]
         path = self.shots / f"{self.count:03d}-{safe}.png"
@@ -505,7 +571,7 @@ class Browser:
                 "Page.captureScreenshot",
                 {
                     "format": "png", "captureBeyondViewport": True,
-                    "clip": {"x": 0, "y": 0, "width": max(1280, size["width"]),
+                    "clip": {"x": 0, "y": 0, "width": max(width, size["width"]),
                              "height": max(1, size["height"]), "scale": 1},
                 },
             )
@@ -535,7 +601,90 @@ class Browser:
         if parts.query:  # the query's keys only: /verify?number=…&code=… → verify-number-code
             page += "-" + "-".join(k for k, _ in urllib.parse.parse_qsl(parts.query, keep_blank_values=True))
         self.screenshot(page)
+        self._check_page(page)
         self._collect_console(what)
+
+    def _check_page(self, page: str) -> None:
+        """axe-core's serious and critical violations at 1280 px; then, at 390 px (a phone,
+        through device-metrics emulation: the window itself keeps its size), horizontal overflow
+        and the `-390` screenshot. Findings go to `page_problems`, which fails the step; each
+        (path, rule) is reported once per run."""
+        parts = urllib.parse.urlsplit(self.driver.current_url)
+        if parts.scheme not in ("http", "https"):
+            return  # a saved file (the certificate opened from disk): not a page of the site
+        path = parts.path
+        for rule, message in self._axe_violations(path):
+            if (path, rule) not in self.seen_problems:
+                self.seen_problems.add((path, rule))
+                self.page_problems.append(message)
+        self.driver.execute_cdp_cmd(
+            "Emulation.setDeviceMetricsOverride",
+            {"width": 390, "height": 844, "deviceScaleFactor": 1, "mobile": True},
+        )
+        try:
+            widest = self.driver.execute_script(OVERFLOW_SCRIPT)
+            if widest and (path, "overflow-390") not in self.seen_problems:
+                self.seen_problems.add((path, "overflow-390"))
+                self.page_problems.append(f"{path}: wider than 390 px ({widest})")
+            self.screenshot(page + "-390", width=390)
+        finally:
+            self.driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+
+    def _axe_violations(self, path: str) -> list[tuple[str, str]]:
+        """Runs the axe-core bundled with PyPI's axe-selenium-python on the current page (as a
+        debugger script, which the page's CSP does not govern): (rule, message) per violation of
+        impact serious or critical, naming the rule, the first elements and the page."""
+        if self.axe_source is None:
+            import axe_selenium_python
+
+            bundled = Path(axe_selenium_python.__file__).parent / "node_modules" / "axe-core" / "axe.min.js"
+            self.axe_source = bundled.read_text(encoding="utf-8")
+        self.driver.execute_script(self.axe_source)
+        results = self.driver.execute_async_script(
+            "const done = arguments[arguments.length - 1];"
+            "axe.run(document, {resultTypes: ['violations']})"
+            ".then(r => done({ok: true, violations: r.violations}), e => done({ok: false, error: String(e)}));"
+        )
+        self.axe_pages += 1
+        check(results and results.get("ok"), f"{path}: axe-core did not run: {results}")
+        found = []
+        for v in results["violations"]:
+            if v.get("impact") not in ("serious", "critical"):
+                continue
+            nodes = v.get("nodes", [])
+            shown = "; ".join(
+                f"{' '.join(map(str, n.get('target', [])))} {n.get('html', '')[:120]!r}" for n in nodes[:3]
+            )
+            more = f" (and {len(nodes) - 3} more)" if len(nodes) > 3 else ""
+            found.append((v["id"], f"{path}: axe {v['id']} ({v['impact']}): {v.get('help', '')} — {shown}{more}"))
+        return found
+
+    def print_page(self, name: str) -> tuple[list[str], int]:
+        """The current page as printed (CSS print media, A4): what shows that should not (the
+        header, navigation, forms, buttons, colour, anything wider than the paper) and the
+        number of pages; the PDF is kept as `<name>.pdf` beside the screenshots."""
+        import base64
+
+        self.driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+        self.driver.execute_cdp_cmd(  # A4's printable width at 96 dpi: 210 − 2 × 18 mm
+            "Emulation.setDeviceMetricsOverride", {"width": 658, "height": 1000, "deviceScaleFactor": 1, "mobile": False}
+        )
+        try:
+            found = self.driver.execute_script(PRINT_SCRIPT)
+            pdf = self.driver.execute_cdp_cmd(
+                "Page.printToPDF", {"paperWidth": 8.27, "paperHeight": 11.69, "preferCSSPageSize": True}
+            )
+        finally:
+            self.driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
+            self.driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+        data = base64.b64decode(pdf["data"])
+        (self.shots / f"{name}.pdf").write_bytes(data)
+        pages = len(re.findall(rb"/Type\s*/Page[^s]", data))
+        return [f"{self.path()} printed: {f}" for f in found], pages
+
+    def take_page_problems(self) -> list[str]:
+        problems, self.page_problems = self.page_problems, []
+        return problems
 
     def _collect_console(self, what: str) -> None:
         try:
@@ -1425,6 +1574,26 @@ def applicant_downloads_certificate(b: Browser, s: Server) -> None:
     b.expect_text("专业技术职务任职资格证书", number)
 
 
+@step("prints-cleanly", needs="applicant-downloads-certificate")
+def prints_cleanly(b: Browser, s: Server) -> None:
+    """Print styles: the clerk's dossier page and the applicant's page with the certificate
+    print black on white on A4 without the site's header, navigation, forms or buttons, tables
+    ruled (the PDFs are kept beside the screenshots)."""
+    sc = scenario(s)
+    app = sc["application"]
+    b.visit("/")  # the last step ended on a saved file: cookies are put back on the site
+    b.as_user("clerk")
+    b.visit(f"/office/applications/{app}")
+    b.expect_text("申报材料")
+    problems, pages = b.print_page("print-dossier")
+    check(not problems, "\n    ".join(problems))
+    check(pages >= 1, f"the dossier printed {pages} pages")
+    b.as_user(sc["username"])
+    b.visit(f"/apply/{app}")
+    problems, pages = b.print_page("print-application")
+    check(not problems, "\n    ".join(problems))
+
+
 def visit_qr(b: Browser, url: str) -> None:
     """Opens the QR URL on this server: its path as WebApp serves `verification_base_url`."""
     parts = urllib.parse.urlsplit(url)
@@ -1732,6 +1901,12 @@ def main() -> int:
     except ImportError:
         print("browser: FAILED step 'setup': python module selenium missing (python3 -m pip install selenium)")
         return 1
+    try:
+        import axe_selenium_python  # noqa: F401 — its bundled axe-core checks every page
+    except ImportError:
+        print("browser: FAILED step 'setup': python module axe_selenium_python missing "
+              "(python3 -m pip install axe-selenium-python)")
+        return 1
 
     shots = Path(args.out)
     if shots.exists():
@@ -1769,11 +1944,14 @@ def main() -> int:
                 continue
             browser.step = s.name
             browser.take_console_errors()
+            browser.take_page_problems()
             t0 = time.monotonic()
             try:
                 s.run(browser, server)
                 errors = browser.take_console_errors()
                 check(not errors, "browser console errors:\n    " + "\n    ".join(errors))
+                problems = browser.take_page_problems()
+                check(not problems, "accessibility and layout (axe-core, 390 px):\n    " + "\n    ".join(problems))
             except StepSkipped as e:
                 skipped.append(s.name)
                 print(f"SKIP  {s.name}: {e}", flush=True)
@@ -1819,7 +1997,8 @@ def main() -> int:
         else:
             shutil.rmtree(workdir, ignore_errors=True)
 
-    print(f"screenshots and server log: {shots} ({time.monotonic() - started:.1f} s in all)")
+    print(f"screenshots and server log: {shots} ({time.monotonic() - started:.1f} s in all; "
+          f"axe-core and 390 px checks on {browser.axe_pages if browser else 0} pages)")
     for name, message in failed:
         print(f"browser: FAILED step '{name}': {message}")
     for name in known:

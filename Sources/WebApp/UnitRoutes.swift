@@ -42,6 +42,7 @@ struct UnitRoutes {
             let reason = (form["reason"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
             return try await step(context, .returnToApplicant(reason: reason), form: form, done: "returned")
         }
+        addBatch(to: router)
     }
 
     /// The account's unit, or a 403 for an HR account that names none.

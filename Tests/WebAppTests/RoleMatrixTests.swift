@@ -41,6 +41,8 @@ import Testing
         Route(method: .post, path: "/apply/W2026-99999/reexamination", allowed: [.applicant]),
         Route(method: .post, path: "/apply/W2026-99999/withdraw", allowed: [.applicant]),
         Route(method: .get, path: "/unit", allowed: [.unitHR]),
+        Route(method: .get, path: "/unit/recommend", allowed: [.unitHR]),
+        Route(method: .post, path: "/unit/recommend", allowed: [.unitHR]),
         Route(method: .get, path: "/unit/applications/A-1", allowed: [.unitHR]),
         Route(method: .post, path: "/unit/applications/A-1/notice", allowed: [.unitHR]),
         Route(method: .post, path: "/unit/applications/A-1/recommend", allowed: [.unitHR]),

@@ -71,6 +71,43 @@ import Workflow
         }
     }
 
+    /// 批量推荐: the applications whose notice has run are offered as a list; each is recommended
+    /// in its own transaction, another unit's id is unknown, and the page says what happened.
+    @Test func recommendAListOfApplicationsWhoseNoticeHasRun() async throws {
+        let s = try await ConsoleScenario.make(applications: 3)
+        try await s.withApp { client in
+            var hr = TestBrowser(client)
+            try await hr.signIn("hr1")
+            for id in ["A-1", "A-2"] {
+                let started = try await hr.submit("/unit/applications/\(id)", "/unit/applications/\(id)/notice", [])
+                #expect(started.status == .seeOther)
+            }
+            let early = try await hr.get("/unit/recommend")
+            #expect(early.status == .ok)
+            #expect(early.body.contains("暂无公示期满、可以推荐的申报") && early.body.contains("公示未满的申报"))
+            #expect(try xmllintProblems(early.body) == "")
+
+            s.now.set(try s.workingDays(5, after: ConsoleScenario.start))
+            let ready = try await hr.get("/unit/recommend")
+            #expect(ready.body.contains("value=\"A-1\"") && ready.body.contains("value=\"A-2\""))
+            #expect(!ready.body.contains("value=\"A-3\""))  // still in unit review: no notice yet
+            let nothing = try await hr.post("/unit/recommend", [])
+            #expect(nothing.status == .badRequest)
+            let done = try await hr.post("/unit/recommend", [("id", "A-1"), ("id", "A-2"), ("id", "B-1")])
+            #expect(done.status == .ok)
+            #expect(done.body.contains("推荐结果：2 件已推荐，1 件未推荐"))
+            #expect(done.body.contains("未找到该申报"))
+            #expect(try xmllintProblems(done.body) == "")
+            #expect(try s.state("A-1").stage == .qualificationReview)
+            #expect(try s.state("A-2").stage == .qualificationReview)
+            #expect(try s.state("B-1").stage != .qualificationReview)
+
+            var clerk = TestBrowser(client)
+            try await clerk.signIn("clerk")
+            #expect(try await clerk.get("/unit/recommend").status == .forbidden)
+        }
+    }
+
     @Test func returnNeedsAReasonAndGoesBackToDraft() async throws {
         let s = try await ConsoleScenario.make()
         try await s.withApp { client in

@@ -198,7 +198,10 @@ extension OfficeRoutes {
     }
 
     static func describe(_ state: UnitStandingState) -> String {
-        guard let s = state.suspension ?? state.history.last else { return "" }
-        return "\(s.reason)（\(s.decisionNumber)；\(s.from.chinese)至\(BarEnd.lastDay(until: s.until).chinese)）"
+        // Seed item 6: the self-review authority in force, with its decision.
+        let grant = state.selfReview.map { "自主评审权：\($0.chinese)（\($0.decisionNumber)，\($0.from.chinese)起）" }
+        guard let s = state.suspension ?? state.history.last else { return grant ?? "" }
+        let suspension = "\(s.reason)（\(s.decisionNumber)；\(s.from.chinese)至\(BarEnd.lastDay(until: s.until).chinese)）"
+        return [suspension, grant].compactMap { $0 }.joined(separator: "；")
     }
 }

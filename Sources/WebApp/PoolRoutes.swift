@@ -63,7 +63,7 @@ struct PoolRoutes {
             [
                 "id": .string(c.id), "name": .string(c.name), "series": .string(c.series.chinese),
                 "level": .string(c.level.chinese),
-                "jurisdiction": .string(c.jurisdiction == "city" ? "全市" : c.jurisdiction), "scope": .string(c.scope),
+                "jurisdiction": .string(Routing.chinese(c.jurisdiction)), "scope": .string(c.scope),
                 "members": .string("\(c.memberCount)"), "term": .string("\(c.termStart)至\(c.termEnd)"),
                 "decision": .string(c.decisionNumber),
             ]

@@ -46,4 +46,25 @@ import Workflow
         }
         #expect(try store.load(ApplicationMachine.self, id: id)?.state.sessionID == session)
     }
+
+    /// The office's records page names the university's self-review grant and its decision; the
+    /// committees page names each committee's jurisdiction in Chinese.
+    @Test func theOfficeSeesTheGrantAndTheJurisdictions() async throws {
+        let fixture = try WebFixture.get()
+        let hash = try await PasswordHasher(cost: 4).hash(ConsoleScenario.password)
+        let name = "devolution-head-\(UUID().uuidString.prefix(8).lowercased())"
+        _ = try fixture.store.insertAccount(
+            NewAccount(username: name, passwordHash: hash, role: .officeHead, displayName: "负责人"), now: Date())
+        try await fixture.withApp { client in
+            var head = TestBrowser(client)
+            try await head.signIn(name)
+            let records = try await head.get("/office/records")
+            #expect(records.status == .ok)
+            #expect(records.body.contains("自主评审权：高等学校教师（正高级、副高级）（焦人社〔2026〕5号"))
+            let committees = try await head.get("/admin/committees")
+            #expect(committees.status == .ok)
+            #expect(committees.body.contains("县（市、区）410821"))
+            #expect(committees.body.contains("单位自主评审（U001）"))
+        }
+    }
 }

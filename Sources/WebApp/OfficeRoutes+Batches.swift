@@ -40,6 +40,9 @@ extension OfficeRoutes {
             try await services.certificateRuns.start(number: number, services: services, actor: actor)
             return seeOther("/office/certificates/run?number=\(percentEncoded(number))")
         }
+        group.get("/certificates/download") { request, context in
+            try certificateZip(context, number: request.uri.queryParameters.get("number") ?? "")
+        }
         group.get("/certificates/run") { request, context in
             try await certificateRunPage(context, number: request.uri.queryParameters.get("number") ?? "")
         }
@@ -160,6 +163,7 @@ extension OfficeRoutes {
             return [
                 "number": .string(number), "total": .string(String(total)), "done": .string(String(done)),
                 "remaining": .bool(done < total), "href": .string("/office/certificates/run?number=\(percentEncoded(number))"),
+                "download": done > 0 ? .string("/office/certificates/download?number=\(percentEncoded(number))") : .null,
             ]
         }
         return try services.pages.response(

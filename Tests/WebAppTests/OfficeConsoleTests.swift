@@ -6,6 +6,7 @@ import Hummingbird
 import HummingbirdTesting
 import Testing
 import Workflow
+import ZipKit
 
 @testable import Store
 @testable import WebApp
@@ -341,6 +342,23 @@ import Workflow
                         CertificateNumber.format(
                             policy: s.rules.policy, year: year, series: .engineering, level: .intermediate, sequence: $0)
                     })
+            // The run as one zip to print: each certificate as ODT and HTML, named by its number.
+            let numbers = try ["A-1", "A-2"].map { try #require(try s.state($0).certificateNumber) }
+            for _ in 0..<600 {
+                let rendered = try s.store.documents(kind: .certificate).filter(\.isRendered).count
+                if rendered >= 2 { break }
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            let download = try await clerk.get("/office/certificates/download?number=" + TestBrowser.encode(number))
+            #expect(download.status == .ok)
+            #expect(download.headers[.contentType] == "application/zip")
+            let zip = try ZipReader(bytes: download.bytes)
+            let names = (0..<zip.count).map { zip.name($0) }.sorted()
+            #expect(names == numbers.flatMap { ["证书-2026-1/\($0).html", "证书-2026-1/\($0).odt"] }.sorted(), "\(names)")
+            let htmlIndex = try #require((0..<zip.count).first { zip.name($0).hasSuffix(".html") })
+            let html = String(decoding: try zip.read(htmlIndex), as: UTF8.self)
+            #expect(html.contains(numbers[0]) || html.contains(numbers[1]))
+            #expect(try await clerk.get("/office/certificates/download?number=" + TestBrowser.encode("测试〔2026〕9号")).status == .notFound)
         }
     }
 

@@ -24,12 +24,16 @@ struct TestBrowser {
         var status: HTTPResponse.Status
         var headers: HTTPFields
         var body: String
+        /// The body's bytes as sent (a download that is not text).
+        var bytes: [UInt8] = []
         var location: String? { headers[.location] }
     }
 
     mutating func get(_ uri: String) async throws -> Page {
         let page = try await client.execute(uri: uri, method: .get, headers: cookieHeader()) { response in
-            Page(status: response.status, headers: response.headers, body: String(buffer: response.body))
+            Page(
+                status: response.status, headers: response.headers, body: String(buffer: response.body),
+                bytes: Array(buffer: response.body))
         }
         absorb(page)
         return page

@@ -36,6 +36,7 @@ struct OfficeRoutes {
             return try await applicationStep(context, form: form)
         }
         addBatches(to: group)
+        addAccept(to: group)
         addChecks(to: group)
     }
 

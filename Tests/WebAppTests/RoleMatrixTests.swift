@@ -48,6 +48,8 @@ import Testing
         Route(method: .post, path: "/unit/applications/A-1/recommend", allowed: [.unitHR]),
         Route(method: .post, path: "/unit/applications/A-1/return", allowed: [.unitHR]),
         Route(method: .get, path: "/office", allowed: office),
+        Route(method: .get, path: "/office/accept", allowed: office),
+        Route(method: .post, path: "/office/accept", allowed: office),
         Route(method: .get, path: "/office/applications/A-1", allowed: office),
         Route(method: .post, path: "/office/applications/A-1/accept", allowed: office),
         Route(method: .get, path: "/office/notice", allowed: office),

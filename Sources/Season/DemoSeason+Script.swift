@@ -55,7 +55,8 @@ extension DemoSeason {
         .failedThenRereviewed, .failedThenUpheld, .failed, .selfReview, .falsifiedByUnit, .falsifiedByPerson,
         .blacklisted, .unitSuspended, .retired, .levelJump, .countyReview,
     ]
-    public static var minimumApplications: Int { scriptedFates.count + 4 }
+    /// Every scripted fate and a few random ones (25 since the county review joined the script).
+    public static var minimumApplications: Int { scriptedFates.count + 3 }
 
     /// The common mix of series, level, current title and track.
     static let mix: [(weight: Int, series: Series, level: Level, current: Level?, track: Track)] = [

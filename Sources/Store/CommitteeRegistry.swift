@@ -7,8 +7,19 @@ import Workflow
 /// registry rows written in the transaction of the stream's event, and the typed reads the web
 /// and the command line list and export.
 extension StoreTransaction {
-    /// A committee into the registry with its jurisdiction and 文号.
+    /// A committee into the registry with its jurisdiction and 文号. A unit's committee
+    /// (`unit:<id>`) needs the unit's self-review grant in force for its series and level
+    /// (seed item 6); otherwise the step is refused and the transaction writes nothing.
     public func insertCommittee(_ c: CommitteeSetUp) throws {
+        if let unit = Routing.unitID(of: c.jurisdiction) {
+            let grant = try load(UnitStandingMachine.self, id: unit)?.state.selfReview
+            guard let grant, grant.covers(c.series, c.level) else {
+                throw StoreError.refused(
+                    Refusal(
+                        rule: "committee-registry.unit-not-granted",
+                        message: "单位\(unit)未经授权自主评审\(c.series.chinese)\(c.level.chinese)职称（须由人社部门以文件授予），不能组建该单位的评审委员会"))
+            }
+        }
         try insert(
             CommitteeRecord(
                 id: c.id, name: c.name, series: c.series, level: c.level, scope: c.scope, memberCount: c.memberCount,

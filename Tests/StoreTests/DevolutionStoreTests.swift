@@ -54,6 +54,29 @@ import Workflow
         }
         #expect(try store.unit("U1")?.hasSelfReviewAuthority == false)
         #expect(try store.selfReviewGrant(unit: "U1") == nil)
+        // A unit's committee needs the grant in force for its series and level.
+        let unitCommittee = CommitteeSetUp(
+            id: "C-U1", name: "焦作市第一中学中小学教师中级职称评审委员会", series: .primarySecondaryTeachers, level: .intermediate,
+            jurisdiction: "unit:U1", scope: "按系列", memberCount: 15, termStart: Day("2026-01-01")!,
+            termEnd: Day("2028-12-31")!, decisionNumber: "焦职改〔2026〕11号")
+        func setUp() throws {
+            try store.write { tx in
+                try tx.execute(
+                    CommitteeRegistryMachine.self, id: CommitteeRegistryMachine.streamID, .setUp(unitCommittee),
+                    context: context)
+                try tx.insertCommittee(unitCommittee)
+            }
+        }
+        do {
+            try setUp()
+            Issue.record("a committee of a unit without a grant was set up")
+        } catch {
+            #expect((error as? StoreError)?.refusal?.rule == "committee-registry.unit-not-granted", "\(error)")
+        }
+        #expect(try store.committees().map(\.id) == ["C-X"])
+        try store.write { tx in try tx.decideSelfReview(unit: "U1", grant, context: context) }
+        try setUp()
+        #expect(try store.committees().first { $0.id == "C-U1" }?.jurisdiction == "unit:U1")
         #expect(try store.audit().isIntact)
     }
 }

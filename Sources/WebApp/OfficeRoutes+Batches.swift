@@ -177,7 +177,7 @@ extension OfficeRoutes {
         let run = await services.certificateRuns.status(number)
         // Every certificate of the batch recorded: done, even while the task renders the last one.
         let running = (run?.isRunning ?? false) && !progress.pending.isEmpty
-        // At most 50 certificates' documents (a page that reloads every 2 s stays small).
+        // At most 50 certificates' documents (a page reloaded to follow the run stays small).
         var documents: [TemplateValue] = []
         for id in progress.certified.suffix(50) {
             if let state = try services.store.load(ApplicationMachine.self, id: id)?.state,
@@ -189,7 +189,7 @@ extension OfficeRoutes {
         return try services.pages.response(
             .officeCertificateRun, title: "证书颁发进度",
             data: [
-                "refresh": running ? .string("2") : .null, "number": .string(number),
+                "number": .string(number),
                 "done": .string(String(progress.certified.count)), "total": .string(String(progress.total)),
                 "running": .bool(running), "remaining": .bool(!running && !progress.pending.isEmpty),
                 "finished": .bool(progress.pending.isEmpty),

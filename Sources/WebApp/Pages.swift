@@ -74,8 +74,6 @@ public struct Pages: Sendable {
         values["site"] = site
         values["title"] = .string(title)
         values["viewer"] = .null
-        // A page that follows a running job reloads itself (`<meta http-equiv="refresh">`).
-        values["refresh"] = data["refresh"] ?? .null
         if let context {
             values["csrf"] = .string(context.csrfToken)
             if let identity = context.identity {

@@ -46,7 +46,14 @@ on another database, e.g. `season_in_notice(s)`, a season stopped during 公示;
 `b.visit(other.url(path))`), `state` (a dict handed from step to step).
 
 Browser console errors fail the step that caused them unless the page was visited with
-`visit(path, status=404)` (an expected error status). The workflow scenario (issue 6: an
+`visit(path, status=404)` (an expected error status). So does what every page of the site is
+checked for after each visit and click (`_check_page`): axe-core (the copy PyPI's
+axe-selenium-python bundles, injected as a debugger script, which the page's CSP does not
+govern) with no violation of impact serious or critical, and at 390 px (a phone, by device-metrics
+emulation) no horizontal overflow — the page's message names the rule or the widest element;
+each (path, rule) is reported once per run. Every page is also screenshotted at 390 px
+(`NNN-<step>-<what>-390.png`). `print_page(name)` checks the current page under print media
+on A4 and keeps the PDF. The workflow scenario (issue 6: an
 applicant registers, fills the engineering form with a mistake, fixes it, signs the pledge and
 submits; the unit recommends; the office accepts; a committee session is drawn and votes; the
 public notice runs its days on the demo clock; the result is confirmed and certified; the
@@ -378,6 +385,7 @@ class Browser:
         self.seen_problems: set[tuple[str, str]] = set()  # (path, rule): each reported once
         self.axe_source: str | None = None
         self.axe_pages = 0
+        self.check_seconds = 0.0  # spent in `_check_page`
 
     # -- the helper API ------------------------------------------------------------------------
 
@@ -612,7 +620,13 @@ class Browser:
         parts = urllib.parse.urlsplit(self.driver.current_url)
         if parts.scheme not in ("http", "https"):
             return  # a saved file (the certificate opened from disk): not a page of the site
-        path = parts.path
+        started = time.monotonic()
+        try:
+            self._check_site_page(page, parts.path)
+        finally:
+            self.check_seconds += time.monotonic() - started
+
+    def _check_site_page(self, page: str, path: str) -> None:
         for rule, message in self._axe_violations(path):
             if (path, rule) not in self.seen_problems:
                 self.seen_problems.add((path, rule))
@@ -910,6 +924,21 @@ def verify_bad_input(b: Browser, s: Server) -> None:
 # signed-in areas (accounts): the start of the workflow scenarios
 
 
+# Each role's main areas in the header (`roleAreas` in Sources/WebApp/Pages.swift); a unit's
+# HR administrator also has 人员管理.
+ROLE_AREAS = {
+    "申报人": ["我的申报"],
+    "用人单位人事部门": ["待办申报"],
+    "职改办经办人": ["申报受理", "公示", "确认与发证", "事后核查"],
+    "职改办负责人": ["申报受理", "公示", "确认与发证", "事后核查", "档案管理"],
+    "评委会秘书": ["评审会议"],
+    "评审专家": ["我的评审"],
+    "审计人员": ["审计"],
+    "档案管理员": ["档案管理"],
+    "系统管理员": ["系统管理"],
+}
+
+
 @step("demo-accounts-sign-in")
 def demo_accounts_sign_in(b: Browser, s: Server) -> None:
     if not s.accounts:
@@ -921,6 +950,16 @@ def demo_accounts_sign_in(b: Browser, s: Server) -> None:
         b.login(username)
         b.visit("/")
         b.expect_text("退出登录", f"（{role}）")
+        # The header's navigation for the role (built on the server), the current area marked.
+        areas = [a.text.strip() for a in b.driver.find_elements("css selector", "header nav.areas a:not(#inbox-link)")]
+        expected = ROLE_AREAS.get(role)
+        check(expected is not None, f"no expected navigation for the role {role!r} (add it to ROLE_AREAS)")
+        check(areas[:len(expected)] == expected and set(areas) <= set(expected) | {"人员管理"},
+              f"{role}'s header navigation is {areas}, expected {expected}")
+        first = b.driver.find_element("css selector", "header nav.areas a:not(#inbox-link)")
+        b.visit(urllib.parse.urlsplit(first.get_attribute("href")).path)
+        current = [a.text.strip() for a in b.driver.find_elements("css selector", "header nav.areas a[aria-current='page']")]
+        check(current == [expected[0]], f"{role} on {b.path()}: the navigation marks {current}, not {expected[0]!r}")
         b.logout()
         b.expect_no_text("退出登录")
         b.visit("/")
@@ -1458,19 +1497,18 @@ def office_confirms_and_certifies(b: Browser, s: Server) -> None:
     button = row[0].find_elements("tag name", "button")
     check(button, f"/office/certificates: no 颁发证书 button for {number}: {row[0].text!r}")
     b._click_and_wait(button[0], "颁发证书", None)
-    # The run page refreshes itself every 2 s until the batch is done.
+    # The run page shows the progress (no timed refresh: axe's meta-refresh); reloaded until done.
     deadline = time.monotonic() + 60
+    run_page = b.path()
     while True:
-        try:
-            page = b.text()
-        except Exception:  # the page is being replaced by its refresh
-            page = ""
+        page = b.text()
         if "本批证书已全部颁发" in page:
             break
         stopped = re.search(r"颁发中止.*", page)
         check(not stopped, f"{b.path()}: the certificate run stopped: {stopped.group(0) if stopped else ''}")
         check(time.monotonic() < deadline, f"{b.path()}: the certificates were not issued in 60 s")
-        time.sleep(0.25)
+        time.sleep(0.5)
+        b.visit(run_page)
     b.screenshot("certificates-issued")
     b.visit(f"/office/applications/{app}")
     b.expect_text("已发证")
@@ -1998,7 +2036,8 @@ def main() -> int:
             shutil.rmtree(workdir, ignore_errors=True)
 
     print(f"screenshots and server log: {shots} ({time.monotonic() - started:.1f} s in all; "
-          f"axe-core and 390 px checks on {browser.axe_pages if browser else 0} pages)")
+          f"axe-core and 390 px checks on {browser.axe_pages if browser else 0} pages, "
+          f"{browser.check_seconds if browser else 0:.0f} s)")
     for name, message in failed:
         print(f"browser: FAILED step '{name}': {message}")
     for name in known:

@@ -619,7 +619,11 @@ class Browser:
         (path, rule) is reported once per run."""
         parts = urllib.parse.urlsplit(self.driver.current_url)
         if parts.scheme not in ("http", "https"):
-            return  # a saved file (the certificate opened from disk): not a page of the site
+            # A saved document (the certificate opened from disk): axe-core only, an A4 page
+            # is not laid out for a phone.
+            for rule, message in self._axe_violations(parts.path):
+                self.page_problems.append(message)
+            return
         started = time.monotonic()
         try:
             self._check_site_page(page, parts.path)

@@ -70,7 +70,10 @@ final class ShiftedClock: @unchecked Sendable {
 @Suite struct NotifierTests {
     static func configuration(port: Int) -> NotifierConfiguration {
         NotifierConfiguration(
-            enabled: true, smtp: SMTPSettings(host: "127.0.0.1", port: port, from: "noreply@rsj.example.gov.cn"),
+            // A long dialogue timeout: the full parallel run on two loaded cores once starved the
+            // Python server past the default 30 s and the two mails went unsent.
+            enabled: true,
+            smtp: SMTPSettings(host: "127.0.0.1", port: port, from: "noreply@rsj.example.gov.cn", timeout: 180),
             siteURL: "https://zhicheng.example.gov.cn", pollSeconds: 1, maxAttempts: 3, retrySeconds: 60)
     }
 

@@ -58,8 +58,15 @@ import Testing
 
         // A session's package covers its applications as of the close: the steps after it
         // (confirmation, certificate) are in the database but not in the package.
+        // (An application certified since: it has steps after the session for sure.)
+        let certified = Set(
+            try CLI.sqlite(db, "SELECT id FROM streams WHERE kind = 'application' AND status IN ('certified', 'archived')")
+                .split(separator: "\n").map { String($0).trimmingCharacters(in: .whitespaces) })
         let sessionLog = try #require(
-            built.first { $0.key.hasPrefix("session-") && $0.key.contains("/data/applications/") && $0.key.hasSuffix("/events.json") })
+            built.sorted { $0.key < $1.key }.first {
+                $0.key.hasPrefix("session-") && $0.key.contains("/data/applications/") && $0.key.hasSuffix("/events.json")
+                    && certified.contains(String($0.key.split(separator: "/")[3]))
+            })
         let application = sessionLog.key.split(separator: "/")[3]
         struct Logged: Decodable { var version: Int }
         let packaged = try JSONDecoder().decode([Logged].self, from: sessionLog.value).map(\.version).max() ?? 0

@@ -157,17 +157,21 @@ public struct DecisionArchiver: Sendable {
     public static func packageName(_ decision: ArchiveDecision) -> String {
         switch decision {
         case .confirmation(let number):
-            let groups = number.split { !$0.isASCII || !$0.isNumber }.map(String.init)
-            let digits = groups.isEmpty ? "unnumbered" : groups.joined(separator: "-")
-            return "decision-\(digits)"
+            return "decision-" + digits(number)
         case .session(let id):
             return "session-" + sanitize(id)
         case .revocation(let number):
-            let groups = number.split { !$0.isASCII || !$0.isNumber }.map(String.init)
-            return "revocation-" + (groups.isEmpty ? "unnumbered" : groups.joined(separator: "-"))
+            return "revocation-" + digits(number)
         case .reexamination(let id):
             return "reexamination-" + sanitize(id)
         }
+    }
+
+    /// The ASCII digit groups of a 文号 joined by `-` (焦职改〔2026〕12号 → `2026-12`),
+    /// `unnumbered` when it has none.
+    public static func digits(_ number: String) -> String {
+        let groups = number.split { !$0.isASCII || !$0.isNumber }.map(String.init)
+        return groups.isEmpty ? "unnumbered" : groups.joined(separator: "-")
     }
 
     static func sanitize(_ text: String) -> String {

@@ -71,6 +71,13 @@ public enum PackageRecords {
         }
     }
 
+    /// The application a payload path belongs to (`applications/A1/…` → `A1`), nil for the
+    /// decision's and the sessions' own files.
+    public static func applicationID(ofPath path: String) -> String? {
+        let parts = path.split(separator: "/", maxSplits: 2)
+        return parts.count > 1 && parts[0] == "applications" ? String(parts[1]) : nil
+    }
+
     /// The format a file is kept in, by its name (the long-term list: ODT, HTML, JSON, XML, PNG,
     /// JPEG, PDF, TXT).
     public static func format(ofPath path: String) -> String {
@@ -97,7 +104,7 @@ public enum PackageRecords {
         payload.sorted { BagLayout.pathOrder($0.path, $1.path) }.map { f in
             let kind = kind(ofPath: f.path)
             let parts = f.path.split(separator: "/").map(String.init)
-            let applicationID = parts.first == "applications" && parts.count > 1 ? parts[1] : nil
+            let applicationID = applicationID(ofPath: f.path)
             var title = names(kind) ?? kind
             if let applicationID {
                 let who = person(applicationID).map { "\($0)，" } ?? ""

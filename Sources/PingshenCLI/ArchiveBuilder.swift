@@ -219,6 +219,24 @@ struct ArchiveBuilder: Sendable {
         return report
     }
 
+    /// The builder of an office's data folder (`documents/`, `uploads/` and the keyring in
+    /// `keys/`), its packages into `archive` (default `DATA/archive`); nil when the folder has no
+    /// keyring yet.
+    static func inDataFolder(
+        store: EventStore, book: Rulebook, data: URL, forms: String, archive: URL? = nil,
+        external: ExternalChecks = .none
+    ) throws -> ArchiveBuilder? {
+        let keys = data.appendingPathComponent("keys")
+        guard FileManager.default.fileExists(atPath: keys.appendingPathComponent("keyring.json").path) else { return nil }
+        let keyring: OfficeKeyring
+        do { keyring = try OfficeKeyring.open(directory: keys.path) } catch { throw CLIError(error.chinese) }
+        return ArchiveBuilder(
+            store: store, keyring: keyring, organization: book.policy.region.office,
+            documents: data.appendingPathComponent("documents"),
+            archive: archive ?? data.appendingPathComponent("archive"), uploads: data.appendingPathComponent("uploads"),
+            forms: try? FormLibrary.load(directory: forms), retention: book.retention, external: external)
+    }
+
     /// The real outside programs in `folder` (nil: none); a folder missing one is refused.
     static func externalChecks(_ folder: String?) throws -> ExternalChecks {
         guard let folder else { return .none }
@@ -251,11 +269,7 @@ struct ArchiveBuilder: Sendable {
             if let problem = ArchivalCode.fondsProblem(fonds) { throw ArchiveError.filing("全宗号“\(fonds)”：\(problem)") }
             let year = info.baggingDate.year
             var people: [String: (name: String, id: String, certificate: String?, series: String, level: String)] = [:]
-            let applicationIDs = Set(
-                payload.compactMap { f -> String? in
-                    let parts = f.path.split(separator: "/", maxSplits: 2)
-                    return parts.count > 2 && parts[0] == "applications" ? String(parts[1]) : nil
-                })
+            let applicationIDs = Set(payload.compactMap { PackageRecords.applicationID(ofPath: $0.path) })
             for id in applicationIDs {
                 guard let state = try store.load(ApplicationMachine.self, id: id)?.state, let profile = state.profile,
                     let person = try store.person(profile.personID)
@@ -348,22 +362,17 @@ extension ArchiveCommand {
             let data = URL(
                 fileURLWithPath: dataDirectory ?? URL(fileURLWithPath: database).deletingLastPathComponent().path,
                 isDirectory: true)
-            let keys = data.appendingPathComponent("keys")
-            guard FileManager.default.fileExists(atPath: keys.appendingPathComponent("keyring.json").path) else {
-                throw CLIError("未找到职改办密钥库：\(keys.path)（可用 --data-dir 指定数据目录）")
+            guard
+                let builder = try ArchiveBuilder.inDataFolder(
+                    store: store, book: book, data: data, forms: formsDirectory,
+                    archive: out.map { URL(fileURLWithPath: $0, isDirectory: true) },
+                    external: try ArchiveBuilder.externalChecks(odfTools))
+            else {
+                throw CLIError("未找到职改办密钥库：\(data.appendingPathComponent("keys").path)（可用 --data-dir 指定数据目录）")
             }
-            let keyring: OfficeKeyring
-            do { keyring = try OfficeKeyring.open(directory: keys.path) } catch { throw CLIError(error.chinese) }
-            let uploads = data.appendingPathComponent("uploads")
             _ = try renderQueuedDocuments(
                 store: store, rules: book, into: data, templates: templatesDirectory, forms: formsDirectory,
-                uploads: uploads)
-            let builder = ArchiveBuilder(
-                store: store, keyring: keyring, organization: book.policy.region.office,
-                documents: data.appendingPathComponent("documents"),
-                archive: out.map { URL(fileURLWithPath: $0, isDirectory: true) } ?? data.appendingPathComponent("archive"),
-                uploads: uploads, forms: try? FormLibrary.load(directory: formsDirectory), retention: book.retention,
-                external: try ArchiveBuilder.externalChecks(odfTools))
+                uploads: data.appendingPathComponent("uploads"))
             let report: ArchiveBuilder.Report
             do {
                 try builder.queueEarlierDecisions()

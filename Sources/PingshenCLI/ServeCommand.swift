@@ -1,6 +1,5 @@
 import ArgumentParser
 import Domain
-import Forms
 import Foundation
 import Signing
 import Store
@@ -212,19 +211,12 @@ struct ServeCommand: AsyncParsableCommand {
     /// never set up with `pingshen init` or a demo).
     static func archiveJob(store: EventStore, book: Rulebook, data: String, forms: String) throws -> ArchiveJob? {
         let root = URL(fileURLWithPath: data, isDirectory: true)
-        let keys = root.appendingPathComponent("keys")
-        guard FileManager.default.fileExists(atPath: keys.appendingPathComponent("keyring.json").path) else {
-            FileHandle.standardError.write(Data("未建立归档包：未找到职改办密钥库 \(keys.path)\n".utf8))
+        guard let builder = try ArchiveBuilder.inDataFolder(store: store, book: book, data: root, forms: forms) else {
+            FileHandle.standardError.write(
+                Data("未建立归档包：未找到职改办密钥库 \(root.appendingPathComponent("keys").path)\n".utf8))
             return nil
         }
-        let keyring: OfficeKeyring
-        do { keyring = try OfficeKeyring.open(directory: keys.path) } catch { throw CLIError(error.chinese) }
-        return ArchiveJob(
-            builder: ArchiveBuilder(
-                store: store, keyring: keyring, organization: book.policy.region.office,
-                documents: root.appendingPathComponent("documents"), archive: root.appendingPathComponent("archive"),
-                uploads: root.appendingPathComponent("uploads"), forms: try? FormLibrary.load(directory: forms),
-                retention: book.retention))
+        return ArchiveJob(builder: builder)
     }
 
     /// Which clock a server runs on a database.

@@ -198,10 +198,10 @@ extension EventStore {
             let total =
                 try Int.fetchOne(
                     db, sql: "SELECT COUNT(*) FROM archive_records \(filter)",
-                    arguments: StatementArguments(arguments) ?? []) ?? 0
+                    arguments: StatementArguments(arguments)) ?? 0
             let rows = try Row.fetchAll(
                 db, sql: "SELECT * FROM archive_records \(filter) ORDER BY series, item LIMIT \(limit) OFFSET \(offset)",
-                arguments: StatementArguments(arguments) ?? [])
+                arguments: StatementArguments(arguments))
             return (rows.map(CatalogueRecord.init(row:)), total)
         }
     }

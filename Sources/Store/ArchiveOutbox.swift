@@ -142,17 +142,8 @@ extension EventStore {
     public func state<M: Machine>(_ machine: M.Type, id: String, upToSeq seq: Int) throws(StoreError) -> (
         version: Int, state: M.State
     )? {
-        let events = try events(kind: M.kind, id: id, upToSeq: seq)
-        guard let last = events.last else { return nil }
-        let decoder = JSONDecoder()
-        var state = M.initial
-        for e in events {
-            do {
-                state = M.evolve(state, try decoder.decode(M.Event.self, from: Data(e.payload.utf8)))
-            } catch {
-                throw .corrupt(stream: "\(M.kind)/\(id)", reason: "event \(e.version) does not decode: \(error)")
-            }
-        }
-        return (last.version, state)
+        let history = try history(machine, id: id, upToSeq: seq)
+        guard let last = history.last else { return nil }
+        return (last.stored.version, history.reduce(M.initial) { M.evolve($0, $1.event) })
     }
 }

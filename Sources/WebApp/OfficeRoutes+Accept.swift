@@ -17,14 +17,14 @@ extension OfficeRoutes {
     static let acceptLimit = 500
 
     func addAccept(to group: RouterGroup<WebRequestContext>) {
-        group.get("/accept") { _, context in try acceptPage(context, results: []) }
+        group.get("/accept") { _, context in try acceptPage(context, results: BatchResults()) }
         group.post("/accept") { request, context in
             var request = request
             return try await acceptList(context, form: try await request.form())
         }
     }
 
-    func acceptPage(_ context: WebRequestContext, results: [TemplateValue]) throws -> Response {
+    func acceptPage(_ context: WebRequestContext, results: BatchResults) throws -> Response {
         let rows = try services.store.applicationQueue(
             ApplicationQuery(statuses: [ApplicationStage.qualificationReview.rawValue], limit: Self.acceptLimit)
         ).rows
@@ -43,12 +43,8 @@ extension OfficeRoutes {
         }
         return try services.pages.response(
             .officeAccept, title: "批量受理",
-            data: [
-                "rows": .list(listed), "hasRows": .bool(!listed.isEmpty),
-                "results": .list(results), "hasResults": .bool(!results.isEmpty),
-                "done": .string(String(results.filter { $0["ok"] == .bool(true) }.count)),
-                "failed": .string(String(results.filter { $0["ok"] == .bool(false) }.count)),
-            ], context: context)
+            data: results.values.merging(["rows": .list(listed), "hasRows": .bool(!listed.isEmpty)]) { a, _ in a },
+            context: context)
     }
 
     func acceptList(_ context: WebRequestContext, form: FormBody) async throws -> Response {
@@ -66,25 +62,17 @@ extension OfficeRoutes {
                 ], back: "/office/accept", context: context)
         }
         let actor = try context.requireIdentity().account.actor
-        var results: [TemplateValue] = []
+        var results = BatchResults()
         for id in ids {
             guard let current = try services.store.load(ApplicationMachine.self, id: id) else {
-                results.append(["id": .string(id), "ok": false, "text": "未找到该申报。"])
+                results.notFound(id)
                 continue
             }
             // The version the list showed: an application changed since is not accepted blindly.
             let expected = form["version-\(id)"].flatMap { Int($0) } ?? current.version
-            do {
+            try await results.run(id, done: "已受理，受理通知书已生成。", failed: "未能受理。") {
                 try await services.actions.perform(
                     ApplicationMachine.self, id: id, .accept, as: actor, expectedVersion: expected)
-                results.append(["id": .string(id), "ok": true, "text": "已受理，受理通知书已生成。"])
-            } catch let error as WebError {
-                let text: String =
-                    switch error {
-                    case .refused(_, let message): ChineseText.fullWidth(message)
-                    default: "未能受理。"
-                    }
-                results.append(["id": .string(id), "ok": false, "text": .string(text)])
             }
         }
         return try acceptPage(context, results: results)

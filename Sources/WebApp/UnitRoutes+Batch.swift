@@ -18,7 +18,7 @@ extension UnitRoutes {
 
     func addBatch(to router: Router<WebRequestContext>) {
         let group = router.group("/unit").add(middleware: RequireRole([.unitHR]))
-        group.get("/recommend") { _, context in try recommendPage(context, results: []) }
+        group.get("/recommend") { _, context in try recommendPage(context, results: BatchResults()) }
         group.post("/recommend") { request, context in
             var request = request
             return try await recommendList(context, form: try await request.form())
@@ -50,19 +50,16 @@ extension UnitRoutes {
     }
 
     func recommendPage(
-        _ context: WebRequestContext, results: [TemplateValue], status: HTTPResponse.Status = .ok
+        _ context: WebRequestContext, results: BatchResults, status: HTTPResponse.Status = .ok
     ) throws -> Response {
         let unit = try unitID(context)
         let (ready, waiting) = try noticeApplications(unit: unit)
         return try services.pages.response(
             .unitRecommend, title: "批量推荐",
-            data: [
+            data: results.values.merging([
                 "ready": .list(ready), "hasReady": .bool(!ready.isEmpty), "waiting": .list(waiting),
                 "hasWaiting": .bool(!waiting.isEmpty), "days": .string(String(services.policy.unitNoticeWorkingDays)),
-                "results": .list(results), "hasResults": .bool(!results.isEmpty),
-                "done": .string(String(results.filter { $0["ok"] == .bool(true) }.count)),
-                "failed": .string(String(results.filter { $0["ok"] == .bool(false) }.count)),
-            ], context: context, status: status)
+            ]) { a, _ in a }, context: context, status: status)
     }
 
     func recommendList(_ context: WebRequestContext, form: FormBody) async throws -> Response {
@@ -73,26 +70,18 @@ extension UnitRoutes {
             throw WebError.badRequest(field: "申报", message: "一次最多推荐\(Self.batchLimit)件申报。")
         }
         let actor = try context.requireIdentity().account.actor
-        var results: [TemplateValue] = []
+        var results = BatchResults()
         for id in ids {
             // Only the unit's own applications (another unit's id reads as unknown).
             guard let current = try services.store.load(ApplicationMachine.self, id: id),
                 current.state.profile?.unitID == unit
             else {
-                results.append(["id": .string(id), "ok": false, "text": "未找到该申报。"])
+                results.notFound(id)
                 continue
             }
-            do {
+            try await results.run(id, done: "已推荐至职改办资格审核。", failed: "未能推荐。") {
                 try await services.actions.perform(
                     ApplicationMachine.self, id: id, .recommend, as: actor, expectedVersion: current.version)
-                results.append(["id": .string(id), "ok": true, "text": "已推荐至职改办资格审核。"])
-            } catch let error as WebError {
-                let text: String =
-                    switch error {
-                    case .refused(_, let message): ChineseText.fullWidth(message)
-                    default: "未能推荐。"
-                    }
-                results.append(["id": .string(id), "ok": false, "text": .string(text)])
             }
         }
         return try recommendPage(context, results: results)

@@ -1522,9 +1522,15 @@ def office_confirms_and_certifies(b: Browser, s: Server) -> None:
 def archivist_finds_the_package(b: Browser, s: Server) -> None:
     """Issue 16: the confirmation just made is built as a signed package by the server's
     archive job, checked for the four properties at filing, and catalogued with 档号."""
+    finds_the_package(b, s, "archivist")
+
+
+def finds_the_package(b: Browser, s: Server, account: str) -> None:
+    """`account` (the archivist or the head) finds at /archive the package of the scenario's
+    confirmation, with a passing filing check, and the applicant's records with 档号."""
     sc = scenario(s)
     number, app = sc["approval"], sc["application"]
-    b.as_user("archivist")
+    b.as_user(account)
     deadline = time.monotonic() + 90
     while True:
         b.visit("/archive")
@@ -1820,6 +1826,8 @@ def from_zero(b: Browser, s: Server) -> None:
     zero.passwords.update({"root": password, "zyy-hr": "UnitHR2026pass", "ZJ001": EXPERT_PASSWORD})
     with using_server(b, zero):
         application_runs_to_certificate(b, zero, "PW-GC")
+        # The office's own archive: the confirmation's package built by the server, found by the head.
+        finds_the_package(b, zero, "head")
     audit = subprocess.run([str(s.bin), "audit", "verify", "--db", str(db)], cwd=REPO, capture_output=True,
                            text=True, timeout=120)
     check(audit.returncode == 0, f"pingshen audit verify on the new office: {audit.stdout[-600:]}")

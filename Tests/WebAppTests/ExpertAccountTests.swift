@@ -143,7 +143,7 @@ import Workflow
             if state.members.contains(where: { $0.id == "E001" }) {
                 #expect(page.body.contains(candidate))
             } else {
-                #expect(page.body.contains("候补"))
+                #expect(page.body.contains("您是本次会议的备选专家"), "\(page.body)")  // what the page says to an alternate
             }
             // E099, not seated, sees nothing of it.
             #expect(try await outsider.get("/expert").body.contains("目前没有需要您参加的评审会议"))

@@ -52,7 +52,8 @@ extension DocumentService {
 
     /// The document's place among the documents of its kind in the queue (1, 2, …).
     func ordinal(_ kind: DocumentKind, anchor: QueuedDocument, distinctSubjects: Bool = false) throws -> Int {
-        try store.documentOrdinal(kind: kind, through: anchor.id, distinctSubjects: distinctSubjects)
+        if gathers { return try kindIndex(kind).ordinal(through: anchor.id, distinctSubjects: distinctSubjects) }
+        return try store.documentOrdinal(kind: kind, through: anchor.id, distinctSubjects: distinctSubjects)
     }
 
     /// The specialty 专业: the one the applicant declared, else the scope of the committee that
@@ -77,7 +78,14 @@ extension DocumentService {
         let key = "\(applicationID)@\(version ?? -1)"
         if let cached = declarationCache[key] { return cached }
         var result: Declared?
-        if let stored = try store.declaration(applicationID: applicationID, asOf: version) {
+        let stored: StoredDeclaration?
+        if let all = declarationRows[applicationID] {
+            // The latest at or before `version`, as `EventStore.declaration(applicationID:asOf:)`.
+            stored = all.last { $0.version <= (version ?? Int.max) }
+        } else {
+            stored = try store.declaration(applicationID: applicationID, asOf: version)
+        }
+        if let stored {
             let data: JSONValue
             do { data = try JSONValue.parse(stored.data) } catch {
                 throw IssuanceError.missingData(document: "declaration/\(applicationID)", what: "申报数据(\(error))")
@@ -339,7 +347,8 @@ extension DocumentService {
     }
 
     func publicNotice(batch: String) throws -> TemplateValue {
-        let requests = try rows(kind: .publicNotice, subject: batch)
+        let requests =
+            gathers ? try kindIndex(.publicNotice).rows(subject: batch) : try rows(kind: .publicNotice, subject: batch)
         guard let first = requests.first else {
             throw IssuanceError.missingData(document: "public-notice/\(batch)", what: "公示名单")
         }
@@ -382,7 +391,10 @@ extension DocumentService {
 
     /// When the step that queued `row` was recorded (its last event's timestamp).
     func firstRecordedAt(_ row: QueuedDocument) throws -> Date {
-        let text = try store.event(kind: row.streamKind, id: row.streamID, version: row.version)?.recordedAt
+        let cached = recordedAt["\(row.streamKind)/\(row.streamID)"].flatMap {
+            $0.indices.contains(row.version - 1) ? $0[row.version - 1] : nil
+        }
+        let text = try cached ?? store.event(kind: row.streamKind, id: row.streamID, version: row.version)?.recordedAt
         guard let text, let date = Timestamp.parse(text) else { throw missing(row, "事件时间") }
         return date
     }
@@ -390,7 +402,7 @@ extension DocumentService {
     func qualificationNotice(documentNumber: String) throws -> TemplateValue {
         var apps: [ApplicationFacts] = []
         var seen = Set<String>()
-        for r in try rows(kind: .qualificationNotice) {
+        for r in gathers ? try qualificationIndex()[documentNumber] ?? [] : try rows(kind: .qualificationNotice) {
             let a = try application(r.streamID, asOf: r.version)
             if a.state.documentNumber == documentNumber, seen.insert(r.streamID).inserted { apps.append(a) }
         }

@@ -45,8 +45,13 @@ extension DocumentService {
     /// missing is marked `failed`. File names come from `OutputPath`, so no subject can write
     /// outside `directory`. The same database gives the same bytes.
     ///
+    /// With `gathers` (the default) the data of each chunk of documents is read in one pass —
+    /// a few batch queries per chunk (`gather`), queue places counted in memory — and a chunk
+    /// renders on `threads` threads while the next one is gathered and prepared.
+    ///
     /// - Parameters:
     ///   - threads: rendering threads (data is gathered and the database written on the caller's).
+    ///   - chunkSize: documents gathered, rendered and marked together.
     ///   - progress: called on the caller's thread with (documents done, documents in total).
     /// - Returns: counts and speed.
     ///
@@ -55,27 +60,37 @@ extension DocumentService {
     /// print(summary.chinese)
     /// ```
     public func renderPending(
-        into directory: URL, threads: Int = 2, chunkSize: Int = 64, progress: ((Int, Int) -> Void)? = nil
+        into directory: URL, threads: Int = 2, chunkSize: Int = 256, progress: ((Int, Int) -> Void)? = nil
     ) throws -> IssuanceSummary {
         let start = Date()
         var summary = IssuanceSummary()
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
 
-        // Which document each pending request asks for, in queue order.
+        // Which document each pending request asks for, in queue order (the applications whose
+        // state a key needs read a slice at a time).
         var order: [DocumentKey] = []
         var members: [DocumentKey: [QueuedDocument]] = [:]
         var failedRows: [(Int64, String)] = []
-        for row in try queued(status: .pending) {
-            do {
-                guard let key = try key(for: row) else {
-                    summary.waiting += 1
-                    continue
+        let pending = try queued(status: .pending)
+        for first in stride(from: 0, to: pending.count, by: Self.gatherSlice) {
+            let slice = pending[first..<min(first + Self.gatherSlice, pending.count)]
+            if gathers { try gatherForKeys(slice) }
+            for row in slice {
+                do {
+                    guard let key = try key(for: row) else {
+                        summary.waiting += 1
+                        continue
+                    }
+                    if members[key] == nil { order.append(key) }
+                    members[key, default: []].append(row)
+                } catch {
+                    failedRows.append((row.id, "\(row.request.kind.rawValue)/\(row.request.subject): \(error)"))
                 }
-                if members[key] == nil { order.append(key) }
-                members[key, default: []].append(row)
-            } catch {
-                failedRows.append((row.id, "\(row.request.kind.rawValue)/\(row.request.subject): \(error)"))
             }
+        }
+        if gathers {
+            forgetStreams()
+            if order.contains(where: { $0.kind == .qualificationNotice }) { _ = try qualificationIndex() }
         }
         for kind in Set(order.map(\.kind)) {
             try FileManager.default.createDirectory(
@@ -86,29 +101,14 @@ extension DocumentService {
         let total = order.count
         var done = 0
         progress?(0, total)
-        for chunk in stride(from: 0, to: order.count, by: max(1, chunkSize)).map({
-            order[$0..<min($0 + max(1, chunkSize), order.count)]
-        }) {
-            // Gather the data here (the service is not thread-safe) …
-            var jobs: [(doc: PreparedDocument, odt: URL, html: URL, rows: [Int64])] = []
-            for key in chunk {
-                let rows = members[key] ?? []
-                do {
-                    let doc = try prepare(key, anchor: rows[0])
-                    let odt = try OutputPath.file(
-                        in: directory, folder: key.kind.rawValue, subject: key.name, extension: "odt")
-                    let html = try OutputPath.file(
-                        in: directory, folder: key.kind.rawValue, subject: key.name, extension: "html")
-                    jobs.append((doc, odt, html, rows.map(\.id)))
-                } catch {
-                    for r in rows { failedRows.append((r.id, "\(key): \(error)")) }
-                }
-            }
-            // … render and write on `threads` threads …
-            let results = Self.renderAll(jobs.map { ($0.doc, $0.odt, $0.html) }, library: library, threads: threads)
-            // … and record the outcome from this thread, in one transaction.
+        // One chunk renders on `threads` threads while the next one is gathered and prepared here.
+        var inFlight: BackgroundRendering?
+        defer { _ = inFlight?.wait() }
+        func finish(_ rendering: BackgroundRendering) throws {
+            let results = rendering.wait()
+            // Record the outcome from this thread, in one transaction.
             var rendered: [(Int64, String)] = []
-            for (job, error) in zip(jobs, results) {
+            for (job, error) in zip(rendering.jobs, results) {
                 if let error {
                     for id in job.rows { failedRows.append((id, "\(job.doc.key): \(error)")) }
                     continue
@@ -123,14 +123,47 @@ extension DocumentService {
             summary.failed += failedRows.count
             for f in failedRows where summary.failures.count < 100 { summary.failures.append(f.1) }
             failedRows = []
-            done += chunk.count
+            done += rendering.jobs.count + rendering.skipped
             progress?(done, total)
+        }
+        for chunk in stride(from: 0, to: order.count, by: max(1, chunkSize)).map({
+            order[$0..<min($0 + max(1, chunkSize), order.count)]
+        }) {
+            // Gather the data here (the service is not thread-safe) …
+            if gathers { try gather(chunk.map { ($0, members[$0]![0]) }) }
+            var jobs: [RenderJob] = []
+            for key in chunk {
+                let rows = members[key] ?? []
+                do {
+                    let doc = try prepare(key, anchor: rows[0])
+                    let odt = try OutputPath.file(
+                        in: directory, folder: key.kind.rawValue, subject: key.name, extension: "odt")
+                    let html = try OutputPath.file(
+                        in: directory, folder: key.kind.rawValue, subject: key.name, extension: "html")
+                    jobs.append(RenderJob(doc: doc, odt: odt, html: html, rows: rows.map(\.id)))
+                } catch {
+                    for r in rows { failedRows.append((r.id, "\(key): \(error)")) }
+                }
+            }
+            // … render and write on `threads` threads …
+            let rendering = BackgroundRendering(
+                jobs: jobs, skipped: chunk.count - jobs.count, library: library, threads: threads)
+            if let previous = inFlight {
+                inFlight = nil
+                try finish(previous)
+            }
+            inFlight = rendering
+        }
+        if let previous = inFlight {
+            inFlight = nil
+            try finish(previous)
         }
         if !failedRows.isEmpty {
             try mark(rendered: [], failed: failedRows)
             summary.failed += failedRows.count
             for f in failedRows where summary.failures.count < 100 { summary.failures.append(f.1) }
         }
+        if gathers { forgetStreams() }
         summary.seconds = Date().timeIntervalSince(start)
         return summary
     }
@@ -174,6 +207,39 @@ extension DocumentService {
             unlink(temporary)
             throw IssuanceError.io("cannot rename \(temporary) to \(url.path)")
         }
+    }
+}
+
+/// One document to render and write, and the queue rows it answers.
+struct RenderJob: Sendable {
+    var doc: PreparedDocument
+    var odt: URL
+    var html: URL
+    var rows: [Int64]
+}
+
+/// A chunk rendering on its own threads while the caller prepares the next one.
+final class BackgroundRendering: @unchecked Sendable {
+    let jobs: [RenderJob]
+    /// Documents of the chunk that failed before rendering (counted as done).
+    let skipped: Int
+    private let group = DispatchGroup()
+    private var errors: [(any Error)?] = []
+
+    init(jobs: [RenderJob], skipped: Int, library: TemplateLibrary, threads: Int) {
+        self.jobs = jobs
+        self.skipped = skipped
+        group.enter()
+        DispatchQueue.global().async {
+            self.errors = DocumentService.renderAll(jobs.map { ($0.doc, $0.odt, $0.html) }, library: library, threads: threads)
+            self.group.leave()
+        }
+    }
+
+    /// The error of each job, or nil, once all are written.
+    func wait() -> [(any Error)?] {
+        group.wait()
+        return errors
     }
 }
 

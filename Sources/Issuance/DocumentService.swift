@@ -74,6 +74,19 @@ public final class DocumentService {
     var loadedExpertCommittees: Set<String> = []
     var declarationCache: [String: Declared?] = [:]
 
+    /// Gather each batch's data in a few queries (`gather`) and count queue places in memory
+    /// (`KindIndex`); false: the same data read one document at a time (the reference the
+    /// tests compare with).
+    public var gathers = true
+    /// Every row of a kind (any status), read once per rendering (see `kindIndex`).
+    var kindIndexes: [DocumentKind: KindIndex] = [:]
+    /// The 取得资格通知 rows by the 文号 their application had when the row was queued.
+    var qualificationRows: [String: [QueuedDocument]]?
+    /// Each cached stream's `recorded_at` per version (the same keys as `histories`).
+    var recordedAt: [String: [String]] = [:]
+    /// Every declaration of the gathered applications, oldest first.
+    var declarationRows: [String: [StoredDeclaration]] = [:]
+
     public init(
         store: EventStore, rules: Rulebook, library: TemplateLibrary, forms: FormLibrary,
         attachments: AttachmentFolder? = nil
@@ -142,7 +155,10 @@ public final class DocumentService {
         case .minutes, .voteRecord, .revocationDecision:
             return DocumentKey(kind, name: subject)
         case .pledge, .declarationForm, .acceptanceNotice, .correctionNotice, .refusalNotice, .reexaminationDecision:
-            let earlier = try store.documentCount(kind: kind, subject: subject, before: row.id)
+            let earlier =
+                gathers
+                ? try kindIndex(kind).count(subject: subject, before: row.id)
+                : try store.documentCount(kind: kind, subject: subject, before: row.id)
             return DocumentKey(kind, name: earlier == 0 ? subject : "\(subject)-\(earlier + 1)")
         }
     }
@@ -192,9 +208,11 @@ public final class DocumentService {
     func history<M: Machine>(_ m: M.Type, _ id: String) throws -> [M.Event] {
         let key = "\(M.kind)/\(id)"
         if let h = histories[key] as? [M.Event] { return h }
-        let events = try store.history(m, id: id).map(\.event)
-        guard !events.isEmpty else { throw IssuanceError.missingStream(kind: M.kind, id: id) }
+        let stored = try store.history(m, id: id)
+        guard !stored.isEmpty else { throw IssuanceError.missingStream(kind: M.kind, id: id) }
+        let events = stored.map(\.event)
         histories[key] = events
+        recordedAt[key] = stored.map(\.stored.recordedAt)
         return events
     }
 

@@ -42,7 +42,7 @@ public enum BatchRenderer {
         try FileManager.default.createDirectory(at: outputDirectory, withIntermediateDirectories: true)
         return try run(
             records: records, threads: threads, progressEvery: progressEvery, progress: progress,
-            render: { try template.render($0, strict: strict) },
+            writer: true, render: { try template.render($0, strict: strict) },
             sink: fileSink(outputDirectory, ext: "odt", nameField: nameField))
     }
 
@@ -54,7 +54,7 @@ public enum BatchRenderer {
         try FileManager.default.createDirectory(at: outputDirectory, withIntermediateDirectories: true)
         return try run(
             records: records, threads: threads, progressEvery: progressEvery, progress: progress,
-            render: { Array(try template.renderHTMLDocument($0, strict: strict).utf8) },
+            writer: true, render: { Array(try template.renderHTMLDocument($0, strict: strict).utf8) },
             sink: fileSink(outputDirectory, ext: "html", nameField: nameField))
     }
 
@@ -65,23 +65,50 @@ public enum BatchRenderer {
         -> @Sendable (Int, TemplateValue, [UInt8])
         throws -> Void
     {
+        let folder = dir.path.hasSuffix("/") ? dir.path : dir.path + "/"
         return { line, record, bytes in
             var base = String(format: "%06d", line)
             if let nameField, let v = record[nameField], case .string(let s) = v, !s.isEmpty {
                 base = String(s.map { $0 == "/" || $0 == "\\" || $0 == "\0" ? "_" : $0 })
                 if base.hasPrefix(".") { base = "_" + base.dropFirst() }
             }
-            let path = dir.appendingPathComponent("\(base).\(ext)").path
-            guard let f = fopen(path, "wb") else { throw TemplateError.io("cannot create \(path)") }
-            defer { fclose(f) }
-            let n = bytes.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, f) }
-            guard n == bytes.count else { throw TemplateError.io("cannot write \(path)") }
+            try writeFile(folder + base + "." + ext, bytes)
         }
     }
 
+    /// Writes `bytes` as the file at `path` with three system calls: open (created or
+    /// truncated, mode 0666 less the umask, as `fopen` made it), one write of the whole buffer
+    /// (repeated only if the kernel writes less) and close. No stdio buffer or fstat, no fsync
+    /// and no temporary name: a batch is rerun, not recovered.
+    public static func writeFile(_ path: String, _ bytes: [UInt8]) throws {
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o666)
+        guard fd >= 0 else { throw TemplateError.io("cannot create \(path)") }
+        let written = bytes.withUnsafeBytes { raw -> Bool in
+            var done = 0
+            while done < raw.count {
+                let n = write(fd, raw.baseAddress! + done, raw.count - done)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    return false
+                }
+                done += n
+            }
+            return true
+        }
+        let closed = close(fd) == 0
+        guard written, closed else { throw TemplateError.io("cannot write \(path)") }
+    }
+
     /// The batch loop: JSON Lines in, `render` each record, hand the bytes to `sink`.
+    ///
+    /// With `writer` the sink runs on a thread of its own: the `threads` workers render and
+    /// queue each document (at most `4 × threads` wait, so memory stays flat) and the writer
+    /// writes them, so writing overlaps rendering and only one thread at a time creates files in
+    /// the folder (two threads creating files in one folder contend for its lock in the kernel:
+    /// `pingshen-bench render-disk`, README "Speed"). Without it each worker calls `sink` itself.
     public static func run(
         records: URL, threads: Int = 1, progressEvery: Int = 100, progress: (@Sendable (Int) -> Void)? = nil,
+        writer: Bool = false,
         render: @escaping @Sendable (TemplateValue) throws -> [UInt8],
         sink: @escaping @Sendable (Int, TemplateValue, [UInt8]) throws -> Void
     ) throws -> BatchSummary {
@@ -90,6 +117,29 @@ public enum BatchRenderer {
         let start = Date()
         let path = records.path
         guard FileManager.default.isReadableFile(atPath: path) else { throw TemplateError.io("cannot read \(path)") }
+        let finished: @Sendable () -> Void = {
+            let done = state.done()
+            if let progress, done % max(1, progressEvery) == 0 { progress(done) }
+        }
+        let queue = writer ? WriteQueue(capacity: 4 * workers) : nil
+        let written = DispatchSemaphore(value: 0)
+        if let queue {
+            let thread = Thread {
+                while let batch = queue.takeAll() {
+                    for (line, record, doc) in batch {
+                        do {
+                            try sink(line, record, doc)
+                            finished()
+                        } catch {
+                            state.fail(line: line, error)
+                        }
+                    }
+                }
+                written.signal()
+            }
+            thread.name = "batch-writer"
+            thread.start()
+        }
         DispatchQueue.concurrentPerform(iterations: workers) { w in
             do {
                 try forEachLine(path: path) { lineNumber, bytes in
@@ -97,9 +147,12 @@ public enum BatchRenderer {
                     do {
                         let record = try TemplateValue(jsonBytes: bytes)
                         let doc = try render(record)
-                        try sink(lineNumber, record, doc)
-                        let done = state.done()
-                        if let progress, done % max(1, progressEvery) == 0 { progress(done) }
+                        if let queue {
+                            queue.put((lineNumber, record, doc))
+                        } else {
+                            try sink(lineNumber, record, doc)
+                            finished()
+                        }
                     } catch {
                         state.fail(line: lineNumber, error)
                     }
@@ -107,6 +160,10 @@ public enum BatchRenderer {
             } catch {
                 state.fail(line: 0, error)
             }
+        }
+        if let queue {
+            queue.close()
+            written.wait()
         }
         let seconds = Date().timeIntervalSince(start)
         let (ok, failed, failures) = state.snapshot()
@@ -152,6 +209,45 @@ public enum BatchRenderer {
             }
         }
         if !carry.isEmpty { try carry.withUnsafeBufferPointer { try emit($0) } }
+    }
+}
+
+/// Rendered documents waiting for the batch's writer thread, at most `capacity`.
+final class WriteQueue: @unchecked Sendable {
+    typealias Item = (line: Int, record: TemplateValue, bytes: [UInt8])
+    private let condition = NSCondition()
+    private var items: [Item] = []
+    private var closed = false
+    let capacity: Int
+
+    init(capacity: Int) { self.capacity = max(1, capacity) }
+
+    /// Waits while the queue is full.
+    func put(_ item: Item) {
+        condition.lock()
+        while items.count >= capacity { condition.wait() }
+        items.append(item)
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// Everything queued (waiting for something); nil once closed and empty.
+    func takeAll() -> [Item]? {
+        condition.lock()
+        defer { condition.unlock() }
+        while items.isEmpty && !closed { condition.wait() }
+        if items.isEmpty { return nil }
+        let all = items
+        items.removeAll(keepingCapacity: true)
+        condition.broadcast()
+        return all
+    }
+
+    func close() {
+        condition.lock()
+        closed = true
+        condition.broadcast()
+        condition.unlock()
     }
 }
 

@@ -35,6 +35,9 @@ public final class ODTTemplate: Sendable {
     let slots: [ImageSlot]
     let manifestHead: [UInt8]
     let manifestTail: [UInt8]
+    /// The entries every document shares (mimetype and each entry copied from the template),
+    /// prepared once as libzip writes them; nil when generated parts are compressed.
+    let prepared: PreparedPackage?
 
     static let mimetype = Array("application/vnd.oasis.opendocument.text".utf8)
 
@@ -128,6 +131,7 @@ public final class ODTTemplate: Sendable {
             }
         }
         self.plan = plan
+        prepared = compression == .store ? try PreparedPackage(reader: reader, plan: plan) : nil
     }
 
     /// The image placeholders of this template, as (kind, key) pairs: `("qr", "verification_url")`.
@@ -146,8 +150,14 @@ public final class ODTTemplate: Sendable {
         try contexts.with { try render(data, images: images, strict: strict, context: $0) }
     }
 
+    /// How a document's package is written: `prepared` assembles it from the entries prepared
+    /// once per template (`ZipAssembler`), `libzip` writes every entry through `ZipWriter` (the
+    /// reference the tests compare with; also the way when parts are compressed).
+    enum Packaging { case prepared, libzip }
+
     func render(
-        _ data: TemplateValue, images: [String: [UInt8]], strict: Bool, context: RenderContext
+        _ data: TemplateValue, images: [String: [UInt8]], strict: Bool, context: RenderContext,
+        packaging: Packaging = .prepared
     ) throws
         -> [UInt8]
     {
@@ -201,6 +211,31 @@ public final class ODTTemplate: Sendable {
         }
         if !missing.isEmpty { throw TemplateError.missingNames(missing) }
 
+        var manifest: [UInt8] = []
+        if plan.contains(where: { if case .manifest = $0 { true } else { false } }) {
+            manifest = manifestHead
+            for pic in pictures {
+                manifest.append(
+                    contentsOf: Array(
+                        " <manifest:file-entry manifest:full-path=\"\(pic.path)\" manifest:media-type=\"\(pic.type)\"/>\n"
+                            .utf8))
+            }
+            manifest.append(contentsOf: manifestTail)
+        }
+        if packaging == .prepared, let prepared {
+            var zip: [ZipPart] = [.prepared(prepared.mimetype)]
+            zip.reserveCapacity(plan.count + pictures.count + 1)
+            for p in plan {
+                switch p {
+                case .copy(let index, _): zip.append(.prepared(prepared.copies[index]!))
+                case .part(let n): zip.append(.stored(name: n, bytes: rendered[n]!))
+                case .manifest(let n): zip.append(.stored(name: n, bytes: manifest))
+                }
+            }
+            for pic in pictures { zip.append(.stored(name: pic.path, bytes: pic.bytes)) }
+            if let bytes = prepared.assembler.archive(zip) { return bytes }
+        }
+
         var entries: [ODTPackageWriter.Entry] = [.bytes(name: "mimetype", data: Self.mimetype, compression: .store)]
         for p in plan {
             switch p {
@@ -209,15 +244,7 @@ public final class ODTTemplate: Sendable {
             case .part(let n):
                 entries.append(.bytes(name: n, data: rendered[n]!, compression: compression))
             case .manifest(let n):
-                var m = manifestHead
-                for pic in pictures {
-                    m.append(
-                        contentsOf: Array(
-                            " <manifest:file-entry manifest:full-path=\"\(pic.path)\" manifest:media-type=\"\(pic.type)\"/>\n"
-                                .utf8))
-                }
-                m.append(contentsOf: manifestTail)
-                entries.append(.bytes(name: n, data: m, compression: compression))
+                entries.append(.bytes(name: n, data: manifest, compression: compression))
             }
         }
         // Pictures are stored: JPEG and PNG are compressed already (the QR PNG is a few KB),
@@ -256,5 +283,36 @@ extension MustacheRenderer {
         var r = MustacheRenderer(escaping: .odt, strict: false, partials: PartialTable(), capacity: 0)
         r.stack = stack
         return r.lookup(name)
+    }
+}
+
+/// The entries of a template's documents that never change — the stored `mimetype` and every
+/// entry copied from the template (meta.xml, settings.xml, pictures…, their compressed bytes as
+/// they are) — written once by `ZipWriter` and kept as records `ZipAssembler` copies into each
+/// document, so a document costs no libzip archive: only its generated parts are framed.
+struct PreparedPackage: Sendable {
+    let assembler: ZipAssembler
+    let mimetype: ZipPreparedEntry
+    /// By the template's entry index.
+    let copies: [Int: ZipPreparedEntry]
+
+    init(reader: ZipReader, plan: [ODTTemplate.PlanEntry]) throws {
+        do {
+            assembler = try ZipAssembler(time: ODTPackageWriter.fixedTime)
+            var writer = ZipWriter(time: ODTPackageWriter.fixedTime)
+            writer.add("mimetype", bytes: ODTTemplate.mimetype, compression: .store)
+            var indices: [Int] = []
+            for p in plan {
+                guard case .copy(let index, let name) = p else { continue }
+                writer.copy(name, from: reader, index: index)
+                indices.append(index)
+            }
+            let entries = try assembler.prepare(writer)
+            guard entries.count == indices.count + 1 else { throw ZipError("prepared entries are missing") }
+            mimetype = entries[0]
+            copies = Dictionary(uniqueKeysWithValues: zip(indices, entries.dropFirst()))
+        } catch {
+            throw TemplateError.package((error as? ZipError)?.message ?? "\(error)")
+        }
     }
 }

@@ -12,6 +12,10 @@ import Store
 //   pingshen-bench archive            2,000 synthetic dossiers hashed, signed, written, zipped, verified
 //   pingshen-bench render             ODT certificates (12 fields, 5-row table, conditional
 //                                     paragraph): 1 and 2 threads, and a 100,000-document batch
+//   pingshen-bench render-disk [N] [ROUNDS] [DIR]
+//                                     templates/certificate.odt to disk, one .odt per distinct
+//                                     certificate: 1,000 on 1 thread, N (10,000) on every core,
+//                                     against copying the same N files (in process and cp -r)
 //
 // Each size runs in its own process so its peak RSS is its own.
 
@@ -89,6 +93,16 @@ do {
     case "render":
         // In a child process too, so the batch's peak RSS is not the season's.
         let r = try RenderBenchmark.run(documents: 40_000, batchDocuments: 100_000)
+        print(r.description)
+    case "render-disk":
+        let n = args.count > 1 ? Int(args[1]) ?? 10_000 : 10_000
+        let rounds = args.count > 2 ? Int(args[2]) ?? 5 : 5
+        let dir = args.count > 3 ? URL(fileURLWithPath: args[3]) : FileManager.default.temporaryDirectory
+        let template = URL(fileURLWithPath: policyDirectory()).deletingLastPathComponent()
+            .appendingPathComponent("templates/certificate.odt")
+        let r = try DiskBenchmark.run(
+            templateURL: template, documents: n, smallDocuments: min(n, 1_000),
+            threads: ProcessInfo.processInfo.activeProcessorCount, rounds: rounds, directory: dir)
         print(r.description)
     case "season":
         let sizes = (args.count > 1 ? args[1] : "2000,20000").split(separator: ",").compactMap { Int($0) }

@@ -17,6 +17,32 @@ public enum BagZip {
         }
     }
 
+    /// Writes the zip of a package staged as a folder (`BagStreamWriter`): the files `paths`
+    /// (inside the bag, in this order) under the one top folder `name/`, each streamed from the
+    /// folder by libzip — the same bytes as `write(_:date:to:)` of the same package, never whole
+    /// in memory. libzip's temporary file lies beside `path`.
+    public static func write(
+        folder: URL, paths: [String], name: String, date: Day, to path: String
+    ) throws(ArchiveError) {
+        let c = date.components
+        do {
+            let zip = try ZipFileWriter(
+                path: path, time: ZipWriter.time(year: c.year, month: c.month, day: c.day), unixMode: 0o644)
+            for p in paths {
+                let entry = "\(name)/\(p)"
+                try SafePath.check(entry)
+                try zip.addFile(entry, from: try SafePath.join(folder, p).path, compression: .deflate(level: 6))
+            }
+            try zip.finish()
+        } catch let error as ArchiveError {
+            throw error
+        } catch let error as ZipError {
+            throw .zip(error.message)
+        } catch {
+            throw .zip("\(error)")
+        }
+    }
+
     /// The zip bytes of `bag`.
     public static func archive(_ bag: BagPackage, date: Day) throws(ArchiveError) -> [UInt8] {
         let c = date.components

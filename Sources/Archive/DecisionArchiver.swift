@@ -4,19 +4,42 @@ import Signing
 import Store
 import Workflow
 
+/// One file of a package's payload as a `DocumentSource` gives it: bytes made for it, or a file
+/// already on disk (a rendered document, an upload), which the package copies in chunks.
+public struct PayloadFile: Sendable, Equatable {
+    public enum Content: Sendable, Equatable {
+        case bytes([UInt8])
+        /// A file on disk, never read whole. With `expectedSHA256`, it is archived only when its
+        /// content has that digest (a content-addressed upload); otherwise it must be readable.
+        case file(URL, expectedSHA256: String?)
+    }
+
+    /// Relative (`取得资格通知.odt`); it lands under the package's folders.
+    public var path: String
+    public var content: Content
+
+    public init(path: String, content: Content) {
+        self.path = path
+        self.content = content
+    }
+
+    public init(path: String, bytes: [UInt8]) { self.init(path: path, content: .bytes(bytes)) }
+
+    /// The file at `url`, copied when the package is written.
+    public init(path: String, file url: URL, expectedSHA256: String? = nil) {
+        self.init(path: path, content: .file(url, expectedSHA256: expectedSHA256))
+    }
+}
+
 /// Where the rendered documents come from (the document service, or a test's stand-in).
-/// Paths are relative (`取得资格通知.odt`); they land under the package's folders.
 public protocol DocumentSource: Sendable {
     /// An applicant's dossier: the rendered 申报表, the signed pledge, attachments … — only
     /// the documents queued by the application's steps up to `bounds` (a package built as of a
     /// point in the log leaves out what was issued after it).
-    func dossier(applicationID: String, bounds: StreamBounds) throws -> [(path: String, bytes: [UInt8])]
+    func dossier(applicationID: String, bounds: StreamBounds) throws -> [PayloadFile]
     /// The decision's own documents: the 取得资格通知 (ODT and HTML), minutes and vote record.
-    func decisionDocuments(
-        for decision: ArchiveDecision, sessionIDs: [String], bounds: StreamBounds
-    ) throws -> [(
-        path: String, bytes: [UInt8]
-    )]
+    func decisionDocuments(for decision: ArchiveDecision, sessionIDs: [String], bounds: StreamBounds) throws
+        -> [PayloadFile]
 }
 
 /// The last version of each stream a package covers (`kind/id` → version); a stream not
@@ -53,15 +76,13 @@ public struct ClosureDocumentSource: DocumentSource {
         decisionBody = decision
     }
 
-    public func dossier(applicationID: String, bounds: StreamBounds) throws -> [(path: String, bytes: [UInt8])] {
-        try dossierBody(applicationID)
+    public func dossier(applicationID: String, bounds: StreamBounds) throws -> [PayloadFile] {
+        try dossierBody(applicationID).map { PayloadFile(path: $0.path, bytes: $0.bytes) }
     }
 
-    public func decisionDocuments(
-        for decision: ArchiveDecision, sessionIDs: [String], bounds: StreamBounds
-    ) throws -> [(
-        path: String, bytes: [UInt8]
-    )] { try decisionBody(decision, sessionIDs) }
+    public func decisionDocuments(for decision: ArchiveDecision, sessionIDs: [String], bounds: StreamBounds) throws
+        -> [PayloadFile]
+    { try decisionBody(decision, sessionIDs).map { PayloadFile(path: $0.path, bytes: $0.bytes) } }
 }
 
 /// The head of one stream a package covers, as listed in `data/heads.json` — the same record a
@@ -129,7 +150,7 @@ public struct HeadsFile: Codable, Sendable, Equatable {
 ///
 /// ```swift
 /// let archiver = DecisionArchiver(store: store, keyring: keyring, documents: source, organization: "焦作市职改办")
-/// let written = try archiver.write(.confirmation(documentNumber: "焦职改〔2026〕12号"), into: "archive", zip: true)
+/// let written = try archiver.write(.confirmation(documentNumber: "焦职改〔2026〕12号"), into: "archive", forms: [.folder])
 /// ```
 public struct DecisionArchiver: Sendable {
     public let store: EventStore
@@ -146,10 +167,14 @@ public struct DecisionArchiver: Sendable {
 
     /// Where a package was written.
     public struct Written: Sendable, Equatable {
-        public var folder: String
+        /// The folder, when that form was asked for.
+        public var folder: String?
         public var zip: String?
         public var applicationCount: Int
         public var payloadBytes: Int
+
+        /// The package's paths, folder first.
+        public var paths: [String] { [folder, zip].compactMap { $0 } }
     }
 
     /// The folder name of a decision's package: `decision-2026-12` for 焦职改〔2026〕12号,
@@ -180,37 +205,64 @@ public struct DecisionArchiver: Sendable {
         return trimmed.isEmpty ? "unnamed" : trimmed
     }
 
-    /// Builds the package in memory.
+    /// Builds the package in memory (small packages and tests: files on disk are read whole).
     /// - Parameter asOfSeq: the package covers the log up to this event (the decision's
     ///   transaction, from the archive outbox); nil: the database as it is now.
     public func package(for decision: ArchiveDecision, asOfSeq: Int? = nil) throws(ArchiveError) -> BagPackage {
-        let (payload, info) = try contents(of: decision, asOfSeq: asOfSeq)
+        var payload: [BagFile] = []
+        let info = try contents(of: decision, asOfSeq: asOfSeq) { file throws(ArchiveError) in
+            switch file.content {
+            case .bytes(let bytes): payload.append(BagFile(path: file.path, bytes: bytes))
+            case .file(let url, let expected):
+                guard let data = FileManager.default.contents(atPath: url.path) else {
+                    if expected != nil { return }
+                    throw .io(path: url.path, reason: "cannot read")
+                }
+                let bytes = [UInt8](data)
+                if let expected, BagLayout.sha256Hex(bytes) != expected { return }
+                payload.append(BagFile(path: file.path, bytes: bytes))
+            }
+        }
         return try BagWriter.build(name: Self.packageName(decision), payload: payload, info: info, keyring: keyring)
     }
 
-    /// Writes the package folder (replacing an older one of the same name) and, when asked, a
-    /// `.zip` beside it.
+    /// Writes the package, streamed (`BagStreamWriter`: each file hashed while written, files on
+    /// disk copied in chunks, never whole in memory), as a folder (the default), a `.zip` or
+    /// both, replacing an older one of the same name.
     /// - Parameter filing: files the package's records (numbers them in the catalogue) and
-    ///   returns the further tag files (`metadata.xml`) for the payload and info gathered.
+    ///   returns the further tag files (`metadata.xml`) for the payload written and the info.
     public func write(
-        _ decision: ArchiveDecision, into directory: String, zip: Bool = false, asOfSeq: Int? = nil,
-        filing: ((_ payload: [BagFile], _ info: BagInfo) throws(ArchiveError) -> [BagFile])? = nil
+        _ decision: ArchiveDecision, into directory: String, forms: Set<BagForm> = [.folder], asOfSeq: Int? = nil,
+        chunkSize: Int = BagStreamWriter.defaultChunkSize,
+        filing: ((_ payload: [WrittenFile], _ info: BagInfo) throws(ArchiveError) -> [BagFile])? = nil
     ) throws(ArchiveError)
         -> Written
     {
-        let (payload, info) = try contents(of: decision, asOfSeq: asOfSeq)
-        let tagFiles = try filing?(payload, info) ?? []
-        let bag = try BagWriter.build(
-            name: Self.packageName(decision), payload: payload, info: info, keyring: keyring, tagFiles: tagFiles)
-        let folder = try BagWriter.write(bag, into: directory, replace: true)
-        var zipPath: String?
-        if zip {
-            let url = try SafePath.join(URL(fileURLWithPath: directory, isDirectory: true), bag.name + ".zip")
-            try BagZip.write(bag, date: info.baggingDate, to: url.path)
-            zipPath = url.path
+        let bag = try BagStreamWriter(name: Self.packageName(decision), into: directory, chunkSize: chunkSize)
+        do throws(ArchiveError) {
+            let info = try contents(of: decision, asOfSeq: asOfSeq) { file throws(ArchiveError) in
+                switch file.content {
+                case .bytes(let bytes): try bag.add(file.path, bytes: bytes)
+                case .file(let url, let expected): try bag.add(file.path, copying: url, expectedSHA256: expected)
+                }
+            }
+            let result = try bag.finish(info: info, keyring: keyring, forms: forms) { payload throws(ArchiveError) in
+                try filing?(payload, info) ?? []
+            }
+            let count = Int(info.extra.first { $0.label == "Pingshen-Application-Count" }?.value ?? "") ?? 0
+            return Written(
+                folder: result.folder, zip: result.zip, applicationCount: count, payloadBytes: result.payloadBytes)
+        } catch {
+            bag.discard()
+            throw error
         }
-        let count = Int(info.extra.first { $0.label == "Pingshen-Application-Count" }?.value ?? "") ?? 0
-        return Written(folder: folder, zip: zipPath, applicationCount: count, payloadBytes: bag.payloadBytes)
+    }
+
+    /// Writes the package as a folder and, when `zip` is set, a `.zip` beside it.
+    public func write(
+        _ decision: ArchiveDecision, into directory: String, zip: Bool, asOfSeq: Int? = nil
+    ) throws(ArchiveError) -> Written {
+        try write(decision, into: directory, forms: zip ? [.folder, .zip] : [.folder], asOfSeq: asOfSeq)
     }
 
     // MARK: - gathering
@@ -225,9 +277,13 @@ public struct DecisionArchiver: Sendable {
         do { return Array(try encoder.encode(value)) + [0x0A] } catch { throw .store("cannot encode JSON: \(error)") }
     }
 
-    func contents(of decision: ArchiveDecision, asOfSeq: Int?) throws(ArchiveError) -> ([BagFile], BagInfo) {
+    /// Gathers the package's payload file by file into `sink` (one application's files at a
+    /// time: nothing of the package is kept), and returns its `bag-info.txt`.
+    func contents(
+        of decision: ArchiveDecision, asOfSeq: Int?, into sink: (PayloadFile) throws(ArchiveError) -> Void
+    ) throws(ArchiveError) -> BagInfo {
         do {
-            return try gather(decision, asOfSeq: asOfSeq)
+            return try gather(decision, asOfSeq: asOfSeq, into: sink)
         } catch let e as ArchiveError {
             throw e
         } catch let e as StoreError {
@@ -326,7 +382,9 @@ public struct DecisionArchiver: Sendable {
         return StreamBounds(versions: versions)
     }
 
-    private func gather(_ decision: ArchiveDecision, asOfSeq: Int?) throws -> ([BagFile], BagInfo) {
+    private func gather(
+        _ decision: ArchiveDecision, asOfSeq: Int?, into sink: (PayloadFile) throws(ArchiveError) -> Void
+    ) throws -> BagInfo {
         guard let members = try Self.members(of: decision, store: store, asOfSeq: asOfSeq) else {
             throw ArchiveError.decisionNotFound(decision.description)
         }
@@ -335,14 +393,14 @@ public struct DecisionArchiver: Sendable {
         let baggingDate = members.date
         let bounds = try bounds(members, asOfSeq: asOfSeq)
 
-        var files: [BagFile] = []
+        func emit(_ path: String, _ bytes: [UInt8]) throws(ArchiveError) { try sink(PayloadFile(path: path, bytes: bytes)) }
         var heads: [StreamHead] = []
         func addLog(kind: String, id: String, folder: String) throws {
             let events =
                 if let asOfSeq { try store.events(kind: kind, id: id, upToSeq: asOfSeq) } else {
                     try store.events(kind: kind, id: id)
                 }
-            files.append(BagFile(path: "\(folder)/events.json", bytes: try Self.json(events)))
+            try emit("\(folder)/events.json", try Self.json(events))
             if let last = events.last {
                 heads.append(StreamHead(kind: kind, id: id, version: last.version, hash: last.hash))
             }
@@ -354,7 +412,7 @@ public struct DecisionArchiver: Sendable {
         }
 
         for doc in try documents.decisionDocuments(for: decision, sessionIDs: sessionIDs, bounds: bounds) {
-            files.append(BagFile(path: "decision/\(doc.path)", bytes: doc.bytes))
+            try sink(PayloadFile(path: "decision/\(doc.path)", content: doc.content))
         }
         for sid in sessionIDs {
             let folder = "committee/\(try component(sid))"
@@ -363,36 +421,31 @@ public struct DecisionArchiver: Sendable {
                     try store.load(CommitteeSessionMachine.self, id: sid)?.state
                 }
             if let session {
-                files.append(BagFile(path: "\(folder)/session.json", bytes: try Self.json(session)))
+                try emit("\(folder)/session.json", try Self.json(session))
             }
             try addLog(kind: CommitteeSessionMachine.kind, id: sid, folder: folder)
         }
         var certificates: [String] = []
         for app in applications {
             let folder = "applications/\(try component(app.id))"
-            files.append(BagFile(path: "\(folder)/application.json", bytes: try Self.json(app.state)))
+            try emit("\(folder)/application.json", try Self.json(app.state))
             try addLog(kind: ApplicationMachine.kind, id: app.id, folder: folder)
             for doc in try documents.dossier(applicationID: app.id, bounds: bounds) {
-                files.append(BagFile(path: "\(folder)/dossier/\(doc.path)", bytes: doc.bytes))
+                try sink(PayloadFile(path: "\(folder)/dossier/\(doc.path)", content: doc.content))
             }
             // What was declared: every submission's data, its signed pledge record and the
             // exact pledge text signed (a correction's answer beside the original).
             for d in try store.declarations(applicationID: app.id)
             where bounds.covers(kind: ApplicationMachine.kind, id: app.id, version: d.version)
             {
-                files.append(
-                    BagFile(
-                        path: "\(folder)/declarations/\(d.version).json",
-                        bytes: try ArchivedDeclaration.bytes(d)))
+                try emit("\(folder)/declarations/\(d.version).json", try ArchivedDeclaration.bytes(d))
             }
             if let number = app.state.certificateNumber { certificates.append(number) }
         }
         for number in certificates.sorted(by: BagLayout.pathOrder) {
             try addLog(kind: CertificateMachine.kind, id: number, folder: "certificates/\(try component(number))")
         }
-        files.append(
-            BagFile(
-                path: HeadsFile.path, bytes: try Self.json(HeadsFile(decision: decision.description, streams: heads))))
+        try emit(HeadsFile.path, try Self.json(HeadsFile(decision: decision.description, streams: heads)))
 
         let description: String
         switch decision {
@@ -410,6 +463,6 @@ public struct DecisionArchiver: Sendable {
                 .init("Pingshen-Certificate-Count", String(certificates.count)),
                 .init("Pingshen-Stream-Count", String(heads.count)),
             ])
-        return (files, info)
+        return info
     }
 }

@@ -132,7 +132,7 @@ public struct FourPropertyCheck: Sendable {
         items.append(databaseItem(path: path))
 
         // 可用性 and 安全性.
-        items += usabilityItems(contents: contents, readable: readable)
+        items += usabilityItems(bag: bag, contents: contents, readable: readable)
         items += securityItems(bag: bag, contents: contents, readable: readable)
 
         let order = ArchiveProperty.allCases
@@ -158,8 +158,6 @@ public struct FourPropertyCheck: Sendable {
         var size: Int
         var sha256: String?
         var findings: FileFindings
-        /// Kept for the outside programs (ODT only).
-        var bytes: [UInt8]?
         var readProblem: String?
     }
 
@@ -179,12 +177,11 @@ public struct FourPropertyCheck: Sendable {
                 let findings = ContentInspection.inspect(path: inside, bytes: bytes, allowed: formats)
                 pass.files.append(
                     FileRecord(
-                        path: path, size: bytes.count, sha256: SHA256Digest.hex(of: bytes), findings: findings,
-                        bytes: findings.format == .odt ? bytes : nil))
+                        path: path, size: bytes.count, sha256: SHA256Digest.hex(of: bytes), findings: findings))
             } catch {
                 pass.files.append(
                     FileRecord(
-                        path: path, size: size, sha256: nil, findings: FileFindings(), bytes: nil,
+                        path: path, size: size, sha256: nil, findings: FileFindings(),
                         readProblem: error.kind == .budget
                             ? "文件超过 \(budget.maxTagFileBytes >> 20) MiB，未检查其内容" : error.chinese))
             }
@@ -347,7 +344,7 @@ public struct FourPropertyCheck: Sendable {
 
     // MARK: - usability
 
-    func usabilityItems(contents: ContentPass, readable: Bool) -> [CheckItem] {
+    func usabilityItems(bag: BagContainer, contents: ContentPass, readable: Bool) -> [CheckItem] {
         let names = (
             formats: "格式在长期保存格式清单内", wellFormed: "文件格式良好（HTML、XML、JSON 及 ODT 内部文件）",
             schema: "ODT 符合 ODF 规范（OASIS RelaxNG 校验）", opens: "LibreOffice 能打开 ODT", layout: "版式文件（OFD/PDF）"
@@ -397,8 +394,8 @@ public struct FourPropertyCheck: Sendable {
                     .usability, id: "usability.well-formed", name: names.wellFormed, outcome: .failed,
                     details: malformed.map { "\($0.0)：\($0.1)" }, files: unique(malformed.map(\.0))))
         // The outside programs on every ODT.
-        let odts = contents.files.filter { $0.findings.format == .odt && $0.bytes != nil }
-        items += externalItems(odts: odts, names: (names.schema, names.opens))
+        let odts = contents.files.filter { $0.findings.format == .odt && $0.sha256 != nil }
+        items += externalItems(bag: bag, odts: odts, names: (names.schema, names.opens))
         // No fixed-layout copy yet.
         let pdfs = counts[.pdf] ?? 0
         items.append(
@@ -412,7 +409,10 @@ public struct FourPropertyCheck: Sendable {
     static let noFixedLayoutCopy =
         "归档包中尚无文书的版式文件（OFD/PDF）副本：文书目前只以流式格式（ODT、HTML）保存，长期保存所需的版式副本尚待生成。"
 
-    func externalItems(odts: [FileRecord], names: (schema: String, opens: String)) -> [CheckItem] {
+    /// The outside programs on each ODT, read again from the package one at a time into a
+    /// work folder (the content pass keeps no file's bytes: a package of any size is checked in
+    /// the memory of its largest file).
+    func externalItems(bag: BagContainer, odts: [FileRecord], names: (schema: String, opens: String)) -> [CheckItem] {
         guard !odts.isEmpty else {
             return [
                 CheckItem(
@@ -441,7 +441,7 @@ public struct FourPropertyCheck: Sendable {
             try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
             for (n, f) in odts.enumerated() {
                 let url = try SafePath.join(work, String(format: "f%05d.odt", n + 1))
-                try Data(f.bytes!).write(to: url)
+                try Data(try bag.read(f.path, limit: budget.maxTagFileBytes)).write(to: url)
                 files.append((f, url))
             }
         } catch { writeFailure = "无法写出临时文件供外部程序检测：\(error)" }

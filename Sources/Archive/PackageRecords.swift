@@ -101,6 +101,16 @@ public enum PackageRecords {
     public static func plan(
         payload: [BagFile], names: (String) -> String?, person: (String) -> String?
     ) -> [Planned] {
+        plan(
+            written: payload.map { WrittenFile(path: $0.path, size: $0.bytes.count, sha256: BagLayout.sha256Hex($0.bytes)) },
+            names: names, person: person)
+    }
+
+    /// The records of a payload written (`BagStreamWriter`: sizes and digests taken while
+    /// writing), in path order.
+    public static func plan(
+        written payload: [WrittenFile], names: (String) -> String?, person: (String) -> String?
+    ) -> [Planned] {
         payload.sorted { BagLayout.pathOrder($0.path, $1.path) }.map { f in
             let kind = kind(ofPath: f.path)
             let parts = f.path.split(separator: "/").map(String.init)
@@ -115,8 +125,8 @@ public enum PackageRecords {
             let format = format(ofPath: f.path)
             if format == "HTML" { title += "（网页版）" }
             return Planned(
-                path: f.path, kind: kind, title: title, applicationID: applicationID, size: f.bytes.count, format: format,
-                sha256: BagLayout.sha256Hex(f.bytes))
+                path: f.path, kind: kind, title: title, applicationID: applicationID, size: f.size, format: format,
+                sha256: f.sha256)
         }
     }
 

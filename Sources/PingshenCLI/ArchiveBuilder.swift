@@ -26,12 +26,14 @@ struct RenderedDocumentSource: DocumentSource {
         Array(Set(documents.filter(\.isRendered).compactMap(\.path))).sorted()
     }
 
-    func files(forODT relative: String) throws -> [(path: String, bytes: [UInt8])] {
+    /// A rendered document's ODT and HTML, as files the package copies (never rendered again,
+    /// never read whole).
+    func files(forODT relative: String) throws -> [PayloadFile] {
         let odt = try SafePath.join(root, relative)
         let html = odt.deletingPathExtension().appendingPathExtension("html")
         return [
-            (relative, Array(try Data(contentsOf: odt))),
-            (String(relative.dropLast(4)) + ".html", Array(try Data(contentsOf: html))),
+            PayloadFile(path: relative, file: odt),
+            PayloadFile(path: String(relative.dropLast(4)) + ".html", file: html),
         ]
     }
 
@@ -47,7 +49,7 @@ struct RenderedDocumentSource: DocumentSource {
         return covered
     }
 
-    func dossier(applicationID: String, bounds: StreamBounds) throws -> [(path: String, bytes: [UInt8])] {
+    func dossier(applicationID: String, bounds: StreamBounds) throws -> [PayloadFile] {
         let paths = Self.renderedPaths(
             try Self.covered(
                 try store.documents(streamKind: ApplicationMachine.kind, streamID: applicationID),
@@ -63,20 +65,19 @@ struct RenderedDocumentSource: DocumentSource {
             where bounds.covers(kind: ApplicationMachine.kind, id: applicationID, version: d.version) {
                 guard let data = try? JSONValue.parse(d.data), let form = try? forms?.form(d.formID) else { continue }
                 for f in form.present(data).files where seen.insert(f.sha256).inserted {
-                    guard let bytes = folder.contents(sha256: f.sha256) else { continue }
+                    // Copied only when its content is still that digest (`AttachmentFolder.contents`).
+                    guard let url = folder.url(sha256: f.sha256) else { continue }
                     let ext = f.format == "JPEG" ? "jpg" : f.format.lowercased()
-                    out.append(("attachments/\(f.sha256).\(ext)", bytes))
+                    out.append(PayloadFile(path: "attachments/\(f.sha256).\(ext)", file: url, expectedSHA256: f.sha256))
                 }
             }
         }
         return out
     }
 
-    func decisionDocuments(
-        for decision: ArchiveDecision, sessionIDs: [String], bounds: StreamBounds
-    ) throws -> [(
-        path: String, bytes: [UInt8]
-    )] {
+    func decisionDocuments(for decision: ArchiveDecision, sessionIDs: [String], bounds: StreamBounds) throws
+        -> [PayloadFile]
+    {
         var paths: [String] = []
         switch decision {
         case .confirmation(let number):
@@ -119,11 +120,12 @@ struct RenderedDocumentSource: DocumentSource {
 }
 
 /// Builds the packages the archive outbox holds: each decision as of the step that made it
-/// (`as_of_seq`), into `DIR/archive/` (a confirmation as a folder and a `.zip`, a session as a
-/// folder), then marks it built. Idempotent and resumable: a package is written through a
-/// staging folder renamed into place and marked built only after, so a run killed at any point
-/// builds it again — with the same bytes — the next time. A decision whose documents are not
-/// rendered yet stays pending; any other failure is recorded and retried on the next run.
+/// (`as_of_seq`), into `DIR/archive/` (streamed, as a folder by default; `packageForms` adds or
+/// chooses the `.zip`), then marks it built. Idempotent and resumable: a package is written
+/// through a staging folder renamed into place and marked built only after, so a run killed at
+/// any point builds it again — with the same bytes — the next time; every run first removes the
+/// staging folders of killed builders. A decision whose documents are not rendered yet stays
+/// pending; any other failure is recorded and retried on the next run.
 struct ArchiveBuilder: Sendable {
     let store: EventStore
     let keyring: OfficeKeyring
@@ -139,6 +141,8 @@ struct ArchiveBuilder: Sendable {
     /// The outside programs of the filing check (ODF schema, LibreOffice); `.none`: those items
     /// are reported as not applicable (the check on demand and at hand-over runs them).
     var external: ExternalChecks = .none
+    /// The forms each package is written in (`archive build --form`, `demo --archive-form`).
+    var packageForms: Set<BagForm> = [.folder]
 
     struct Report: Sendable {
         var written: [DecisionArchiver.Written] = []
@@ -166,12 +170,13 @@ struct ArchiveBuilder: Sendable {
     func run(all: Bool = false, onlyPending: Bool = false, now: @Sendable () -> Date = { Date() }) throws(StoreError)
         -> Report
     {
+        // What a killed builder left half-made goes first, whether or not anything is left to build.
+        removeAbandonedStaging()
         let entries = try store.archiveOutbox().filter {
             all || $0.status == .pending || ($0.status == .failed && !onlyPending)
         }
         var report = Report()
         guard !entries.isEmpty else { return report }
-        removeAbandonedStaging()
         do {
             try FileManager.default.createDirectory(at: archive, withIntermediateDirectories: true)
             try keyring.exportPublicKeys(to: archive.appendingPathComponent("public-keys.json").path)
@@ -183,11 +188,10 @@ struct ArchiveBuilder: Sendable {
             documents: RenderedDocumentSource(store: store, root: documents, uploads: uploads, forms: forms),
             organization: organization)
         for entry in entries {
-            let zip = if case .confirmation = entry.decision { true } else { false }
             let written: DecisionArchiver.Written
             do {
                 written = try archiver.write(
-                    entry.decision, into: archive.path, zip: zip, asOfSeq: entry.asOfSeq,
+                    entry.decision, into: archive.path, forms: packageForms, asOfSeq: entry.asOfSeq,
                     filing: { payload, info throws(ArchiveError) in
                         try file(entry.decision, payload: payload, info: info)
                     })
@@ -207,7 +211,7 @@ struct ArchiveBuilder: Sendable {
                 let check = FourPropertyCheck(
                     keys: try OfficeKeyring.trustedKeys(directory: keyringDirectory), trust: "职改办密钥库",
                     store: store, external: external, formats: LongTermFormat.list(retention.longTermFormats))
-                for path in [written.folder] + (written.zip.map { [$0] } ?? []) {
+                for path in written.paths {
                     let result = check.check(path: path, occasion: .filing, now: now())
                     try FourPropertyCheck.writeReports(result, besidePackage: path)
                     if !result.passed { report.checkFailed.append(URL(fileURLWithPath: path).lastPathComponent) }
@@ -224,7 +228,7 @@ struct ArchiveBuilder: Sendable {
     /// keyring yet.
     static func inDataFolder(
         store: EventStore, book: Rulebook, data: URL, forms: String, archive: URL? = nil,
-        external: ExternalChecks = .none
+        external: ExternalChecks = .none, packageForms: Set<BagForm> = [.folder]
     ) throws -> ArchiveBuilder? {
         let keys = data.appendingPathComponent("keys")
         guard FileManager.default.fileExists(atPath: keys.appendingPathComponent("keyring.json").path) else { return nil }
@@ -234,7 +238,8 @@ struct ArchiveBuilder: Sendable {
             store: store, keyring: keyring, organization: book.policy.region.office,
             documents: data.appendingPathComponent("documents"),
             archive: archive ?? data.appendingPathComponent("archive"), uploads: data.appendingPathComponent("uploads"),
-            forms: try? FormLibrary.load(directory: forms), retention: book.retention, external: external)
+            forms: try? FormLibrary.load(directory: forms), retention: book.retention, external: external,
+            packageForms: packageForms)
     }
 
     /// The real outside programs in `folder` (nil: none); a folder missing one is refused.
@@ -246,22 +251,16 @@ struct ArchiveBuilder: Sendable {
         return .programs(odfTools: url)
     }
 
-    /// Removes the staging folders (`.<package>.partial-<pid>`) a killed builder left behind —
-    /// those of processes no longer running (a builder running beside this one keeps its own).
+    /// Removes the staging folders (`.<package>.partial-<pid>`, holding the folder, the zip and
+    /// libzip's temporary file) a killed builder left behind, and the staging files of check
+    /// reports — none a running builder holds (`BagStreamWriter.removeAbandonedStaging`).
     func removeAbandonedStaging() {
-        guard let names = try? FileManager.default.contentsOfDirectory(atPath: archive.path) else { return }
-        for name in names where name.hasPrefix(".") {
-            guard let range = name.range(of: ".partial-", options: .backwards),
-                let pid = Int32(name[range.upperBound...])
-            else { continue }
-            if pid != getpid(), kill(pid, 0) == 0 { continue }
-            try? FileManager.default.removeItem(at: archive.appendingPathComponent(name))
-        }
+        BagStreamWriter.removeAbandonedStaging(in: archive)
     }
 
     /// Numbers the package's records in the catalogue (the same numbers on every rebuild) and
     /// writes its DA/T 46 `metadata.xml`.
-    func file(_ decision: ArchiveDecision, payload: [BagFile], info: BagInfo) throws(ArchiveError) -> [BagFile] {
+    func file(_ decision: ArchiveDecision, payload: [WrittenFile], info: BagInfo) throws(ArchiveError) -> [BagFile] {
         do {
             guard let fonds = try store.officeProfile()?.fonds else {
                 throw ArchiveError.filing("本系统未设置全宗号（pingshen init --fonds）")
@@ -280,7 +279,7 @@ struct ArchiveBuilder: Sendable {
                 )
             }
             let planned = PackageRecords.plan(
-                payload: payload, names: { retention.entry(forRecordKind: $0)?.name },
+                written: payload, names: { retention.entry(forRecordKind: $0)?.name },
                 person: { id in people[id]?.name })
             let package = DecisionArchiver.packageName(decision)
             let documentNumber: String? = if case .confirmation(let n) = decision { n } else { nil }
@@ -342,6 +341,8 @@ extension ArchiveCommand {
         var dataDirectory: String?
         @Option(help: "Where the packages go (default: DATA-DIR/archive).") var out: String?
         @Flag(help: "Rebuild the packages already built too.") var all = false
+        @Option(name: .customLong("form"), help: "The form of each package: folder (the default), zip or both.")
+        var form: ArchiveForms = .folder
         @Option(
             name: .customLong("odf-tools"),
             help:
@@ -366,7 +367,7 @@ extension ArchiveCommand {
                 let builder = try ArchiveBuilder.inDataFolder(
                     store: store, book: book, data: data, forms: formsDirectory,
                     archive: out.map { URL(fileURLWithPath: $0, isDirectory: true) },
-                    external: try ArchiveBuilder.externalChecks(odfTools))
+                    external: try ArchiveBuilder.externalChecks(odfTools), packageForms: form.forms)
             else {
                 throw CLIError("未找到职改办密钥库：\(data.appendingPathComponent("keys").path)（可用 --data-dir 指定数据目录）")
             }
@@ -381,7 +382,7 @@ extension ArchiveCommand {
                 throw CLIError(error.chinese + " (\(error))")
             }
             for w in report.written {
-                print("已归档：\(w.zip ?? w.folder)（\(w.applicationCount) 件申报，\(w.payloadBytes / 1024) KB）")
+                print("已归档：\(w.paths.joined(separator: "、"))（\(w.applicationCount) 件申报，\(w.payloadBytes / 1024) KB）")
             }
             for name in report.checkFailed { print("四性检测未通过：\(name)（见其旁的 .check.html 报告）") }
             for d in report.waiting { print("待文书生成后归档：\(d)") }
@@ -409,7 +410,7 @@ struct ArchiveJob: Sendable {
                 if !pending.isEmpty || retry {
                     if retry { lastFailedRetry = Date() }
                     let report = try builder.run(onlyPending: !retry)
-                    for w in report.written { print("已归档：\(w.zip ?? w.folder)") }
+                    for w in report.written { print("已归档：\(w.paths.joined(separator: "、"))") }
                     for name in report.checkFailed {
                         FileHandle.standardError.write(Data("四性检测未通过：\(name)（见其旁的 .check.html 报告）\n".utf8))
                     }
@@ -422,6 +423,19 @@ struct ArchiveJob: Sendable {
                 FileHandle.standardError.write(Data("归档任务出错：\(error.chinese)（\(error)）\n".utf8))
             }
             try? await Task.sleep(for: interval)
+        }
+    }
+}
+
+/// `--form` of `archive build` and `--archive-form` of `demo`: the forms each package is written in.
+enum ArchiveForms: String, ExpressibleByArgument, CaseIterable {
+    case folder, zip, both
+
+    var forms: Set<BagForm> {
+        switch self {
+        case .folder: [.folder]
+        case .zip: [.zip]
+        case .both: [.folder, .zip]
         }
     }
 }

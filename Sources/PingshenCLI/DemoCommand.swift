@@ -24,6 +24,8 @@ struct DemoCommand: ParsableCommand {
     @Option(help: "Number of applications (at least \(DemoSeason.minimumApplications)).") var applications = 200
     @Option(help: "Random seed.") var seed: UInt64 = 2026
     @Option(help: "The demo office's 全宗号 (archives fonds number) in the 档号 of its records.") var fonds = "J012"
+    @Option(name: .customLong("archive-form"), help: "The form of each signed package: folder (the default), zip or both.")
+    var archiveForm: ArchiveForms = .folder
     @OptionGroup var rules: RulesOptions
     @Option(name: .customLong("templates-dir"), help: "Folder with the office's templates.")
     var templatesDirectory = "templates"
@@ -113,7 +115,8 @@ struct DemoCommand: ParsableCommand {
                 store: store, keyring: keyring, organization: book.policy.region.office,
                 documents: outURL.appendingPathComponent("documents"), archive: archive,
                 uploads: URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent("uploads"),
-                forms: try? FormLibrary.load(directory: formsDirectory), retention: book.retention)
+                forms: try? FormLibrary.load(directory: formsDirectory), retention: book.retention,
+                packageForms: archiveForm.forms)
             let report = try builder.run()
             if let failure = report.failed.first ?? report.waiting.first.map({ ($0, "文书尚未生成") }) {
                 throw CLIError("归档包未能生成：\(failure.0)：\(failure.1)")

@@ -15,9 +15,9 @@ import Workflow
             store: f.store, keyring: f.keyring, documents: StoreFixture.documents, organization: "焦作市职改办")
         let written = try archiver.write(
             .confirmation(documentNumber: StoreFixture.documentNumber), into: dir + "/archive", zip: true)
-        #expect(written.folder.hasSuffix("/decision-2026-12"))
+        #expect(written.folder!.hasSuffix("/decision-2026-12"))
         #expect(written.applicationCount == 2)
-        let files = BagReader.read(path: written.folder).files
+        let files = BagReader.read(path: written.folder!).files
         for path in [
             "data/decision/取得资格通知.html", "data/decision/取得资格通知.odt", "data/decision/评审会议纪要.html",
             "data/applications/A-001/application.json", "data/applications/A-001/events.json",
@@ -35,20 +35,20 @@ import Workflow
         let info = String(decoding: files["bag-info.txt"]!, as: UTF8.self)
         #expect(info.contains("Bagging-Date: 2026-04-02\n"))
         #expect(info.contains("External-Identifier: 焦职改〔2026〕12号\n"))
-        #expect(BagVerifier.verify(path: written.folder, keys: f.keyring.publicKeys).isValid)
+        #expect(BagVerifier.verify(path: written.folder!, keys: f.keyring.publicKeys).isValid)
         #expect(BagVerifier.verify(path: written.zip!, keys: f.keyring.publicKeys).isValid)
-        #expect(pythonBagitProblem(written.folder) == nil)
+        #expect(pythonBagitProblem(written.folder!) == nil)
         // Written twice from the same data: identical bytes, folder and zip.
         let again = try archiver.write(
             .confirmation(documentNumber: StoreFixture.documentNumber), into: dir + "/again", zip: true)
-        let second = BagReader.read(path: again.folder).files
+        let second = BagReader.read(path: again.folder!).files
         #expect(second == files)
         #expect(
             try Data(contentsOf: URL(fileURLWithPath: again.zip!))
                 == Data(contentsOf: URL(fileURLWithPath: written.zip!)))
         // Heads are intact.
         let check = try DecisionArchiver.verifyHeads(
-            store: f.store, package: written.folder, keys: f.keyring.publicKeys)
+            store: f.store, package: written.folder!, keys: f.keyring.publicKeys)
         #expect(check.problems == [])
         #expect(check.streamsChecked == 4)
     }
@@ -78,7 +78,7 @@ import Workflow
         #expect(r.status == 0, "\(r.output)")
         let edited = try EventStore(path: f.path)
         #expect(!(try edited.audit().isIntact))
-        var check = try DecisionArchiver.verifyHeads(store: edited, package: written.folder)
+        var check = try DecisionArchiver.verifyHeads(store: edited, package: written.folder!)
         #expect(check.problems.map(\.kind) == [.chainBroken])
         #expect(check.problems.first?.stream == "application/A-001")
         #expect(check.problems.first?.version == 2)
@@ -100,7 +100,7 @@ import Workflow
         #expect(r.status == 0, "\(r.output)")
         let rewritten = try EventStore(path: f.path)
         #expect(try rewritten.audit().isIntact)
-        check = try DecisionArchiver.verifyHeads(store: rewritten, package: written.folder, keys: f.keyring.publicKeys)
+        check = try DecisionArchiver.verifyHeads(store: rewritten, package: written.folder!, keys: f.keyring.publicKeys)
         #expect(check.problems.map(\.kind) == [.rewritten])
         #expect(check.problems.first?.chinese.contains("历史被改写") == true)
         // 3. Delete the last event: the signed version is gone.
@@ -111,7 +111,7 @@ import Workflow
                 "DELETE FROM events WHERE stream_id = 'A-002' AND version = (SELECT MAX(version) FROM events WHERE stream_id = 'A-002');",
             ])
         #expect(r.status == 0, "\(r.output)")
-        check = try DecisionArchiver.verifyHeads(store: try EventStore(path: f.path), package: written.folder)
+        check = try DecisionArchiver.verifyHeads(store: try EventStore(path: f.path), package: written.folder!)
         #expect(Set(check.problems.map(\.kind)) == [.rewritten, .versionMissing])
     }
 }

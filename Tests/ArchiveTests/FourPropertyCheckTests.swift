@@ -318,14 +318,14 @@ import Testing
             .confirmation(documentNumber: StoreFixture.documentNumber), into: dir + "/archive")
         let checker = FourPropertyCheck(
             keys: fixture.keyring.publicKeys, trust: "测试密钥库", store: fixture.store, requireMetadata: false)
-        let report = checker.check(path: written.folder, occasion: .filing, now: fixedNow)
+        let report = checker.check(path: written.folder!, occasion: .filing, now: fixedNow)
         #expect(report.item("authenticity.database")?.outcome == .passed)
         // Another office's database does not hold the decision.
         let emptyStore = try EventStore(path: dir + "/empty.sqlite")
         let other = FourPropertyCheck(
             keys: fixture.keyring.publicKeys, trust: "测试密钥库", store: emptyStore, requireMetadata: false
         )
-        .check(path: written.folder, occasion: .filing, now: fixedNow)
+        .check(path: written.folder!, occasion: .filing, now: fixedNow)
         #expect(other.item("authenticity.database")?.outcome == .failed)
     }
 }

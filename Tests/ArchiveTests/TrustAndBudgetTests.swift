@@ -254,17 +254,17 @@ import ZipKit
             store: f.store, keyring: f.keyring, documents: StoreFixture.documents, organization: "焦作市职改办")
         let written = try archiver.write(
             .confirmation(documentNumber: StoreFixture.documentNumber), into: dir + "/archive")
-        #expect(try DecisionArchiver.verifyHeads(store: f.store, package: written.folder).problems == [])
+        #expect(try DecisionArchiver.verifyHeads(store: f.store, package: written.folder!).problems == [])
         // A database that never took this decision.
         let other = try EventStore(path: dir + "/other.sqlite")
-        let foreign = try DecisionArchiver.verifyHeads(store: other, package: written.folder)
+        let foreign = try DecisionArchiver.verifyHeads(store: other, package: written.folder!)
         #expect(foreign.problems.first?.kind == .decisionMissing)
         #expect(foreign.problems.first?.chinese.contains("焦职改〔2026〕12号") == true)
         #expect(foreign.problems.contains { $0.kind == .streamMissing })
         // A package missing one of the decision's applications.
         let cut = dir + "/cut/decision-2026-12"
         try FileManager.default.createDirectory(atPath: dir + "/cut", withIntermediateDirectories: true)
-        try FileManager.default.copyItem(atPath: written.folder, toPath: cut)
+        try FileManager.default.copyItem(atPath: written.folder!, toPath: cut)
         try FileManager.default.removeItem(atPath: cut + "/data/applications/A-002")
         let missing = try DecisionArchiver.verifyHeads(store: f.store, package: cut)
         #expect(missing.problems.contains { $0.kind == .applicationMissing && $0.stream == "A-002" })

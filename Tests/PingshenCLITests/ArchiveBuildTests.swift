@@ -47,8 +47,10 @@ import Testing
         let verified = try CLI.run(["archive", "verify", dir + "/archive/" + revocationPackage, "--db", db])
         #expect(verified.status == 0 && verified.stdout.contains("撤销决定"), "\(verified.stdout)")
 
+        // One form by default: the folder (the zip only on request, below).
+        #expect(!built.keys.contains { $0.hasSuffix(".zip") }, "\(built.keys.filter { $0.hasSuffix(".zip") })")
         // Each package was checked at filing (DA/T 70) and its report passed.
-        for name in ["decision-2026-1", "decision-2026-1.zip"] {
+        for name in ["decision-2026-1"] {
             let report = try String(contentsOfFile: dir + "/archive/\(name).check.json", encoding: .utf8)
             #expect(report.contains("\"occasion\" : \"filing\"") || report.contains("\"occasion\":\"filing\""), "\(report.prefix(300))")
             #expect(!report.contains("\"outcome\" : \"failed\"") && !report.contains("\"outcome\":\"failed\""), "\(name)")
@@ -81,6 +83,20 @@ import Testing
         let rebuilt = try tree(dir + "/rebuilt")
         #expect(rebuilt.keys.sorted() == built.keys.sorted())
         for (path, bytes) in built where rebuilt[path] != bytes { Issue.record("\(path) differs when rebuilt") }
+
+        // The zip on request: the same package, verified and checked at filing; twice the same bytes.
+        for out in ["zips", "zips-again"] {
+            let zipped = try CLI.run(["archive", "build", "--db", db, "--out", dir + "/" + out, "--all", "--form", "zip"])
+            #expect(zipped.status == 0, "\(zipped.stdout)\(zipped.stderr)")
+        }
+        let zips = try tree(dir + "/zips")
+        let packageNames = Set(built.keys.map { String($0.prefix { $0 != "/" }) }).subtracting(["public-keys.json"])
+        #expect(Set(zips.keys).subtracting(["public-keys.json"]) == Set(packageNames.map { $0 + ".zip" }))
+        #expect(try tree(dir + "/zips-again") == zips)
+        let zipReport = try String(contentsOfFile: dir + "/zips/decision-2026-1.zip.check.json", encoding: .utf8)
+        #expect(!zipReport.contains("\"outcome\" : \"failed\"") && !zipReport.contains("\"outcome\":\"failed\""))
+        let zipVerified = try CLI.run(["archive", "verify", dir + "/zips/decision-2026-1.zip", "--db", db])
+        #expect(zipVerified.status == 0, "\(zipVerified.stdout)\(zipVerified.stderr)")
 
         // The catalogue numbered every record once: no 件号 twice in a series, none missing.
         let gaps = try CLI.sqlite(

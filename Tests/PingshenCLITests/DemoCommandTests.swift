@@ -70,7 +70,8 @@ import Testing
 @Suite struct DemoOutputsTests {
     @Test func documentsPackagesAndCertificatesVerify() throws {
         let dir = CLI.temporaryDirectory()
-        let r = try CLI.run(["demo", "--out", dir, "--applications", "30", "--seed", "8"])
+        // Both forms of each package (the folder is the default; the zip on request).
+        let r = try CLI.run(["demo", "--out", dir, "--applications", "30", "--seed", "8", "--archive-form", "both"])
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdout.contains("归档"))
         let fm = FileManager.default

@@ -25,7 +25,7 @@ import Testing
             store: fixture.store, keyring: keyring,
             documents: ClosureDocumentSource(dossier: { _ in [] }, decision: { _, _ in [] }), organization: "焦作市职改办")
         let written = try archiver.write(.confirmation(documentNumber: number), into: data + "/archive")
-        return (data, written.folder, keyring)
+        return (data, written.folder!, keyring)
     }
 
     func page(_ fixture: WebFixture, data: String, _ path: String) async throws -> TestBrowser.Page {

@@ -59,7 +59,7 @@ let systemLibraries: [Target] = [
 ]
 let executables: [(name: String, path: String, local: [String])] = [
     ("pingshen", "Sources/pingshen", ["PingshenCLI"]),
-    ("pingshen-bench", "Sources/pingshen-bench", ["Season", "Store", "Documents", "Archive"]),
+    ("pingshen-bench", "Sources/pingshen-bench", ["Season", "Store", "Documents", "Archive", "PingshenCLI"]),
 ]
 let tests: [(name: String, local: [String], resources: Bool, external: [Target.Dependency])] = [
     ("DomainTests", ["Domain"], false, []),

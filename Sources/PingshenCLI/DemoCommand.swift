@@ -41,7 +41,10 @@ struct DemoCommand: ParsableCommand {
         }
     }
 
-    func run() throws {
+    func run() throws { try run(phases: nil) }
+
+    /// The demo, telling `phases` (`pingshen-bench full-season`) as each phase ends.
+    func run(phases: DemoPhaseObserver?) throws {
         let book = try rules.load()
         let outURL = URL(fileURLWithPath: out)
         try FileManager.default.createDirectory(at: outURL, withIntermediateDirectories: true)
@@ -88,9 +91,11 @@ struct DemoCommand: ParsableCommand {
         bar.finish()
         print("演示评审年度: \(applications) 份申报, 随机种子 \(seed), 数据库 \(path)")
         print(summary.render())
-        try renderQueuedDocuments(
+        phases?(.workflow, applications)
+        let rendered = try renderQueuedDocuments(
             store: store, rules: book, into: outURL, templates: templatesDirectory, forms: formsDirectory,
             uploads: URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent("uploads"))
+        phases?(.documents, rendered.documents)
         guard let keyring = signingKeys else { return }
         // The demo office, as `pingshen init` records it (its 全宗号 numbers the archive's
         // records), dated with the season's last event so the same seed gives the same log.
@@ -133,6 +138,7 @@ struct DemoCommand: ParsableCommand {
             "归档: \(written.count) 个签名决定包(BagIt + Ed25519)写入 \(archive.path),"
                 + "共 \(bytes / 1024) KB,用时 \(String(format: "%.2f", Date().timeIntervalSince(archiveStart))) 秒;"
                 + "公钥 \(archive.appendingPathComponent("public-keys.json").path)")
+        phases?(.archive, written.count)
         // A signed checkpoint of the season's log, dated with its last event (the same seed
         // gives the same database).
         do {

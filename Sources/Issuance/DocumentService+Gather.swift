@@ -98,6 +98,7 @@ extension DocumentService {
     /// Drops the cached streams and declarations (memory stays that of one batch).
     func forgetStreams() {
         histories.removeAll(keepingCapacity: true)
+        replayed.removeAll(keepingCapacity: true)
         recordedAt.removeAll(keepingCapacity: true)
         declarationCache.removeAll(keepingCapacity: true)
         declarationRows.removeAll(keepingCapacity: true)

@@ -89,6 +89,7 @@ extension DocumentService {
             }
         }
         if gathers {
+            order = Self.groupedByApplication(order, members: members)
             forgetStreams()
             if order.contains(where: { $0.kind == .qualificationNotice }) { _ = try qualificationIndex() }
         }
@@ -166,6 +167,32 @@ extension DocumentService {
         if gathers { forgetStreams() }
         summary.seconds = Date().timeIntervalSince(start)
         return summary
+    }
+
+    /// The documents of one application side by side (in the order their applications first
+    /// come), then the others in queue order: a chunk then reads and decodes an application's
+    /// history and declarations once for all its letters and its certificate.
+    static func groupedByApplication(_ order: [DocumentKey], members: [DocumentKey: [QueuedDocument]]) -> [DocumentKey] {
+        var groups: [String: [DocumentKey]] = [:]
+        var firsts: [String] = []
+        var others: [DocumentKey] = []
+        for key in order {
+            let application: String?
+            switch key.kind {
+            case .publicNotice, .qualificationNotice, .minutes, .voteRecord, .revocationDecision:
+                application = nil
+            case .pledge, .declarationForm, .acceptanceNotice, .correctionNotice, .refusalNotice, .reexaminationDecision,
+                .certificate:
+                application = members[key]?.first { $0.streamKind == ApplicationMachine.kind }?.streamID
+            }
+            guard let application else {
+                others.append(key)
+                continue
+            }
+            if groups[application] == nil { firsts.append(application) }
+            groups[application, default: []].append(key)
+        }
+        return firsts.flatMap { groups[$0] ?? [] } + others
     }
 
     func mark(rendered: [(Int64, String)], failed: [(Int64, String)]) throws {

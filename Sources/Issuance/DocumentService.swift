@@ -82,6 +82,9 @@ public final class DocumentService {
     var kindIndexes: [DocumentKind: KindIndex] = [:]
     /// The 取得资格通知 rows by the 文号 their application had when the row was queued.
     var qualificationRows: [String: [QueuedDocument]]?
+    /// States replayed from the cached histories, by `kind/id@version` (a session's, with its
+    /// ballots, is asked for by every certificate it decided).
+    var replayed: [String: Any] = [:]
     /// Each cached stream's `recorded_at` per version (the same keys as `histories`).
     var recordedAt: [String: [String]] = [:]
     /// Every declaration of the gathered applications, oldest first.
@@ -220,7 +223,11 @@ public final class DocumentService {
     func state<M: Machine>(_ m: M.Type, _ id: String, asOf version: Int? = nil) throws -> M.State {
         let events = try history(m, id)
         let n = version.map { min(max($0, 0), events.count) } ?? events.count
-        return M.replay(events.prefix(n))
+        let key = "\(M.kind)/\(id)@\(n)"
+        if let s = replayed[key] as? M.State { return s }
+        let s = M.replay(events.prefix(n))
+        replayed[key] = s
+        return s
     }
 
     // MARK: - registry

@@ -70,7 +70,7 @@ public enum DeclarationGenerator {
         // Fill in form order until nothing more is required (a choice may require more fields).
         for _ in 0..<4 {
             var changed = false
-            for field in form.fields where data[field.id] == nil {
+            for field in form.fields where data[field.id] == nil && form.isVisible(field, in: data) {
                 let shown = form.isRequired(field, in: data) || (field.requiredWhen == nil && field.section != "申报通道")
                 guard shown, let value = g.value(field, data: data, index: 0) else { continue }
                 data[field.id] = value

@@ -98,6 +98,10 @@ public struct FieldDefinition: Sendable {
     /// The heading the field appears under (the step of the web form, the section of the
     /// 申报表): the field's `section:`, else its file's, else 专业技术工作. Empty inside groups.
     public var section: String = ""
+    /// When the field is asked at all (`visible_when:`, top-level fields): a field whose
+    /// condition does not hold for the declaration (another track, another level) is not shown,
+    /// not required, not validated and not kept (`FormDefinition.pruned`). Nil: always.
+    public var visibleWhen: Condition? = nil
 }
 
 /// Count limits that apply when a condition holds (first match wins).

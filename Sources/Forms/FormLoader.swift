@@ -16,7 +16,9 @@ struct FormLoader {
         "specialty_field",
     ]
     static let partKeys: Set<String> = ["include", "fields", "rules", "pledge", "description", "section"]
-    static let commonFieldKeys: Set<String> = ["id", "label", "type", "required", "required_when", "help", "section"]
+    static let commonFieldKeys: Set<String> = [
+        "id", "label", "type", "required", "required_when", "visible_when", "help", "section",
+    ]
     /// The section of a form's own fields when the form names none.
     static let defaultSection = "专业技术工作"
     static let typeKeys: [String: Set<String>] = [
@@ -290,10 +292,15 @@ struct FormLoader {
                 requiredWhen = try FormLoader.condition(w)
                 conditions.append((requiredWhen!, w))
             }
+            var visibleWhen: Condition?
+            if let w = node["visible_when"] {
+                visibleWhen = try FormLoader.condition(w)
+                conditions.append((visibleWhen!, w))
+            }
             let type = try fieldType(typeName, node: node, conditions: &conditions)
             return FieldDefinition(
                 id: id, label: label, type: type, required: required, requiredWhen: requiredWhen,
-                help: try node["help"]?.string())
+                help: try node["help"]?.string(), visibleWhen: visibleWhen)
         } catch {
             errors.append(error)
             return nil
@@ -346,6 +353,9 @@ struct FormLoader {
                 if !ids.insert(f.id).inserted { errors.append(item.error("字段编号“\(f.id)”重复", childKey: "id")) }
                 if f.requiredWhen != nil {
                     errors.append(item.error("可重复项内的字段不支持 required_when", childKey: "required_when"))
+                }
+                if f.visibleWhen != nil {
+                    errors.append(item.error("可重复项内的字段不支持 visible_when（请写在整个可重复项上）", childKey: "visible_when"))
                 }
                 if let limits = f.limits, !limits.overrides.isEmpty {
                     errors.append(item.error("可重复项内的字段不支持 limits_when", childKey: "limits_when"))

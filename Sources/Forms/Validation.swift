@@ -72,6 +72,7 @@ extension FormDefinition {
     /// Whether a field is required for this data (statically, by its condition, or because a
     /// count limit asks for at least one entry).
     public func isRequired(_ field: FieldDefinition, in data: [String: JSONValue]) -> Bool {
+        guard isVisible(field, in: data) else { return false }
         if field.required || field.requiredWhen?.holds(in: data) == true { return true }
         return (countLimits(of: field, in: data)?.min ?? 0) > 0
     }
@@ -133,7 +134,7 @@ struct Validator {
                 FormDefinition.trackField, "track.invalid",
                 "申报通道应为以下之一: \(form.tracks.map { "\($0.rawValue)(\($0.chinese))" }.joined(separator: "、"))")
         }
-        for field in form.fields {
+        for field in form.fields where form.isVisible(field, in: object) {  // a hidden field is not asked
             let value = object[field.id]
             if value == nil {
                 if form.isRequired(field, in: object) { missing(field, path: field.id, data: object) }

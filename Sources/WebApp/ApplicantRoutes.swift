@@ -43,14 +43,16 @@ struct ApplicantRoutes {
             let submitted = request.uri.queryParameters.get("submitted") == "1"
             return try applicationPage(context, draft, flash: nil, receipt: submitted ? try receipt(draft) : nil)
         }
+        // The form opens at its first step; the steps post to `{id}/step/{n}` (+Steps).
         group.get("{id}/form") { request, context in
             let draft = try owned(context)
-            let form = try requireEditable(draft)
+            try requireEditable(draft)
             let saved = request.uri.queryParameters.get("saved") == "1"
-            return try formPage(
-                context, draft, form: form, data: try JSONValue.parse(draft.data), problems: [],
+            return try stepPage(
+                context, draft, number: 1, data: try JSONValue.parse(draft.data), problems: [],
                 flash: saved ? "草稿已保存。" : nil)
         }
+        addSteps(to: group)
         group.post("{id}/form") { request, context in try await saveForm(request, context) }
         group.get("{id}/pledge") { _, context in
             let draft = try owned(context)
@@ -153,15 +155,22 @@ struct ApplicantRoutes {
             context: context)
     }
 
-    func newPage(_ context: WebRequestContext, problem: String?) throws -> Response {
+    /// The choice of series, level and track: nothing chosen for the applicant (请选择) but the
+    /// normal track; after a refusal the choices made stay selected.
+    func newPage(_ context: WebRequestContext, problem: String?, chosen: FormBody? = nil) throws -> Response {
         let forms: [TemplateValue] = services.forms.forms.values.sorted { $0.id < $1.id }.map { form in
             [
-                "id": .string(form.id), "title": .string(form.title),
+                "id": .string(form.id), "title": .string(form.title), "selected": .bool(chosen?["form"] == form.id),
                 "levels": .list(form.levels.map { ["value": .string($0.rawValue), "label": .string($0.chinese)] }),
             ]
         }
-        let levels: [TemplateValue] = Level.allCases.map { ["value": .string($0.rawValue), "label": .string($0.chinese)] }
-        let tracks: [TemplateValue] = Track.allCases.map { ["value": .string($0.rawValue), "label": .string($0.chinese)] }
+        let levels: [TemplateValue] = Level.allCases.map {
+            ["value": .string($0.rawValue), "label": .string($0.chinese), "selected": .bool(chosen?["level"] == $0.rawValue)]
+        }
+        let track = chosen?["track"] ?? Track.normal.rawValue
+        let tracks: [TemplateValue] = Track.allCases.map {
+            ["value": .string($0.rawValue), "label": .string($0.chinese), "selected": .bool(track == $0.rawValue)]
+        }
         return try services.pages.response(
             .applyNew, title: "新建申报",
             data: [
@@ -175,16 +184,17 @@ struct ApplicantRoutes {
         var request = request
         let body = try await request.form()
         guard let form = body["form"].flatMap({ services.forms.forms[$0] }) else {
-            return try newPage(context, problem: "请选择申报系列(申报表)。")
+            return try newPage(context, problem: "请选择申报系列（申报表）。", chosen: body)
         }
         guard let level = body["level"].flatMap(Level.init(rawValue:)), form.levels.contains(level) else {
             let allowed = form.levels.map(\.chinese).joined(separator: "、")
-            return try newPage(context, problem: "“\(form.title)”可申报的级别为:\(allowed)。")
+            let problem = body["level"].map { $0.isEmpty } ?? true ? "请选择申报级别。" : ""
+            return try newPage(context, problem: "\(problem)“\(form.title)”可申报的级别为：\(allowed)。", chosen: body)
         }
         let track = body["track"].flatMap(Track.init(rawValue:)) ?? .normal
         guard form.tracks.contains(track) || track == .normal else {
             let allowed = form.tracks.map(\.chinese).joined(separator: "、")
-            return try newPage(context, problem: "“\(form.title)”可选的申报途径为:常规申报、\(allowed)。")
+            return try newPage(context, problem: "“\(form.title)”可选的申报途径为：常规申报、\(allowed)。", chosen: body)
         }
         var data: [String: JSONValue] = ["level": .string(level.rawValue), "track": .string(track.rawValue)]
         data["name"] = .string(identity.account.displayName)
@@ -255,10 +265,10 @@ struct ApplicantRoutes {
         let submission = FormSubmission(form: form, pairs: pairs, stored: stored, uploads: accepted)
         // Only the open fields change (all of them, or those a correction names); the rest of
         // the declaration is kept exactly as stored, whatever else was posted.
-        let saved =
+        let saved = whole.pruned(  // what the declaration does not ask (another track's fields) is not kept
             form.fields.count == whole.fields.count
-            ? submission.data
-            : whole.merging(submission.data, into: stored, only: Set(form.fields.map(\.id)))
+                ? submission.data
+                : whole.merging(submission.data, into: stored, only: Set(form.fields.map(\.id))))
         let now = services.now
         try services.store.write { tx in
             try tx.saveDraft(
@@ -302,9 +312,12 @@ struct ApplicantRoutes {
                 .object(
                     WebServices.declarationValues(form.present(data), fileBase: "/apply/\(draft.applicationID)/files/"))
             } else { .null }
+        let steps = (try? editableForm(draft))?.steps(for: (try? JSONValue.parse(draft.data)) ?? .object([:])) ?? []
         return try services.pages.response(
             .applyPledge, title: "告知承诺书",
             data: [
+                "steps": Self.indicator(steps, current: 0, base: "/apply/\(draft.applicationID)"),
+                "hasSteps": .bool(!steps.isEmpty),
                 "preview": preview,
                 "id": .string(draft.applicationID), "form": .string(form.title), "version": .string(form.version),
                 "paragraphs": .list(paragraphs), "waived": .list(waived), "hasWaived": .bool(!waived.isEmpty),
@@ -336,9 +349,7 @@ struct ApplicantRoutes {
                     applicationID: draft.applicationID, formID: form.id, data: data,
                     note: note.isEmpty ? "已按补正通知修改申报表" : note, now: services.now)
             } catch let refusal as IntakeRefusal {
-                if case .invalid(let problems) = refusal {
-                    return try formPage(context, draft, data: data, problems: problems, status: .unprocessableContent)
-                }
+                if case .invalid(let problems) = refusal { return try problemStep(context, draft, data, problems) }
                 throw WebError.refused(rule: "correction", message: refusal.chinese)
             }
             await services.actions.issueDocuments()
@@ -347,7 +358,7 @@ struct ApplicantRoutes {
         // (A correction cannot change the ID number unless the notice names it; the Intake checks that.)
         if let person = identity.account.personID, data["id_number"]?.string.map({ "P-" + $0.uppercased() }) != person {
             let problem = Problem(path: "id_number", rule: "account.id-number", message: "公民身份号码须与注册账户一致")
-            return try formPage(context, draft, data: data, problems: [problem], status: .unprocessableContent)
+            return try problemStep(context, draft, data, [problem])
         }
         let facts = try services.forms.rules(for: form.id).facts(declaredIn: data, series: form.series)
         do {
@@ -357,7 +368,7 @@ struct ApplicantRoutes {
         } catch let refusal as IntakeRefusal {
             switch refusal {
             case .invalid(let problems):
-                return try formPage(context, draft, data: data, problems: problems, status: .unprocessableContent)
+                return try problemStep(context, draft, data, problems)
             case .ineligible(let decision):
                 return try pledgePage(
                     context, draft, reasons: decision.reasons.map(\.message), status: .unprocessableContent)
@@ -369,17 +380,32 @@ struct ApplicantRoutes {
         return seeOther("/apply/\(draft.applicationID)?submitted=1")
     }
 
+    /// The step holding the first of `problems`, showing them (the other steps' as links).
+    func problemStep(
+        _ context: WebRequestContext, _ draft: DraftRecord, _ data: JSONValue, _ problems: [Problem]
+    ) throws -> Response {
+        let steps = try requireEditable(draft).steps(for: data)
+        let number = problems.first.flatMap { Self.owner(of: $0, in: steps) }?.number ?? 1
+        return try stepPage(context, draft, number: number, data: data, problems: problems, status: .unprocessableContent)
+    }
+
     /// The receipt shown once after a submission: the number, when (Beijing time), the
     /// declaration's digest and what happens next.
     func receipt(_ draft: DraftRecord) throws -> TemplateValue? {
         guard let stage = try state(draft.applicationID)?.state.stage, stage != .draft, stage != .none,
             let stored = try services.store.declaration(applicationID: draft.applicationID)
         else { return nil }
+        // The 申报表 just issued, to open or keep (rendered at once after the submission).
+        let form = try services.documents(forStream: ApplicationMachine.kind, id: draft.applicationID)
+            .last { $0.kind == DocumentKind.declarationForm.rawValue }
         return [
             "id": .string(draft.applicationID), "at": .string(WebServices.beijingTime(stored.submittedAt)),
+            "page": .string("/apply/\(draft.applicationID)"),
+            "document": form.map { .string("/documents/\($0.id).html") } ?? .null,
+            "documentODT": form.map { .string("/documents/\($0.id).odt") } ?? .null,
             "next": .string(
                 stage == .unitReview
-                    ? "下一步：您的工作单位将进行单位内部公示（\(services.policy.unitNoticeWorkingDays)个工作日），公示期满无异议后推荐至职改办资格审核。"
+                    ? "下一步：单位审核——您的工作单位核对申报材料后进行单位内部公示（\(services.policy.unitNoticeWorkingDays)个工作日），公示期满无异议后推荐至职改办资格审核；每一步办理结果都会发送到您的站内消息。"
                     : "当前状态：\(stage.chinese)。"),
         ]
     }

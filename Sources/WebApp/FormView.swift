@@ -22,20 +22,19 @@ public struct FormView: Sendable {
     /// The `form` object the templates render.
     public let value: TemplateValue
 
-    /// Whether `field` is asked only on other tracks than `track`: its `required_when` demands
-    /// a track (`track:`, alone or among `all` conditions) that is not the chosen one, or
-    /// excludes the chosen one (`track_not:`). Such fields are not shown (decided here, on the
-    /// server); choosing their track and saving shows them.
-    static func belongsToOtherTrack(_ field: FieldDefinition, track: JSONValue) -> Bool {
-        func excludes(_ condition: Condition) -> Bool {
-            switch condition {
-            case .equals(let name, let values) where name == FormDefinition.trackField: !values.contains(track)
-            case .not(.equals(let name, let values)) where name == FormDefinition.trackField: values.contains(track)
-            case .all(let conditions): conditions.contains(where: excludes)
-            default: false
-            }
+    /// A submit button of the form: `_action` = `value` (`save`, `prev`, `next` …).
+    public struct Button: Sendable {
+        public var value: String
+        public var label: String
+        public var primary = false
+        /// Posted without the browser's own checks (saving, going back).
+        public var skipChecks = true
+        public init(_ value: String, _ label: String, primary: Bool = false, skipChecks: Bool = true) {
+            self.value = value
+            self.label = label
+            self.primary = primary
+            self.skipChecks = skipChecks
         }
-        return field.requiredWhen.map(excludes) ?? false
     }
 
     /// Text fields allowing more than this many characters get a `<textarea>`.
@@ -48,11 +47,18 @@ public struct FormView: Sendable {
     ///   - csrfToken: written into the hidden `_csrf` input.
     ///   - action: the URL the form posts to (`?_csrf=` is added when the form takes files, as
     ///     `SessionMiddleware` reads the token of a multipart body from the query string).
-    public init(form: FormDefinition, data: JSONValue, problems: [Problem], csrfToken: String, action: String) {
+    ///   - step: render only this step's fields (the level and the track with the first step,
+    ///     when `choices`); nil: every field the declaration asks.
+    ///   - choices: whether the level and the track can be chosen (not while correcting).
+    ///   - buttons: the submit buttons at the end; nil: 保存草稿 and 提交申报.
+    public init(
+        form: FormDefinition, data: JSONValue, problems: [Problem], csrfToken: String, action: String,
+        step: FormStep? = nil, choices: Bool = true, buttons: [Button]? = nil
+    ) {
         var builder = Builder(form: form, top: data.object ?? [:])
         builder.collectTargets(data)
         builder.assign(problems)
-        let fields = builder.topFields(data)
+        let fields = builder.topFields(data, step: step, choices: choices)
         let summary: [TemplateValue] = builder.summary.map { entry in
             [
                 "message": .string(ChineseText.fullWidth(clean(entry.message))),
@@ -69,6 +75,14 @@ public struct FormView: Sendable {
             "enctype": .string(builder.hasAttachments ? "multipart/form-data" : "application/x-www-form-urlencoded"),
             "hasProblems": .bool(!summary.isEmpty), "problemCount": .number(Double(summary.count)),
             "summary": .list(summary), "fields": .list(fields),
+            "hasButtons": .bool(buttons != nil),
+            "buttons": .list(
+                (buttons ?? []).map {
+                    [
+                        "value": .string($0.value), "label": .string($0.label), "primary": .bool($0.primary),
+                        "skipChecks": .bool($0.skipChecks),
+                    ]
+                }),
         ]
     }
 
@@ -149,7 +163,19 @@ private struct Builder {
 
     // MARK: nodes
 
-    mutating func topFields(_ data: JSONValue) -> [TemplateValue] {
+    mutating func topFields(_ data: JSONValue, step: FormStep?, choices: Bool) -> [TemplateValue] {
+        var nodes: [TemplateValue] = []
+        if choices && (step?.number ?? 1) == 1 { nodes += choiceNodes(data) }
+        // Only the fields this declaration asks (`visible_when`: the chosen track and level),
+        // decided here on the server; choosing another track or level and saving shows others.
+        let shown = step.map { $0.fieldIDs.compactMap(form.field) } ?? form.fields
+        for field in shown where form.isVisible(field, in: top) {
+            nodes.append(node(field, path: field.id, value: data[field.id], required: form.isRequired(field, in: top)))
+        }
+        return nodes
+    }
+
+    func choiceNodes(_ data: JSONValue) -> [TemplateValue] {
         var nodes: [TemplateValue] = []
         let levels = form.levels.map { (value: $0.rawValue, label: $0.chinese) }
         let tracks = form.tracks.map { (value: $0.rawValue, label: $0.chinese) }
@@ -162,10 +188,6 @@ private struct Builder {
                 path: FormDefinition.trackField, label: "申报通道",
                 help: form.tracks.contains(.normal) ? "不选择即为常规申报" : nil,
                 required: !form.tracks.contains(.normal), options: tracks, value: data[FormDefinition.trackField]))
-        let track = data[FormDefinition.trackField] ?? .string(Track.normal.rawValue)
-        for field in form.fields where !FormView.belongsToOtherTrack(field, track: track) {
-            nodes.append(node(field, path: field.id, value: data[field.id], required: form.isRequired(field, in: top)))
-        }
         return nodes
     }
 

@@ -148,7 +148,7 @@ import Workflow
             #expect(receipt.body.contains("id=\"receipt\""))
             #expect(receipt.body.contains("申报编号：<strong>\(id)</strong>"))
             #expect(receipt.body.contains("提交时间（北京时间）"))
-            #expect(receipt.body.contains("下一步：您的工作单位将进行单位内部公示"))
+            #expect(receipt.body.contains("下一步：单位审核——您的工作单位核对申报材料后进行单位内部公示"))
             #expect(try xmllintProblems(receipt.body) == "")
             #expect(!(try await browser.get("/apply/\(id)")).body.contains("id=\"receipt\""))
             let state = try #require(try store.load(ApplicationMachine.self, id: id)?.state)

@@ -24,13 +24,13 @@ struct DeclarationFormTests {
         #expect(html.contains("<input type=\"hidden\" name=\"_csrf\" value=\"token-1\" />"))
         #expect(html.contains("enctype=\"multipart/form-data\""))
         #expect(html.contains("action=\"/apply/engineering?_csrf=token-1\""))
-        let track = example["track"] ?? "normal"
-        for field in form.fields where !FormView.belongsToOtherTrack(field, track: track) {
+        let asked = example.object ?? [:]
+        for field in form.fields where form.isVisible(field, in: asked) {
             #expect(html.contains("id=\"f-\(field.id)\""), "field \(field.id)")
             #expect(html.contains(">\(field.label)"), "label of \(field.id)")
         }
         // Fields asked only on other tracks are not shown (FormTrackFieldsTests).
-        for field in form.fields where FormView.belongsToOtherTrack(field, track: track) {
+        for field in form.fields where !form.isVisible(field, in: asked) {
             #expect(!html.contains("id=\"f-\(field.id)\""), "field \(field.id) of another track")
         }
         #expect(html.contains("id=\"f-level\""))
@@ -268,7 +268,7 @@ struct DeclarationFormTests {
             let problems = form.validate(data).problems
             let html = try FormSupport.page(data, problems: problems, form: form)
             #expect(try xmllintProblems(html) == "", "\(id) \(level)")
-            for field in form.fields where !FormView.belongsToOtherTrack(field, track: "normal") {
+            for field in form.fields where form.isVisible(field, in: data.object ?? [:]) {
                 #expect(html.contains("id=\"f-\(field.id)\""), "\(id): \(field.id)")
             }
             // Ids are unique, and every problem has a place or a summary line.

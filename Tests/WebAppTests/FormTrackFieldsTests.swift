@@ -25,17 +25,42 @@ import Testing
         #expect(try xmllintProblems(green) == "")
     }
 
-    @Test func theRuleReadsTrackAndTrackNot() throws {
+    /// The definition says when a field is asked (`visible_when`): by track, by level.
+    @Test func visibilityComesFromTheDefinition() throws {
         let form = try FormSupport.engineering
-        let talent = try #require(form.fields.first { $0.id == "talent_category" })
-        #expect(FormView.belongsToOtherTrack(talent, track: "normal"))
-        #expect(!FormView.belongsToOtherTrack(talent, track: "green-channel"))
-        let plain = FieldDefinition(id: "x", label: "x", type: .boolean, required: false, requiredWhen: nil)
-        #expect(!FormView.belongsToOtherTrack(plain, track: "normal"))
-        let notSpecial = FieldDefinition(
-            id: "y", label: "y", type: .boolean, required: false,
-            requiredWhen: .all([.not(.equals(field: "track", values: ["special-evaluation"]))]))
-        #expect(FormView.belongsToOtherTrack(notSpecial, track: "special-evaluation"))
-        #expect(!FormView.belongsToOtherTrack(notSpecial, track: "normal"))
+        for id in [
+            "talent_category", "talent_certification", "major_contribution", "referees", "outstanding_results",
+            "outstanding_evidence", "recommendation_letter", "youth_referees", "recommendation_acceptance",
+        ] {
+            let field = try #require(form.field(id))
+            #expect(!form.isVisible(field, in: ["level": "intermediate"]), "\(id) is not asked on the normal track")
+        }
+        let referees = try #require(form.field("referees"))
+        #expect(form.isVisible(referees, in: ["track": "exceptional"]))
+        #expect(!form.isVisible(referees, in: ["track": "green-channel"]))
+        #expect(form.isVisible(try #require(form.field("phone")), in: [:]), "a field without visible_when is asked")
+        // By level: 高级会计师 needs the exam; 正高级 has none.
+        let accounting = try FormSupport.library.form("accounting")
+        let exam = try #require(accounting.field("senior_exam_certificate"))
+        #expect(accounting.isVisible(exam, in: ["level": "deputy-senior"]))
+        #expect(!accounting.isVisible(exam, in: ["level": "full-senior"]))
+    }
+
+    /// A hidden field is neither required, nor validated, nor kept.
+    @Test func hiddenFieldsAreNotValidatedNorKept() throws {
+        let form = try FormSupport.engineering
+        var data = try FormSupport.example.object ?? [:]
+        data["track"] = nil
+        data["referees"] = [["name": ""]]  // incomplete, and not asked on the normal track
+        data["talent_category"] = "no-such-option"
+        let problems = form.validate(.object(data)).problems.map(\.path)
+        #expect(!problems.contains { $0.hasPrefix("referees") || $0 == "talent_category" }, "\(problems)")
+        let kept = form.pruned(.object(data))
+        #expect(kept["referees"] == nil && kept["talent_category"] == nil)
+        #expect(kept["phone"] == data["phone"])
+        data["track"] = "exceptional"
+        let exceptional = form.validate(.object(data)).problems.map(\.path)
+        #expect(exceptional.contains { $0.hasPrefix("referees") }, "asked on the exceptional track: \(exceptional)")
+        #expect(form.pruned(.object(data))["referees"] != nil)
     }
 }

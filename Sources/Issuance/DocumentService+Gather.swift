@@ -73,9 +73,12 @@ extension DocumentService {
         let all = try kindIndex(.qualificationNotice).rows
         for start in stride(from: 0, to: all.count, by: Self.gatherSlice) {
             let slice = all[start..<min(start + Self.gatherSlice, all.count)]
-            try prefetch(ApplicationMachine.self, slice.map(\.streamID))
+            // The rows whose key was computed already have their 文号.
+            try prefetch(ApplicationMachine.self, slice.filter { qualificationNumbers[$0.id] == nil }.map(\.streamID))
             for r in slice {
-                guard let number = try state(ApplicationMachine.self, r.streamID, asOf: r.version).documentNumber
+                guard
+                    let number = try qualificationNumbers[r.id]
+                        ?? state(ApplicationMachine.self, r.streamID, asOf: r.version).documentNumber
                 else { continue }
                 index[number, default: []].append(r)
             }

@@ -82,6 +82,8 @@ public final class DocumentService {
     var kindIndexes: [DocumentKind: KindIndex] = [:]
     /// The 取得资格通知 rows by the 文号 their application had when the row was queued.
     var qualificationRows: [String: [QueuedDocument]]?
+    /// The 文号 of each 取得资格通知 row whose key was computed (by row id).
+    var qualificationNumbers: [Int64: String] = [:]
     /// States replayed from the cached histories, by `kind/id@version` (a session's, with its
     /// ballots, is asked for by every certificate it decided).
     var replayed: [String: Any] = [:]
@@ -146,6 +148,7 @@ public final class DocumentService {
             guard let number = state.documentNumber else {
                 throw IssuanceError.missingData(document: "\(kind.rawValue)/\(subject)", what: "文号")
             }
+            qualificationNumbers[row.id] = number
             return DocumentKey(kind, name: number)
         case .certificate:
             if row.streamKind == ApplicationMachine.kind {

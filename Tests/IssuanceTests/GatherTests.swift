@@ -29,6 +29,29 @@ import Workflow
             attachments: attachments.root
         ).run()
         let library = TemplateLibrary(directory: Paths.templates)
+        // The demo answers a correction with the same data; change the answer's telephone so the
+        // second 申报表 differs from the first unless it is laid out from the right declaration.
+        let corrected = try store.read { db in
+            try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT application_id, version, data FROM declarations WHERE application_id IN
+                    (SELECT application_id FROM declarations GROUP BY application_id HAVING COUNT(*) > 1)
+                    ORDER BY application_id, version DESC LIMIT 1
+                    """)
+        }
+        let correctedApplication: String = try #require(corrected)["application_id"]
+        let answer: String = corrected!["data"]
+        let phone = try #require(answer.range(of: #""phone":"[0-9]+""#, options: .regularExpression))
+        let newPhone = "13900001234"
+        try store.write { tx in
+            try tx.db.execute(
+                sql: "UPDATE declarations SET data = ? WHERE application_id = ? AND version = ?",
+                arguments: [
+                    answer.replacingCharacters(in: phone, with: "\"phone\":\"\(newPhone)\""), correctedApplication,
+                    corrected!["version"] as Int,
+                ])
+        }
 
         // One document at a time, on one thread, in chunks of 64.
         let reference = DocumentService(
@@ -47,6 +70,12 @@ import Workflow
         #expect(gathered.byKind == one.byKind)
         #expect(gathered.waiting == one.waiting)
         #expect(Set(one.byKind.keys).isSuperset(of: [.acceptanceNotice, .publicNotice, .qualificationNotice, .certificate, .minutes]))
+        // The corrected declaration: its second 申报表 is laid out from the answer, the first from the original.
+        func form(_ name: String) -> String {
+            String(decoding: bytes(root.appendingPathComponent("batch/declaration-form/\(name).html")), as: UTF8.self)
+        }
+        #expect(form("\(correctedApplication)-2").contains(newPhone))
+        #expect(!form(correctedApplication).contains(newPhone) && form(correctedApplication).contains(correctedApplication))
         for kind in one.byKind.keys.sorted(by: { $0.rawValue < $1.rawValue }) {
             let a = root.appendingPathComponent("one/\(kind.rawValue)")
             let b = root.appendingPathComponent("batch/\(kind.rawValue)")

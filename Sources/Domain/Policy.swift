@@ -63,11 +63,48 @@ public struct Policy: Sendable, Equatable {
         /// primary and secondary teachers' intermediate level).
         public var county: [Series: Set<Level>] = [.primarySecondaryTeachers: [.intermediate]]
         public var countyResults = CountyResults.confirmedByCounty
+        /// The city's counties 县（市、区）: units choose one when they register, county staff
+        /// accounts are scoped to one, a county confirms under its own 文号 prefix.
+        public var counties: [County] = County.jiaozuo
+
+        /// The county with division code `code`, if the policy lists it.
+        public func county(_ code: String) -> County? { counties.first { $0.code == code } }
+
+        /// 修武县（410821）, or the code alone when the policy does not list it.
+        public func countyName(_ code: String) -> String { county(code)?.name ?? code }
 
         /// Whether `series` at `level` is reviewed in the applicant's unit's county.
         public func isDevolvedToCounty(_ series: Series, _ level: Level) -> Bool {
             county[series]?.contains(level) == true
         }
+    }
+
+    /// One county 县（市、区） of the city: its six-digit division code, name and the prefix of
+    /// its decisions' 文号 (修职改 → 修职改〔2026〕3号).
+    public struct County: Sendable, Equatable, Hashable {
+        public var code: String
+        public var name: String
+        public var documentPrefix: String
+
+        public init(code: String, name: String, documentPrefix: String) {
+            self.code = code
+            self.name = name
+            self.documentPrefix = documentPrefix
+        }
+
+        /// 焦作市's districts, county-level cities and counties (GB/T 2260).
+        public static let jiaozuo: [County] = [
+            County(code: "410802", name: "解放区", documentPrefix: "解职改"),
+            County(code: "410803", name: "中站区", documentPrefix: "中职改"),
+            County(code: "410804", name: "马村区", documentPrefix: "马职改"),
+            County(code: "410811", name: "山阳区", documentPrefix: "山职改"),
+            County(code: "410821", name: "修武县", documentPrefix: "修职改"),
+            County(code: "410822", name: "博爱县", documentPrefix: "博职改"),
+            County(code: "410823", name: "武陟县", documentPrefix: "武职改"),
+            County(code: "410825", name: "温县", documentPrefix: "温职改"),
+            County(code: "410882", name: "沁阳市", documentPrefix: "沁职改"),
+            County(code: "410883", name: "孟州市", documentPrefix: "孟职改"),
+        ]
     }
 
     public var region = Region()
@@ -170,10 +207,28 @@ public struct Policy: Sendable, Equatable {
     }
 
     /// `devolution:` — `county:` maps series ids to lists of level ids (an empty mapping devolves
-    /// nothing); `county_results:` is `confirmed_by_county` or `filed_with_city`.
+    /// nothing); `county_results:` is `confirmed_by_county` or `filed_with_city`; `counties:` lists
+    /// each county's `code` (six digits), `name` and `document_prefix`.
     static func devolution(_ node: ConfigNode) throws(ConfigError) -> Devolution {
         var d = Devolution()
-        try node.requireOnly(["county", "county_results"])
+        try node.requireOnly(["county", "county_results", "counties"])
+        if let list = node["counties"] {
+            var counties: [County] = []
+            for item in try list.items() {
+                try item.requireOnly(["code", "name", "document_prefix"])
+                let codeNode = try item.required("code")
+                let code = try codeNode.string()
+                guard code.count == 6, code.allSatisfy({ $0.isASCII && $0.isNumber }), !code.hasSuffix("00") else {
+                    throw codeNode.error("县（市、区）代码应为6位行政区划代码（不以00结尾）")
+                }
+                guard !counties.contains(where: { $0.code == code }) else { throw codeNode.error("县（市、区）代码\(code)重复") }
+                let name = try item.required("name").string()
+                let prefix = try item.required("document_prefix").string()
+                guard !name.isEmpty, !prefix.isEmpty else { throw item.error("县（市、区）须有名称（name）和文号前缀（document_prefix）") }
+                counties.append(County(code: code, name: name, documentPrefix: prefix))
+            }
+            d.counties = counties
+        }
         if let c = node["county"] {
             var county: [Series: Set<Level>] = [:]
             if c.isMapping {

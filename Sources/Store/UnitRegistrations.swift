@@ -57,6 +57,10 @@ extension StoreTransaction {
     public func approveUnitRegistration(_ unit: UnitRecord, username: String) throws {
         let existing = try UnitRecord.fetch(creditCode: unit.creditCode, db: db)
         if existing == nil { try insert(unit) }
+        if let existing, existing.county == nil, let county = unit.county {
+            // A unit an application brought in before it registered: the county it names now.
+            try db.execute(sql: "UPDATE units SET county = ? WHERE id = ?", arguments: [county, existing.id])
+        }
         try db.execute(
             sql: "UPDATE accounts SET disabled = 0, unit_id = ? WHERE username = ? AND role = ? AND unit_id IS NULL",
             arguments: [existing?.id ?? unit.id, username, Role.unitHR.rawValue])

@@ -38,6 +38,7 @@ struct OfficeRoutes {
         addBatches(to: group)
         addAccept(to: group)
         addChecks(to: group)
+        addSelfReview(to: group)
     }
 
     // MARK: queues

@@ -32,7 +32,9 @@ public enum UnitRegistrationActions {
             try tx.execute(
                 UnitRegistrationMachine.self, id: creditCode, .approve(unitID: id, reason: reason), context: context)
             try tx.approveUnitRegistration(
-                UnitRecord(id: id, name: a.name, creditCode: a.creditCode, kind: a.kind, hasSelfReviewAuthority: false),
+                UnitRecord(
+                    id: id, name: a.name, creditCode: a.creditCode, kind: a.kind, hasSelfReviewAuthority: false,
+                    county: a.county),
                 username: a.username)
         }
     }

@@ -55,27 +55,44 @@ struct UnitRegistrationRoutes {
                 "problem": problems[f.id].map { .string($0) } ?? .null,
             ]
         }
-        let ids = Self.fields.map(\.id) + ["unit_kind", "form"]
+        let ids = Self.fields.map(\.id) + ["unit_kind", "county", "form"]
         let labels = Dictionary(uniqueKeysWithValues: Self.fields.map { ($0.id, $0.label) })
-            .merging(["unit_kind": "单位类型", "form": "注册申请"]) { a, _ in a }
+            .merging(["unit_kind": "单位类型", "county": "所属县（市、区）", "form": "注册申请"]) { a, _ in a }
         let summary: [TemplateValue] = ids.compactMap { id in
             problems[id].map { ["id": .string(id), "label": .string(labels[id] ?? id), "message": .string($0)] }
         }
         let kinds: [TemplateValue] = UnitKind.allCases.map { k in
             ["value": .string(k.rawValue), "label": .string(k.chinese), "selected": .bool(values["unit_kind"] == k.rawValue)]
         }
+        // Seed item 6: the county decides which committee reviews the devolved series and levels.
+        let counties: [TemplateValue] =
+            [["value": .string(Self.cityLevel), "label": .string("市直单位（不属于县、市、区）"),
+              "selected": .bool(values["county"] == Self.cityLevel)]]
+            + services.rules.policy.devolution.counties.map { c in
+                ["value": .string(c.code), "label": .string("\(c.name)（\(c.code)）"), "selected": .bool(values["county"] == c.code)]
+            }
         return try services.pages.response(
             .unitRegister, title: "用人单位注册",
             data: [
+                "counties": .list(counties), "countyProblem": problems["county"].map { .string($0) } ?? .null,
                 "fields": .list(list), "kinds": .list(kinds), "problems": .list(summary),
                 "hasProblems": .bool(!summary.isEmpty),
                 "kindProblem": problems["unit_kind"].map { .string($0) } ?? .null,
             ], context: context, status: status)
     }
 
+    /// The county select's value for a unit at city level 市直.
+    static let cityLevel = "city"
+
     /// Every problem of a unit's application at once (field id → Chinese message).
-    static func problems(_ v: [String: String], password: String) -> [String: String] {
+    static func problems(_ v: [String: String], password: String, policy: Policy) -> [String: String] {
         var problems: [String: String] = [:]
+        let county = v["county"] ?? ""
+        if county.isEmpty {
+            problems["county"] = "请选择所属县（市、区）；市直单位请选“市直单位”"
+        } else if county != cityLevel, policy.devolution.county(county) == nil {
+            problems["county"] = "所属县（市、区）“\(county)”不在本市县（市、区）名单中"
+        }
         for (id, label) in [("unit_name", "单位名称"), ("contact_name", "联系人")] {
             if !(1...60).contains(v[id]!.count) { problems[id] = "请填写\(label)（1至60字）" }
         }
@@ -103,12 +120,12 @@ struct UnitRegistrationRoutes {
             throw WebError.tooManyRequests(retryAfter: seconds)
         }
         var values: [String: String] = [:]
-        for key in Self.fields.map(\.id) + ["unit_kind"] where key != "password" {
+        for key in Self.fields.map(\.id) + ["unit_kind", "county"] where key != "password" {
             values[key] = (form[key] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         }
         values["credit_code"] = values["credit_code"]!.uppercased()
         let password = form["password"] ?? ""
-        var problems = Self.problems(values, password: password)
+        var problems = Self.problems(values, password: password, policy: services.rules.policy)
         guard problems.isEmpty, let code = try? CreditCode(values["credit_code"]!),
             let kind = UnitKind(rawValue: values["unit_kind"]!)
         else {
@@ -116,7 +133,8 @@ struct UnitRegistrationRoutes {
         }
         let application = UnitApplication(
             name: values["unit_name"]!, creditCode: code, kind: kind, contactName: values["contact_name"]!,
-            contactPhone: values["contact_phone"]!, username: values["username"]!)
+            contactPhone: values["contact_phone"]!, username: values["username"]!,
+            county: values["county"] == Self.cityLevel ? nil : values["county"])
         let hash = try await PasswordHasher(cost: services.configuration.passwordCost).hash(password)
         do {
             try UnitRegistrationActions.apply(

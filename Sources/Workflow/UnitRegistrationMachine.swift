@@ -38,6 +38,11 @@ public enum UnitRegistrationMachine: Machine {
             try Gate.nonBlank(application.contactName, kind: kind, field: "联系人", rule: "contact-missing")
             try Gate.nonBlank(application.contactPhone, kind: kind, field: "联系电话", rule: "phone-missing")
             try Gate.nonBlank(application.username, kind: kind, field: "人事账户用户名", rule: "username-missing")
+            if let county = application.county, context.policy.devolution.county(county) == nil {
+                throw Refusal(
+                    rule: "unit-registration.county-unknown",
+                    message: "所属县（市、区）代码“\(county)”不在本市县（市、区）名单中（policy.yaml devolution.counties）")
+            }
             return Decision([.applied(application, on: today)])
 
         case .approve(let unitID, let reason):
@@ -165,10 +170,15 @@ public struct UnitApplication: Codable, Sendable, Equatable {
     public var contactPhone: String
     /// The user name of the unit's HR account (its password hash is kept only in the accounts table).
     public var username: String
+    /// The county 县（市、区） the unit belongs to (six-digit division code from the policy's
+    /// list), nil for a unit at city level 市直; applications made before the field have none.
+    public var county: String?
 
     public init(
-        name: String, creditCode: CreditCode, kind: UnitKind, contactName: String, contactPhone: String, username: String
+        name: String, creditCode: CreditCode, kind: UnitKind, contactName: String, contactPhone: String, username: String,
+        county: String? = nil
     ) {
+        self.county = county
         self.name = name
         self.creditCode = creditCode
         self.kind = kind

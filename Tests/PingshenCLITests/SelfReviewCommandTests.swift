@@ -54,4 +54,40 @@ import Workflow
         #expect(try store.unit("U-U1")?.hasSelfReviewAuthority == false)
         #expect(try store.audit().isIntact)
     }
+
+    /// Without `--decision` the grant and the withdrawal take the next 文号s of the office's
+    /// gap-free counter (the policy's prefix and the day's year), one after the other.
+    @Test func withoutADecisionNumberTheCounterGivesIt() throws {
+        let (_, db) = try ExpertsCommandTests.setUp()
+        let store = try EventStore(path: db)
+        try store.write { tx in
+            try tx.insert(
+                UnitRecord(
+                    id: "U-U2", name: "焦作市人民医院", creditCode: try CreditCode(CreditCode.completing("12410800MB0000010")!),
+                    kind: .publicInstitution, hasSelfReviewAuthority: false))
+        }
+        _ = try store.insertAccount(
+            NewAccount(username: "head", passwordHash: "-", role: .officeHead, displayName: "负责人"), now: Date())
+        let granted = try CLI.run([
+            "self-review", "grant", "U-U2", "--db", db, "--as", "head", "--series", "health", "--level", "full-senior",
+        ])
+        #expect(granted.status == 0, "\(granted.stdout) \(granted.stderr)")
+        let grant = try #require(try store.selfReviewGrant(unit: "U-U2"))
+        let year = grant.from.year
+        let first = try #require(grant.decisionNumber.firstMatch(of: #/^焦职改〔(\d{4})〕(\d+)号$/#))
+        #expect(Int(first.output.1) == year)
+        #expect(granted.stdout.contains(grant.decisionNumber))
+        let withdrawn = try CLI.run([
+            "self-review", "withdraw", "U-U2", "--db", db, "--as", "head", "--reason", "评审委员会组建不符合要求",
+        ])
+        #expect(withdrawn.status == 0, "\(withdrawn.stdout) \(withdrawn.stderr)")
+        let next = "焦职改〔\(year)〕\(Int(first.output.2)! + 1)号"
+        #expect(withdrawn.stdout.contains(next))
+        let log = try store.history(UnitStandingMachine.self, id: "U-U2")
+        guard case .selfReviewWithdrawn(_, let number, _)? = log.last?.event else {
+            Issue.record("no withdrawal in the log")
+            return
+        }
+        #expect(number == next)
+    }
 }

@@ -19,7 +19,7 @@ import Workflow
     {
         [
             ("unit_name", name), ("credit_code", code), ("unit_kind", kind), ("contact_name", "李华"),
-            ("contact_phone", "0391-1234567"), ("username", username), ("password", password),
+            ("contact_phone", "0391-1234567"), ("username", username), ("password", password), ("county", "city"),
         ]
     }
 

@@ -1770,6 +1770,7 @@ def from_zero(b: Browser, s: Server) -> None:
     code = credit_code("12410800MB1234567")
     b.visit(zero.url("/units/register"))
     b.fill("unit_kind", "事业单位")
+    b.fill("county", "市直单位（不属于县、市、区）")
     b.fill("unit_name", "焦作市中医院")
     b.fill("credit_code", code)
     b.fill("contact_name", "李华")

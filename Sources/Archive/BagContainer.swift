@@ -324,10 +324,13 @@ final class BagContainer: @unchecked Sendable {
 
     /// The whole file at `path`, at most `limit` bytes.
     /// - Throws: a `.budget` problem when it is larger, `.missing` when absent, `.unreadable`.
-    func read(_ path: String, limit: Int) throws(BagProblem) -> [UInt8] {
+    func read(_ path: String, limit: Int) throws(BagProblem) -> [UInt8] { try read(path, limit: limit, cursor: main) }
+
+    /// `read(_:limit:)` through a worker's own cursor.
+    func read(_ path: String, limit: Int, cursor: Cursor) throws(BagProblem) -> [UInt8] {
         var out: [UInt8] = []
         if let size = entries[path]?.size, size <= limit { out.reserveCapacity(size) }
-        let end = try main.stream(path, limit: limit, chunk: 1 << 16) { out.append(contentsOf: $0) }
+        let end = try cursor.stream(path, limit: limit, chunk: 1 << 16) { out.append(contentsOf: $0) }
         if case .overLimit = end {
             throw BagProblem(
                 .budget, path: path, "larger than \(limit) bytes: not read", zh: "\(path) 超过 \(limit) 字节，未读取")

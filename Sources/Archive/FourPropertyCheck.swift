@@ -167,25 +167,44 @@ public struct FourPropertyCheck: Sendable {
         var metadataProblem: String?
     }
 
+    /// Reads and inspects every payload file, one at a time per core (each worker with its own
+    /// reader); nothing of a file is kept but its record.
     func readContents(_ bag: BagContainer) -> ContentPass {
         var pass = ContentPass()
-        for path in bag.entries.keys.sorted(by: BagLayout.pathOrder) where path.hasPrefix(BagLayout.payloadDirectory) {
-            let inside = String(path.dropFirst(BagLayout.payloadDirectory.count))
-            let size = bag.entries[path]?.size ?? 0
-            do {
-                let bytes = try bag.read(path, limit: budget.maxTagFileBytes)
-                let findings = ContentInspection.inspect(path: inside, bytes: bytes, allowed: formats)
-                pass.files.append(
-                    FileRecord(
-                        path: path, size: bytes.count, sha256: SHA256Digest.hex(of: bytes), findings: findings))
-            } catch {
-                pass.files.append(
-                    FileRecord(
-                        path: path, size: size, sha256: nil, findings: FileFindings(),
+        let paths = bag.entries.keys.filter { $0.hasPrefix(BagLayout.payloadDirectory) }.sorted(by: BagLayout.pathOrder)
+        final class Records: @unchecked Sendable {
+            var items: [FileRecord?]
+            let lock = NSLock()
+            init(_ n: Int) { items = Array(repeating: nil, count: n) }
+        }
+        let records = Records(paths.count)
+        let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, paths.count))
+        let (budget, formats) = (self.budget, self.formats)
+        DispatchQueue.concurrentPerform(iterations: workers) { w in
+            let cursor = BagContainer.Cursor(bag, shared: false)
+            var i = w
+            while i < paths.count {
+                let path = paths[i]
+                let inside = String(path.dropFirst(BagLayout.payloadDirectory.count))
+                let record: FileRecord
+                do throws(BagProblem) {
+                    let bytes = try bag.read(path, limit: budget.maxTagFileBytes, cursor: cursor)
+                    let findings = ContentInspection.inspect(path: inside, bytes: bytes, allowed: formats)
+                    record = FileRecord(
+                        path: path, size: bytes.count, sha256: SHA256Digest.hex(of: bytes), findings: findings)
+                } catch {
+                    record = FileRecord(
+                        path: path, size: bag.entries[path]?.size ?? 0, sha256: nil, findings: FileFindings(),
                         readProblem: error.kind == .budget
-                            ? "文件超过 \(budget.maxTagFileBytes >> 20) MiB，未检查其内容" : error.chinese))
+                            ? "文件超过 \(budget.maxTagFileBytes >> 20) MiB，未检查其内容" : error.chinese)
+                }
+                records.lock.lock()
+                records.items[i] = record
+                records.lock.unlock()
+                i += workers
             }
         }
+        pass.files = records.items.map { $0! }
         if bag.entries[PackageMetadata.path] != nil {
             do { pass.metadataBytes = try bag.read(PackageMetadata.path, limit: budget.maxTagFileBytes) } catch {
                 pass.metadataProblem = error.chinese

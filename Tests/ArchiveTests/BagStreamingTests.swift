@@ -223,3 +223,48 @@ import Testing
         #expect(manifest == "\(zeros) data/large.bin\n")
     }
 }
+
+/// `metadata.xml` is read node by node (libxml2's streaming reader), with the same refusals as
+/// a tree: entity declarations, DTDs with identifiers, anything not well-formed.
+@Suite struct PackageMetadataReaderTests {
+    @Test func recordsAreReadFieldByField() throws {
+        let xml = """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <电子文件元数据 全宗号="J012" 立档单位="焦作市职改办" 标准="DA/T 46-2009">
+              <记录>
+                <档号>J012-2026-Y-ZCB-0001</档号>
+                <题名>申报表（张三，申报 A1）&amp;<![CDATA[<附>]]></题名>
+                <文号/>
+                <数字摘要 算法="SHA-256">  abc  </数字摘要>
+              </记录>
+              <记录>
+                <计算机文件名>applications/A2/events.json</计算机文件名>
+              </记录>
+            </电子文件元数据>
+            """
+        let m = try PackageMetadata.parse(Array(xml.utf8))
+        #expect(m.fonds == "J012")
+        #expect(m.records.count == 2)
+        #expect(m.records[0]["档号"] == "J012-2026-Y-ZCB-0001")
+        #expect(m.records[0]["题名"] == "申报表（张三，申报 A1）&<附>")
+        #expect(m.records[0]["文号"] == "")
+        #expect(m.records[0]["数字摘要"] == "abc")
+        #expect(m.records[0].digestAlgorithm == "SHA-256")
+        #expect(m.records[0].line == 3)
+        #expect(m.records[1].label == "data/applications/A2/events.json")
+    }
+
+    @Test func unsafeOrMalformedFilesAreRefused() {
+        let cases = [
+            "<?xml version=\"1.0\"?>\n<!DOCTYPE x [<!ENTITY e \"boom\">]>\n<电子文件元数据/>",
+            "<?xml version=\"1.0\"?>\n<!DOCTYPE 电子文件元数据 SYSTEM \"http://example.com/x.dtd\">\n<电子文件元数据/>",
+            "<电子文件元数据><记录><档号>1</记录></电子文件元数据>",
+            "<other/>",
+            "<电子文件元数据><文件/></电子文件元数据>",
+            "",
+        ]
+        for xml in cases {
+            #expect(throws: (any Error).self, "\(xml)") { try PackageMetadata.parse(Array(xml.utf8)) }
+        }
+    }
+}

@@ -73,7 +73,7 @@ struct CommitteeList: ParsableCommand {
 struct ExpertsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "experts",
-        abstract: "The expert pool: import from CSV or XLSX, export as CSV, issue experts' accounts.",
+        abstract: "The expert pool: import from and export to CSV or XLSX, issue experts' accounts.",
         subcommands: [Import.self, Export.self, Accounts.self])
 
     /// `pingshen experts accounts`: an account (or a new code) for one expert, or for every
@@ -139,17 +139,34 @@ struct ExpertsCommand: ParsableCommand {
 
     struct Export: ParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "export", abstract: "Write the expert pool as CSV (the columns an import reads).")
+            commandName: "export", abstract: "Write the expert pool as CSV or XLSX (the columns an import reads).")
         @OptionGroup var database: DatabaseOptions
-        @Option(help: "Output file (standard output when omitted).") var out: String?
+        @Option(help: "Output file (standard output when omitted; XLSX when it ends in .xlsx).") var out: String?
+        @Option(help: "csv or xlsx (default: from --out's name, else csv).") var format: String?
 
         func run() throws {
-            let text = ExpertImport.csv(try database.open().expertPool())
-            if let out {
-                try Data(text.utf8).write(to: URL(fileURLWithPath: out))
-            } else {
-                print(text, terminator: "")
-            }
+            let format = try exportFormat(format, out: out)
+            try writeExport(ExpertImport.export(try database.open().expertPool(), format: format), out: out)
         }
+    }
+}
+
+/// The format of an export: `--format`, else from the output file's name, else CSV.
+func exportFormat(_ option: String?, out: String?) throws -> SheetImport.Format {
+    if let option {
+        guard let format = SheetImport.Format(rawValue: option.lowercased()) else {
+            throw CLIError("--format 应为 csv 或 xlsx")
+        }
+        return format
+    }
+    return out.map { SheetImport.Format.of(fileName: $0) } ?? .csv
+}
+
+/// An export's bytes into `out`, or onto standard output.
+func writeExport(_ bytes: [UInt8], out: String?) throws {
+    if let out {
+        try Data(bytes).write(to: URL(fileURLWithPath: out))
+    } else {
+        FileHandle.standardOutput.write(Data(bytes))
     }
 }

@@ -14,7 +14,7 @@ public struct PingshenCommand: AsyncParsableCommand {
             CertificateCommand.self, PolicyCommand.self, CalendarCommand.self, CommitteeCommand.self,
             InitCommand.self, AdminCommand.self, ExpertsCommand.self, DossierCommand.self,
             UnitStepsCommand.self, OfficeStepsCommand.self, SessionStepsCommand.self, PostHocStepsCommand.self,
-            SelfReviewCommand.self,
+            SelfReviewCommand.self, UnitsCommand.self,
         ])
 
     public init() {}

@@ -14,34 +14,28 @@ public enum ExpertImport {
     ]
     public static let maxExperts = 5_000
 
-    public struct Failure: Error, Sendable, CustomStringConvertible {
-        public let problems: [String]
-        public var description: String { problems.joined(separator: "\n") }
-    }
+    public typealias Failure = SheetImport.Failure
 
     /// Checks every row. - Returns: the experts, or every problem at once.
     public static func parse(
         _ bytes: [UInt8], store: EventStore
     ) throws -> Result<[ExpertEntry], Failure> {
-        let rows: [[String]]
-        do { rows = try Spreadsheet.read(bytes) } catch { return .failure(Failure(problems: [error.message])) }
-        let trimmed = rows.map { $0.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) } }
-        guard let header = trimmed.first else { return .failure(Failure(problems: ["表格是空的"])) }
-        var problems: [String] = []
-        for (i, name) in columns.enumerated() where (header.indices.contains(i) ? header[i] : "") != name {
-            problems.append("第1行\(Spreadsheet.column(i))列：表头应为“\(name)”")
+        let rows: [SheetImport.Row]
+        switch SheetImport.rows(bytes, columns: columns) {
+        case .failure(let failure): return .failure(failure)
+        case .success(let r): rows = r
         }
-        guard problems.isEmpty else { return .failure(Failure(problems: problems)) }
+        var problems = SheetImport.Problems()
         let committees = Set(try store.committees().map(\.id))
         let existing = Set(try store.expertPool().map(\.id))
         let units = try store.units(limit: 1_000_000)
         let unitByCode = Dictionary(units.map { ($0.creditCode.value, $0.id) }, uniquingKeysWith: { a, _ in a })
         var entries: [ExpertEntry] = []
         var seen: [String: Int] = [:]
-        for (r, row) in trimmed.enumerated().dropFirst() where row.contains(where: { !$0.isEmpty }) {
-            let line = r + 1
-            func cell(_ i: Int) -> String { row.indices.contains(i) ? row[i] : "" }
-            func problem(_ i: Int, _ message: String) { problems.append("第\(line)行\(Spreadsheet.column(i))列：\(message)") }
+        for row in rows {
+            let line = row.line
+            func cell(_ i: Int) -> String { row.cell(i) }
+            func problem(_ i: Int, _ message: String) { problems.add(row, i, message) }
             let id = cell(0)
             if id.isEmpty || id.count > 32 || !id.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-_".contains($0)) }) {
                 problem(0, "专家编号应为1至32位字母、数字、- 或 _")
@@ -80,9 +74,7 @@ public enum ExpertImport {
                     unitID: unitByCode[code.value] ?? "U-" + code.value, title: title, specialties: specialties,
                     committeeID: committee, termStart: start, termEnd: end, status: status))
         }
-        if problems.isEmpty, entries.isEmpty { problems.append("表格中没有专家") }
-        if entries.count > maxExperts { problems.append("一次最多导入\(maxExperts)名专家") }
-        return problems.isEmpty ? .success(entries) : .failure(Failure(problems: problems))
+        return SheetImport.result(entries, problems, noun: "专家", measure: "名", max: maxExperts)
     }
 
     /// A date as typed (2026-01-01, 2026/1/1) or as a spreadsheet serial number (days since 1899-12-30).
@@ -117,20 +109,22 @@ public enum ExpertImport {
         }
     }
 
-    /// The pool as CSV (UTF-8 with a byte-order mark, so spreadsheet programs read it), in the
-    /// columns an import reads.
-    public static func csv(_ experts: [ExpertEntry]) -> String {
-        func quote(_ s: String) -> String {
-            s.contains(where: { ",\"\n\r".contains($0) }) ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
-        }
-        var lines = [columns.joined(separator: ",")]
-        for e in experts {
-            lines.append(
+    /// The pool as rows in the columns an import reads (the header first).
+    public static func rows(_ experts: [ExpertEntry]) -> [[String]] {
+        [columns]
+            + experts.map { e in
                 [
                     e.id, e.name, e.unitCreditCode?.value ?? "", e.unitName, e.title, e.specialties.joined(separator: "、"),
                     e.committeeID, e.termStart.description, e.termEnd.description, e.status.chinese,
-                ].map(quote).joined(separator: ","))
-        }
-        return "\u{FEFF}" + lines.joined(separator: "\r\n") + "\r\n"
+                ]
+            }
+    }
+
+    /// The pool as CSV (UTF-8 with a byte-order mark, so spreadsheet programs read it).
+    public static func csv(_ experts: [ExpertEntry]) -> String { Spreadsheet.csv(rows(experts)) }
+
+    /// The pool as a CSV or XLSX file.
+    public static func export(_ experts: [ExpertEntry], format: SheetImport.Format) throws -> [UInt8] {
+        try SheetImport.file(rows(experts), format: format, sheetName: "专家库")
     }
 }

@@ -15,11 +15,9 @@ extension Pages.Page {
 /// decisions, and a new one set up by a decision with its 文号. `/admin/experts` (and the office's
 /// clerks): the expert pool, one expert added, a CSV or XLSX file imported — every row checked,
 /// every problem shown with its row and column, nothing imported when any row fails — and the
-/// pool exported as CSV. Each change an event in the hash-chained log.
+/// pool exported as CSV or XLSX. Each change an event in the hash-chained log.
 struct PoolRoutes {
     let services: WebServices
-    /// The largest spreadsheet accepted.
-    static let maxFileBytes = 5 << 20
 
     func add(to router: Router<WebRequestContext>) {
         let committees = router.group("/admin/committees").add(
@@ -36,12 +34,13 @@ struct PoolRoutes {
         experts.post { request, context in try await addOne(request, context) }
         experts.post("import") { request, context in try await importFile(request, context) }
         experts.post("accounts") { request, context in try await issueAccounts(request, context) }
-        experts.get("export.csv") { _, _ in
-            var response = Response(
-                status: .ok, headers: [.contentType: "text/csv; charset=utf-8"],
-                body: .init(byteBuffer: ByteBuffer(string: ExpertImport.csv(try services.store.expertPool()))))
-            response.headers[.contentDisposition] = "attachment; filename=\"experts.csv\""
-            return response
+        UnitImportRoutes(services: services).add(to: router)
+        for format in SheetImport.Format.allCases {
+            experts.get("export.\(format.rawValue)") { _, _ in
+                SpreadsheetUpload.download(
+                    try ExpertImport.export(try services.store.expertPool(), format: format), format: format,
+                    name: "experts")
+            }
         }
     }
 
@@ -212,20 +211,8 @@ struct PoolRoutes {
     }
 
     func importFile(_ request: Request, _ context: WebRequestContext) async throws -> Response {
-        if let declared = request.headers[.contentLength].flatMap({ Int($0) }), declared > Self.maxFileBytes + 64 << 10 {
-            throw WebError.payloadTooLarge
-        }
-        guard let type = request.headers[.contentType] else { throw WebError.badRequest(field: "文件", message: "请选择文件。") }
-        let body = try await request.body.collect(upTo: Self.maxFileBytes + 64 << 10)
-        var limits = MultipartFormData.Limits.standard
-        limits.bytes = Self.maxFileBytes + 64 << 10
-        let multipart = try MultipartFormData.parse(Array(buffer: body), contentType: type, limits: limits)
-        guard let file = multipart.files.first(where: { $0.name == "file" }), !file.body.isEmpty else {
-            throw WebError.badRequest(field: "文件", message: "请选择要导入的CSV或XLSX文件。")
-        }
-        let name = (file.filename ?? "").filter { !$0.isNewline }.prefix(100)
-        return try await imported(
-            file.body, source: "导入文件 \(name)（SHA-256 \(SHA256Digest.hex(of: file.body))）", context: context)
+        let file = try await SpreadsheetUpload.file(request)
+        return try await imported(file.bytes, source: file.source, context: context)
     }
 
     func imported(_ bytes: [UInt8], source: String, context: WebRequestContext) async throws -> Response {

@@ -21,6 +21,7 @@ let logging: Target.Dependency = .product(name: "Logging", package: "swift-log")
 let hummingbird: Target.Dependency = .product(name: "Hummingbird", package: "hummingbird")
 let hummingbirdTesting: Target.Dependency = .product(name: "HummingbirdTesting", package: "hummingbird")
 let bcrypt: Target.Dependency = .product(name: "HummingbirdBcrypt", package: "hummingbird-auth")
+let nioSSL: Target.Dependency = .product(name: "NIOSSL", package: "swift-nio-ssl")
 
 /// Every regular target with the names of the local targets it depends on, so a filter can
 /// keep the closure of what is being worked on.
@@ -40,7 +41,7 @@ let libraries: [(name: String, local: [String], external: [Target.Dependency])] 
     (
         "WebApp",
         ["Domain", "Workflow", "Forms", "Store", "Intake", "Issuance", "Signing", "Archive", "Documents", "OfficeSteps"],
-        [hummingbird, bcrypt, crypto]
+        [hummingbird, bcrypt, crypto, nioSSL]
     ),
     ("Archive", ["Domain", "Workflow", "Store", "Signing", "ZipKit", "Documents", "JSONKit"], [crypto]),
     (
@@ -169,6 +170,8 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.0.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.20.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
+        // TLS for the notifier's SMTP connections (already in Package.resolved, through hummingbird's graph).
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.27.0"),
     ],
     targets: targets
 )

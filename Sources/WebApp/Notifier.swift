@@ -7,17 +7,24 @@ import Store
 ///
 /// ```yaml
 /// enabled: yes
-/// host: 127.0.0.1          # the office's mail relay
-/// port: 25
+/// host: smtp.example.gov.cn  # the office's mail server (127.0.0.1: a relay on this host)
+/// port: 587                # default: 465 for tls: implicit, 587 for starttls, 25 for none
+/// tls: starttls            # starttls | implicit (SMTPS) | none — none only to 127.0.0.1, ::1, localhost
+/// verify_certificate: yes  # default yes: the certificate must chain to a trusted root and name the host
+/// ca_file: /etc/pingshen/office-ca.pem   # optional: PEM certificates trusted besides the system's
+/// tls_server_name: smtp.example.gov.cn   # optional: the name the certificate carries (default: host)
 /// from: noreply@rsj.example.gov.cn
-/// starttls: no             # TLS is the relay's job (see README)
-/// credentials: smtp-credentials.yaml   # optional: username, password (0600); loopback relays only
+/// username: noreply        # optional: AUTH PLAIN or LOGIN, only over TLS with the certificate verified
+/// password_file: smtp-password   # the password alone in a file (0600), relative to this file
 /// site_url: https://zhicheng.example.gov.cn   # links in the mails
 /// poll_seconds: 15
 /// max_attempts: 8
 /// retry_seconds: 60        # first retry; doubled each time, at most 6 hours
 /// reset_code_minutes: 30   # how long a password reset code mailed to an applicant works
 /// ```
+///
+/// `starttls: yes|no` (older files) means `tls: starttls|none`; `credentials: FILE` (a YAML file
+/// with `username` and `password`) is read as before, under the same TLS rule.
 public struct NotifierConfiguration: Sendable, Equatable {
     public var enabled: Bool
     public var smtp: SMTPSettings
@@ -30,8 +37,12 @@ public struct NotifierConfiguration: Sendable, Equatable {
 
     public static let keys: Set<String> = [
         "enabled", "host", "port", "from", "starttls", "credentials", "site_url", "poll_seconds", "max_attempts",
-        "retry_seconds", "helo", "timeout_seconds", "reset_code_minutes",
+        "retry_seconds", "helo", "timeout_seconds", "reset_code_minutes", "tls", "verify_certificate", "ca_file",
+        "tls_server_name", "username", "password_file",
     ]
+
+    /// Hosts a plain connection may go to: this machine.
+    public static let loopbackHosts: Set<String> = ["127.0.0.1", "::1", "localhost"]
 
     /// Reads the file. - Throws: `ConfigError` naming the file, line and key, in Chinese.
     public static func load(path: String) throws(ConfigError) -> NotifierConfiguration {
@@ -39,28 +50,74 @@ public struct NotifierConfiguration: Sendable, Equatable {
         try root.requireOnly(keys)
         let enabled = try root["enabled"]?.bool() ?? false
         let host = try root.string("host", default: "127.0.0.1")
-        let port = try root.int("port", default: 25, in: 1...65535)
+        let security: SMTPSecurity
+        if let node = root["tls"] {
+            let text = try node.string()
+            guard let value = SMTPSecurity(rawValue: text) else {
+                throw node.error("tls 应为 starttls、implicit 或 none，而不是“\(text)”")
+            }
+            if let legacy = root["starttls"], try legacy.bool() != (value == .starttls) {
+                throw legacy.error("starttls 与 tls 矛盾：请只保留 tls")
+            }
+            security = value
+        } else {
+            security = try root["starttls"]?.bool() == true ? .starttls : .none
+        }
+        let defaultPort = security == .implicit ? 465 : security == .starttls ? 587 : 25
+        let port = try root.int("port", default: defaultPort, in: 1...65535)
         let fromNode = try root.required("from")
         let from = try fromNode.string()
         guard SMTPDialogue.isPlainAddress(from) else {
             throw fromNode.error("发件人地址“\(from)”不是有效的电子邮件地址")
         }
-        if let starttls = root["starttls"], try starttls.bool() {
-            throw starttls.error("本系统不直接进行 STARTTLS 加密：请设为 no，并把邮件交给本机或内网的邮件中继（如 Postfix），由中继以 TLS 转发")
+        if security == .none, !loopbackHosts.contains(host) {
+            throw root.error(
+                "发往其他主机（\(host)）的邮件须经TLS加密：请设置 tls: starttls（一般为587端口）或 tls: implicit（465端口）；不加密只能发给本机的邮件中继（host 为 127.0.0.1）",
+                key: "host")
         }
+        let verify = try root["verify_certificate"]?.bool() ?? true
+        func relative(_ name: String) -> String {
+            name.hasPrefix("/") ? name : URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent(name).path
+        }
+        var caFile: String?
+        if let node = root["ca_file"] {
+            let file = relative(try node.string())
+            guard FileManager.default.isReadableFile(atPath: file) else { throw node.error("无法读取CA证书文件 \(file)") }
+            caFile = file
+        }
+        let serverName = try root["tls_server_name"]?.string()
         var username: String?
         var password: String?
+        var credentialsNode: ConfigNode?
         if let credentials = root["credentials"] {
-            let name = try credentials.string()
-            let file =
-                name.hasPrefix("/")
-                ? name : URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent(name).path
-            let secrets = try ConfigNode.load(path: file)
+            credentialsNode = credentials
+            let secrets = try ConfigNode.load(path: relative(try credentials.string()))
             try secrets.requireOnly(["username", "password"])
             username = try secrets.required("username").string()
             password = try secrets.required("password").string()
-            guard ["127.0.0.1", "::1", "localhost"].contains(host) else {
-                throw credentials.error("账户密码只能发给本机的邮件中继（host 为 127.0.0.1）：本系统与中继之间不加密")
+        }
+        if let node = root["username"] {
+            guard credentialsNode == nil else { throw node.error("username 与 credentials 只能设置其一") }
+            credentialsNode = node
+            username = try node.string()
+            guard let fileNode = root["password_file"] else { throw node.error("设置了 username 时须以 password_file 指定密码文件") }
+            let file = relative(try fileNode.string())
+            guard let data = FileManager.default.contents(atPath: file), let text = String(data: data, encoding: .utf8)
+            else { throw fileNode.error("无法读取密码文件 \(file)") }
+            // The password is the file's first line, exactly (never echoed in any message).
+            let line = text.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? ""
+            let secret = line.hasSuffix("\r") ? String(line.dropLast()) : line
+            guard !secret.isEmpty else { throw fileNode.error("密码文件 \(file) 的第一行是空的") }
+            password = secret
+        } else if let fileNode = root["password_file"] {
+            throw fileNode.error("设置了 password_file 时须同时设置 username")
+        }
+        if let credentialsNode {
+            guard security != .none else {
+                throw credentialsNode.error("账户密码只在TLS加密的连接上发送：请设置 tls: starttls 或 tls: implicit")
+            }
+            guard verify else {
+                throw credentialsNode.error("账户密码只发给证书经过验证的服务器：请删除 verify_certificate: no（或改为 yes）")
             }
         }
         let site = try root.string("site_url", default: "")
@@ -72,7 +129,8 @@ public struct NotifierConfiguration: Sendable, Equatable {
             smtp: SMTPSettings(
                 host: host, port: port, from: from, heloName: try root.string("helo", default: "pingshen.localdomain"),
                 username: username, password: password,
-                timeout: try root.int("timeout_seconds", default: 30, in: 1...600)),
+                timeout: try root.int("timeout_seconds", default: 30, in: 1...600), security: security,
+                verifyCertificate: verify, caFile: caFile, serverName: serverName),
             siteURL: site.hasSuffix("/") ? String(site.dropLast()) : site,
             pollSeconds: try root.int("poll_seconds", default: 15, in: 1...3600),
             maxAttempts: try root.int("max_attempts", default: 8, in: 1...100),

@@ -13,13 +13,13 @@ final class SMTPSink: @unchecked Sendable {
     let folder: URL
     private(set) var port = 0
 
-    init(rejectFirst: Int = 0) async throws {
+    init(rejectFirst: Int = 0, arguments: [String] = []) async throws {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("pingshen-smtp-\(UUID().uuidString)")
         let pipe = Pipe()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments =
             ["python3", WebFixture.repoRoot.path + "/Tests/Tools/smtp-sink.py", folder.path]
-            + (rejectFirst > 0 ? ["--reject-first", String(rejectFirst)] : [])
+            + (rejectFirst > 0 ? ["--reject-first", String(rejectFirst)] : []) + arguments
         process.standardOutput = pipe
         try process.run()
         // The first line, read on a thread of its own (not the concurrency pool's).
@@ -202,22 +202,36 @@ final class ShiftedClock: @unchecked Sendable {
         #expect(off.enabled == false)
         let on = try load("enabled: yes\nhost: 127.0.0.1\nport: 2525\nfrom: noreply@rsj.example.gov.cn\nsite_url: https://a.example/\n")
         #expect(on.enabled && on.smtp.port == 2525 && on.siteURL == "https://a.example")
+        #expect(on.smtp.security == .none && on.smtp.verifyCertificate)
         #expect(throws: ConfigError.self) { try load("enabled: yes\n") }
+        // An older file's starttls: yes is tls: starttls (port 587 unless given).
+        let legacy = try load("enabled: yes\nfrom: noreply@rsj.example.gov.cn\nstarttls: yes\n")
+        #expect(legacy.smtp.security == .starttls && legacy.smtp.port == 587)
+        // Another host only with TLS: a clear Chinese refusal naming the key.
         do {
-            _ = try load("enabled: yes\nfrom: noreply@rsj.example.gov.cn\nstarttls: yes\n")
-            Issue.record("starttls: yes accepted")
+            _ = try load("enabled: yes\nhost: smtp.example.com\nfrom: a@b.cn\n")
+            Issue.record("a plain connection to another host accepted")
         } catch {
-            #expect(error.description.contains("starttls") && error.description.contains("邮件中继"))
+            #expect(error.description.contains("host") && error.description.contains("须经TLS加密"), "\(error)")
         }
+        let remote = try load("enabled: yes\nhost: smtp.example.com\ntls: implicit\nfrom: a@b.cn\n")
+        #expect(remote.smtp.security == .implicit && remote.smtp.port == 465 && remote.smtp.verifyCertificate)
         try "username: u\npassword: p\n".write(
             to: dir.appendingPathComponent("secret.yaml"), atomically: true, encoding: .utf8)
-        let local = try load("enabled: yes\nfrom: a@b.cn\ncredentials: secret.yaml\n")
+        let local = try load("enabled: yes\nfrom: a@b.cn\ntls: starttls\ncredentials: secret.yaml\n")
         #expect(local.smtp.username == "u" && local.smtp.password == "p")
-        do {
-            _ = try load("enabled: yes\nhost: smtp.example.com\nfrom: a@b.cn\ncredentials: secret.yaml\n")
-            Issue.record("credentials to a remote host accepted")
-        } catch {
-            #expect(error.description.contains("credentials"))
+        // Credentials only over TLS with the certificate verified, even to this host.
+        for text in [
+            "enabled: yes\nfrom: a@b.cn\ncredentials: secret.yaml\n",
+            "enabled: yes\nhost: smtp.example.com\ntls: starttls\nverify_certificate: no\nfrom: a@b.cn\ncredentials: secret.yaml\n",
+        ] {
+            do {
+                _ = try load(text)
+                Issue.record("credentials without verified TLS accepted: \(text)")
+            } catch {
+                #expect(error.description.contains("credentials") && error.description.contains("账户密码"), "\(error)")
+            }
         }
+        #expect(throws: ConfigError.self) { try load("enabled: yes\nfrom: a@b.cn\ntls: ssl\n") }
     }
 }

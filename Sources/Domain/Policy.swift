@@ -130,6 +130,15 @@ public struct Policy: Sendable, Equatable {
     public var committee = Committee()
     /// Share of certified applications drawn for the post-hoc pledge check, in percent.
     public var postHocSamplePercent = 10
+    /// Objections 异议 lodged online on a public notice.
+    public struct Objections: Sendable, Equatable {
+        /// Objections one client address may lodge per hour (then one more per 60/n minutes).
+        public var perAddressPerHour = 5
+        /// The facts: at least and at most this many characters.
+        public var factsMinCharacters = 10
+        public var factsMaxCharacters = 2000
+    }
+    public var objections = Objections()
     /// Certificate number: `{region}{year}{series}{level}{seq}`; seq is zero-padded to this width.
     public var certificateSequenceDigits = 5
 
@@ -143,7 +152,7 @@ public struct Policy: Sendable, Equatable {
         try root.requireOnly([
             "region", "unit_notice_working_days", "correction", "public_notice", "confirmation_working_days",
             "reexamination_window_days", "integrity", "committee", "post_hoc_sample_percent",
-            "certificate_sequence_digits", "devolution",
+            "certificate_sequence_digits", "devolution", "objections",
         ])
         if let r = root["region"] {
             try r.requireOnly([
@@ -203,6 +212,13 @@ public struct Policy: Sendable, Equatable {
         if let d = root["devolution"] { p.devolution = try devolution(d) }
         p.postHocSamplePercent = try root.int("post_hoc_sample_percent", default: 10, in: 0...100)
         p.certificateSequenceDigits = try root.int("certificate_sequence_digits", default: 5, in: 3...9)
+        if let o = root["objections"] {
+            try o.requireOnly(["per_address_per_hour", "facts_min_characters", "facts_max_characters"])
+            p.objections.perAddressPerHour = try o.int("per_address_per_hour", default: 5, in: 1...1000)
+            p.objections.factsMinCharacters = try o.int("facts_min_characters", default: 10, in: 1...1000)
+            p.objections.factsMaxCharacters = try o.int(
+                "facts_max_characters", default: 2000, in: p.objections.factsMinCharacters...20000)
+        }
         return p
     }
 

@@ -88,6 +88,7 @@ extension EventStore {
             ApplicationMachine.self, CommitteeSessionMachine.self, CertificateMachine.self, UnitStandingMachine.self,
             PersonIntegrityMachine.self, PostHocCheckMachine.self, AdministrationMachine.self,
             CommitteeRegistryMachine.self, UnitRegistrationMachine.self, AccountRecoveryMachine.self,
+            ObjectionMachine.self,
         ]
     }
 

@@ -25,9 +25,11 @@ extension EventStore {
     ///
     /// - Parameter statuses: only streams in these statuses can have something due (a cheap
     ///   index scan instead of reading every stream); nil scans them all.
+    /// - Parameter held: streams left alone this run (an application with an objection lodged
+    ///   online that the office has not yet registered or dismissed: its notice does not end).
     @discardableResult
     public func tick<M: DeadlineDriven>(
-        _ machine: M.Type, statuses: [String]? = nil, rules: Rulebook, now: Date
+        _ machine: M.Type, statuses: [String]? = nil, held: Set<String> = [], rules: Rulebook, now: Date
     ) throws(StoreError) -> DeadlineReport {
         let today = Day(now)
         let candidates: [String]
@@ -40,7 +42,7 @@ extension EventStore {
         }
         var report = DeadlineReport()
         let context = Context(actor: .system, now: now, rules: rules)
-        for id in candidates {
+        for id in candidates where !held.contains(id) {
             do {
                 guard let current = try load(machine, id: id), let command = M.dueCommand(current.state, today: today)
                 else { continue }
@@ -61,7 +63,8 @@ extension EventStore {
     @discardableResult
     public func runDeadlines(rules: Rulebook, now: Date) throws(StoreError) -> DeadlineReport {
         var report = try tick(
-            ApplicationMachine.self, statuses: ["correction-pending", "public-notice"], rules: rules, now: now)
+            ApplicationMachine.self, statuses: ["correction-pending", "public-notice"],
+            held: try applicationsWithObjectionsReceived(), rules: rules, now: now)
         report.merge(try tick(UnitStandingMachine.self, statuses: ["suspended"], rules: rules, now: now))
         report.merge(try tick(PersonIntegrityMachine.self, statuses: ["recorded"], rules: rules, now: now))
         return report

@@ -195,7 +195,7 @@ func roleAreas(_ role: Role, administersUnit: Bool = false) -> [RoleArea] {
     case .officeClerk, .officeHead:
         [
             RoleArea(label: "申报受理", href: "/office", under: ["/office/applications"]),
-            RoleArea(label: "公示", href: "/office/notice"),
+            RoleArea(label: "公示", href: "/office/notice", under: ["/office/objections"]),
             RoleArea(label: "确认与发证", href: "/office/confirm", under: ["/office/certificates"]),
             RoleArea(label: "事后核查", href: "/office/checks", under: ["/office/records"]),
         ] + (role == .officeHead ? [RoleArea(label: "档案管理", href: "/archive")] : [])

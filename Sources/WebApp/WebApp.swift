@@ -28,7 +28,8 @@ public func buildRouter(configuration: WebConfiguration) throws -> Router<WebReq
     let verification = VerificationPage(
         store: configuration.store, pages: pages, office: policy.region.office, now: configuration.now)
     let notices = NoticeBoard(
-        store: configuration.store, pages: pages, objectionContact: policy.region.objectionContact)
+        store: configuration.store, pages: pages, objectionContact: policy.region.objectionContact,
+        now: configuration.now)
 
     let sessions = SessionManager(
         store: configuration.store, lifetime: configuration.sessionLifetime,
@@ -62,8 +63,9 @@ public func buildRouter(configuration: WebConfiguration) throws -> Router<WebReq
             )
             .get { request, _ in try verification.respond(to: request) }
     }
-    router.get("/notices") { _, _ in try notices.list() }
-    router.get("/notices/{batch}") { _, context in try notices.batch(context.parameters.get("batch") ?? "") }
+    router.get("/notices") { _, context in try notices.list(context) }
+    router.get("/notices/past") { request, context in try notices.past(request, context) }
+    router.get("/notices/{batch}") { _, context in try notices.batch(context.parameters.get("batch") ?? "", context) }
 
     AccountRoutes(
         store: configuration.store, pages: pages, sessions: sessions,
@@ -96,6 +98,10 @@ public func buildRouter(configuration: WebConfiguration) throws -> Router<WebReq
         clientKey: clientKey
     ).add(to: router)
     PoolRoutes(services: services).add(to: router)
+    ObjectionRoutes(
+        services: services, limiter: RateLimiter(limit: ObjectionRoutes.limit(policy), clock: configuration.clock),
+        clientKey: clientKey
+    ).add(to: router)
     if let clock = configuration.simulatedClock {
         DemoClockRoutes(
             store: configuration.store, pages: pages, rules: configuration.rules, clock: clock,

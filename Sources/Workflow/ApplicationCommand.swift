@@ -34,7 +34,9 @@ public enum ApplicationCommand: Sendable, Equatable {
     /// Office clerk: start the public notice 公示 on `startsOn` (today or later).
     case startPublicNotice(batchID: String, startsOn: Day)
     /// Public or office clerk (recording one received): an objection 异议 during the notice.
-    case raiseObjection(objectionID: String, summary: String)
+    /// `receivedOn`: the day an objection lodged online was received (it must fall in the
+    /// notice period; the clerk may register it after the last day); nil: received today.
+    case raiseObjection(objectionID: String, summary: String, receivedOn: Day? = nil)
     /// Office: an investigation's outcome. Dismissing: clerk or head; upholding: head only.
     case resolveObjection(objectionID: String, upheld: Bool, finding: String)
     /// System or office clerk: end the notice after its last day, no objection pending.

@@ -204,11 +204,13 @@ public enum ApplicationMachine: Machine, DeadlineDriven {
                 [.publicNoticeStarted(batchID: batchID, start: startsOn, end: end)],
                 documents: [DocumentRequest(.publicNotice, subject: batchID)])
 
-        case .raiseObjection(let objectionID, let summary):
+        case .raiseObjection(let objectionID, let summary, let receivedOn):
             guard state.stage == .publicNotice || state.stage == .investigation, let notice = state.notice else {
                 throw invalid(state, action)
             }
-            guard notice.start <= today, today <= notice.end else {
+            // Only the office vouches for an earlier day (from the objection's own stream).
+            let received = actor.role == .public ? today : min(receivedOn ?? today, today)
+            guard notice.start <= received, received <= notice.end else {
                 throw Refusal(
                     rule: "application.objection-outside-notice",
                     message: "异议须在公示期内(\(notice.start.chinese)至\(notice.end.chinese))提出")

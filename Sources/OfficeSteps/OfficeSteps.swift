@@ -22,9 +22,14 @@ import Workflow
 public enum OfficeSteps {
     // MARK: numbers
 
-    /// The next decision 文号 of the context's year from the gap-free counter.
+    /// The next decision 文号 of the context's year from the gap-free counter: the city's, or for
+    /// an account scoped to a county the policy lists, the county's own (its prefix and counter).
     public static func nextDecisionNumber(_ tx: StoreTransaction, _ context: Context) throws -> String {
         let year = context.today.year
+        if let code = context.actor.county, let county = context.policy.devolution.county(code) {
+            return DocumentNumber.format(
+                county: county, year: year, sequence: try tx.nextNumber(DocumentNumber.counterName(county: code, year: year)))
+        }
         return DocumentNumber.format(
             policy: context.policy, year: year, sequence: try tx.nextNumber(DocumentNumber.counterName(year: year)))
     }
@@ -88,21 +93,14 @@ public enum OfficeSteps {
 
     // MARK: certificates
 
-    /// The applications confirmed under 文号 `number`: certified and still pending, in id order.
+    /// The applications confirmed under 文号 `number`: certified and still pending, in id order
+    /// (read in SQL: `EventStore.applicationsCertified`, `applicationsAwaitingCertificate`).
     public static func certificateProgress(store: EventStore, number: String) throws -> (
         total: Int, certified: [String], pending: [String]
     ) {
-        var certified: [String] = []
-        var pending: [String] = []
-        for stage in [ApplicationStage.confirmed, .filed, .certified, .archived] {
-            for (id, _) in try store.applications(unit: nil, status: stage.rawValue) {
-                guard let state = try store.load(ApplicationMachine.self, id: id)?.state,
-                    state.documentNumber == number
-                else { continue }
-                if state.certificateNumber != nil { certified.append(id) } else { pending.append(id) }
-            }
-        }
-        return (certified.count + pending.count, certified.sorted(), pending.sorted())
+        let certified = try store.applicationsCertified(number: number)
+        let pending = try store.applicationsAwaitingCertificate(number: number)
+        return (certified.count + pending.count, certified, pending)
     }
 
     /// One certificate: the gap-free number, the certificate stream with its signed verification

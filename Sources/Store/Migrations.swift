@@ -419,6 +419,21 @@ enum Migrations {
             // division code; NULL at city level), whose committee reviews devolved series.
             try db.execute(sql: "ALTER TABLE units ADD COLUMN county TEXT")
         }
+        m.registerMigration("2026-12-05-certificate-runs") { db in
+            // The office's certificate runs (`Store/Certificates.swift`): the applications of a
+            // confirmation 文号 and the certificates issued under it, found by the 文号 inside
+            // the payload of their `confirmed`/`filed`/`issued` events without reading every one.
+            try db.execute(
+                sql: """
+                    CREATE INDEX events_confirmed_by_number ON events (json_extract(payload, '$.confirmed.documentNumber'))
+                        WHERE stream_kind = 'application' AND type = 'confirmed';
+                    CREATE INDEX events_filed_by_number ON events (json_extract(payload, '$.filed.documentNumber'))
+                        WHERE stream_kind = 'application' AND type = 'filed';
+                    CREATE INDEX events_certificates_by_approval
+                        ON events (json_extract(payload, '$.issued.details.approvalDocumentNumber'))
+                        WHERE stream_kind = 'certificate' AND type = 'issued';
+                    """)
+        }
         return m
     }
 }

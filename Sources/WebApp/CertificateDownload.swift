@@ -3,47 +3,40 @@ import Domain
 import Foundation
 import HTTPTypes
 import Hummingbird
+import Store
 import Workflow
 import ZipKit
 
-/// A confirmation's certificates as one zip (to print the run at once): each certified
-/// application's certificate, ODT and HTML, named by its certificate number, under a folder
-/// named after the 文号's digits. Only the office (the route's group); only rendered files
-/// inside the documents folder.
+/// A confirmation's certificates as zips (to print the run at once): each certificate, ODT
+/// and HTML, named by its certificate number, under a folder named after the 文号's digits;
+/// `certificateZipLimit` certificates a zip (`part` 1, 2, … in certificate-number order: a run
+/// of 20,000 is ten zips). Only the office (the route's group); only rendered files inside the
+/// documents folder.
 extension OfficeRoutes {
-    /// At most this many certificates a download (a larger run is downloaded in parts later).
+    /// At most this many certificates a zip.
     static let certificateZipLimit = 2_000
 
-    func certificateZip(_ context: WebRequestContext, number: String) throws -> Response {
-        let progress = try CertificateRuns.progress(number: number, services: services)
-        guard progress.total > 0, !progress.certified.isEmpty else { throw WebError.notFound }
-        guard progress.certified.count <= Self.certificateZipLimit else {
-            throw WebError.refused(
-                rule: "certificate.zip-too-large",
-                message: "本批证书共\(progress.certified.count)张，超过一次下载的上限\(Self.certificateZipLimit)张。")
-        }
+    func certificateZip(_ context: WebRequestContext, number: String, part: Int = 1) throws -> Response {
+        guard part >= 1 else { throw WebError.notFound }
+        let (rows, total) = try services.store.certificates(
+            CertificateQuery(
+                number: number, offset: (part - 1) * Self.certificateZipLimit, limit: Self.certificateZipLimit))
+        guard total > 0, !rows.isEmpty else { throw WebError.notFound }
         let routes = DocumentRoutes(services: services)
         let digits = number.split { !$0.isASCII || !$0.isNumber }.joined(separator: "-")
         let folder = "证书-" + (digits.isEmpty ? "batch" : digits)
         var zip = ZipWriter(time: time(nil))
         var count = 0
-        for id in progress.certified {
-            guard let state = try services.store.load(ApplicationMachine.self, id: id)?.state,
-                let certificate = state.certificateNumber
-            else { continue }
-            var documents = try services.documents(forStream: CertificateMachine.kind, id: certificate)
-                .filter { $0.kind == DocumentKind.certificate.rawValue && $0.isRendered }
-            if documents.isEmpty {
-                documents = try services.documents(forStream: ApplicationMachine.kind, id: id)
-                    .filter { $0.kind == DocumentKind.certificate.rawValue && $0.isRendered }
+        for row in rows {
+            guard let id = row.documentID, let document = try services.document(id: id), document.isRendered else {
+                continue
             }
-            guard let document = documents.last else { continue }
             for ext in ["odt", "html"] {
                 guard let url = try routes.fileURL(document, ext: ext),
                     let data = FileManager.default.contents(atPath: url.path)
                 else { continue }
                 // ODT packages are compressed already.
-                zip.add("\(folder)/\(certificate).\(ext)", bytes: Array(data), compression: ext == "odt" ? .store : .deflate(level: 6))
+                zip.add("\(folder)/\(row.number).\(ext)", bytes: Array(data), compression: ext == "odt" ? .store : .deflate(level: 6))
             }
             count += 1
         }
@@ -54,7 +47,8 @@ extension OfficeRoutes {
         }
         var headers: HTTPFields = [.contentType: "application/zip"]
         headers[.contentDisposition] = DocumentRoutes.attachment(
-            "\(number)证书（\(count)张）.zip", fallback: "\(folder.replacingOccurrences(of: "证书", with: "certificates")).zip")
+            "\(number)证书" + (total > rows.count ? "第\(part)部分" : "") + "（\(count)张）.zip",
+            fallback: "\(folder.replacingOccurrences(of: "证书", with: "certificates"))" + (part > 1 ? "-\(part)" : "") + ".zip")
         headers[.cacheControl] = "private, no-store"
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
     }

@@ -10,12 +10,11 @@ import Workflow
 extension Pages.Page {
     static let officeNotice = Pages.Page("office-notice")
     static let officeConfirm = Pages.Page("office-confirm")
-    static let officeCertificates = Pages.Page("office-certificates")
-    static let officeCertificateRun = Pages.Page("office-certificate-run")
 }
 
 /// The office's batches: the public notice 公示 of several passed applications, the
-/// confirmation 确认 of several with one 文号, and the certificates of a confirmation.
+/// confirmation 确认 of several with one 文号 (the certificates of a confirmation:
+/// `OfficeRoutes+Certificates.swift`).
 extension OfficeRoutes {
     func addBatches(to group: RouterGroup<WebRequestContext>) {
         group.get("/notice") { request, context in
@@ -32,20 +31,7 @@ extension OfficeRoutes {
             var request = request
             return try await confirm(context, form: try await request.form())
         }
-        group.get("/certificates") { _, context in try certificatesPage(context) }
-        group.post("/certificates") { request, context in
-            var request = request
-            let number = (try await request.form()["number"] ?? "").trimmingCharacters(in: .whitespaces)
-            let actor = try context.requireIdentity().account.actor
-            try await services.certificateRuns.start(number: number, services: services, actor: actor)
-            return seeOther("/office/certificates/run?number=\(percentEncoded(number))")
-        }
-        group.get("/certificates/download") { request, context in
-            try certificateZip(context, number: request.uri.queryParameters.get("number") ?? "")
-        }
-        group.get("/certificates/run") { request, context in
-            try await certificateRunPage(context, number: request.uri.queryParameters.get("number") ?? "")
-        }
+        addCertificates(to: group)
     }
 
     /// Applications of `stages`, as checkbox rows (id, applicant, unit, title).
@@ -140,124 +126,5 @@ extension OfficeRoutes {
             try OfficeSteps.confirm(tx, ctx, applications: ids)
         }
         return seeOther("/office/confirm?number=\(percentEncoded(number))")
-    }
-
-    // MARK: certificates
-
-    /// The confirmations (文号) with applications still to certify or certified, with counts.
-    func certificatesPage(_ context: WebRequestContext) throws -> Response {
-        var batches: [String: (total: Int, done: Int)] = [:]
-        for stage in [ApplicationStage.confirmed, .filed, .certified, .archived] {
-            for (id, _) in try services.applicationIDs(unit: nil, status: stage.rawValue) {
-                guard let state = try services.store.load(ApplicationMachine.self, id: id)?.state,
-                    let number = state.documentNumber
-                else { continue }
-                var entry = batches[number] ?? (0, 0)
-                entry.total += 1
-                if state.certificateNumber != nil { entry.done += 1 }
-                batches[number] = entry
-            }
-        }
-        let rows: [TemplateValue] = batches.keys.sorted().map { number -> TemplateValue in
-            let (total, done) = batches[number]!
-            return [
-                "number": .string(number), "total": .string(String(total)), "done": .string(String(done)),
-                "remaining": .bool(done < total), "href": .string("/office/certificates/run?number=\(percentEncoded(number))"),
-                "download": done > 0 ? .string("/office/certificates/download?number=\(percentEncoded(number))") : .null,
-            ]
-        }
-        return try services.pages.response(
-            .officeCertificates, title: "证书颁发",
-            data: ["rows": .list(rows), "hasRows": .bool(!rows.isEmpty)], context: context)
-    }
-
-    func certificateRunPage(_ context: WebRequestContext, number: String) async throws -> Response {
-        let progress = try CertificateRuns.progress(number: number, services: services)
-        guard progress.total > 0 else { throw WebError.notFound }
-        let run = await services.certificateRuns.status(number)
-        // Every certificate of the batch recorded: done, even while the task renders the last one.
-        let running = (run?.isRunning ?? false) && !progress.pending.isEmpty
-        // At most 50 certificates' documents (a page reloaded to follow the run stays small).
-        var documents: [TemplateValue] = []
-        for id in progress.certified.suffix(50) {
-            if let state = try services.store.load(ApplicationMachine.self, id: id)?.state,
-                let cert = state.certificateNumber
-            {
-                documents += try services.documents(forStream: CertificateMachine.kind, id: cert).map(\.templateValue)
-            }
-        }
-        return try services.pages.response(
-            .officeCertificateRun, title: "证书颁发进度",
-            data: [
-                "number": .string(number),
-                "done": .string(String(progress.certified.count)), "total": .string(String(progress.total)),
-                "running": .bool(running), "remaining": .bool(!running && !progress.pending.isEmpty),
-                "finished": .bool(progress.pending.isEmpty),
-                "failure": run?.failure.map { .string($0) } ?? .null,
-                "documents": .list(documents), "hasDocuments": .bool(!documents.isEmpty),
-            ], context: context)
-    }
-}
-
-/// The certificate runs of the server: one background task per confirmation 文号, issuing
-/// the certificates of its applications one transaction each (gap-free number from the
-/// counter, the certificate stream, the application's record). The work is derived from the
-/// store (the applications of that 文号 not yet certified), so a run interrupted by a restart
-/// or a refusal is resumed by starting it again; progress pages read the store.
-actor CertificateRuns {
-    struct Run: Sendable {
-        var isRunning: Bool
-        var failure: String?
-    }
-
-    private var runs: [String: Run] = [:]
-
-    func status(_ number: String) -> Run? { runs[number] }
-
-    /// The applications confirmed under `number`: certified and still pending, in id order.
-    static func progress(number: String, services: WebServices) throws -> (
-        total: Int, certified: [String], pending: [String]
-    ) {
-        try OfficeSteps.certificateProgress(store: services.store, number: number)
-    }
-
-    /// Starts (or resumes) the run of `number` unless it is running.
-    func start(number: String, services: WebServices, actor: Actor) throws {
-        let pending = try Self.progress(number: number, services: services).pending
-        guard !pending.isEmpty else { throw WebError.notFound }
-        guard runs[number]?.isRunning != true else { return }
-        guard let signer = services.signer else {
-            throw WebError.refused(rule: "certificate.no-signing-key", message: "服务器未配置签名密钥，不能颁发证书")
-        }
-        runs[number] = Run(isRunning: true, failure: nil)
-        Task.detached {
-            var failure: String?
-            for id in pending {
-                do {
-                    try await Self.issue(id, signer: signer, services: services, actor: actor)
-                } catch let error as WebError {
-                    failure = "\(id)：\(error.message)"
-                    break
-                } catch {
-                    failure = "\(id)：\(error)"
-                    break
-                }
-            }
-            await self.finish(number, failure: failure)
-        }
-    }
-
-    private func finish(_ number: String, failure: String?) { runs[number] = Run(isRunning: false, failure: failure) }
-
-    /// One certificate: number, certificate stream and the application's record, one transaction.
-    static func issue(_ id: String, signer: CertificateSigner, services: WebServices, actor: Actor) async throws {
-        let person: PersonRecord?
-        do { person = try OfficeSteps.holder(store: services.store, application: id) } catch let refusal as Refusal {
-            throw WebError.refused(rule: refusal.rule, message: refusal.message)
-        }
-        guard let person else { return }
-        try await services.actions.transaction(as: actor) { tx, ctx in
-            try OfficeSteps.issueCertificate(tx, ctx, application: id, holder: person, signer: signer)
-        }
     }
 }

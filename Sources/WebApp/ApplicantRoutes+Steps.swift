@@ -189,7 +189,13 @@ extension ApplicantRoutes {
             let explained = Set(inputProblems.map(\.path))
             let all = inputProblems + whole.validate(saved).problems.filter { !explained.contains($0.path) }
             let current = after.first { $0.number == here }
-            let mine = all.filter { p in current.map { Self.owner(of: p, in: after) == $0 } ?? true }
+            // A rule across fields (代表作可替代论文: papers, works or projects) spans steps: it
+            // is checked with the whole declaration, from the last step, not on the way.
+            let crossRules = Set(whole.rules.map(\.id))
+            let mine = all.filter { p in
+                current.map { Self.owner(of: p, in: after) == $0 } ?? true
+                    && (here == after.count || !crossRules.contains(p.rule))
+            }
             if !mine.isEmpty { return try again(here < after.count ? mine : all) }
             if here < after.count { return seeOther("\(base)/step/\(here + 1)") }
             // The last step: the whole declaration must be complete before the preview.

@@ -191,6 +191,12 @@ import Workflow
             #expect(devolutionPageText(second.body).contains("上一步"))
             let back = try await browser.post("/apply/\(id)/step/2", try pairs(second.body, action: "prev"))
             #expect(back.location == "/apply/\(id)/step/1")
+            // A rule across steps (论文、代表作或项目之一) does not hold up 下一步 on the way.
+            let papers = try #require(steps.first { $0.fieldIDs.contains("papers") })
+            let papersPage = try await browser.get("/apply/\(id)/step/\(papers.number)")
+            let onward = try await browser.post(
+                "/apply/\(id)/step/\(papers.number)", try pairs(papersPage.body, action: "next"))
+            #expect(onward.location == "/apply/\(id)/step/\(papers.number + 1)")
 
             // The last step's 预览并承诺 checks everything: its own problems (the photo) beside
             // its fields, the other steps' problems listed as links to them.

@@ -1102,40 +1102,76 @@ def value_of(b: Browser, name: str) -> str:
     return b.driver.find_element("name", name).get_attribute("value") or ""
 
 
+def step_values(sc: dict) -> dict:
+    """The declaration's simple fields as a person types or picks them (choices by label)."""
+    ex = sc["example"]
+    labels = {  # choices by their labels, as a person picks them
+        "gender": "男", "unit_kind": "非公有制企业", "work_location": "城镇", "highest_degree": "大学本科",
+        "specialty": "计算机与软件",
+    }
+    values = {key: labels.get(key, str(ex[key])) for key in (
+        "gender", "birth_date", "email", "unit_kind", "work_location", "current_title", "current_title_date",
+        "highest_degree", "specialty", "technical_report")}
+    values.update(unit_name=sc["unit_name"], unit_credit_code=sc["credit_code"])
+    return values
+
+
+def fill_present(b: Browser, values: dict) -> None:
+    """Fills those of `values` the current step asks."""
+    for key, value in values.items():
+        if b.driver.find_elements("name", key):
+            b.fill(key, value)
+
+
+def current_step(b: Browser) -> str:
+    """The title of the step the indicator marks current (aria-current="step")."""
+    marked = b.driver.find_elements("css selector", "nav.steps a[aria-current='step']")
+    check(len(marked) == 1, f"{b.path()}: {len(marked)} steps marked current")
+    return re.sub(r"^\d+\s*", "", marked[0].text.strip())
+
+
+def step_titles(b: Browser) -> list[str]:
+    return [re.sub(r"^\d+\s*", "", a.text.strip()) for a in b.driver.find_elements("css selector", "nav.steps a")]
+
+
 @step("applicant-fills-form-with-mistake", needs="applicant-registers")
 def applicant_fills_form_with_mistake(b: Browser, s: Server) -> None:
+    from selenium.webdriver.support.ui import Select
+
     sc = scenario(s)
-    ex = sc["example"]
     b.as_user(sc["username"])
     b.visit("/apply/new")
+    # Nothing is chosen for the applicant: series and level start at 请选择.
+    for name in ("form", "level"):
+        chosen = Select(b.driver.find_element("name", name)).first_selected_option.text
+        check(chosen == "请选择", f"the new declaration's {name} starts at {chosen!r}, not 请选择")
     b.fill("form", "工程技术系列专业技术职称申报表")
     b.fill("level", "中级")
     b.click("开始填写申报表")
     m = re.fullmatch(r"/apply/([A-Za-z0-9-]+)/form", b.path())
     check(m, f"starting a declaration led to {b.path()}")
     sc["application"] = m.group(1)
-    b.expect_text("工程技术系列专业技术职称申报表", "保存草稿", "提交申报")
+    b.expect_text("工程技术系列专业技术职称申报表", "保存草稿", "下一步", "第1步")
+    # The steps, from the form's sections: 基本信息 first, 附件材料 before 预览并承诺 last.
+    titles = step_titles(b)
+    check(titles[0] == "基本信息" and titles[-2:] == ["附件材料", "预览并承诺"] and "工作经历" in titles,
+          f"the declaration's steps are {titles}")
+    check("申报通道" not in titles, f"the normal track shows the 申报通道 step: {titles}")
+    check(current_step(b) == "基本信息", f"the first step marked is {current_step(b)!r}")
+    # A 常规申报 sees no other track's fields; 申报专业 comes before the personal details.
+    b.expect_no_text("引进人才类别", "破格推荐专家", "举荐专家")
+    before = b.driver.execute_script(
+        "return !!(document.getElementById('f-specialty').compareDocumentPosition("
+        "document.getElementById('f-name')) & Node.DOCUMENT_POSITION_FOLLOWING);")
+    check(before, "申报专业 is not before 姓名 on the first step")
     # Prefilled from the account: the name and the ID number.
     name = b.driver.find_element("name", "name").get_attribute("value")
     check(name == sc["name"], f"the form's name is {name!r}, not the registered {sc['name']!r}")
-    labels = {  # choices by their labels, as a person picks them
-        "gender": "男", "unit_kind": "非公有制企业", "work_location": "城镇", "highest_degree": "大学本科",
-        "specialty": "计算机与软件",
-    }
-    for key in ("gender", "birth_date", "email", "unit_kind", "work_location", "current_title",
-                "current_title_date", "highest_degree", "specialty", "technical_report"):
-        b.fill(key, labels.get(key, str(ex[key])))
-    b.fill("unit_name", sc["unit_name"])
-    b.fill("unit_credit_code", sc["credit_code"])
+    fill_present(b, step_values(sc))
     b.fill("phone", "1390391000")  # the mistake: ten digits
-    b.upload("photo", small_jpeg(s.workdir))
-    fill_row(b, "work_history", dict(ex["work_history"][0], unit=sc["unit_name"]))
-    fill_row(b, "education", dict(ex["education"][0], degree="大学本科"))
-    fill_row(b, "projects", dict(ex["projects"][0], role="主要参与"))
-    check(not b.driver.find_elements("css selector", "[name^='education[1].'], [name^='projects[1].']"),
-          "the form shows a second education or project row nobody added")
-    b.click("提交申报", status=422)
+    b.click("下一步", status=422)
     b.expect_text("请修改以下", "联系电话")
+    check(current_step(b) == "基本信息", f"a step with a problem went on to {current_step(b)!r}")
     # The error sits next to the field and the summary links to it.
     phone = b.driver.find_element("name", "phone")
     field = phone.find_element("xpath", "ancestor::div[contains(@class, 'field')][1]")
@@ -1146,9 +1182,7 @@ def applicant_fills_form_with_mistake(b: Browser, s: Server) -> None:
     links = b.driver.find_elements("css selector", "#form-problems a[href='#f-phone']")
     check(links, "the problem summary does not link to #f-phone")
     # Everything else typed was kept (the draft is saved with every post).
-    for name, wanted in (("education[0].school", ex["education"][0]["school"]),
-                         ("projects[0].name", ex["projects"][0]["name"]), ("unit_credit_code", sc["credit_code"])):
-        check(value_of(b, name) == wanted, f"{name} shows {value_of(b, name)!r}, not the {wanted!r} typed")
+    check(value_of(b, "unit_credit_code") == sc["credit_code"], "the credit code typed was not kept")
     problems = b.driver.find_elements("css selector", "#form-problems li")
     check(len(problems) == 1, f"one problem expected (the phone), the summary lists {[p.text for p in problems]}")
     b.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", phone)
@@ -1191,18 +1225,54 @@ def small_pdf(folder: Path) -> Path:
 
 @step("applicant-fixes-and-submits", needs="applicant-fills-form-with-mistake")
 def applicant_fixes_and_submits(b: Browser, s: Server) -> None:
+    """Walks the declaration's steps with 下一步 (and once 上一步), each step saved as it goes,
+    to 预览并承诺: the whole declaration once more, then the pledge."""
     sc = scenario(s)
+    ex = sc["example"]
     app = sc["application"]
     b.as_user(sc["username"])
     b.visit(f"/apply/{app}/form")
-    # The photo chosen with the mistaken submission was kept.
-    photo = b.driver.find_elements("css selector", "#f-photo .file-name")
-    check([e.text for e in photo] == ["photo.jpg"], f"the photo field lists {[e.text for e in photo]}, not photo.jpg")
-    b.fill("phone", sc["example"]["phone"])
-    b.upload("other_materials", small_pdf(s.workdir))
-    b.click("提交申报")
+    check(value_of(b, "phone") == "1390391000", "the mistaken phone number was not kept in the draft")
+    b.fill("phone", ex["phone"])
+    values = step_values(sc)
+    rows = {
+        "education": dict(ex["education"][0], degree="大学本科"),
+        "work_history": dict(ex["work_history"][0], unit=sc["unit_name"]),
+        "projects": dict(ex["projects"][0], role="主要参与"),
+    }
+    seen: list[str] = []
+    went_back = False
+    for _ in range(12):
+        title = current_step(b)
+        seen.append(title)
+        fill_present(b, values)
+        for group, row in rows.items():
+            if b.driver.find_elements("css selector", f"button[value='add:{group}'], [name^='{group}[0].']"):
+                fill_row(b, group, row)
+        if b.driver.find_elements("css selector", "input[type='file'][name='photo']"):
+            b.upload("photo", small_jpeg(s.workdir))
+            b.upload("other_materials", small_pdf(s.workdir))
+        if title == "工作经历" and not went_back:
+            # 上一步 saves this step too; the previous one shows what was typed there.
+            went_back = True
+            b.click("上一步")
+            check(current_step(b) == seen[-2], f"上一步 led to {current_step(b)!r}, not {seen[-2]!r}")
+            b.click("下一步")
+            check(value_of(b, "work_history[0].position") == rows["work_history"]["position"],
+                  "the work history typed before 上一步 was not kept")
+        check(not b.driver.find_elements("css selector", "[name^='education[1].'], [name^='projects[1].']"),
+              "the form shows a second education or project row nobody added")
+        next_button = b.driver.find_element("css selector", "button[name='_action'][value='next']")
+        if next_button.text.strip() == "预览并承诺":
+            b.press("button[name='_action'][value='next']")
+            break
+        b.press("button[name='_action'][value='next']")
+        check(current_step(b) != title, f"下一步 stayed on {title}: {b.text()[:300]!r}")
     check(b.path() == f"/apply/{app}/pledge", f"a complete form led to {b.path()}, not the pledge")
-    b.expect_text("告知承诺书", "本人郑重承诺", "本人已阅读并作出上述承诺")
+    check(seen[0] == "基本信息" and seen[-1] == "附件材料", f"the steps walked: {seen}")
+    check(current_step(b) == "预览并承诺", f"the pledge page marks {current_step(b)!r}")
+    b.expect_text("告知承诺书", "申报表预览", "本人郑重承诺", "本人已阅读并作出上述承诺",
+                  ex["education"][0]["school"], "计算机与软件", "photo.jpg", "证明材料.pdf")
     # Submitting without ticking the pledge is refused.
     b.click("签署承诺书并提交申报", status=422)
     b.expect_text("暂不能提交", "勾选")
@@ -1211,6 +1281,9 @@ def applicant_fixes_and_submits(b: Browser, s: Server) -> None:
     check(b.path() == f"/apply/{app}?submitted=1", f"submission led to {b.path()}")
     # The receipt: the number, the time in Beijing time and what happens next.
     b.expect_text(f"申报 {app}", "申报已提交", f"申报编号：{app}", "北京时间", "下一步", "单位审核", "办理进度")
+    receipt_links = b.driver.find_elements("css selector", "#receipt a#receipt-declaration")
+    check(receipt_links and re.search(r"/documents/\d+\.html$", receipt_links[0].get_attribute("href") or ""),
+          "the receipt does not link to the 申报表")
     timeline = [li.text for li in b.driver.find_elements("css selector", "#timeline li")]
     check(any("提交申报" in line for line in timeline), f"the timeline does not show the submission: {timeline}")
     b.expect_no_text("填写（修改）申报表")
@@ -1271,13 +1344,15 @@ def office_asks_correction(b: Browser, s: Server) -> None:
     b.expect_text("一次性告知补正", "联系电话", "附件：其他证明材料")
     b.click("修改需补正的项目")
     check(b.path() == f"/apply/{app}/form", f"the correction link led to {b.path()}")
-    b.expect_text("只需修改下列补正通知列明的项目")
-    check(not b.driver.find_elements("css selector", "[name='name'], [name='education[0].school']"),
+    b.expect_text("只需修改补正通知列明的项目")
+    check(not b.driver.find_elements("css selector", "[name='name'], [name='education[0].school'], [name='level']"),
           "fields the notice does not name can be edited")
+    check(step_titles(b) == ["基本信息", "附件材料", "预览并承诺"], f"the correction's steps: {step_titles(b)}")
     new_phone = "13903918888"
     b.fill("phone", new_phone)
+    b.click("下一步")
     b.upload("other_materials", small_pdf(s.workdir))
-    b.click("提交申报")
+    b.press("button[name='_action'][value='next']")
     check(b.path() == f"/apply/{app}/pledge", f"the corrected form led to {b.path()}, not the pledge")
     b.tick("agree")
     b.click("签署承诺书并提交补正")

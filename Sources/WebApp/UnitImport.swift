@@ -67,7 +67,7 @@ public enum UnitImport {
                 }
             }
             let name = row.cell(1)
-            if !(1...60).contains(name.count) { problem(1, "请填写单位名称（1至60字）") }
+            if let p = UnitFieldRules.textProblem(name, label: "单位名称") { problem(1, p) }
             let kind = UnitKind.allCases.first { $0.chinese == row.cell(2) || $0.rawValue == row.cell(2) }
             if kind == nil {
                 problem(2, "单位类型应为" + UnitKind.allCases.map { "“\($0.chinese)”" }.joined(separator: "、") + "之一")
@@ -77,16 +77,12 @@ public enum UnitImport {
                 problem(3, "所属县（市、区）“\(row.cell(3))”不在本市县（市、区）名单中，应填县（市、区）名称或代码，市直单位填“\(cityLevel)”")
             }
             let contact = row.cell(4)
-            if !(1...60).contains(contact.count) { problem(4, "请填写联系人（1至60字）") }
+            if let p = UnitFieldRules.textProblem(contact, label: "联系人") { problem(4, p) }
             let phone = row.cell(5)
-            if !(7...20).contains(phone.count) || !phone.allSatisfy({ $0.isASCII && ($0.isNumber || "-+ ".contains($0)) }) {
-                problem(5, "请填写联系电话（7至20位数字，可含 - +）")
-            }
+            if let p = UnitFieldRules.phoneProblem(phone) { problem(5, p) }
             let username = row.cell(6)
-            if !(3...32).contains(username.count)
-                || !username.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) })
-            {
-                problem(6, "用户名须为3至32位字母、数字、下划线、点或短横线")
+            if let p = UnitFieldRules.usernameProblem(username) {
+                problem(6, p)
             } else if let first = usernames[username.lowercased()] {
                 problem(6, "用户名“\(username)”与第\(first)行重复")
             } else if try store.usernameTaken(username) {
@@ -130,17 +126,8 @@ public enum UnitImport {
             for (entry, code) in zip(entries, codes) {
                 let a = entry.application
                 let stream = a.creditCode.value
-                try tx.execute(UnitRegistrationMachine.self, id: stream, .apply(a), context: context)
-                try tx.insertPendingUnitAccount(
-                    username: a.username, passwordHash: lockedHash,
-                    displayName: "\(a.name)人事（\(a.contactName)）", now: context.now)
-                let id = try tx.registeredUnitID(creditCode: a.creditCode) ?? UnitRegistrationActions.unitID(for: a.creditCode)
-                try tx.execute(UnitRegistrationMachine.self, id: stream, .approve(unitID: id, reason: reason), context: context)
-                try tx.approveUnitRegistration(
-                    UnitRecord(
-                        id: id, name: a.name, creditCode: a.creditCode, kind: a.kind, hasSelfReviewAuthority: false,
-                        county: a.county),
-                    username: a.username)
+                try UnitRegistrationActions.apply(tx, context: context, application: a, passwordHash: lockedHash)
+                let id = try UnitRegistrationActions.approve(tx, context: context, creditCode: stream, reason: reason)
                 try tx.execute(UnitRegistrationMachine.self, id: stream, .issueResetCode(reason: reason), context: context)
                 try tx.setResetCode(
                     username: a.username, codeHash: AdminActions.codeHash(code),
@@ -175,5 +162,24 @@ public enum UnitImport {
     /// The registered units as a CSV or XLSX file.
     public static func export(store: EventStore, policy: Policy, format: SheetImport.Format) throws -> [UInt8] {
         try SheetImport.file(rows(store: store, policy: policy), format: format, sheetName: "单位名单")
+    }
+}
+
+/// The rules a unit's fields follow, on the registration form and in an imported file alike.
+enum UnitFieldRules {
+    /// A name or contact: 1 to 60 characters.
+    static func textProblem(_ text: String, label: String) -> String? {
+        (1...60).contains(text.count) ? nil : "请填写\(label)（1至60字）"
+    }
+
+    static func phoneProblem(_ phone: String) -> String? {
+        (7...20).contains(phone.count) && phone.allSatisfy({ $0.isASCII && ($0.isNumber || "-+ ".contains($0)) })
+            ? nil : "请填写联系电话（7至20位数字，可含 - +）"
+    }
+
+    static func usernameProblem(_ username: String) -> String? {
+        (3...32).contains(username.count)
+            && username.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) })
+            ? nil : "用户名须为3至32位字母、数字、下划线、点或短横线"
     }
 }

@@ -14,29 +14,36 @@ public enum UnitRegistrationActions {
     public static func apply(
         store: EventStore, context: Context, application: UnitApplication, passwordHash: String
     ) throws {
-        try store.write { tx in
-            try tx.execute(
-                UnitRegistrationMachine.self, id: application.creditCode.value, .apply(application), context: context)
-            try tx.insertPendingUnitAccount(
-                username: application.username, passwordHash: passwordHash,
-                displayName: "\(application.name)人事（\(application.contactName)）", now: context.now)
-        }
+        try store.write { tx in try apply(tx, context: context, application: application, passwordHash: passwordHash) }
+    }
+
+    /// `apply` inside the caller's transaction (the unit list's import runs many in one).
+    static func apply(_ tx: StoreTransaction, context: Context, application: UnitApplication, passwordHash: String) throws {
+        try tx.execute(
+            UnitRegistrationMachine.self, id: application.creditCode.value, .apply(application), context: context)
+        try tx.insertPendingUnitAccount(
+            username: application.username, passwordHash: passwordHash,
+            displayName: "\(application.name)人事（\(application.contactName)）", now: context.now)
     }
 
     /// The office approves: the unit into the registry, its HR account enabled and bound to it.
     public static func approve(store: EventStore, context: Context, creditCode: String, reason: String) throws {
-        try store.write { tx in
-            guard let current = try tx.load(UnitRegistrationMachine.self, id: creditCode), let a = current.state.application
-            else { throw StoreError.refused(unknown(creditCode)) }
-            let id = try tx.registeredUnitID(creditCode: a.creditCode) ?? unitID(for: a.creditCode)
-            try tx.execute(
-                UnitRegistrationMachine.self, id: creditCode, .approve(unitID: id, reason: reason), context: context)
-            try tx.approveUnitRegistration(
-                UnitRecord(
-                    id: id, name: a.name, creditCode: a.creditCode, kind: a.kind, hasSelfReviewAuthority: false,
-                    county: a.county),
-                username: a.username)
-        }
+        try store.write { tx in _ = try approve(tx, context: context, creditCode: creditCode, reason: reason) }
+    }
+
+    /// `approve` inside the caller's transaction. - Returns: the unit's registry id.
+    static func approve(_ tx: StoreTransaction, context: Context, creditCode: String, reason: String) throws -> String {
+        guard let current = try tx.load(UnitRegistrationMachine.self, id: creditCode), let a = current.state.application
+        else { throw StoreError.refused(unknown(creditCode)) }
+        let id = try tx.registeredUnitID(creditCode: a.creditCode) ?? unitID(for: a.creditCode)
+        try tx.execute(
+            UnitRegistrationMachine.self, id: creditCode, .approve(unitID: id, reason: reason), context: context)
+        try tx.approveUnitRegistration(
+            UnitRecord(
+                id: id, name: a.name, creditCode: a.creditCode, kind: a.kind, hasSelfReviewAuthority: false,
+                county: a.county),
+            username: a.username)
+        return id
     }
 
     /// The office refuses with reasons; the waiting account goes.

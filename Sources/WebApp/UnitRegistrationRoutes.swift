@@ -94,19 +94,14 @@ struct UnitRegistrationRoutes {
             problems["county"] = "所属县（市、区）“\(county)”不在本市县（市、区）名单中"
         }
         for (id, label) in [("unit_name", "单位名称"), ("contact_name", "联系人")] {
-            if !(1...60).contains(v[id]!.count) { problems[id] = "请填写\(label)（1至60字）" }
+            problems[id] = UnitFieldRules.textProblem(v[id]!, label: label)
         }
         do { _ = try CreditCode(v["credit_code"]!) } catch { problems["credit_code"] = error.chinese }
         if UnitKind(rawValue: v["unit_kind"]!) == nil { problems["unit_kind"] = "请选择单位类型" }
-        let phone = v["contact_phone"]!
-        if !(7...20).contains(phone.count) || !phone.allSatisfy({ $0.isASCII && ($0.isNumber || "-+ ".contains($0)) }) {
-            problems["contact_phone"] = "请填写联系电话（7至20位数字，可含 - +）"
-        }
+        problems["contact_phone"] = UnitFieldRules.phoneProblem(v["contact_phone"]!)
         let username = v["username"]!
-        if !(3...32).contains(username.count)
-            || !username.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) })
-        {
-            problems["username"] = "用户名须为3至32位字母、数字、下划线、点或短横线"
+        if let problem = UnitFieldRules.usernameProblem(username) {
+            problems["username"] = problem
         } else if let problem = PasswordHasher.problem(with: password, username: username) {
             problems["password"] = problem
         }

@@ -146,7 +146,7 @@ struct ApplicantRoutes {
             rows.append([
                 "id": .string(draft.applicationID), "form": .string(form?.title ?? draft.formID),
                 "level": .string(level?.chinese ?? ""),
-                "status": .string(current.map { $0.state.stage.chinese } ?? "草稿(未提交)"),
+                "status": .string(current.map { $0.state.stage.chinese } ?? "草稿（未提交）"),
                 "updated": .string(WebServices.beijingTime(draft.updatedAt)),
             ])
         }
@@ -514,7 +514,7 @@ struct ApplicantRoutes {
     static func text(_ form: FormBody, _ name: String, _ label: String, max: Int) throws -> String {
         let text = (form[name] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         guard (1...max).contains(text.count) else {
-            throw WebError.badRequest(field: label, message: "请填写\(label)(1至\(max)字)。")
+            throw WebError.badRequest(field: label, message: "请填写\(label)（1至\(max)字）。")
         }
         return text
     }

@@ -88,6 +88,16 @@ import Workflow
         try await WebFixture.get().withApp(configuration) { client in
             var browser = TestBrowser(client)
             try await portal.registerExamplePerson(&browser)
+            // Nothing chosen for the applicant: series and level start at 请选择; the track at 常规申报.
+            let new = try await browser.get("/apply/new")
+            for name in ["form", "level"] {
+                let select = try #require(
+                    new.body.firstMatch(of: try Regex("<select id=\"\(name)\"[^>]*>([^§]*?)</select>")))
+                let options = String(select.output[1].substring ?? "")
+                #expect(options.hasPrefix("\n<option value=\"\">请选择</option>"), "\(name): \(options.prefix(80))")
+                #expect(!options.contains("selected"), "\(name) has a choice made for the applicant")
+            }
+            #expect(new.body.contains("<option value=\"normal\" selected=\"selected\">常规申报</option>"))
             let id = try await portal.start(&browser)
             let first = try await browser.get("/apply/\(id)/form")
             #expect(first.status == .ok)

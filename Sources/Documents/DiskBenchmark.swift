@@ -30,6 +30,9 @@ public struct DiskBenchmarkResult: Sendable, CustomStringConvertible {
     public let threads: Int
     public let bytes: Int
     public let rounds: [DiskBenchmarkRound]
+    /// Seconds to render the `documents` certificates in memory on one thread (parsed records,
+    /// bytes dropped): the rendering alone, no disk, the median of the rounds.
+    public let inMemory: [Double]
     public let loadBefore: String
     public let loadAfter: String
 
@@ -69,6 +72,9 @@ public struct DiskBenchmarkResult: Sendable, CustomStringConvertible {
             format: "| render %d, %d rendering threads | %.3f | %.0f | %@ | %.2f |\n", documents, threads, allCores,
             Double(documents) / max(allCores, 1e-9), list(rounds.map(\.allCores)), Self.median(rounds.map(\.allCoresCPU)))
         s += String(
+            format: "| render %d in memory, 1 thread, no disk | %.3f | %.0f | %@ | |\n", documents,
+            Self.median(inMemory), Double(documents) / max(Self.median(inMemory), 1e-9), list(inMemory))
+        s += String(
             format: "| copy the %d files, in process | %.3f | %.0f | %@ | %.2f |\n", documents, copyInProcess,
             Double(documents) / max(copyInProcess, 1e-9), list(rounds.map(\.copyInProcess)),
             Self.median(rounds.map(\.copyInProcessCPU)))
@@ -89,8 +95,8 @@ public struct DiskBenchmarkResult: Sendable, CustomStringConvertible {
 /// `BatchRenderer` (the `pingshen render --records` path, JSON Lines parsed), against the
 /// floor of copying the same finished files.
 public enum DiskBenchmark {
-    /// Runs `rounds` repetitions in fresh folders under `directory` and removes them at the end
-    /// (every round's files stay until then: about 3 × `documents` files per round).
+    /// Runs `rounds` repetitions in fresh folders under `directory`, each round's removed at its
+    /// end (about 3 × `documents` files, 1 GB for 10,000 certificates).
     public static func run(
         templateURL: URL, documents: Int = 10_000, smallDocuments: Int = 1_000, threads: Int, rounds: Int = 5,
         directory: URL
@@ -103,8 +109,11 @@ public enum DiskBenchmark {
         let small = root.appendingPathComponent("small.jsonl")
         try writeRecords(documents, to: records)
         try writeRecords(smallDocuments, to: small)
+        settle()
         let loadBefore = loadAverage()
         var out: [DiskBenchmarkRound] = []
+        var inMemory: [Double] = []
+        let parsed = (0..<documents).map(certificate)
         var bytes = 0
         for round in 0..<rounds {
             func fresh(_ name: String) throws -> URL {
@@ -120,9 +129,17 @@ public enum DiskBenchmark {
                 if s.failed > 0 { throw TemplateError.io("render-disk failed: \(s.failures.first!)") }
                 return Date().timeIntervalSince(start)
             }
-            // Nothing is deleted before the end: ext4 skips inodes freed in the last minutes
-            // when it allocates new ones, which made a run after deleting 30,000 files up to
-            // ten times slower than one after nothing (perf: recently_deleted, find_inode_bit).
+            // A round's folders are deleted after its timings, then the run waits (`settle`):
+            // ext4 skips inodes freed in the last minute when it allocates new ones (perf:
+            // recently_deleted, find_inode_bit), which made a round right after deleting 30,000
+            // files several times slower.
+            var available = statvfs()
+            if statvfs(root.path, &available) == 0 {
+                let free = Int(available.f_bavail) * Int(available.f_frsize)
+                guard free > documents * 40_000 * 4 else {
+                    throw TemplateError.io("render-disk needs about \(documents * 40_000 * 4 / 1_000_000) MB free in \(root.path)")
+                }
+            }
             let one = try fresh("one")
             var cpu = cpuSeconds()
             let oneSeconds = try render(small, into: one, threads: 1)
@@ -152,6 +169,14 @@ public enum DiskBenchmark {
             let cpSeconds = Date().timeIntervalSince(start)
             let cpCPU = cpuSeconds(children: true) - cpu
             guard p.terminationStatus == 0 else { throw TemplateError.io("cp -r failed") }
+            for dir in [one, all, copied, cp] { try fm.removeItem(at: dir) }
+            settle()
+            let t = try ODTTemplate(contentsOf: templateURL)
+            var sum = 0
+            let memoryStart = Date()
+            for record in parsed { sum &+= try t.render(record).count }
+            inMemory.append(Date().timeIntervalSince(memoryStart))
+            if sum == 0 { throw TemplateError.io("render-disk rendered nothing") }
             out.append(
                 DiskBenchmarkRound(
                     oneThread: oneSeconds, allCores: allSeconds, copyInProcess: copySeconds, copyCP: cpSeconds,
@@ -159,7 +184,7 @@ public enum DiskBenchmark {
         }
         return DiskBenchmarkResult(
             template: templateURL.lastPathComponent, documents: documents, smallDocuments: smallDocuments,
-            threads: threads, bytes: bytes, rounds: out, loadBefore: loadBefore, loadAfter: loadAverage())
+            threads: threads, bytes: bytes, rounds: out, inMemory: inMemory, loadBefore: loadBefore, loadAfter: loadAverage())
     }
 
     /// Copies each file with one read and one write (files of at most 1 MiB); the bytes copied.
@@ -183,6 +208,14 @@ public enum DiskBenchmark {
             total += n
         }
         return total
+    }
+
+    /// Waits until the inodes freed so far are no longer "recently deleted" for ext4 (60 s
+    /// once their inode-table blocks are written: `sync` first), so that no step pays for the
+    /// files the previous round deleted.
+    static func settle() {
+        sync()
+        sleep(61)
     }
 
     /// User + system CPU seconds of this process (every thread) or of its waited-for children.

@@ -22,4 +22,13 @@ public enum DocumentNumber {
     }
 
     public static func counterName(year: Int) -> String { "document-\(year)" }
+
+    /// A county's own 文号 (seed item 6: a county confirms its committee's results under its
+    /// prefix): 修职改〔2026〕3号.
+    public static func format(county: Policy.County, year: Int, sequence: Int) -> String {
+        "\(county.documentPrefix)〔\(year)〕\(sequence)号"
+    }
+
+    /// The county's own gap-free counter of a year.
+    public static func counterName(county: String, year: Int) -> String { "document-\(county)-\(year)" }
 }

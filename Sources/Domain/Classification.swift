@@ -199,12 +199,17 @@ public struct Actor: Hashable, Codable, Sendable {
     /// The unit an HR actor works for; the person an applicant account belongs to.
     public var unitID: String?
     public var personID: String?
+    /// The county 县（市、区） an office or committee account works for (six-digit division code;
+    /// seed item 6): it acts only on that county's applications and sessions. Nil: the city's
+    /// staff, who act on everything.
+    public var county: String?
 
-    public init(id: String, role: Role, unitID: String? = nil, personID: String? = nil) {
+    public init(id: String, role: Role, unitID: String? = nil, personID: String? = nil, county: String? = nil) {
         self.id = id
         self.role = role
         self.unitID = unitID
         self.personID = personID
+        self.county = county
     }
 
     public static let system = Actor(id: "system", role: .system)

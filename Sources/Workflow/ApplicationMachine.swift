@@ -46,6 +46,14 @@ public enum ApplicationMachine: Machine, DeadlineDriven {
         switch actor.role {
         case .applicant: try checkApplicant(actor, person: profile.personID)
         case .unitHR: try checkUnit(actor, unit: profile.unitID)
+        case .officeClerk, .officeHead, .committeeSecretary:
+            // Seed item 6: county staff act only on their county's applications.
+            if let refusal = Routing.scopeRefusal(
+                actor: actor, applicationID: subject, jurisdiction: Routing.jurisdiction(of: profile),
+                policy: context.policy)
+            {
+                throw refusal
+            }
         default: break
         }
 
@@ -253,6 +261,11 @@ public enum ApplicationMachine: Machine, DeadlineDriven {
         case .confirm(let documentNumber):
             guard state.stage == .awaitingConfirmation else { throw invalid(state, action) }
             try Gate.nonBlank(documentNumber, kind: kind, field: "文号", rule: "document-number-missing")
+            if let county = actor.county, context.policy.devolution.countyResults == .filedWithCity {
+                throw Refusal(
+                    rule: "application.county-results-filed-with-city",
+                    message: "县（市、区）评审结果报市备案（policy.yaml devolution.county_results: filed_with_city），由市职改办办理，\(Routing.chinese(county, policy: context.policy))不能确认")
+            }
             // A self-reviewing unit's result, and a county's under `filed_with_city`, is filed 备案.
             let event: ApplicationEvent =
                 Routing.resultIsFiled(profile, policy: context.policy)

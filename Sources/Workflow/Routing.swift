@@ -89,6 +89,24 @@ public enum Routing {
         return "县（市、区）\(jurisdiction)"
     }
 
+    /// 全市 / 修武县（410821） / 单位自主评审（U001）: a jurisdiction with the county's name from the policy.
+    public static func chinese(_ jurisdiction: String, policy: Policy) -> String {
+        if isCounty(jurisdiction), let c = policy.devolution.county(jurisdiction) { return "\(c.name)（\(c.code)）" }
+        return chinese(jurisdiction)
+    }
+
+    /// Why `actor` may not act on application `applicationID` of `jurisdiction`: an account
+    /// scoped to a county (`Actor.county`) acts only on its county's applications; the city's
+    /// staff (no county) act on all. Nil when it may.
+    public static func scopeRefusal(
+        actor: Actor, applicationID: String, jurisdiction: String, policy: Policy
+    ) -> Refusal? {
+        guard let county = actor.county, county != jurisdiction else { return nil }
+        return Refusal(
+            rule: "scope.other-jurisdiction",
+            message: "您是\(chinese(county, policy: policy))的工作人员，只能办理本县（市、区）评审的申报；申报\(applicationID)由\(chinese(jurisdiction, policy: policy))评审")
+    }
+
     /// Why a committee of `committeeJurisdiction` may not take application `applicationID`
     /// (routed to `profile`'s jurisdiction); nil when it may.
     public static func candidateRefusal(

@@ -1528,6 +1528,83 @@ def secretary_closes(b: Browser, s: Server, session: str, quorum: int) -> None:
     b.expect_text("评审通过")
 
 
+@step("public-objection", needs="committee-session")
+def public_objection(b: Browser, s: Server) -> None:
+    """On a copy of the demo taken once the scenario's application passed (served on its own,
+    as `localhost` so its cookies are its own; the main server's steps go on untouched): the
+    clerk starts the application's notice, a member of the public lodges an objection on the
+    notice's page and gets a receipt number, the clerk finds it in 网上异议 and registers it —
+    the application is then under investigation with the receipt number as the objection's id."""
+    import shutil
+    import sqlite3
+
+    sc = scenario(s)
+    app = sc["application"]
+    folder = s.workdir / "objection"
+    folder.mkdir()
+    source = sqlite3.connect(f"file:{s.db}?mode=ro", uri=True)
+    target = sqlite3.connect(folder / "pingshen.sqlite")
+    source.backup(target)
+    source.close()
+    target.close()
+    for part in ("keys", "uploads"):  # the office's keys, the applicants' files (the dossier's photo)
+        if (s.db.parent / part).is_dir():
+            shutil.copytree(s.db.parent / part, folder / part)
+    process, log_file, copy = start_server(
+        s.bin, ["--demo", "--db", str(folder / "pingshen.sqlite")], s.log.with_name("server-objection.log"),
+        timeout=180)
+    s.extra.append((process, log_file))
+    copy.base = copy.base.replace("127.0.0.1", "localhost")
+    copy.demo_password = copy.demo_password or s.demo_password
+    copy.passwords, copy.names = s.passwords, s.names
+    saved = (b.server, b.sessions, b.user)
+    b.server, b.sessions = copy, {}
+    try:
+        b.as_user("clerk")
+        b.visit("/office/notice")
+        for box in b.driver.find_elements("css selector", "input[name='id']"):
+            b.tick("id", box.get_attribute("value"), on=box.get_attribute("value") == app)
+        batch = b.driver.find_element("id", "batch").get_attribute("value")
+        b.click("开始公示")
+        b.expect_text(f"公示批次 {batch} 已开始")
+
+        # The public: the notice's page, its objection form, a receipt number.
+        b.driver.delete_all_cookies()
+        b.visit(f"/notices/{batch}")
+        b.click("在线提出异议")
+        b.expect_text("在线提出异议", "实名", batch)
+        options = [o.text for o in b.driver.find_elements("css selector", "#objection-entry option")
+                   if sc["name"] in o.text]
+        check(len(options) == 1, f"{b.path()}: the list offers {options} for {sc['name']}")
+        b.fill("entry", options[0])
+        b.fill("objector", "王五")
+        b.fill("contact", "0391-1234567")
+        b.fill("facts", "申报人代表作系他人成果，署名存在争议，原稿可证。")
+        b.click("提交异议")
+        b.expect_text("异议已受理", "受理编号")
+        receipt = b.driver.find_element("id", "objection-receipt").text.strip()
+        check(re.fullmatch(r"YY-\d{4}-\d{5}", receipt), f"receipt number {receipt!r}")
+
+        # The office's queue: listed as 待处理, registered against the application.
+        b.as_user("clerk")
+        b.visit("/office")
+        b.click("网上异议")
+        b.expect_text("网上异议", receipt, "待处理", sc["name"])
+        b.click(receipt)
+        b.expect_text(sc["name"], "王五", "0391-1234567", "署名存在争议")
+        b.click("登记异议")
+        b.expect_text("异议已登记", "已登记调查")
+        b.visit(f"/office/applications/{app}")
+        b.expect_text(receipt, "署名存在争议")
+        b.expect_no_text("0391-1234567")
+        b.visit("/notices/past")
+        b.expect_text("往期公示")
+    finally:
+        b.driver.delete_all_cookies()
+        b.server, b.sessions, b.user = saved
+        b.visit("/")  # back on the main server: later steps' cookies are its own
+
+
 @step("public-notice-runs", needs="committee-session")
 def public_notice_runs(b: Browser, s: Server) -> None:
     sc = scenario(s)

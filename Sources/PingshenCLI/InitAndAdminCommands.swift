@@ -108,7 +108,7 @@ struct AdminCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "admin",
         abstract: "Staff accounts: add, disable, enable, issue a one-time password reset code.",
-        subcommands: [AddStaff.self, SetEnabled.self, ResetCode.self, ListStaff.self])
+        subcommands: [AddStaff.self, SetEnabled.self, SetScope.self, ResetCode.self, ListStaff.self])
 
     /// Runs a change; a refusal is printed as its Chinese message.
     static func chinese(_ body: () throws -> Void) throws {
@@ -178,6 +178,28 @@ struct AdminCommand: AsyncParsableCommand {
                     reason: common.reason)
             }
             print(disabled ? "已停用账户 \(username)" : "已启用账户 \(username)")
+        }
+    }
+
+    /// `pingshen admin scope --username U --county 410821|city`: the county 县（市、区） an office
+    /// or committee account works for (seed item 6).
+    struct SetScope: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "scope",
+            abstract: "Set the county (six-digit code from policy.yaml devolution.counties, or city) a clerk, head or secretary works for.")
+        @OptionGroup var common: Common
+        @Option(help: "User name.") var username: String
+        @Option(help: "A county's six-digit code, or city.") var county: String
+
+        func run() throws {
+            let (store, actor) = try common.open()
+            let scope = county == "city" ? nil : county
+            try AdminCommand.chinese {
+                try AdminActions.setScope(
+                    store: store, context: common.context(actor), username: username, county: scope,
+                    reason: common.reason)
+            }
+            print("已设定账户 \(username) 的工作范围：\(scope.map { "县（市、区）\($0)" } ?? "全市")")
         }
     }
 

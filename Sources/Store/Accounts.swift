@@ -20,13 +20,15 @@ public struct Account: Sendable, Equatable {
     /// The e-mail address the person gave (nil: none) and whether a code mailed to it came back.
     public var email: String?
     public var emailConfirmed: Bool
+    /// The county 县（市、区） an office or committee account works for (nil: the city's).
+    public var county: String?
 
     /// The actor this account acts as in the workflow. An expert acts under the expert record's
     /// id (the committee session machine checks it); everyone else under `web-<username>`.
     public var actor: Actor {
         switch role {
         case .expert: Actor(id: expertID ?? "web-\(username)", role: .expert)
-        default: Actor(id: "web-\(username)", role: role, unitID: unitID, personID: personID)
+        default: Actor(id: "web-\(username)", role: role, unitID: unitID, personID: personID, county: county)
         }
     }
 
@@ -42,6 +44,7 @@ public struct Account: Sendable, Equatable {
         disabled = row["disabled"]
         email = row["email"]
         emailConfirmed = row["email_confirmed"] ?? false
+        county = row["county"]
     }
 }
 

@@ -71,6 +71,15 @@ extension StoreTransaction {
             ])
     }
 
+    /// Sets the county an office or committee account works for (nil: the city's); its sessions
+    /// end, so the next sign-in acts in the new scope.
+    public func setAccountCounty(username: String, _ county: String?) throws {
+        try db.execute(sql: "UPDATE accounts SET county = ? WHERE username = ?", arguments: [county, username])
+        try db.execute(
+            sql: "DELETE FROM web_sessions WHERE account_id = (SELECT id FROM accounts WHERE username = ?)",
+            arguments: [username])
+    }
+
     /// Disables or enables an account by user name; a disabled account's sessions end.
     public func setAccountDisabled(username: String, _ disabled: Bool) throws {
         try db.execute(

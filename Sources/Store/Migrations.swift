@@ -419,6 +419,11 @@ enum Migrations {
             // division code; NULL at city level), whose committee reviews devolved series.
             try db.execute(sql: "ALTER TABLE units ADD COLUMN county TEXT")
         }
+        m.registerMigration("2026-12-05-account-county") { db in
+            // Seed item 6: the county 县（市、区） an office or committee account works for
+            // (six-digit division code; NULL: the city's staff). Set by `AdministrationMachine.setScope`.
+            try db.execute(sql: "ALTER TABLE accounts ADD COLUMN county TEXT")
+        }
         m.registerMigration("2026-12-05-certificate-runs") { db in
             // The office's certificate runs (`Store/Certificates.swift`): the applications of a
             // confirmation 文号 and the certificates issued under it, found by the 文号 inside

@@ -36,6 +36,18 @@ public enum AdminActions {
         }
     }
 
+    /// Sets the county 县（市、区） an office or committee account works for (nil: the city's).
+    public static func setScope(
+        store: EventStore, context: Context, username: String, county: String?, reason: String
+    ) throws {
+        try store.write { tx in
+            try tx.execute(
+                AdministrationMachine.self, id: AdministrationMachine.streamID,
+                .setScope(username: username, county: county, reason: reason), context: context)
+            try tx.setAccountCounty(username: username, county)
+        }
+    }
+
     /// Issues a one-time code (12 characters from the system's cryptographic source) and keeps
     /// only its SHA-256. - Returns: the code, to be handed over once.
     public static func issueResetCode(store: EventStore, context: Context, username: String, reason: String) throws

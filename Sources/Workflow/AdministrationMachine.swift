@@ -21,6 +21,9 @@ public enum AdministrationMachine: Machine {
         .officeClerk, .officeHead, .committeeSecretary, .auditor, .archivist, .administrator,
     ]
 
+    /// Roles whose accounts may work for one county (`setScope`).
+    public static let scopedRoles: [Role] = [.officeClerk, .officeHead, .committeeSecretary]
+
     public static func status(of state: AdministrationState) -> String { state.office == nil ? "new" : "set-up" }
 
     public static func decide(
@@ -69,6 +72,23 @@ public enum AdministrationMachine: Machine {
             }
             return Decision([.staffDisabled(username: username, reason: reason, on: today)])
 
+        case .setScope(let username, let county, let reason):
+            // Seed item 6: an office or committee account of a county 县（市、区）, or the city's.
+            try Gate.role(context.actor, [.administrator], kind: kind, action: action)
+            try Gate.nonBlank(reason, kind: kind, field: "事由", rule: "reason-missing")
+            guard let entry = state.accounts[username] else { throw unknown(username) }
+            guard scopedRoles.contains(entry.role) else {
+                throw Refusal(
+                    rule: "administration.scope-not-for-role",
+                    message: "只有\(scopedRoles.map(\.chinese).joined(separator: "、"))账户可设定县（市、区）工作范围，“\(username)”为\(entry.role.chinese)")
+            }
+            if let county, context.policy.devolution.county(county) == nil {
+                throw Refusal(
+                    rule: "administration.county-unknown",
+                    message: "县（市、区）代码“\(county)”不在本市县（市、区）名单中（policy.yaml devolution.counties）")
+            }
+            return Decision([.staffScopeSet(username: username, county: county, reason: reason, on: today)])
+
         case .enable(let username, let reason):
             try Gate.role(context.actor, [.administrator], kind: kind, action: action)
             try Gate.nonBlank(reason, kind: kind, field: "事由", rule: "reason-missing")
@@ -107,6 +127,8 @@ public enum AdministrationMachine: Machine {
             s.accounts[username]?.enabled = true
         case .resetCodeIssued:
             break
+        case .staffScopeSet(let username, let county, _, _):
+            s.accounts[username]?.county = county
         }
         return s
     }
@@ -140,6 +162,8 @@ public struct AdministrationState: Codable, Sendable, Equatable {
     public struct Staff: Codable, Sendable, Equatable {
         public var role: Role
         public var enabled: Bool
+        /// The county 县（市、区） the account works for; nil: the city's (absent in older snapshots).
+        public var county: String?
     }
     public var office: OfficeProfile?
     /// Staff accounts by user name.
@@ -156,9 +180,12 @@ public enum AdministrationCommand: Sendable {
     case disable(username: String, reason: String)
     case enable(username: String, reason: String)
     case issueResetCode(username: String, reason: String)
+    /// The county 县（市、区） an office or committee account works for (nil: the city).
+    case setScope(username: String, county: String?, reason: String)
 
     public var chinese: String {
         switch self {
+        case .setScope: "设定账户工作范围"
         case .setUp: "初始化系统"
         case .createStaff: "创建工作人员账户"
         case .disable: "停用账户"
@@ -174,9 +201,11 @@ public enum AdministrationEvent: NamedEvent {
     case staffDisabled(username: String, reason: String, on: Day)
     case staffEnabled(username: String, reason: String, on: Day)
     case resetCodeIssued(username: String, reason: String, on: Day)
+    case staffScopeSet(username: String, county: String?, reason: String, on: Day)
 
     public var name: String {
         switch self {
+        case .staffScopeSet: "staffScopeSet"
         case .setUp: "setUp"
         case .staffCreated: "staffCreated"
         case .staffDisabled: "staffDisabled"
@@ -195,6 +224,8 @@ public enum AdministrationEvent: NamedEvent {
         case .staffDisabled(let u, let reason, _): "停用账户 \(u)：\(reason)"
         case .staffEnabled(let u, let reason, _): "启用账户 \(u)：\(reason)"
         case .resetCodeIssued(let u, let reason, _): "为账户 \(u) 发放一次性密码重置码：\(reason)"
+        case .staffScopeSet(let u, let county, let reason, _):
+            "设定账户 \(u) 的工作范围为\(county.map { "县（市、区）\($0)" } ?? "全市")：\(reason)"
         }
     }
 }

@@ -64,6 +64,16 @@ enum FullSeason {
         let cores = ProcessInfo.processInfo.activeProcessorCount
         print("full-season: \(applications) applications, seed \(seed), \(cores) cores, into \(out.path)")
         print(String(format: "load average at start: %.2f", load()))
+        // A line per phase as it ends, flushed (a long season can be watched, or stopped after
+        // the phases of interest).
+        func line(_ p: Phase) -> String {
+            let mb = Double(p.bytes) / 1_048_576
+            return "| \(p.name) | \(String(format: "%.1f", p.seconds)) | \(p.made) \(p.unit) | "
+                + String(
+                    format: "%.0f | %.0f | %.1f | %.0f | %.2f |", Double(p.made) / max(p.seconds, 1e-9), mb,
+                    mb / max(p.seconds, 1e-9), p.peakMB, p.load)
+        }
+        let header = "| phase | wall s | made | per s | MB written | MB/s | peak RSS MB | load avg |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
         var phases: [Phase] = []
         var start = Date()
         var before: Int64 = 0
@@ -84,19 +94,14 @@ enum FullSeason {
                     name: phase.rawValue, seconds: seconds, made: made, unit: units[phase] ?? "", bytes: bytes - before,
                     peakMB: peak, load: load()))
             before = bytes
+            if phases.count == 1 { print("\n" + header) }
+            print(line(phases[phases.count - 1]))
+            fflush(nil)
             start = Date()  // the folder walk is no phase's
         }
         print()
-        print("| phase | wall s | made | per s | MB written | MB/s | peak RSS MB | load avg |")
-        print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
-        for p in phases {
-            let mb = Double(p.bytes) / 1_048_576
-            print(
-                "| \(p.name) | \(String(format: "%.1f", p.seconds)) | \(p.made) \(p.unit) | "
-                    + String(
-                        format: "%.0f | %.0f | %.1f | %.0f | %.2f |", Double(p.made) / max(p.seconds, 1e-9), mb,
-                        mb / max(p.seconds, 1e-9), p.peakMB, p.load))
-        }
+        print(header)
+        for p in phases { print(line(p)) }
         let seconds = phases.reduce(0) { $0 + $1.seconds }
         let mb = Double(phases.reduce(0) { $0 + $1.bytes }) / 1_048_576
         print(

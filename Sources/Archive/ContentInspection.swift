@@ -130,7 +130,7 @@ enum ContentInspection {
     /// Whether a reference leaves the package: a URL with a scheme that fetches (`http:`,
     /// `https:`, `ftp:`, `file:` …), a network path (`//host`, `\\host`) or a path above it.
     static func isExternal(_ value: String) -> Bool {
-        let v = value.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+        let v = head(value)
         for prefix in ["http:", "https:", "ftp:", "ftps:", "file:", "smb:", "//", "\\\\", "../", "/"]
         where v.hasPrefix(prefix) {
             return true
@@ -138,8 +138,15 @@ enum ContentInspection {
         return false
     }
 
+    /// The start of a value as its prefix is checked: leading white space (and line breaks)
+    /// dropped, lower case — only the first characters (Foundation's trimming of every
+    /// attribute value was a fifth of a package's filing check).
+    static func head(_ value: String) -> String {
+        String(value.drop(while: { $0.isWhitespace || $0.isNewline }).prefix(32)).lowercased()
+    }
+
     static func isScriptURL(_ value: String) -> Bool {
-        let v = value.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+        let v = head(value)
         return v.hasPrefix("javascript:") || v.hasPrefix("vbscript:") || v.hasPrefix("vnd.sun.star.script:")
             || v.hasPrefix("macro:")
     }

@@ -30,14 +30,25 @@ struct AdminRoutes {
         router.post("/password-reset") { request, context in try await reset(request, context) }
     }
 
-    static let flashes = ["created": "账户已创建。", "disable": "账户已停用，其登录已失效。", "enable": "账户已启用。"]
+    static let flashes = ["scope": "已设定账户的工作范围，该账户须重新登录。", "created": "账户已创建。", "disable": "账户已停用，其登录已失效。", "enable": "账户已启用。"]
 
     func home(_ context: WebRequestContext, done: String?) throws -> Response {
         let office = try services.store.officeProfile()
+        let policy = services.rules.policy
         let staff: [TemplateValue] = try services.store.staffAccounts().map { a in
-            [
+            // Seed item 6: a clerk, head or secretary works for the city or one county.
+            let scoped = AdministrationMachine.scopedRoles.contains(a.role)
+            let counties: [TemplateValue] =
+                [["value": .string("city"), "label": .string("全市"), "selected": .bool(a.county == nil)]]
+                + policy.devolution.counties.map { c in
+                    ["value": .string(c.code), "label": .string("\(c.name)（\(c.code)）"), "selected": .bool(a.county == c.code)]
+                }
+            return [
                 "username": .string(a.username), "name": .string(a.displayName), "role": .string(a.role.chinese),
                 "disabled": .bool(a.disabled), "status": .string(a.disabled ? "已停用" : "使用中"),
+                "scope": .string(
+                    scoped ? a.county.map { Routing.chinese($0, policy: policy) } ?? "全市" : "—"),
+                "scoped": .bool(scoped && !a.disabled), "counties": .list(counties),
             ]
         }
         let history: [TemplateValue] = try services.store.history(
@@ -110,6 +121,15 @@ struct AdminRoutes {
                     disabled: action == "disable", reason: reason)
             }
             return seeOther("/admin?done=\(action)")
+        case "scope":
+            let county = (form["county"] ?? "").trimmingCharacters(in: .whitespaces)
+            guard !county.isEmpty else { throw WebError.badRequest(field: "工作范围", message: "请选择全市或一个县（市、区）。") }
+            try perform {
+                try AdminActions.setScope(
+                    store: services.store, context: workflowContext(identity), username: username,
+                    county: county == "city" ? nil : county, reason: reason)
+            }
+            return seeOther("/admin?done=scope")
         case "reset-code":
             var code = ""
             try perform {

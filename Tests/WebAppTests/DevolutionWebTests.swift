@@ -154,6 +154,52 @@ import Workflow
             #expect(log.map(\.stored.actorRole) == [Role.officeHead.rawValue, Role.officeHead.rawValue])
         }
     }
+
+    /// `/admin`: the administrator sets a clerk's 工作范围 to 修武县 (the page shows it, the log
+    /// records it); signed in again, that clerk is refused the city's application with a Chinese
+    /// message naming 修武县, and nothing changes.
+    @Test func aCountyClerkSetOnTheAdminPageIsRefusedTheCitysApplication() async throws {
+        let s = try await ConsoleScenario.make()
+        let system = Context(actor: .system, now: s.now.now, rules: s.rules)
+        let hash = try await PasswordHasher(cost: 4).hash(ConsoleScenario.password)
+        try s.store.write { tx in
+            try tx.execute(
+                AdministrationMachine.self, id: AdministrationMachine.streamID,
+                .setUp(office: OfficeProfile(name: "焦作市职称改革领导小组办公室", fonds: "J012")), context: system)
+        }
+        for (user, role) in [("root", Role.administrator), ("xwclerk", .officeClerk)] {
+            try AdminActions.createStaff(
+                store: s.store, context: system, username: user, role: role, displayName: "某某", passwordHash: hash,
+                reason: "系统初始化")
+        }
+        try s.drive("A-1", to: .qualificationReview)
+        try await s.withApp { client in
+            var admin = TestBrowser(client)
+            try await admin.signIn("root")
+            let home = try await admin.get("/admin")
+            #expect(try xmllintProblems(home.body) == "")
+            #expect(devolutionPageText(home.body).contains("修武县（410821）"))
+            let set = try await admin.post(
+                "/admin/staff/xwclerk/scope", [("county", "410821"), ("reason", "修武县人社局职改股经办人")])
+            #expect(set.status == .seeOther)
+            let after = devolutionPageText(try await admin.get("/admin?done=scope").body)
+            #expect(after.contains("已设定账户的工作范围"))
+            #expect(after.contains("设定账户 xwclerk 的工作范围为县（市、区）410821：修武县人社局职改股经办人"))
+            #expect(try s.store.account(username: "xwclerk")?.county == "410821")
+
+            var clerk = TestBrowser(client)
+            try await clerk.signIn("xwclerk")
+            _ = try await clerk.get("/office/applications/A-1")
+            let version = try #require(try s.store.load(ApplicationMachine.self, id: "A-1")?.version)
+            let refused = try await clerk.post(
+                "/office/applications/A-1/accept", [("version", String(version)), ("confirm", "yes")])
+            #expect(refused.status == .conflict)
+            let text = devolutionPageText(refused.body)
+            #expect(text.contains("您是修武县（410821）的工作人员"))
+            #expect(text.contains("申报A-1由全市评审"))
+            #expect(try s.store.load(ApplicationMachine.self, id: "A-1")?.state.stage == .qualificationReview)
+        }
+    }
 }
 
 /// The text a reader sees in a page: each element's own text (entities decoded by libxml2), one

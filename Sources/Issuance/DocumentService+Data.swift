@@ -59,6 +59,7 @@ extension DocumentService {
     /// The specialty 专业: the one the applicant declared, else the scope of the committee that
     /// reviews the series and level (按系列 when it reviews the whole series).
     func specialty(_ a: ApplicationFacts) throws -> String {
+        if let known = a.specialty { return known }
         if let declared = a.declared, let form = declared.form, let s = form.specialty(in: declared.data) { return s }
         return try committees().first(where: { $0.series == a.profile.series && $0.level == a.profile.level })?.scope
             ?? "按系列"
@@ -113,6 +114,8 @@ extension DocumentService {
         var unitName: String
         var title: String
         var declared: Declared?
+        /// The specialty, read while the declaration was at hand (list documents drop it).
+        var specialty: String? = nil
     }
 
     func application(_ id: String, asOf version: Int?) throws -> ApplicationFacts {
@@ -354,8 +357,12 @@ extension DocumentService {
         }
         var apps: [ApplicationFacts] = []
         var seen = Set<String>()
-        for r in requests where seen.insert(r.streamID).inserted {
-            apps.append(try application(r.streamID, asOf: r.version))
+        if gathers {
+            apps = try listed(requests.filter { seen.insert($0.streamID).inserted })
+        } else {
+            for r in requests where seen.insert(r.streamID).inserted {
+                apps.append(try application(r.streamID, asOf: r.version))
+            }
         }
         guard let notice = apps.first?.state.notice else {
             throw IssuanceError.missingData(document: "public-notice/\(batch)", what: "公示期")
@@ -402,9 +409,14 @@ extension DocumentService {
     func qualificationNotice(documentNumber: String) throws -> TemplateValue {
         var apps: [ApplicationFacts] = []
         var seen = Set<String>()
-        for r in gathers ? try qualificationIndex()[documentNumber] ?? [] : try rows(kind: .qualificationNotice) {
-            let a = try application(r.streamID, asOf: r.version)
-            if a.state.documentNumber == documentNumber, seen.insert(r.streamID).inserted { apps.append(a) }
+        if gathers {
+            // The index holds the rows whose application had this 文号 as of the row.
+            apps = try listed((try qualificationIndex()[documentNumber] ?? []).filter { seen.insert($0.streamID).inserted })
+        } else {
+            for r in try rows(kind: .qualificationNotice) {
+                let a = try application(r.streamID, asOf: r.version)
+                if a.state.documentNumber == documentNumber, seen.insert(r.streamID).inserted { apps.append(a) }
+            }
         }
         guard let lead = apps.first, let confirmed = lead.state.confirmedOn else {
             throw IssuanceError.missingData(document: "qualification-notice/\(documentNumber)", what: "取得资格人员名单")

@@ -55,9 +55,6 @@ struct KindIndex {
 /// then find everything cached. A stream or row the batch did not foresee is still read on
 /// its own, so the documents are the same either way.
 extension DocumentService {
-    /// Ids per batch read when computing keys and the 文号 index.
-    static let gatherSlice = 500
-
     func kindIndex(_ kind: DocumentKind) throws -> KindIndex {
         if let index = kindIndexes[kind] { return index }
         let index = KindIndex(try rows(kind: kind))
@@ -71,8 +68,8 @@ extension DocumentService {
         if let index = qualificationRows { return index }
         var index: [String: [QueuedDocument]] = [:]
         let all = try kindIndex(.qualificationNotice).rows
-        for start in stride(from: 0, to: all.count, by: Self.gatherSlice) {
-            let slice = all[start..<min(start + Self.gatherSlice, all.count)]
+        for start in stride(from: 0, to: all.count, by: gatherSlice) {
+            let slice = all[start..<min(start + gatherSlice, all.count)]
             // The rows whose key was computed already have their 文号.
             try prefetch(ApplicationMachine.self, slice.filter { qualificationNumbers[$0.id] == nil }.map(\.streamID))
             for r in slice {
@@ -132,14 +129,8 @@ extension DocumentService {
             case .pledge, .declarationForm, .acceptanceNotice, .correctionNotice, .refusalNotice,
                 .reexaminationDecision:
                 applications.append(anchor.streamID)
-            case .publicNotice:
-                let ids = try kindIndex(.publicNotice).rows(subject: key.name).map(\.streamID)
-                applications += ids
-                sessionsOf += ids
-            case .qualificationNotice:
-                let ids = (try qualificationIndex()[key.name] ?? []).map(\.streamID)
-                applications += ids
-                sessionsOf += ids
+            case .publicNotice, .qualificationNotice:
+                break  // a whole batch's applications: read a slice at a time by `listed`
             case .certificate:
                 certificates.append(key.name)
             case .revocationDecision:
@@ -175,12 +166,47 @@ extension DocumentService {
             if decided.contains(id), let session = s.result?.sessionID ?? s.sessionID { deciding.append(session) }
         }
         try prefetch(CommitteeSessionMachine.self, deciding)
+        try gatherRegistry(people: people, units: units, declarationsOf: Array(seen))
+    }
+
+    /// People, units and declarations not cached yet, in one batch each.
+    func gatherRegistry(people: [String], units: [String], declarationsOf applications: [String]) throws {
         let newPeople = Array(Set(people.filter { self.people[$0] == nil }))
         for (id, p) in try store.people(ids: newPeople) { self.people[id] = p }
         let newUnits = Array(Set(units.filter { self.units[$0] == nil }))
         let found = try store.units(ids: newUnits)
         for id in newUnits { self.units[id] = .some(found[id]) }
-        let declared = try store.declarations(applicationIDs: Array(seen))
-        for id in seen { declarationRows[id] = declared[id] ?? [] }
+        let wanted = Array(Set(applications.filter { declarationRows[$0] == nil }))
+        let declared = try store.declarations(applicationIDs: wanted)
+        for id in wanted { declarationRows[id] = declared[id] ?? [] }
+    }
+
+    /// The applications a list document names (one request each, in order), read a slice at a
+    /// time and kept without their declarations (the specialty read first), so a batch of any
+    /// size holds one slice of histories and declarations; then the sessions that decided them.
+    func listed(_ rows: [QueuedDocument]) throws -> [ApplicationFacts] {
+        var out: [ApplicationFacts] = []
+        for start in stride(from: 0, to: rows.count, by: gatherSlice) {
+            let slice = rows[start..<min(start + gatherSlice, rows.count)]
+            forgetStreams()
+            try prefetch(ApplicationMachine.self, slice.map(\.streamID))
+            var people: [String] = []
+            var units: [String] = []
+            for r in slice {
+                guard let p = (try? state(ApplicationMachine.self, r.streamID))?.profile else { continue }
+                people.append(p.personID)
+                units.append(p.unitID)
+            }
+            try gatherRegistry(people: people, units: units, declarationsOf: slice.map(\.streamID))
+            for r in slice {
+                var a = try application(r.streamID, asOf: r.version)
+                a.specialty = try specialty(a)
+                a.declared = nil
+                out.append(a)
+            }
+        }
+        forgetStreams()
+        try prefetch(CommitteeSessionMachine.self, out.compactMap { $0.state.result?.sessionID ?? $0.state.sessionID })
+        return out
     }
 }

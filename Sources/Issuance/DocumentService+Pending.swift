@@ -72,8 +72,8 @@ extension DocumentService {
         var members: [DocumentKey: [QueuedDocument]] = [:]
         var failedRows: [(Int64, String)] = []
         let pending = try queued(status: .pending)
-        for first in stride(from: 0, to: pending.count, by: Self.gatherSlice) {
-            let slice = pending[first..<min(first + Self.gatherSlice, pending.count)]
+        for first in stride(from: 0, to: pending.count, by: gatherSlice) {
+            let slice = pending[first..<min(first + gatherSlice, pending.count)]
             if gathers { try gatherForKeys(slice) }
             for row in slice {
                 do {

@@ -78,6 +78,9 @@ public final class DocumentService {
     /// (`KindIndex`); false: the same data read one document at a time (the reference the
     /// tests compare with).
     public var gathers = true
+    /// Requests or applications per batch read when computing keys, indexing 文号 and reading
+    /// the applications a list document names.
+    public var gatherSlice = 500
     /// Every row of a kind (any status), read once per rendering (see `kindIndex`).
     var kindIndexes: [DocumentKind: KindIndex] = [:]
     /// The 取得资格通知 rows by the 文号 their application had when the row was queued.

@@ -59,10 +59,11 @@ import Workflow
         reference.gathers = false
         let one = try reference.renderPending(into: root.appendingPathComponent("one"), threads: 1, chunkSize: 64)
         try store.write { tx in try tx.db.execute(sql: "UPDATE documents SET status = 'pending', path = NULL") }
-        // Gathered, in chunks of 5 (so a batch notice, its applications and the keys' slices cross chunks).
-        let gathered = try DocumentService(
-            store: store, rules: rules, library: library, forms: forms, attachments: attachments
-        ).renderPending(into: root.appendingPathComponent("batch"), threads: 2, chunkSize: 5)
+        // Gathered, in chunks of 5 and slices of 7 (so a batch notice, its applications and the
+        // keys' slices cross chunks and slices).
+        let service = DocumentService(store: store, rules: rules, library: library, forms: forms, attachments: attachments)
+        service.gatherSlice = 7
+        let gathered = try service.renderPending(into: root.appendingPathComponent("batch"), threads: 2, chunkSize: 5)
 
         #expect(one.failed == 0 && gathered.failed == 0, "\(one.failures) \(gathered.failures)")
         #expect(one.documents > 100)

@@ -2,6 +2,7 @@ import Documents
 import Domain
 import Foundation
 import HTTPTypes
+import OfficeSteps
 import Store
 import Testing
 import Workflow
@@ -199,6 +200,27 @@ import Workflow
             #expect(text.contains("申报A-1由全市评审"))
             #expect(try s.store.load(ApplicationMachine.self, id: "A-1")?.state.stage == .qualificationReview)
         }
+    }
+
+    /// A county head's decisions take the county's own 文号 (its prefix from policy.yaml, its
+    /// own gap-free counter in the real SQLite store); the city's counter is untouched by them.
+    @Test func aCountyHeadsDocumentNumbersComeFromTheCountysCounter() async throws {
+        let s = try await ConsoleScenario.make()
+        let day = ConsoleScenario.start
+        let xiuwu = try #require(s.rules.policy.devolution.county("410821"))
+        func next(_ actor: Actor) throws -> String {
+            try s.store.write { tx in
+                try OfficeSteps.nextDecisionNumber(tx, Context(actor: actor, now: s.now.now, rules: s.rules))
+            }
+        }
+        let countyHead = Actor(id: "web-xwhead", role: .officeHead, county: "410821")
+        let cityHead = Actor(id: "web-head", role: .officeHead)
+        #expect(try next(countyHead) == "\(xiuwu.documentPrefix)〔\(day.year)〕1号")
+        #expect(try next(countyHead) == "\(xiuwu.documentPrefix)〔\(day.year)〕2号")
+        #expect(try next(cityHead) == "\(s.rules.policy.region.documentPrefix)〔\(day.year)〕1号")
+        let boai = Actor(id: "web-bahead", role: .officeHead, county: "410822")
+        #expect(try next(boai).hasSuffix("〔\(day.year)〕1号"))
+        #expect(try next(countyHead) == "\(xiuwu.documentPrefix)〔\(day.year)〕3号")
     }
 }
 

@@ -189,6 +189,8 @@ extension OfficeRoutes {
         base.level = nil
         return [
             "certificates": .list(certificates), "hasCertificates": .bool(!certificates.isEmpty),
+            // Every certificate of a run's page has that run's 文号.
+            "showApproval": .bool(filter.number == nil),
             "certificateTotal": .string(String(total)), "page": .string(String(page)), "pages": .string(String(pages)),
             "previous": page > 1 ? .string(filter.link(path, page: page - 1)) : .null,
             "next": page < pages ? .string(filter.link(path, page: page + 1)) : .null,
@@ -255,9 +257,9 @@ actor CertificateRuns {
 
     /// Starts (or resumes) the run of `number` unless it is running.
     func start(number: String, services: WebServices, actor: Actor) throws {
-        guard runs[number]?.isRunning != true else { return }
         let pending = try services.store.applicationsAwaitingCertificate(number: number)
         guard !pending.isEmpty else { throw WebError.notFound }
+        guard runs[number]?.isRunning != true else { return }
         guard let signer = services.signer else {
             throw WebError.refused(rule: "certificate.no-signing-key", message: "服务器未配置签名密钥，不能颁发证书")
         }

@@ -1670,6 +1670,33 @@ def office_confirms_and_certifies(b: Browser, s: Server) -> None:
     b.expect_text("已发证")
 
 
+@step("office-certificate-list-and-batch-pages", needs="office-confirms-and-certifies")
+def office_certificate_list_and_batch_pages(b: Browser, s: Server) -> None:
+    """Issue 15 (and 14's leftover: pages no other step opens get axe and the 390 px check):
+    the certificates searched by application number across every 文号 and within the
+    scenario's, the 批量受理 and 批量推荐 lists."""
+    sc = scenario(s)
+    app, number = sc["application"], sc["approval"]
+    b.as_user("clerk")
+    b.visit("/office/accept")
+    b.expect_text("批量受理")
+    b.visit("/office/certificates")
+    b.expect_text("已颁发的证书", number)
+    b.fill("q", app)
+    b.click("查询")
+    b.expect_text("共 1 张证书", app, sc["name"], "有效")
+    b.visit("/office/certificates/run?number=" + urllib.parse.quote(number))
+    b.expect_text(f"确认文号 {number}", "本批证书", "下载")
+    b.fill("q", sc["name"])
+    b.click("查询")
+    b.expect_text(app, "清除条件")
+    check(f"number={urllib.parse.quote(number)}" in b.driver.current_url or "number=" in b.driver.current_url,
+          f"the search left the 文号's page: {b.driver.current_url}")
+    b.as_user(who(s, "hr1"))
+    b.visit("/unit/recommend")
+    b.expect_text("批量推荐")
+
+
 @step("archivist-finds-the-package", needs="office-confirms-and-certifies")
 def archivist_finds_the_package(b: Browser, s: Server) -> None:
     """Issue 16: the confirmation just made is built as a signed package by the server's

@@ -49,10 +49,17 @@ demo: deps-build
 	swift build -c release --product pingshen
 	.build/release/pingshen demo --out $(OUT)/demo --applications $(APPLICATIONS) --seed $(SEED)
 
+# The tests' temporary folders (Foundation's temporaryDirectory and Python's tempfile follow
+# TMPDIR) go in one folder of the checkout, emptied before the run and removed after a green one:
+# test runs never pile up gigabytes in /tmp (a failed run keeps its folder to look at).
+TEST_TMP ?= $(CURDIR)/.build/test-tmp
+
 test: deps-test
 	swift build --build-tests
-	swift test --skip-build
-	PINGSHEN_BIN=$(PINGSHEN_BIN) python3 Tests/browser/run.py
+	rm -rf $(TEST_TMP) && mkdir -p $(TEST_TMP)
+	TMPDIR=$(TEST_TMP) swift test --skip-build
+	TMPDIR=$(TEST_TMP) PINGSHEN_BIN=$(PINGSHEN_BIN) python3 Tests/browser/run.py
+	rm -rf $(TEST_TMP)
 	$(MAKE) fuzz-smoke
 
 # libFuzzer targets (Fuzz/, see scripts/fuzz.sh) built in their own scratch path (.build/fuzz), each

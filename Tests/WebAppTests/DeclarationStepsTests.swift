@@ -24,9 +24,11 @@ import Workflow
         let titles = steps.map(\.title)
         let sections = form.sections.map(\.title)
         // Every step is a section of the definition, in the definition's order (the section of
-        // attachments only last); the normal track asks nothing of 申报通道, so it has no step.
+        // attachments only last); on the normal track 申报通道 asks only the youth relief's
+        // evidence (能力业绩特别突出, read by adjustments.youth on any track).
         #expect(titles.allSatisfy(sections.contains))
-        #expect(!titles.contains("申报通道"))
+        let normalChannel = try #require(steps.first { $0.title == "申报通道" })
+        #expect(normalChannel.fieldIDs.sorted() == ["outstanding_evidence", "outstanding_results"])
         #expect(titles.first == sections.first)
         #expect(titles.last == "附件材料")
         let rest = titles.dropLast()
@@ -42,7 +44,8 @@ import Workflow
         let channel = try #require(exceptional.first { $0.title == "申报通道" })
         #expect(channel.fieldIDs.contains("referees"))
         #expect(!channel.fieldIDs.contains("talent_category"), "the green channel's field")
-        #expect(exceptional.count == steps.count + 1)
+        #expect(!channel.fieldIDs.contains("outstanding_results"), "asked on the normal and 举荐 tracks only")
+        #expect(exceptional.count == steps.count)
     }
 
     @Test func aFormWithoutASectionSkipsIt() throws {
@@ -111,14 +114,17 @@ import Workflow
                 #expect(page.status == .ok)
                 let text = devolutionPageText(page.body)
                 seen.append(text)
-                for label in ["引进人才类别", "破格推荐专家", "能力业绩特别突出", "举荐专家", "优秀青年人才举荐书"] {
+                for label in ["引进人才类别", "破格推荐专家", "举荐专家", "优秀青年人才举荐书"] {
                     #expect(!text.contains(label), "step \(step.number) shows \(label)")
                 }
-                for name in ["referees", "talent_category", "outstanding_results", "youth_referees"] {
+                for name in ["referees", "talent_category", "youth_referees"] {
                     #expect(!page.body.contains("name=\"\(name)"), "step \(step.number) has an input \(name)")
                 }
             }
             #expect(seen.joined().contains("工作经历"))
+            // 能力业绩特别突出 is asked on the normal track too: a young applicant's relief of the
+            // years (adjustments.youth) applies on any track and reads it.
+            #expect(seen.joined().contains("能力业绩特别突出"))
             // Posted anyway: ignored, not stored.
             let crafted = try pairs(
                 first.body,
@@ -131,7 +137,7 @@ import Workflow
             #expect(saved.location == "/apply/\(id)/step/1?saved=1")
             let draft = try JSONValue.parse(try #require(try store.draft(applicationID: id, accountID: 1)).data)
             #expect(draft["phone"]?.string == "13903910000")
-            #expect(draft["talent_category"] == nil && draft["referees"] == nil && draft["outstanding_results"] == nil)
+            #expect(draft["talent_category"] == nil && draft["referees"] == nil)
             // The whole-form post ignores them too.
             _ = try await browser.get("/apply/\(id)/form")
             let whole = try await browser.post(

@@ -15,7 +15,8 @@ import Testing
         #expect(try xmllintProblems(normal) == "")
         #expect(!normal.contains("name=\"talent_category\""), "引进人才类别 is for the green channel")
         #expect(!normal.contains("name=\"major_contribution\""), "the special evaluation's field")
-        #expect(!normal.contains("name=\"outstanding_results\""), "the youth recommendation's field")
+        #expect(!normal.contains("youth_referees"), "the youth recommendation's referees")
+        #expect(normal.contains("name=\"outstanding_results\""), "the youth relief reads it on the normal track")
         #expect(normal.contains("name=\"track\""), "the track can still be chosen")
 
         data["track"] = "green-channel"
@@ -29,11 +30,16 @@ import Testing
     @Test func visibilityComesFromTheDefinition() throws {
         let form = try FormSupport.engineering
         for id in [
-            "talent_category", "talent_certification", "major_contribution", "referees", "outstanding_results",
-            "outstanding_evidence", "recommendation_letter", "youth_referees", "recommendation_acceptance",
+            "talent_category", "talent_certification", "major_contribution", "referees",
+            "recommendation_letter", "youth_referees", "recommendation_acceptance",
         ] {
             let field = try #require(form.field(id))
             #expect(!form.isVisible(field, in: ["level": "intermediate"]), "\(id) is not asked on the normal track")
+        }
+        for id in ["outstanding_results", "outstanding_evidence"] {
+            let field = try #require(form.field(id))
+            #expect(form.isVisible(field, in: ["level": "intermediate"]), "\(id): the youth relief on the normal track")
+            #expect(!form.isVisible(field, in: ["track": "green-channel"]))
         }
         let referees = try #require(form.field("referees"))
         #expect(form.isVisible(referees, in: ["track": "exceptional"]))

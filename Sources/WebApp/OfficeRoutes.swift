@@ -177,6 +177,14 @@ struct OfficeRoutes {
             command = .resolveObjection(
                 objectionID: text("objection"), upheld: form["outcome"] == "uphold", finding: text("finding"))
         case "conclude":
+            // An objection lodged online and not yet registered or dismissed holds the notice
+            // open, as it holds the scheduler (Store.runDeadlines).
+            let waiting = try services.store.objectionsReceived(application: id)
+            if let first = waiting.first {
+                throw WebError.refused(
+                    rule: "notice.objection-received",
+                    message: "公示期内在线提交的异议（回执号\(first.receipt)）尚未登记或不予受理，不能结束公示。请先在异议受理页处理。")
+            }
             command = .concludeNotice
         case "archive":
             command = .archive

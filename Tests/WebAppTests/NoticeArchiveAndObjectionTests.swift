@@ -232,6 +232,11 @@ struct NoticeArchiveAndObjectionTests {
             try s.store.runDeadlines(rules: s.rules, now: s.now.now)
             #expect(try s.state("A-2").stage == .awaitingConfirmation)
             #expect(try s.state("B-1").stage == .publicNotice)
+            // Nor can a clerk end it by hand while the objection waits.
+            let byHand = try await clerk.submit("/office/applications/B-1", "/office/applications/B-1/conclude", [])
+            #expect(byHand.status == .conflict)
+            #expect(Self.text(byHand.body).contains("YY-2026-00003"))
+            #expect(try s.state("B-1").stage == .publicNotice)
             // Registered after the last day: it was received within the period.
             let late = try await clerk.submit(
                 "/office/objections/YY-2026-00003", "/office/objections/YY-2026-00003/register", [])

@@ -1,6 +1,7 @@
 import Domain
 import Forms
 import Foundation
+import JSONKit
 import Store
 import Workflow
 
@@ -240,7 +241,7 @@ public struct Intake: Sendable {
             StoredDeclaration(
                 applicationID: id, version: outcome.version, formID: form.id, formVersion: form.version,
                 data: data.canonical, dataSHA256: signed.dataSHA256,
-                pledge: String(decoding: try JSONEncoder().encode(signed), as: UTF8.self),
+                pledge: try CanonicalJSON.encode(signed),
                 pledgeText: form.pledge?.text, submittedAt: Timestamp.format(context.now)))
         return outcome.version
     }

@@ -1,6 +1,7 @@
 import Domain
 import Forms
 import Foundation
+import JSONKit
 import Store
 import Workflow
 
@@ -62,7 +63,7 @@ extension DemoSeason {
             formID: d.form.id, formVersion: d.form.version, signerID: a.personID, signerName: a.name,
             signedAt: pledge.signedAt, pledgeTextSHA256: pledge.textHash, dataSHA256: pledge.dataHash,
             waivedProofs: d.form.pledge?.waives ?? [])
-        let pledgeJSON = String(decoding: try JSONEncoder().encode(record), as: UTF8.self)
+        let pledgeJSON = try CanonicalJSON.encode(record)
         try transact { tx in
             let outcome = try tx.execute(
                 ApplicationMachine.self, id: a.id,

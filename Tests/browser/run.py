@@ -1156,7 +1156,9 @@ def applicant_fills_form_with_mistake(b: Browser, s: Server) -> None:
     titles = step_titles(b)
     check(titles[0] == "基本信息" and titles[-2:] == ["附件材料", "预览并承诺"] and "工作经历" in titles,
           f"the declaration's steps are {titles}")
-    check("申报通道" not in titles, f"the normal track shows the 申报通道 step: {titles}")
+    # 申报通道 asks a 常规申报 only the youth relief's evidence (能力业绩特别突出: adjustments.youth
+    # applies on any track); the other tracks' fields stay hidden (checked below and on that step).
+    check("申报通道" in titles, f"the normal track lacks the 申报通道 step (能力业绩特别突出): {titles}")
     check(current_step(b) == "基本信息", f"the first step marked is {current_step(b)!r}")
     # A 常规申报 sees no other track's fields; 申报专业 comes before the personal details.
     b.expect_no_text("引进人才类别", "破格推荐专家", "举荐专家")
@@ -1252,6 +1254,10 @@ def applicant_fixes_and_submits(b: Browser, s: Server) -> None:
         if b.driver.find_elements("css selector", "input[type='file'][name='photo']"):
             b.upload("photo", small_jpeg(s.workdir))
             b.upload("other_materials", small_pdf(s.workdir))
+        if title == "申报通道":
+            # A 常规申报 is asked only 能力业绩特别突出 here, never another track's fields.
+            b.expect_text("能力业绩特别突出")
+            b.expect_no_text("引进人才类别", "破格推荐专家", "举荐专家", "优秀青年人才举荐书")
         if title == "工作经历" and not went_back:
             # 上一步 saves this step too; the previous one shows what was typed there.
             went_back = True

@@ -127,28 +127,8 @@ extension ApplicantRoutes {
         let step = before[min(try stepNumber(context), before.count) - 1]
         // Only this step's fields are read from the post (a hidden field posted is ignored).
         let stepForm = form.restricted(to: Set(step.fieldIDs))
-        var request = request
-        var pairs: [FormPair]
-        var accepted: [(path: String, attachment: JSONValue)] = []
-        var uploadProblems: [Problem] = []
-        if let type = request.headers[.contentType], type.lowercased().hasPrefix("multipart/form-data") {
-            let multipart = try await MultipartFormData.receive(
-                request, contentType: type, uploads: uploads, accountID: draft.accountID, form: stepForm)
-            defer { multipart.discardSpooled() }
-            pairs = multipart.fields
-            var batch = UploadBatch(
-                uploads: uploads, store: services.store, form: stepForm, stored: stored, accountID: draft.accountID,
-                now: services.now)
-            for file in multipart.files where file.size > 0 {
-                do {
-                    accepted.append((file.name, try batch.accept(file)))
-                } catch {
-                    if let problem = error.problem { uploadProblems.append(problem) } else { throw error }
-                }
-            }
-        } else {
-            pairs = try await request.form().pairs
-        }
+        let (pairs, accepted, uploadProblems) = try await receivePost(
+            request, draft: draft, form: stepForm, stored: stored)
         let submission = FormSubmission(form: stepForm, pairs: pairs, stored: stored, uploads: accepted)
         // The step's fields as posted over the stored draft; then whatever the declaration no
         // longer asks (another track's or level's fields) is dropped.

@@ -233,35 +233,42 @@ struct ApplicantRoutes {
             ], context: context, status: status)
     }
 
+    /// A declaration page's post: its fields, and its files streamed to uploads/.incoming as
+    /// they arrive (within the request's, the account's and the server's limits), each accepted
+    /// within its field's count and the account's quota — a refused file is a problem beside its
+    /// field. `form` is what this post may answer (the whole form, or one step's fields).
+    func receivePost(
+        _ request: Request, draft: DraftRecord, form: FormDefinition, stored: JSONValue
+    ) async throws -> (pairs: [FormPair], accepted: [(path: String, attachment: JSONValue)], problems: [Problem]) {
+        var request = request
+        guard let type = request.headers[.contentType], type.lowercased().hasPrefix("multipart/form-data") else {
+            return (try await request.form().pairs, [], [])
+        }
+        let multipart = try await MultipartFormData.receive(
+            request, contentType: type, uploads: uploads, accountID: draft.accountID, form: form)
+        defer { multipart.discardSpooled() }
+        var accepted: [(path: String, attachment: JSONValue)] = []
+        var problems: [Problem] = []
+        var batch = UploadBatch(
+            uploads: uploads, store: services.store, form: form, stored: stored, accountID: draft.accountID,
+            now: services.now)
+        for file in multipart.files where file.size > 0 {
+            do {
+                accepted.append((file.name, try batch.accept(file)))
+            } catch {
+                if let problem = error.problem { problems.append(problem) } else { throw error }
+            }
+        }
+        return (multipart.fields, accepted, problems)
+    }
+
     func saveForm(_ request: Request, _ context: WebRequestContext) async throws -> Response {
         let draft = try owned(context)
         let form = try requireEditable(draft)
         let whole = try services.forms.form(draft.formID)
         let stored = try JSONValue.parse(draft.data)
-        var request = request
-        var pairs: [FormPair]
-        var accepted: [(path: String, attachment: JSONValue)] = []
-        var uploadProblems: [Problem] = []
-        if let type = request.headers[.contentType], type.lowercased().hasPrefix("multipart/form-data") {
-            // Streamed to uploads/.incoming as it arrives, within the request's, the account's
-            // and the server's limits; each file within its field's count and the account's quota.
-            let multipart = try await MultipartFormData.receive(
-                request, contentType: type, uploads: uploads, accountID: draft.accountID, form: form)
-            defer { multipart.discardSpooled() }
-            pairs = multipart.fields
-            var batch = UploadBatch(
-                uploads: uploads, store: services.store, form: form, stored: stored, accountID: draft.accountID,
-                now: services.now)
-            for file in multipart.files where file.size > 0 {
-                do {
-                    accepted.append((file.name, try batch.accept(file)))
-                } catch {
-                    if let problem = error.problem { uploadProblems.append(problem) } else { throw error }
-                }
-            }
-        } else {
-            pairs = try await request.form().pairs
-        }
+        let (pairs, accepted, uploadProblems) = try await receivePost(
+            request, draft: draft, form: form, stored: stored)
         let submission = FormSubmission(form: form, pairs: pairs, stored: stored, uploads: accepted)
         // Only the open fields change (all of them, or those a correction names); the rest of
         // the declaration is kept exactly as stored, whatever else was posted.

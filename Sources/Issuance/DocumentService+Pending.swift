@@ -71,7 +71,21 @@ extension DocumentService {
         var order: [DocumentKey] = []
         var members: [DocumentKey: [QueuedDocument]] = [:]
         var failedRows: [(Int64, String)] = []
-        let pending = try queued(status: .pending)
+        // A certificate asked for at confirmation waits for the certificate step: an application
+        // still confirmed or filed has no number yet. One query of the streams' statuses tells
+        // them all, so the pass a server runs after every step does not read the histories of a
+        // whole 文号's applications (20,000 after a city's confirmation) only to find each waiting.
+        var pending = try queued(status: .pending)
+        if pending.contains(where: { $0.request.kind == .certificate && $0.streamKind == ApplicationMachine.kind }) {
+            var uncertified = Set(try store.streamIDs(ApplicationMachine.self, status: ApplicationStage.confirmed.rawValue))
+            uncertified.formUnion(try store.streamIDs(ApplicationMachine.self, status: ApplicationStage.filed.rawValue))
+            let before = pending.count
+            pending.removeAll {
+                $0.request.kind == .certificate && $0.streamKind == ApplicationMachine.kind
+                    && uncertified.contains($0.streamID)
+            }
+            summary.waiting += before - pending.count
+        }
         for first in stride(from: 0, to: pending.count, by: gatherSlice) {
             let slice = pending[first..<min(first + gatherSlice, pending.count)]
             if gathers { try gatherForKeys(slice) }

@@ -53,6 +53,28 @@ import Workflow
         "/office/certificates/run?number=" + TestBrowser.encode(number) + query
     }
 
+    /// The certificates asked for at confirmation wait for the certificate step: a rendering
+    /// pass counts them waiting (told by the applications' status, without reading their
+    /// histories) and renders each once its application holds a number.
+    @Test func confirmedCertificatesWaitUntilIssuedThenRender() async throws {
+        let s = try await Self.confirmed(3)  // 6 applications confirmed, no certificate yet
+        let desk = try #require(try Self.services(s).actions.desk)
+        let before = try #require(await desk.issuePending())
+        #expect(before.failed == 0, "\(before.failures)")
+        #expect(before.waiting == 6)
+        #expect(before.byKind[.certificate] == nil)
+        try Self.issue(["A-1", "B-2"], s)
+        let after = try #require(await desk.issuePending())
+        #expect(after.byKind[.certificate] == 2, "\(after)")
+        #expect(after.waiting == 4)
+        for id in ["A-1", "B-2"] {
+            let number = try #require(try s.state(id).certificateNumber)
+            let html = URL(fileURLWithPath: s.dataDirectory).appendingPathComponent("documents/certificate/\(number).html")
+            let text = try String(contentsOf: html, encoding: .utf8)
+            #expect(text.contains(number))
+        }
+    }
+
     @Test func theListIsPagedAndSearchedByEveryField() async throws {
         let s = try await Self.confirmed(28)  // 56 applications: two pages of 50
         let ids = (1...28).flatMap { ["A-\($0)", "B-\($0)"] }.sorted()

@@ -128,10 +128,8 @@ public enum UnitImport {
                 let stream = a.creditCode.value
                 try UnitRegistrationActions.apply(tx, context: context, application: a, passwordHash: lockedHash)
                 let id = try UnitRegistrationActions.approve(tx, context: context, creditCode: stream, reason: reason)
-                try tx.execute(UnitRegistrationMachine.self, id: stream, .issueResetCode(reason: reason), context: context)
-                try tx.setResetCode(
-                    username: a.username, codeHash: AdminActions.codeHash(code),
-                    expires: context.now.addingTimeInterval(AdminActions.resetCodeLifetime))
+                _ = try UnitRegistrationActions.issueResetCode(
+                    tx, context: context, creditCode: stream, reason: reason, code: code)
                 ids.append(id)
             }
             return ids

@@ -63,15 +63,23 @@ public enum UnitRegistrationActions {
     {
         let code = AdminActions.newCode()
         let username = try store.write { tx -> String in
-            guard let current = try tx.load(UnitRegistrationMachine.self, id: creditCode), let a = current.state.application
-            else { throw StoreError.refused(unknown(creditCode)) }
-            try tx.execute(UnitRegistrationMachine.self, id: creditCode, .issueResetCode(reason: reason), context: context)
-            try tx.setResetCode(
-                username: a.username, codeHash: AdminActions.codeHash(code),
-                expires: context.now.addingTimeInterval(AdminActions.resetCodeLifetime))
-            return a.username
+            try issueResetCode(tx, context: context, creditCode: creditCode, reason: reason, code: code)
         }
         return (code, username)
+    }
+
+    /// `issueResetCode` inside the caller's transaction, with the code the caller drew.
+    /// - Returns: the HR administrator's user name.
+    static func issueResetCode(
+        _ tx: StoreTransaction, context: Context, creditCode: String, reason: String, code: String
+    ) throws -> String {
+        guard let current = try tx.load(UnitRegistrationMachine.self, id: creditCode), let a = current.state.application
+        else { throw StoreError.refused(unknown(creditCode)) }
+        try tx.execute(UnitRegistrationMachine.self, id: creditCode, .issueResetCode(reason: reason), context: context)
+        try tx.setResetCode(
+            username: a.username, codeHash: AdminActions.codeHash(code),
+            expires: context.now.addingTimeInterval(AdminActions.resetCodeLifetime))
+        return a.username
     }
 
     static func unknown(_ code: String) -> Refusal {

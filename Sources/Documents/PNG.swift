@@ -108,10 +108,20 @@ enum PNGEncoder {
     }
 }
 
-/// QR codes through libqrencode (error correction level M).
+/// QR codes through libqrencode (error correction level M), the mask chosen by `QRMask`.
 public enum QRCode {
     /// The modules of a QR code for `text` (true = dark), `size` × `size`.
     public static func modules(_ text: String) throws -> (size: Int, dark: [Bool]) {
+        if let symbol = try QRMask.encode(Array(text.utf8), level: QR_ECLEVEL_M) {
+            let w = symbol.width
+            var dark = [Bool](repeating: false, count: w * w)
+            for i in 0..<w {
+                let row = symbol.rows[i]
+                for j in 0..<w { dark[i * w + j] = row >> UInt64(j) & 1 != 0 }
+            }
+            return (w, dark)
+        }
+        // Wider than 64 modules: libqrencode chooses the mask.
         guard let qr = QRcode_encodeString8bit(text, 0, QR_ECLEVEL_M) else {
             throw TemplateError.image(slot: "qr", reason: "libqrencode could not encode \(text.utf8.count) bytes")
         }

@@ -28,16 +28,32 @@ extension FormDefinition {
         var allOf: [JSONValue] = []
 
         for field in fields {
-            properties[field.id] = SchemaWriter.schema(of: field, nested: false)
-            if field.required { required.append(.string(field.id)) }
+            // A field asked only under a condition (`visible_when:`) is neither validated nor
+            // kept otherwise, so its checks apply only under that condition; elsewhere any value
+            // passes, as Pingshen ignores (and drops) it.
+            var own: [JSONValue] = []
+            let schema = SchemaWriter.schema(of: field, nested: false)
+            if field.visibleWhen == nil {
+                properties[field.id] = schema
+                if field.required { required.append(.string(field.id)) }
+            } else {
+                properties[field.id] = ["title": .string(field.label)]
+                own.append(["properties": [field.id: schema]])
+                if field.required { own.append(["required": [.string(field.id)]]) }
+            }
             if let when = field.requiredWhen, !field.required {
                 var then: [String: JSONValue] = ["required": [.string(field.id)]]
                 if field.isCounted { then["properties"] = [field.id: ["minItems": 1]] }
-                allOf.append(["if": SchemaWriter.schema(of: when), "then": .object(then)])
+                own.append(["if": SchemaWriter.schema(of: when), "then": .object(then)])
             }
-            if let chain = SchemaWriter.countChain(of: field) { allOf.append(chain) }
+            if let chain = SchemaWriter.countChain(of: field) { own.append(chain) }
             if field.required, let limits = field.limits, !limits.overrides.isEmpty {
-                allOf.append(["properties": [field.id: ["minItems": 1]]])
+                own.append(["properties": [field.id: ["minItems": 1]]])
+            }
+            if let visible = field.visibleWhen, !own.isEmpty {
+                allOf.append(["if": SchemaWriter.schema(of: visible), "then": ["allOf": .array(own)]])
+            } else {
+                allOf += own
             }
         }
         for rule in rules {

@@ -76,7 +76,9 @@ public struct Intake: Sendable {
         // 1. The form, every problem at once.
         let report = form.validate(declaration.data)
         guard report.isValid else { throw IntakeRefusal.invalid(report.problems) }
-        let data = declaration.data
+        // What the declaration does not ask (another track's or level's fields, `visible_when:`)
+        // is neither validated nor kept, whichever way it came (the web form prunes the same way).
+        let data = form.pruned(declaration.data)
         guard let levelText = data["level"]?.string, let level = Level(rawValue: levelText) else {
             throw IntakeRefusal.other("申报表缺少申报级别")
         }
@@ -188,12 +190,13 @@ public struct Intake: Sendable {
     /// - Throws: `IntakeRefusal` (nothing written) or `StoreError`.
     @discardableResult
     public func answerCorrection(
-        applicationID id: String, formID: String, data: JSONValue, note: String, now: Date
+        applicationID id: String, formID: String, data posted: JSONValue, note: String, now: Date
     ) throws -> Int {
         let form: FormDefinition
         do { form = try forms.form(formID) } catch { throw IntakeRefusal.other(error.description) }
-        let report = form.validate(data)
+        let report = form.validate(posted)
         guard report.isValid else { throw IntakeRefusal.invalid(report.problems) }
+        let data = form.pruned(posted)  // fields the declaration does not ask are not kept (nor compared)
         guard let current = try store.load(ApplicationMachine.self, id: id), let profile = current.state.profile,
             let previous = try store.declaration(applicationID: id)
         else { throw IntakeRefusal.other("未找到申报 \(id) 的申报表") }

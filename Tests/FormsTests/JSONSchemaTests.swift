@@ -77,6 +77,11 @@ import Testing
             add("track-special") { $0["track"] = "special-evaluation" }
             for level in form.levels { add("level-\(level.rawValue)") { $0["level"] = .string(level.rawValue) } }
             add("urban") { $0["work_location"] = "urban" }
+            // A field this declaration does not ask (another track's or level's), with a value of
+            // the wrong type: Pingshen neither validates nor keeps it, so the schema accepts it.
+            for field in form.fields where field.visibleWhen != nil && !form.isVisible(field, in: base) {
+                add("hidden-\(field.id)") { $0[field.id] = .number(12345) }
+            }
             for field in form.fields where base[field.id] != nil {
                 add("without-\(field.id)") { $0[field.id] = nil }
                 if case .group(let children, _, let max, _) = field.type, let first = base[field.id]?.array?.first {

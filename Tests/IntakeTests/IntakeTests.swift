@@ -120,3 +120,25 @@ import Workflow
         #expect(try store.load(ApplicationMachine.self, id: "A2026-90005") == nil)
     }
 }
+
+@Suite struct IntakeHiddenFieldTests {
+    /// A field the declaration does not ask (`visible_when:` another track's) sent through the
+    /// intake — JSON, a script, an old client — is not stored and not signed: the stored data
+    /// and the pledge's data hash are those of the declaration without it.
+    @Test func anotherTracksFieldIsNeitherStoredNorSigned() throws {
+        let store = try EventStore()
+        let (data, facts) = try IntakeTests().example()
+        guard case .object(var o) = data else { return }
+        #expect(o["track"] == nil || o["track"]?.string == "normal")
+        o["major_contribution"] = .string("另一申报通道的重大贡献说明")
+        let intake = Intake(store: store, rules: try IntakeTests.rules, forms: try IntakeTests.forms)
+        try intake.submit(
+            Declaration(formID: "engineering", applicationID: "A2026-90077", data: .object(o), facts: facts),
+            now: IntakeTests.now)
+        let stored = try #require(try intake.declarationData(applicationID: "A2026-90077"))
+        #expect(stored["major_contribution"] == nil)
+        #expect(stored == data)
+        let state = try #require(try store.load(ApplicationMachine.self, id: "A2026-90077")?.state)
+        #expect(state.pledge?.dataHash == SHA256Digest.hex(of: data.canonical))
+    }
+}

@@ -261,7 +261,8 @@ public enum OfficeSteps {
         }
         let plan = SessionPlan(
             sessionID: sessionID, committeeID: committee.id, series: committee.series, level: committee.level,
-            memberCount: committee.memberCount, candidates: candidates, date: date, venue: venue)
+            memberCount: committee.memberCount, candidates: candidates, date: date, venue: venue,
+            jurisdiction: committee.jurisdiction)
         try tx.execute(CommitteeSessionMachine.self, id: sessionID, .plan(plan), context: context)
         return sessionID
     }

@@ -241,6 +241,13 @@ public final class StoreTransaction {
                 UnitStandingMachine.suspendedUntil($0.state)
             }
         }
+        // A session of a self-reviewing unit's committee runs only within the unit's grant (seed item 6).
+        if let command = command as? CommitteeSessionCommand, context.selfReview == nil,
+            let unitID = CommitteeSessionMachine.selfReviewUnit(
+                command, state: state as? CommitteeSessionState ?? CommitteeSessionMachine.initial)
+        {
+            context.selfReview = try selfReviewStanding(unit: unitID)
+        }
         let decision: Decision<M.Event>
         do {
             decision = try M.decide(command, state: state, context: context)

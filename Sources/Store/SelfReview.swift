@@ -34,3 +34,24 @@ extension EventStore {
         try load(UnitStandingMachine.self, id: id)?.state.selfReview
     }
 }
+
+extension StoreTransaction {
+    /// Unit `id`'s self-review authority as its standing stream holds it in this transaction:
+    /// the grant in force and the last withdrawal (its 文号 and day), for `Context.selfReview`.
+    public func selfReviewStanding(unit id: String) throws -> SelfReviewStanding {
+        let grant = try load(UnitStandingMachine.self, id: id)?.state.selfReview
+        var withdrawal: SelfReviewStanding.Withdrawal?
+        if let payload = try String.fetchOne(
+            db,
+            sql: """
+                SELECT payload FROM events WHERE stream_kind = ? AND stream_id = ? AND type = 'selfReviewWithdrawn'
+                ORDER BY version DESC LIMIT 1
+                """, arguments: [UnitStandingMachine.kind, id]),
+            case .selfReviewWithdrawn(_, let number, let on) = try JSONDecoder().decode(
+                UnitStandingEvent.self, from: Data(payload.utf8))
+        {
+            withdrawal = SelfReviewStanding.Withdrawal(decisionNumber: number, on: on)
+        }
+        return SelfReviewStanding(unitID: id, grant: grant, withdrawal: withdrawal)
+    }
+}

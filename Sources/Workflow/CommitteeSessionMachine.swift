@@ -30,6 +30,14 @@ public enum CommitteeSessionMachine: Machine {
         let today = context.today
         let action = command.chinese
         try Gate.role(actor, roles(for: command), kind: kind, action: action)
+        // Seed item 6: the session's committee's jurisdiction decides who may run it.
+        let scoped: SessionPlan? = if case .plan(let p) = command { p } else { state.plan }
+        if let scoped,
+            let refusal = scopeRefusal(
+                actor: actor, plan: scoped, standing: context.selfReview, policy: context.policy)
+        {
+            throw refusal
+        }
 
         switch command {
         case .plan(let plan):
@@ -43,6 +51,13 @@ public enum CommitteeSessionMachine: Machine {
             }
             guard !plan.candidates.isEmpty else {
                 throw Refusal(rule: "session.no-candidates", message: "评审会议须至少有一名评审对象")
+            }
+            if let unit = Routing.unitID(of: plan.committeeJurisdiction),
+                let other = plan.candidates.first(where: { $0.unitID != unit })
+            {
+                throw Refusal(
+                    rule: "session.candidate-other-unit",
+                    message: "单位自主评审委员会只评审本单位人员：申报\(other.applicationID)的申报单位是\(other.unitID)，不是\(unit)")
             }
             let ids = plan.candidates.map(\.applicationID)
             guard Set(ids).count == ids.count else {

@@ -11,6 +11,10 @@ public struct Context: Sendable {
     /// suspension 暂停职称评审和聘任 no longer applies (nil: not suspended). The store fills it,
     /// in the step's transaction, for the unit's steps and the office's acceptance.
     public var unitSuspendedUntil: Day?
+    /// For a step on a session of a self-reviewing unit's committee (`unit:<unit id>`): the
+    /// unit's self-review authority as the office's record holds it — the grant in force, or
+    /// the withdrawal (seed item 6). The store fills it, in the step's transaction.
+    public var selfReview: SelfReviewStanding?
 
     public init(actor: Actor, now: Date, rules: Rulebook) {
         self.actor = actor

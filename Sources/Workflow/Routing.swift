@@ -96,11 +96,19 @@ public enum Routing {
     }
 
     /// Why `actor` may not act on application `applicationID` of `jurisdiction`: an account
-    /// scoped to a county (`Actor.county`) acts only on its county's applications; the city's
-    /// staff (no county) act on all. Nil when it may.
+    /// scoped to a county (`Actor.county`) acts only on its county's applications, a
+    /// self-reviewing unit's staff account (office or committee role with `unitID`) only on its
+    /// unit's; the city's staff (neither) act on all. Nil when it may.
     public static func scopeRefusal(
         actor: Actor, applicationID: String, jurisdiction: String, policy: Policy
     ) -> Refusal? {
+        // A self-reviewing unit's staff (its committee secretary) act on its own unit's only.
+        if actor.county == nil, let own = actor.unitID {
+            guard unit(own) != jurisdiction else { return nil }
+            return Refusal(
+                rule: "scope.other-jurisdiction",
+                message: "您是单位\(own)的工作人员，只能办理本单位自主评审的申报；申报\(applicationID)由\(chinese(jurisdiction, policy: policy))评审")
+        }
         guard let county = actor.county, county != jurisdiction else { return nil }
         return Refusal(
             rule: "scope.other-jurisdiction",

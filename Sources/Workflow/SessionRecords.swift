@@ -35,10 +35,14 @@ public struct SessionPlan: Codable, Sendable, Equatable {
     /// Where the meeting is held (nil in plans made before the web console recorded it; absent
     /// from the event's JSON then, so older events keep their hashes).
     public var venue: String?
+    /// The jurisdiction of the session's committee (`Routing`: `city`, a county's code or
+    /// `unit:<unit id>`), which decides who may run the session. Nil in plans made before it
+    /// was recorded (absent from their JSON, so older events keep their hashes): the city's.
+    public var jurisdiction: String?
 
     public init(
         sessionID: String, committeeID: String, series: Series, level: Level, memberCount: Int,
-        candidates: [SessionCandidate], date: Day, venue: String? = nil
+        candidates: [SessionCandidate], date: Day, venue: String? = nil, jurisdiction: String? = nil
     ) {
         self.sessionID = sessionID
         self.committeeID = committeeID
@@ -48,7 +52,11 @@ public struct SessionPlan: Codable, Sendable, Equatable {
         self.candidates = candidates
         self.date = date
         self.venue = venue
+        self.jurisdiction = jurisdiction
     }
+
+    /// Whose committee sits: the recorded jurisdiction, the city's when none was recorded.
+    public var committeeJurisdiction: String { jurisdiction ?? Routing.city }
 }
 
 /// Why an expert does not sit 回避.

@@ -70,13 +70,19 @@ public enum UnitRegistrationMachine: Machine {
             // The code itself is never in the log.
             return Decision([.resetCodeIssued(username: state.application?.username ?? "", reason: reason, on: today)])
 
-        case .addReviewer(let username, let displayName, let reason):
+        case .addReviewer(let username, let displayName, let reason),
+            .addCommitteeSecretary(let username, let displayName, let reason):
             try unitAdministrator(context.actor, state, action: action)
             try Gate.nonBlank(username, kind: kind, field: "用户名", rule: "username-missing")
             try Gate.nonBlank(displayName, kind: kind, field: "姓名", rule: "name-missing")
             try Gate.nonBlank(reason, kind: kind, field: "事由", rule: "reason-missing")
             guard state.reviewers?[username] == nil, username != state.application?.username else {
                 throw Refusal(rule: "unit-registration.username-taken", message: "用户名“\(username)”已被使用")
+            }
+            if case .addCommitteeSecretary = command {
+                return Decision([
+                    .committeeSecretaryAdded(username: username, displayName: displayName, reason: reason, on: today)
+                ])
             }
             return Decision([.reviewerAdded(username: username, displayName: displayName, reason: reason, on: today)])
 
@@ -150,7 +156,7 @@ public enum UnitRegistrationMachine: Machine {
             s.refusals = reasons
         case .resetCodeIssued, .reviewerCodeIssued:
             break
-        case .reviewerAdded(let username, _, _, _):
+        case .reviewerAdded(let username, _, _, _), .committeeSecretaryAdded(let username, _, _, _):
             s.reviewers = (s.reviewers ?? [:]).merging([username: true]) { _, new in new }
         case .reviewerDisabled(let username, _, _):
             s.reviewers?[username] = false
@@ -220,6 +226,10 @@ public enum UnitRegistrationCommand: Sendable {
     case issueResetCode(reason: String)
     /// The unit's administrator adds an HR reviewer account of the unit.
     case addReviewer(username: String, displayName: String, reason: String)
+    /// The administrator of a unit holding self-review authority adds the account of its
+    /// committee's secretary 单位评审委员会秘书 (seed item 6), who runs the sessions of the
+    /// unit's own committee; disabled, enabled and re-coded as the reviewers are.
+    case addCommitteeSecretary(username: String, displayName: String, reason: String)
     case setReviewerEnabled(username: String, enabled: Bool, reason: String)
     /// A one-time code for a reviewer's account, from the unit's administrator.
     case issueReviewerCode(username: String, reason: String)
@@ -231,6 +241,7 @@ public enum UnitRegistrationCommand: Sendable {
         case .refuse: "不予通过单位注册"
         case .issueResetCode: "重置单位人事账户"
         case .addReviewer: "添加人事审核账户"
+        case .addCommitteeSecretary: "添加单位评审委员会秘书账户"
         case .setReviewerEnabled(_, let enabled, _): enabled ? "启用人事审核账户" : "停用人事审核账户"
         case .issueReviewerCode: "发放人事审核账户的一次性密码重置码"
         }
@@ -243,6 +254,7 @@ public enum UnitRegistrationEvent: NamedEvent {
     case refused(reasons: [String], on: Day)
     case resetCodeIssued(username: String, reason: String, on: Day)
     case reviewerAdded(username: String, displayName: String, reason: String, on: Day)
+    case committeeSecretaryAdded(username: String, displayName: String, reason: String, on: Day)
     case reviewerDisabled(username: String, reason: String, on: Day)
     case reviewerEnabled(username: String, reason: String, on: Day)
     case reviewerCodeIssued(username: String, reason: String, on: Day)
@@ -254,6 +266,7 @@ public enum UnitRegistrationEvent: NamedEvent {
         case .refused: "refused"
         case .resetCodeIssued: "resetCodeIssued"
         case .reviewerAdded: "reviewerAdded"
+        case .committeeSecretaryAdded: "committeeSecretaryAdded"
         case .reviewerDisabled: "reviewerDisabled"
         case .reviewerEnabled: "reviewerEnabled"
         case .reviewerCodeIssued: "reviewerCodeIssued"
@@ -267,6 +280,7 @@ public enum UnitRegistrationEvent: NamedEvent {
         case .refused(let reasons, _): "不予通过单位注册：\(reasons.joined(separator: "；"))"
         case .resetCodeIssued(let u, let reason, _): "为单位人事账户 \(u) 发放一次性密码重置码：\(reason)"
         case .reviewerAdded(let u, let name, let reason, _): "添加人事审核账户 \(u)（\(name)）：\(reason)"
+        case .committeeSecretaryAdded(let u, let name, let reason, _): "添加单位评审委员会秘书账户 \(u)（\(name)）：\(reason)"
         case .reviewerDisabled(let u, let reason, _): "停用人事审核账户 \(u)：\(reason)"
         case .reviewerEnabled(let u, let reason, _): "启用人事审核账户 \(u)：\(reason)"
         case .reviewerCodeIssued(let u, let reason, _): "为人事审核账户 \(u) 发放一次性密码重置码：\(reason)"

@@ -61,10 +61,13 @@ struct Stream<M: Machine> {
     var today: Day = day("2026-03-02")
     /// The office's record of the unit, as the store would fill it in.
     var unitSuspendedUntil: Day?
+    /// A self-reviewing unit's authority, as the store would fill it in for its sessions.
+    var selfReview: SelfReviewStanding?
 
     func context(_ actor: Actor) -> Context {
         var c = Context(actor: actor, now: noon(today), rules: rules)
         c.unitSuspendedUntil = unitSuspendedUntil
+        c.selfReview = selfReview
         return c
     }
 

@@ -87,13 +87,21 @@ extension DocumentService {
             stored = try store.declaration(applicationID: applicationID, asOf: version)
         }
         if let stored {
-            let data: JSONValue
-            do { data = try JSONValue.parse(stored.data) } catch {
-                throw IssuanceError.missingData(document: "declaration/\(applicationID)", what: "申报数据(\(error))")
+            // Every document of an application as of any version after this submission (the
+            // 承诺书, 申报表, notices, the certificate) shares one parsing and layout of it.
+            let submission = "\(applicationID)#\(stored.version)"
+            if let laidOut = declarationCache[submission] {
+                result = laidOut
+            } else {
+                let data: JSONValue
+                do { data = try JSONValue.parse(stored.data) } catch {
+                    throw IssuanceError.missingData(document: "declaration/\(applicationID)", what: "申报数据(\(error))")
+                }
+                let form = try? forms.form(stored.formID)
+                let shown = form?.present(data) ?? Self.unlabelled(data)
+                result = Declared(stored: stored, data: data, form: form, shown: shown)
+                declarationCache[submission] = result
             }
-            let form = try? forms.form(stored.formID)
-            let shown = form?.present(data) ?? Self.unlabelled(data)
-            result = Declared(stored: stored, data: data, form: form, shown: shown)
         }
         declarationCache[key] = result
         return result

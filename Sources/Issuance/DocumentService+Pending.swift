@@ -113,10 +113,18 @@ extension DocumentService {
                 withIntermediateDirectories: true)
         }
 
+        // Each rendering thread prepares with its own copy of the service (`init(copying:)`):
+        // what the copies would otherwise each read again is read here once — the queue places
+        // of the kinds numbered by them, and the committees. (A failure stays the document's.)
+        if gathers {
+            for kind in Set(order.map(\.kind)) where Self.numberedKinds.contains(kind) { _ = try? kindIndex(kind) }
+            if !order.isEmpty { _ = try? committees() }
+        }
+
         let total = order.count
         var done = 0
         progress?(0, total)
-        // One chunk renders on `threads` threads while the next one is gathered and prepared here.
+        // One chunk is prepared and rendered on `threads` threads while the next is gathered here.
         var inFlight: BackgroundRendering?
         defer { _ = inFlight?.wait() }
         func finish(_ rendering: BackgroundRendering) throws {
@@ -125,13 +133,13 @@ extension DocumentService {
             var rendered: [(Int64, String)] = []
             for (job, error) in zip(rendering.jobs, results) {
                 if let error {
-                    for id in job.rows { failedRows.append((id, "\(job.doc.key): \(error)")) }
+                    for id in job.rows { failedRows.append((id, "\(job.key): \(error)")) }
                     continue
                 }
                 let relative = "\(job.odt.deletingLastPathComponent().lastPathComponent)/\(job.odt.lastPathComponent)"
                 for id in job.rows { rendered.append((id, relative)) }
                 summary.documents += 1
-                summary.byKind[job.doc.key.kind, default: 0] += 1
+                summary.byKind[job.key.kind, default: 0] += 1
             }
             summary.requests += rendered.count
             try mark(rendered: rendered, failed: failedRows)
@@ -144,25 +152,37 @@ extension DocumentService {
         for chunk in stride(from: 0, to: order.count, by: max(1, chunkSize)).map({
             order[$0..<min($0 + max(1, chunkSize), order.count)]
         }) {
-            // Gather the data here (the service is not thread-safe) …
-            if gathers { try gather(chunk.map { ($0, members[$0]![0]) }) }
             var jobs: [RenderJob] = []
             for key in chunk {
                 let rows = members[key] ?? []
                 do {
-                    let doc = try prepare(key, anchor: rows[0])
                     let odt = try OutputPath.file(
                         in: directory, folder: key.kind.rawValue, subject: key.name, extension: "odt")
                     let html = try OutputPath.file(
                         in: directory, folder: key.kind.rawValue, subject: key.name, extension: "html")
-                    jobs.append(RenderJob(doc: doc, odt: odt, html: html, rows: rows.map(\.id)))
+                    // A list document reads the applications it names a slice at a time through
+                    // this service (which drops what it had gathered): it is prepared here, before
+                    // the chunk is gathered; so is every document without gathering (the
+                    // reference, one document at a time).
+                    let work: RenderJob.Work =
+                        gathers && !Self.isList(key.kind) ? .anchor(rows[0]) : .prepared(try prepare(key, anchor: rows[0]))
+                    jobs.append(
+                        RenderJob(
+                            key: key, work: work, group: Self.group(key, rows: rows), odt: odt, html: html,
+                            rows: rows.map(\.id)))
                 } catch {
                     for r in rows { failedRows.append((r.id, "\(key): \(error)")) }
                 }
             }
-            // … render and write on `threads` threads …
+            // Gather the data of the others here (the service is not thread-safe); the rendering
+            // threads prepare them from a copy that only they read.
+            var preparer: ChunkPreparer?
+            if gathers && jobs.contains(where: { if case .anchor = $0.work { true } else { false } }) {
+                try gather(chunk.filter { !Self.isList($0.kind) }.map { ($0, members[$0]![0]) })
+                preparer = ChunkPreparer(DocumentService(copying: self))
+            }
             let rendering = BackgroundRendering(
-                jobs: jobs, skipped: chunk.count - jobs.count, library: library, threads: threads)
+                jobs: jobs, skipped: chunk.count - jobs.count, preparer: preparer, library: library, threads: threads)
             if let previous = inFlight {
                 inFlight = nil
                 try finish(previous)
@@ -213,21 +233,55 @@ extension DocumentService {
         try store.markDocuments(rendered: rendered.map { (id: $0.0, path: $0.1) }, failed: failed.map(\.0))
     }
 
-    /// Renders and writes the documents on `threads` threads; the error of each, or nil.
+    /// The kinds whose documents carry their place in the queue (`ordinal`).
+    static let numberedKinds: Set<DocumentKind> = [
+        .acceptanceNotice, .correctionNotice, .refusalNotice, .reexaminationDecision, .publicNotice, .minutes,
+    ]
+
+    /// A list document (one per batch or 文号, naming many applications).
+    static func isList(_ kind: DocumentKind) -> Bool { kind == .publicNotice || kind == .qualificationNotice }
+
+    /// What a document is prepared from: its application (so one thread lays out an
+    /// application's declaration once for all its letters and its certificate), else itself.
+    static func group(_ key: DocumentKey, rows: [QueuedDocument]) -> String {
+        if isList(key.kind) { return key.description }
+        return rows.first { $0.streamKind == ApplicationMachine.kind }?.streamID ?? key.description
+    }
+
+    /// Prepares (from `preparer`, a copy per thread), renders and writes the documents on
+    /// `threads` threads, each taking the next run of documents of one `group`; the error of
+    /// each, or nil.
     static func renderAll(
-        _ jobs: [(PreparedDocument, URL, URL)], library: TemplateLibrary, threads: Int
+        _ jobs: [RenderJob], preparer: ChunkPreparer?, library: TemplateLibrary, threads: Int
     ) -> [(any Error)?] {
+        // Runs of consecutive jobs of one group (an application's documents are side by side).
+        var runs: [Range<Int>] = []
+        var first = 0
+        for i in jobs.indices where i == jobs.count - 1 || jobs[i + 1].group != jobs[i].group {
+            runs.append(first..<(i + 1))
+            first = i + 1
+        }
         let box = ResultBox(count: jobs.count)
-        let workers = max(1, min(threads, jobs.count))
-        DispatchQueue.concurrentPerform(iterations: workers) { w in
-            for i in stride(from: w, to: jobs.count, by: workers) {
-                let (doc, odtURL, htmlURL) = jobs[i]
-                do {
-                    let (odt, html) = try render(doc, library: library)
-                    try write(odt, to: odtURL)
-                    try write(html, to: htmlURL)
-                } catch {
-                    box.set(i, error)
+        let workers = max(1, min(threads, runs.count))
+        DispatchQueue.concurrentPerform(iterations: workers) { [runs] _ in
+            let local = preparer.map { DocumentService(copying: $0.service) }
+            while let r = box.nextRun(of: runs.count) {
+                for i in runs[r] {
+                    let job = jobs[i]
+                    do {
+                        let doc: PreparedDocument
+                        switch job.work {
+                        case .prepared(let prepared): doc = prepared
+                        case .anchor(let row):
+                            guard let local else { throw IssuanceError.missingData(document: job.key.description, what: "文书数据") }
+                            doc = try local.prepare(job.key, anchor: row)
+                        }
+                        let (odt, html) = try render(doc, library: library)
+                        try write(odt, to: job.odt)
+                        try write(html, to: job.html)
+                    } catch {
+                        box.set(i, error)
+                    }
                 }
             }
         }
@@ -251,15 +305,31 @@ extension DocumentService {
     }
 }
 
-/// One document to render and write, and the queue rows it answers.
+/// One document to prepare, render and write, and the queue rows it answers.
 struct RenderJob: Sendable {
-    var doc: PreparedDocument
+    enum Work: Sendable {
+        /// Prepared on the caller's thread.
+        case prepared(PreparedDocument)
+        /// To prepare on a rendering thread for this request (the anchor of `prepare`).
+        case anchor(QueuedDocument)
+    }
+    var key: DocumentKey
+    var work: Work
+    /// Consecutive jobs of one group go to one thread (`DocumentService.group`).
+    var group: String
     var odt: URL
     var html: URL
     var rows: [Int64]
 }
 
-/// A chunk rendering on its own threads while the caller prepares the next one.
+/// A copy of the service that gathered a chunk, read by the rendering threads only (each
+/// prepares with its own `DocumentService(copying:)` of it), never changed after it is made.
+final class ChunkPreparer: @unchecked Sendable {
+    let service: DocumentService
+    init(_ service: DocumentService) { self.service = service }
+}
+
+/// A chunk prepared and rendered on its own threads while the caller gathers the next one.
 final class BackgroundRendering: @unchecked Sendable {
     let jobs: [RenderJob]
     /// Documents of the chunk that failed before rendering (counted as done).
@@ -267,12 +337,12 @@ final class BackgroundRendering: @unchecked Sendable {
     private let group = DispatchGroup()
     private var errors: [(any Error)?] = []
 
-    init(jobs: [RenderJob], skipped: Int, library: TemplateLibrary, threads: Int) {
+    init(jobs: [RenderJob], skipped: Int, preparer: ChunkPreparer?, library: TemplateLibrary, threads: Int) {
         self.jobs = jobs
         self.skipped = skipped
         group.enter()
         DispatchQueue.global().async {
-            self.errors = DocumentService.renderAll(jobs.map { ($0.doc, $0.odt, $0.html) }, library: library, threads: threads)
+            self.errors = DocumentService.renderAll(jobs, preparer: preparer, library: library, threads: threads)
             self.group.leave()
         }
     }
@@ -289,7 +359,18 @@ final class ResultBox: @unchecked Sendable {
     private let lock = NSLock()
     private var storage: [(any Error)?]
 
+    private var next = 0
+
     init(count: Int) { storage = Array(repeating: nil, count: count) }
+
+    /// The next of `count` runs for a thread to take, or nil when all are taken.
+    func nextRun(of count: Int) -> Int? {
+        lock.lock()
+        defer { lock.unlock() }
+        guard next < count else { return nil }
+        next += 1
+        return next - 1
+    }
 
     func set(_ i: Int, _ error: any Error) {
         lock.lock()

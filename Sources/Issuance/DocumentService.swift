@@ -106,6 +106,33 @@ public final class DocumentService {
         self.attachments = attachments
     }
 
+    /// A copy sharing `parent`'s cached streams, registry rows, declarations and queue indexes
+    /// (copy on write: what this one caches stays its own). A rendering thread prepares the
+    /// documents of a chunk with such a copy of the service that gathered the chunk, which is
+    /// not touched again until the chunk is done.
+    init(copying parent: DocumentService) {
+        store = parent.store
+        rules = parent.rules
+        library = parent.library
+        forms = parent.forms
+        attachments = parent.attachments
+        histories = parent.histories
+        people = parent.people
+        units = parent.units
+        committeeList = parent.committeeList
+        expertNames = parent.expertNames
+        loadedExpertCommittees = parent.loadedExpertCommittees
+        declarationCache = parent.declarationCache
+        gathers = parent.gathers
+        gatherSlice = parent.gatherSlice
+        kindIndexes = parent.kindIndexes
+        qualificationRows = parent.qualificationRows
+        qualificationNumbers = parent.qualificationNumbers
+        replayed = parent.replayed
+        recordedAt = parent.recordedAt
+        declarationRows = parent.declarationRows
+    }
+
     /// The template that renders a kind (`templates/NAME.odt|.html`).
     public static func templateName(for kind: DocumentKind) -> String { kind.rawValue }
 

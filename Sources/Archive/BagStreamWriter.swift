@@ -13,6 +13,23 @@ public enum BagForm: String, Sendable, CaseIterable, Comparable {
     public static func < (a: BagForm, b: BagForm) -> Bool { a.rawValue < b.rawValue }
 }
 
+/// How a file already on disk (a rendered document, an upload) gets into a package's folder.
+/// Whatever the way, the package's file is hashed as it lands there and the signed manifests
+/// prove every byte; see ARCHITECTURE.md, "The archive, as decisions happen", for the choice.
+public enum FilePlacement: String, Sendable, CaseIterable {
+    /// Its bytes read, hashed and written: the package owns its copy. The default.
+    case copy
+    /// A copy-on-write clone (`FICLONE`, on Btrfs or XFS): a file of its own whose blocks are
+    /// shared until either side changes — a copy's independence at a link's cost; a plain copy
+    /// where the filesystem cannot clone (ext4) or across filesystems.
+    case clone
+    /// A hard link (`link(2)`): the very file of the documents folder (one inode, two names),
+    /// only hashed; a copy across filesystems. Safe against a document rendered again (the
+    /// renderer writes a new file and renames it over the old name) but not against a file
+    /// written in place, which changes the package too (verification then reports it).
+    case link
+}
+
 /// A payload file as written: its path under `data/`, size and SHA-256 (computed while it was
 /// written).
 public struct WrittenFile: Sendable, Equatable {
@@ -48,6 +65,8 @@ public final class BagStreamWriter {
     /// The bag's folder inside the staging folder.
     let root: URL
     let chunkSize: Int
+    /// How files on disk are placed (`add(_:copying:)`).
+    public let placement: FilePlacement
     private let buffer: UnsafeMutableRawBufferPointer
     private var lock: Int32 = -1
     private var files: [String: WrittenFile] = [:]
@@ -66,7 +85,9 @@ public final class BagStreamWriter {
 
     /// Starts a package `name` in `parent` (created if missing); a staging folder this process
     /// left there before is replaced.
-    public init(name: String, into parent: String, chunkSize: Int = defaultChunkSize) throws(ArchiveError) {
+    public init(
+        name: String, into parent: String, chunkSize: Int = defaultChunkSize, placement: FilePlacement = .copy
+    ) throws(ArchiveError) {
         try SafePath.check(name)
         guard !name.contains("/") else { throw .unsafePath(name, reason: "a bag name is one folder name") }
         self.name = name
@@ -74,6 +95,7 @@ public final class BagStreamWriter {
         staging = try Self.stagingURL(name: name, parent: self.parent)
         root = try SafePath.join(staging, name)
         self.chunkSize = max(chunkSize, 1)
+        self.placement = placement
         buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: self.chunkSize, alignment: 16)
         let fm = FileManager.default
         do {
@@ -136,8 +158,8 @@ public final class BagStreamWriter {
         files[path] = WrittenFile(path: path, size: bytes.count, sha256: hash)
     }
 
-    /// Copies the file at `source` into the payload as `path`, in chunks, hashing it on the
-    /// way: never read whole.
+    /// Places the file at `source` into the payload as `path` — copied in chunks, cloned or
+    /// linked as `placement` says — and hashes the package's file on the way: never read whole.
     /// - Parameter expectedSHA256: when given, the file is kept only if its content has this
     ///   digest (a content-addressed upload); a missing source is then left out too.
     /// - Returns: whether the file was added.
@@ -146,44 +168,92 @@ public final class BagStreamWriter {
     @discardableResult
     public func add(_ path: String, copying source: URL, expectedSHA256: String? = nil) throws(ArchiveError) -> Bool {
         let url = try prepare(path)
+        let placed: (size: Int, hash: String)?
+        switch placement {
+        case .link: placed = try linked(source, to: url, optional: expectedSHA256 != nil)
+        case .copy, .clone: placed = try copied(source, to: url, optional: expectedSHA256 != nil)
+        }
+        guard let placed else { return false }
+        if let expectedSHA256, expectedSHA256 != placed.hash {
+            unlink(url.path)
+            return false
+        }
+        files[path] = WrittenFile(path: path, size: placed.size, sha256: placed.hash)
+        return true
+    }
+
+    /// `source` hard-linked as `url` (a copy when the system cannot link it there), then hashed
+    /// by reading the package's file. Nil when the source is missing and `optional`.
+    private func linked(_ source: URL, to url: URL, optional: Bool) throws(ArchiveError) -> (size: Int, hash: String)? {
+        guard Glibc.link(source.path, url.path) == 0 else {
+            let failure = errno
+            if failure == ENOENT || failure == EACCES {
+                if optional { return nil }
+                throw .io(path: source.path, reason: String(cString: strerror(failure)))
+            }
+            // EXDEV (another filesystem), EPERM (a filesystem without hard links), EMLINK …
+            return try copied(source, to: url, optional: optional)
+        }
+        let input = open(url.path, O_RDONLY | O_CLOEXEC)
+        guard input >= 0 else {
+            let reason = String(cString: strerror(errno))
+            unlink(url.path)
+            throw .io(path: url.path, reason: reason)
+        }
+        defer { close(input) }
+        do { return try hash(input, copyingTo: nil, path: url.path, source: url.path) } catch {
+            unlink(url.path)
+            throw error
+        }
+    }
+
+    /// `source` copied (or, with `.clone`, cloned) as `url`, hashed on the way. Nil when the
+    /// source is missing and `optional`.
+    private func copied(_ source: URL, to url: URL, optional: Bool) throws(ArchiveError) -> (size: Int, hash: String)? {
         let input = open(source.path, O_RDONLY | O_CLOEXEC)
         guard input >= 0 else {
-            if expectedSHA256 != nil { return false }
+            if optional { return nil }
             throw .io(path: source.path, reason: String(cString: strerror(errno)))
         }
         defer { close(input) }
         let output = try create(url)
-        var hasher = SHA256()
-        var size = 0
+        defer { close(output) }
         do throws(ArchiveError) {
-            defer { close(output) }
-            while true {
-                let n = read(input, buffer.baseAddress!, buffer.count)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    throw ArchiveError.io(path: source.path, reason: String(cString: strerror(errno)))
-                }
-                if n == 0 { break }
-                let chunk = UnsafeRawBufferPointer(rebasing: buffer[0..<n])
-                hasher.update(bufferPointer: chunk)
-                try writeAll(output, chunk, path: url.path)
-                size += n
+            // FICLONE = _IOW(0x94, 9, int): the package's file shares the source's blocks.
+            if placement == .clone, ioctl(output, 0x4004_9409, input) == 0 {
+                return try hash(output, copyingTo: nil, path: url.path, source: url.path)
             }
+            return try hash(input, copyingTo: output, path: url.path, source: source.path)
         } catch {
             unlink(url.path)
             throw error
         }
-        let hash = Hex.lowercase(hasher.finalize())
-        if let expectedSHA256, expectedSHA256 != hash {
-            unlink(url.path)
-            return false
+    }
+
+    /// Reads `input` from its start in chunks, hashing them and, when `output` is given,
+    /// writing them there.
+    private func hash(
+        _ input: Int32, copyingTo output: Int32?, path: String, source: String
+    ) throws(ArchiveError) -> (size: Int, hash: String) {
+        var hasher = SHA256()
+        var size = 0
+        while true {
+            let n = pread(input, buffer.baseAddress!, buffer.count, off_t(size))
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw ArchiveError.io(path: source, reason: String(cString: strerror(errno)))
+            }
+            if n == 0 { break }
+            let chunk = UnsafeRawBufferPointer(rebasing: buffer[0..<n])
+            hasher.update(bufferPointer: chunk)
+            if let output { try writeAll(output, chunk, path: path) }
+            size += n
         }
-        files[path] = WrittenFile(path: path, size: size, sha256: hash)
-        return true
+        return (size, Hex.lowercase(hasher.finalize()))
     }
 
     private func create(_ url: URL) throws(ArchiveError) -> Int32 {
-        let fd = open(url.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o666)
+        let fd = open(url.path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0o666)
         guard fd >= 0 else { throw .io(path: url.path, reason: String(cString: strerror(errno))) }
         return fd
     }

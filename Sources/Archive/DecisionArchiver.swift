@@ -227,18 +227,19 @@ public struct DecisionArchiver: Sendable {
     }
 
     /// Writes the package, streamed (`BagStreamWriter`: each file hashed while written, files on
-    /// disk copied in chunks, never whole in memory), as a folder (the default), a `.zip` or
-    /// both, replacing an older one of the same name.
+    /// disk copied in chunks — or cloned or linked, `placement` —, never whole in memory), as a
+    /// folder (the default), a `.zip` or both, replacing an older one of the same name.
     /// - Parameter filing: files the package's records (numbers them in the catalogue) and
     ///   returns the further tag files (`metadata.xml`) for the payload written and the info.
     public func write(
         _ decision: ArchiveDecision, into directory: String, forms: Set<BagForm> = [.folder], asOfSeq: Int? = nil,
-        chunkSize: Int = BagStreamWriter.defaultChunkSize,
+        chunkSize: Int = BagStreamWriter.defaultChunkSize, placement: FilePlacement = .copy,
         filing: ((_ payload: [WrittenFile], _ info: BagInfo) throws(ArchiveError) -> [BagFile])? = nil
     ) throws(ArchiveError)
         -> Written
     {
-        let bag = try BagStreamWriter(name: Self.packageName(decision), into: directory, chunkSize: chunkSize)
+        let bag = try BagStreamWriter(
+            name: Self.packageName(decision), into: directory, chunkSize: chunkSize, placement: placement)
         do throws(ArchiveError) {
             let info = try contents(of: decision, asOfSeq: asOfSeq) { file throws(ArchiveError) in
                 switch file.content {

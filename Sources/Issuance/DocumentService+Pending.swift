@@ -149,8 +149,15 @@ extension DocumentService {
             done += rendering.jobs.count + rendering.skipped
             progress?(done, total)
         }
-        for chunk in stride(from: 0, to: order.count, by: max(1, chunkSize)).map({
-            order[$0..<min($0 + max(1, chunkSize), order.count)]
+        // A list document (a 公示 or 取得资格通知 names a whole batch: 18,183 applications each in
+        // the 20,000 season, the one document whose size grows with the season) is prepared and
+        // rendered alone after the others, its ODT written before its HTML is made: in the
+        // 20,000 season the two, prepared together and rendered side by side at the end, took
+        // the documents phase's peak RSS from ≈180 MB to 589 MB.
+        let lists = gathers ? order.filter { Self.isList($0.kind) } : []
+        let chunked = gathers ? order.filter { !Self.isList($0.kind) } : order
+        for chunk in stride(from: 0, to: chunked.count, by: max(1, chunkSize)).map({
+            chunked[$0..<min($0 + max(1, chunkSize), chunked.count)]
         }) {
             var jobs: [RenderJob] = []
             for key in chunk {
@@ -192,6 +199,21 @@ extension DocumentService {
         if let previous = inFlight {
             inFlight = nil
             try finish(previous)
+        }
+        for key in lists {
+            let rows = members[key] ?? []
+            do {
+                let odt = try OutputPath.file(in: directory, folder: key.kind.rawValue, subject: key.name, extension: "odt")
+                let html = try OutputPath.file(
+                    in: directory, folder: key.kind.rawValue, subject: key.name, extension: "html")
+                let job = RenderJob(
+                    key: key, work: .prepared(try prepare(key, anchor: rows[0])), group: key.description, odt: odt,
+                    html: html, rows: rows.map(\.id))
+                try finish(BackgroundRendering(jobs: [job], skipped: 0, preparer: nil, library: library, threads: 1))
+            } catch {
+                for r in rows { failedRows.append((r.id, "\(key): \(error)")) }
+                done += 1
+            }
         }
         if !failedRows.isEmpty {
             try mark(rendered: [], failed: failedRows)
@@ -276,9 +298,9 @@ extension DocumentService {
                             guard let local else { throw IssuanceError.missingData(document: job.key.description, what: "文书数据") }
                             doc = try local.prepare(job.key, anchor: row)
                         }
-                        let (odt, html) = try render(doc, library: library)
-                        try write(odt, to: job.odt)
-                        try write(html, to: job.html)
+                        // The ODT written before the HTML is made: one of the two in memory.
+                        try write(try render(doc, as: .odt, library: library), to: job.odt)
+                        try write(try render(doc, as: .html, library: library), to: job.html)
                     } catch {
                         box.set(i, error)
                     }

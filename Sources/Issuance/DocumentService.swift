@@ -235,6 +235,17 @@ public final class DocumentService {
         }
     }
 
+    /// One format of a prepared document (`render(_:library:)` makes both). Thread-safe.
+    static func render(_ doc: PreparedDocument, as format: DocumentFormat, library: TemplateLibrary) throws -> [UInt8] {
+        do {
+            return try library.render(doc.template, as: format, data: doc.data, images: doc.images)
+        } catch let error as TemplateError {
+            throw IssuanceError.render(document: doc.key.description, message: error.description)
+        } catch {
+            throw IssuanceError.render(document: doc.key.description, message: "\(error)")
+        }
+    }
+
     public func render(_ doc: PreparedDocument) throws -> (odt: [UInt8], html: [UInt8]) {
         try Self.render(doc, library: library)
     }

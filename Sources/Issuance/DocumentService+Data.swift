@@ -107,6 +107,23 @@ extension DocumentService {
         return result
     }
 
+    /// The specialty the declaration of the latest submission at or before `version` names
+    /// (`specialty(_:)`'s first choice), from its data without laying it out; nil when none.
+    func declaredSpecialty(_ applicationID: String, asOf version: Int?) throws -> String? {
+        let stored: StoredDeclaration?
+        if let all = declarationRows[applicationID] {
+            stored = all.last { $0.version <= (version ?? Int.max) }
+        } else {
+            stored = try store.declaration(applicationID: applicationID, asOf: version)
+        }
+        guard let stored else { return nil }
+        let data: JSONValue
+        do { data = try JSONValue.parse(stored.data) } catch {
+            throw IssuanceError.missingData(document: "declaration/\(applicationID)", what: "申报数据(\(error))")
+        }
+        return (try? forms.form(stored.formID))?.specialty(in: data)
+    }
+
     /// Data whose form is gone: every top-level answer under its key, so nothing is hidden.
     static func unlabelled(_ data: JSONValue) -> DeclarationPresentation {
         let rows = (data.object ?? [:]).sorted { $0.key < $1.key }.map { key, value in

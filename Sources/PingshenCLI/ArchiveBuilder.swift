@@ -143,6 +143,9 @@ struct ArchiveBuilder: Sendable {
     var external: ExternalChecks = .none
     /// The forms each package is written in (`archive build --form`, `demo --archive-form`).
     var packageForms: Set<BagForm> = [.folder]
+    /// How rendered documents and uploads get into the packages' folders (`archive build
+    /// --files`, `demo --archive-files`): copied by default.
+    var placement: FilePlacement = .copy
 
     struct Report: Sendable {
         var written: [DecisionArchiver.Written] = []
@@ -192,6 +195,7 @@ struct ArchiveBuilder: Sendable {
             do {
                 written = try archiver.write(
                     entry.decision, into: archive.path, forms: packageForms, asOfSeq: entry.asOfSeq,
+                    placement: placement,
                     filing: { payload, info throws(ArchiveError) in
                         try file(entry.decision, payload: payload, info: info)
                     })
@@ -228,7 +232,7 @@ struct ArchiveBuilder: Sendable {
     /// keyring yet.
     static func inDataFolder(
         store: EventStore, book: Rulebook, data: URL, forms: String, archive: URL? = nil,
-        external: ExternalChecks = .none, packageForms: Set<BagForm> = [.folder]
+        external: ExternalChecks = .none, packageForms: Set<BagForm> = [.folder], placement: FilePlacement = .copy
     ) throws -> ArchiveBuilder? {
         let keys = data.appendingPathComponent("keys")
         guard FileManager.default.fileExists(atPath: keys.appendingPathComponent("keyring.json").path) else { return nil }
@@ -239,7 +243,7 @@ struct ArchiveBuilder: Sendable {
             documents: data.appendingPathComponent("documents"),
             archive: archive ?? data.appendingPathComponent("archive"), uploads: data.appendingPathComponent("uploads"),
             forms: try? FormLibrary.load(directory: forms), retention: book.retention, external: external,
-            packageForms: packageForms)
+            packageForms: packageForms, placement: placement)
     }
 
     /// The real outside programs in `folder` (nil: none); a folder missing one is refused.
@@ -344,6 +348,12 @@ extension ArchiveCommand {
         @Option(name: .customLong("form"), help: "The form of each package: folder (the default), zip or both.")
         var form: ArchiveForms = .folder
         @Option(
+            name: .customLong("files"),
+            help:
+                "How rendered documents and uploads get into a package's folder: copy (the default), clone (copy-on-write where the filesystem can, else copy) or link (hard links into DATA-DIR, same filesystem only, else copy)."
+        )
+        var files: FilePlacement = .copy
+        @Option(
             name: .customLong("odf-tools"),
             help:
                 "Folder with validate-odt.sh and odt-to-pdf.sh: the filing check then runs the ODF schema and LibreOffice on every ODT (slow)."
@@ -367,7 +377,7 @@ extension ArchiveCommand {
                 let builder = try ArchiveBuilder.inDataFolder(
                     store: store, book: book, data: data, forms: formsDirectory,
                     archive: out.map { URL(fileURLWithPath: $0, isDirectory: true) },
-                    external: try ArchiveBuilder.externalChecks(odfTools), packageForms: form.forms)
+                    external: try ArchiveBuilder.externalChecks(odfTools), packageForms: form.forms, placement: files)
             else {
                 throw CLIError("未找到职改办密钥库：\(data.appendingPathComponent("keys").path)（可用 --data-dir 指定数据目录）")
             }
@@ -439,3 +449,5 @@ enum ArchiveForms: String, ExpressibleByArgument, CaseIterable {
         }
     }
 }
+
+extension FilePlacement: ExpressibleByArgument {}

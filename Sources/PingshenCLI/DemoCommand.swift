@@ -26,6 +26,10 @@ struct DemoCommand: ParsableCommand {
     @Option(help: "The demo office's 全宗号 (archives fonds number) in the 档号 of its records.") var fonds = "J012"
     @Option(name: .customLong("archive-form"), help: "The form of each signed package: folder (the default), zip or both.")
     var archiveForm: ArchiveForms = .folder
+    @Option(
+        name: .customLong("archive-files"),
+        help: "How documents get into the packages' folders: copy (the default), clone or link (see archive build --files).")
+    var archiveFiles: FilePlacement = .copy
     @OptionGroup var rules: RulesOptions
     @Option(name: .customLong("templates-dir"), help: "Folder with the office's templates.")
     var templatesDirectory = "templates"
@@ -121,7 +125,7 @@ struct DemoCommand: ParsableCommand {
                 documents: outURL.appendingPathComponent("documents"), archive: archive,
                 uploads: URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent("uploads"),
                 forms: try? FormLibrary.load(directory: formsDirectory), retention: book.retention,
-                packageForms: archiveForm.forms)
+                packageForms: archiveForm.forms, placement: archiveFiles)
             let report = try builder.run()
             if let failure = report.failed.first ?? report.waiting.first.map({ ($0, "文书尚未生成") }) {
                 throw CLIError("归档包未能生成：\(failure.0)：\(failure.1)")

@@ -136,6 +136,9 @@ struct CommitteeDesk: Sendable {
             "quorumRatio": .string(quorum.chinese),
             "candidateCount": .number(Double(session.plan.candidates.count)),
             "presentCount": .number(Double(session.state.present.count)),
+            // Seed item 6: whose committee sits, and a self-reviewing unit's results are filed 备案.
+            "jurisdiction": .string(Routing.chinese(session.plan.committeeJurisdiction, policy: services.policy)),
+            "filed": .bool(Routing.unitID(of: session.plan.committeeJurisdiction) != nil),
         ]
     }
 }

@@ -21,18 +21,33 @@ public enum UnitStaffActions {
         return (unit.creditCode.value, loaded.state)
     }
 
-    /// - Returns: the reviewer's one-time code, to be handed over once.
+    /// Adds an HR reviewer account, or with `committeeSecretary` the account of the unit's
+    /// committee secretary 单位评审委员会秘书 (role `committeeSecretary` bound to the unit: it runs
+    /// the sessions of the unit's own committee, `unit:<unit id>`, and nothing else — seed item 6),
+    /// refused unless the unit holds self-review authority.
+    /// - Returns: the account's one-time code, to be handed over once.
     public static func addReviewer(
-        store: EventStore, context: Context, username: String, displayName: String, reason: String, lockedHash: String
+        store: EventStore, context: Context, username: String, displayName: String, reason: String, lockedHash: String,
+        committeeSecretary: Bool = false
     ) throws -> String {
         let code = AdminActions.newCode()
         let (stream, unitID) = try own(store: store, context: context)
+        if committeeSecretary, try store.selfReviewGrant(unit: unitID) == nil {
+            throw StoreError.refused(
+                Refusal(
+                    rule: "unit-staff.no-self-review",
+                    message: "本单位未获自主评审权（或已被收回），不能添加单位评审委员会秘书账户"))
+        }
         try store.write { tx in
             try tx.execute(
                 UnitRegistrationMachine.self, id: stream,
-                .addReviewer(username: username, displayName: displayName, reason: reason), context: context)
+                committeeSecretary
+                    ? .addCommitteeSecretary(username: username, displayName: displayName, reason: reason)
+                    : .addReviewer(username: username, displayName: displayName, reason: reason), context: context)
             try tx.insertStaffAccount(
-                NewAccount(username: username, passwordHash: lockedHash, role: .unitHR, displayName: displayName, unitID: unitID),
+                NewAccount(
+                    username: username, passwordHash: lockedHash, role: committeeSecretary ? .committeeSecretary : .unitHR,
+                    displayName: displayName, unitID: unitID),
                 now: context.now)
             try tx.setResetCode(
                 username: username, codeHash: AdminActions.codeHash(code),

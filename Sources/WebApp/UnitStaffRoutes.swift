@@ -47,6 +47,7 @@ struct UnitStaffRoutes {
             guard let a = try services.store.account(username: username) else { return nil }
             return [
                 "username": .string(a.username), "name": .string(a.displayName), "disabled": .bool(a.disabled),
+                "kind": .string(a.role == .committeeSecretary ? "单位评审委员会秘书" : "人事审核"),
                 "status": .string(a.disabled ? "已停用" : "使用中"),
             ]
         }
@@ -55,9 +56,12 @@ struct UnitStaffRoutes {
         ).reversed().prefix(30).map { item -> TemplateValue in
             ["when": .string(WebServices.beijingTime(item.stored.recordedAt)), "what": .string(item.event.chinese)]
         }
+        // A unit holding self-review authority may also give its committee secretary an account.
+        let grant = try state.unitID.flatMap { try services.store.selfReviewGrant(unit: $0) }
         return try services.pages.response(
             .unitStaff, title: "本单位人事审核账户",
             data: [
+                "selfReview": .bool(grant != nil), "grant": .string(grant.map { "\($0.chinese)，\($0.decisionNumber)" } ?? ""),
                 "unitName": .string(state.application?.name ?? ""), "reviewers": .list(reviewers),
                 "hasReviewers": .bool(!reviewers.isEmpty), "history": .list(history),
                 "flash": flash.map { .string($0) } ?? .null,
@@ -100,13 +104,19 @@ struct UnitStaffRoutes {
             throw WebError.badRequest(field: "姓名", message: "请填写姓名（1至60字）。")
         }
         let reason = try Self.reason(form)
+        let kind = form["kind"] ?? "reviewer"
+        guard kind == "reviewer" || kind == "secretary" else {
+            throw WebError.badRequest(field: "账户类型", message: "账户类型应为人事审核账户或单位评审委员会秘书。")
+        }
         let locked = try await ExpertAccountActions.lockedHash(cost: services.configuration.passwordCost)
         let wf = try workflowContext(context)
         let code = try perform {
             try UnitStaffActions.addReviewer(
-                store: services.store, context: wf, username: username, displayName: name, reason: reason, lockedHash: locked)
+                store: services.store, context: wf, username: username, displayName: name, reason: reason, lockedHash: locked,
+                committeeSecretary: kind == "secretary")
         }
-        return try page(context, flash: "人事审核账户已添加。", issued: (username, code))
+        return try page(
+            context, flash: kind == "secretary" ? "单位评审委员会秘书账户已添加。" : "人事审核账户已添加。", issued: (username, code))
     }
 
     func change(_ request: Request, _ context: WebRequestContext) async throws -> Response {

@@ -218,25 +218,26 @@ extension DemoSeason {
         var done = 0
         for key in byCommittee.keys.sorted() {
             let committee = committees.first { $0.id == key }!
+            let secretary = Cast.secretary(for: committee)  // a self-reviewing unit's own (DemoSeason+SelfReview)
             for chunk in byCommittee[key]!.chunked(60) {
                 sessionNumber += 1
                 let sessionID = "S2026-R\(round)-\(String(format: "%03d", sessionNumber))"
                 at(try workingDays(2, after: day.adding(days: -7)))
                 for i in chunk {
                     try run(
-                        ApplicationMachine.self, apps[i].id, .assignToSession(sessionID: sessionID), as: Cast.secretary)
+                        ApplicationMachine.self, apps[i].id, .assignToSession(sessionID: sessionID), as: secretary)
                     apps[i].sessionID = sessionID
                 }
                 let plan = SessionPlan(
                     sessionID: sessionID, committeeID: committee.id, series: committee.series, level: committee.level,
                     memberCount: committee.memberCount,
                     candidates: chunk.map { SessionCandidate(applicationID: apps[$0].id, unitID: apps[$0].unitID) },
-                    date: day)
-                try run(CommitteeSessionMachine.self, sessionID, .plan(plan), as: Cast.secretary)
+                    date: day, jurisdiction: committee.jurisdiction)
+                try run(CommitteeSessionMachine.self, sessionID, .plan(plan), as: secretary)
                 try run(
                     CommitteeSessionMachine.self, sessionID,
                     .drawExperts(pool: experts[committee.id]!, needed: committee.memberCount, seed: rng.next()),
-                    as: Cast.secretary)
+                    as: secretary)
                 if round == 1 && sessionNumber == 1 {
                     // A drawn expert declares a conflict and is replaced by an alternate.
                     if let member = try store.load(CommitteeSessionMachine.self, id: sessionID)?.state.members.first,
@@ -258,9 +259,9 @@ extension DemoSeason {
                 if round == 1 && sessionNumber == 1 {
                     try probe(
                         CommitteeSessionMachine.self, sessionID, .convene(present: Array(members.prefix(quorum - 1))),
-                        as: Cast.secretary, expect: "session.quorum-not-met")
+                        as: secretary, expect: "session.quorum-not-met")
                 }
-                try run(CommitteeSessionMachine.self, sessionID, .convene(present: present), as: Cast.secretary)
+                try run(CommitteeSessionMachine.self, sessionID, .convene(present: present), as: secretary)
                 let pass = rules.policy.committee.pass
                 let minYes = pass.minimum(of: present.count)
                 for (n, i) in chunk.enumerated() {
@@ -272,12 +273,12 @@ extension DemoSeason {
                     let counts = VoteCounts(yes: yes, no: no, abstain: rest - no)
                     try run(
                         CommitteeSessionMachine.self, sessionID,
-                        .recordBallots(applicationID: apps[i].id, voters: present, counts: counts), as: Cast.secretary)
+                        .recordBallots(applicationID: apps[i].id, voters: present, counts: counts), as: secretary)
                     if n == 0 && round == 1 && sessionNumber == 1 {
                         try probe(
                             CommitteeSessionMachine.self, sessionID,
                             .recordBallots(applicationID: apps[i].id, voters: present, counts: counts),
-                            as: Cast.secretary, expect: "session.second-ballot")
+                            as: secretary, expect: "session.second-ballot")
                     }
                     apps[i].passed = pass.isMet(by: yes, of: present.count)
                     done += 1
@@ -286,7 +287,7 @@ extension DemoSeason {
                 let minutes =
                     "\(committee.name)于\(day.chinese)召开评审会议,应到\(committee.memberCount)人,实到\(present.count)人,"
                     + "对\(chunk.count)名申报人进行无记名投票表决。"
-                let closer = context(Cast.secretary)
+                let closer = context(secretary)
                 try transact { tx in
                     let closed = try tx.execute(
                         CommitteeSessionMachine.self, id: sessionID, .close(minutes: minutes), context: closer)

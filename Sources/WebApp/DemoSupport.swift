@@ -140,7 +140,8 @@ public enum DemoAccounts {
                     "\(expert.name)，\(expert.committeeID)"
                 ))
         }
-        var created: [Created] = []
+        // The self-reviewing unit's committee secretary, `unitsecretary` (DemoSelfReview.swift).
+        var created = try await seedSelfReview(store: store, password: password, hasher: hasher, now: now)
         var hash: String?
         for (account, note) in wanted {
             if try store.account(username: account.username) == nil {

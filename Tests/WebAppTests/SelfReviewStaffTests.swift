@@ -88,4 +88,19 @@ import Workflow
             #expect(try await secretary.get("/unit").status == .forbidden)
         }
     }
+
+    /// The demo server's accounts include the university's committee secretary, bound to the unit
+    /// that holds the grant (the season's 焦作大学, U001), once however often they are seeded.
+    @Test func theDemoHasTheUniversitysCommitteeSecretary() async throws {
+        let store = try CommitteeFixture.get().copy()
+        let hasher = PasswordHasher(cost: 4)
+        let first = try await DemoAccounts.seed(store: store, password: "Demo2026pass", hasher: hasher, now: Date())
+        let again = try await DemoAccounts.seed(store: store, password: "Demo2026pass", hasher: hasher, now: Date())
+        #expect(first.map(\.username) == again.map(\.username))
+        let listed = try #require(first.first { $0.username == "unitsecretary" })
+        #expect(listed.note.contains("焦人社〔2026〕5号"))
+        let account = try #require(try store.account(username: "unitsecretary"))
+        #expect(account.role == .committeeSecretary && account.unitID == "U001")
+        #expect(account.actor.id == "web-unitsecretary")
+    }
 }

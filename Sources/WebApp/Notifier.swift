@@ -44,6 +44,17 @@ public struct NotifierConfiguration: Sendable, Equatable {
     /// Hosts a plain connection may go to: this machine.
     public static let loopbackHosts: Set<String> = ["127.0.0.1", "::1", "localhost"]
 
+    /// Why a file holding the mail account's password may not be used: others than its owner
+    /// may read or write it (as ssh refuses a private key that others can read). Nil when only
+    /// the owner can (`chmod 600`).
+    static func secretFileRefusal(_ path: String) -> String? {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }  // an unreadable file is refused where it is read
+        let mode = info.st_mode & 0o777
+        guard mode & 0o077 != 0 else { return nil }
+        return "密码文件 \(path) 的权限过宽（当前为\(String(mode, radix: 8))，同组或其他用户可以读取）：请执行 chmod 600 \(path) 后重试"
+    }
+
     /// Reads the file. - Throws: `ConfigError` naming the file, line and key, in Chinese.
     public static func load(path: String) throws(ConfigError) -> NotifierConfiguration {
         let root = try ConfigNode.load(path: path)
@@ -91,7 +102,9 @@ public struct NotifierConfiguration: Sendable, Equatable {
         var credentialsNode: ConfigNode?
         if let credentials = root["credentials"] {
             credentialsNode = credentials
-            let secrets = try ConfigNode.load(path: relative(try credentials.string()))
+            let file = relative(try credentials.string())
+            if let refusal = Self.secretFileRefusal(file) { throw credentials.error(refusal) }
+            let secrets = try ConfigNode.load(path: file)
             try secrets.requireOnly(["username", "password"])
             username = try secrets.required("username").string()
             password = try secrets.required("password").string()
@@ -104,6 +117,7 @@ public struct NotifierConfiguration: Sendable, Equatable {
             let file = relative(try fileNode.string())
             guard let data = FileManager.default.contents(atPath: file), let text = String(data: data, encoding: .utf8)
             else { throw fileNode.error("无法读取密码文件 \(file)") }
+            if let refusal = Self.secretFileRefusal(file) { throw fileNode.error(refusal) }
             // The password is the file's first line, exactly (never echoed in any message).
             let line = text.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? ""
             let secret = line.hasSuffix("\r") ? String(line.dropLast()) : line

@@ -37,7 +37,9 @@ import Testing
     static func settings(
         _ dir: URL, port: Int, tls: String, ca: String?, extra: String = "", password: Bool = true
     ) throws -> SMTPSettings {
-        try "\(Self.password)\n".write(to: dir.appendingPathComponent("smtp-password"), atomically: true, encoding: .utf8)
+        let secret = dir.appendingPathComponent("smtp-password")
+        try "\(Self.password)\n".write(to: secret, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: secret.path)
         var text = "enabled: yes\nhost: 127.0.0.1\nport: \(port)\ntls: \(tls)\nfrom: noreply@rsj.example.gov.cn\ntimeout_seconds: 180\n"
         if let ca { text += "ca_file: \(ca)\n" }
         if password { text += "username: \(Self.user)\npassword_file: smtp-password\n" }
@@ -124,5 +126,32 @@ import Testing
             #expect(error.message.contains("STARTTLS"), "\(error.message)")
         }
         #expect(try sink.received().isEmpty)
+    }
+
+    /// A password file others can read is refused at start, naming the file, its mode and the
+    /// fix; nothing of the password shows in the message. With `chmod 600` it loads.
+    @Test func aPasswordFileOthersCanReadIsRefused() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("pingshen-notifier-mode-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let secret = dir.appendingPathComponent("smtp-password")
+        try "\(Self.password)\n".write(to: secret, atomically: true, encoding: .utf8)
+        let path = dir.appendingPathComponent("notifier.yaml").path
+        try "enabled: yes\nhost: smtp.example.gov.cn\ntls: starttls\nfrom: noreply@rsj.example.gov.cn\nusername: \(Self.user)\npassword_file: smtp-password\n"
+            .write(toFile: path, atomically: true, encoding: .utf8)
+        for mode in [0o644, 0o640, 0o604] {
+            try FileManager.default.setAttributes([.posixPermissions: mode], ofItemAtPath: secret.path)
+            do {
+                _ = try NotifierConfiguration.load(path: path)
+                Issue.record("a password file of mode \(String(mode, radix: 8)) was accepted")
+            } catch {
+                let text = "\(error)"
+                #expect(text.contains("权限过宽") && text.contains("chmod 600") && text.contains(String(mode, radix: 8)), "\(text)")
+                #expect(text.contains("password_file"), "\(text)")
+                #expect(!text.contains(Self.password))
+            }
+        }
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: secret.path)
+        #expect(try NotifierConfiguration.load(path: path).smtp.password == Self.password)
     }
 }

@@ -218,6 +218,8 @@ final class ShiftedClock: @unchecked Sendable {
         #expect(remote.smtp.security == .implicit && remote.smtp.port == 465 && remote.smtp.verifyCertificate)
         try "username: u\npassword: p\n".write(
             to: dir.appendingPathComponent("secret.yaml"), atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes(  // only its owner may read a file with a password
+            [.posixPermissions: 0o600], ofItemAtPath: dir.appendingPathComponent("secret.yaml").path)
         let local = try load("enabled: yes\nfrom: a@b.cn\ntls: starttls\ncredentials: secret.yaml\n")
         #expect(local.smtp.username == "u" && local.smtp.password == "p")
         // Credentials only over TLS with the certificate verified, even to this host.

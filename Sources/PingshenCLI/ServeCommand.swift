@@ -136,7 +136,7 @@ struct ServeCommand: AsyncParsableCommand {
         if clockMode == .testInstallation { configuration.environmentBanner = OfficeProfile.testClockBanner }
         if demo {
             demoAccounts = try await DemoAccounts.seed(
-                store: store, password: Self.demoPassword, hasher: PasswordHasher(cost: 10), now: Date())
+                store: store, password: Self.demoPassword, hasher: PasswordHasher(cost: 10), now: Date(), rules: book)
         }
         let shownHost = host == "0.0.0.0" || host == "::" ? "127.0.0.1" : host
         let address = "http://\(shownHost.contains(":") ? "[\(shownHost)]" : shownHost):\(port)"

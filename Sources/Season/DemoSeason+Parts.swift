@@ -312,8 +312,8 @@ extension DemoSeason {
         at(start)
         for i in passed {
             try run(
-                ApplicationMachine.self, apps[i].id, .startPublicNotice(batchID: batch, startsOn: start), as: Cast.clerk
-            )
+                ApplicationMachine.self, apps[i].id, .startPublicNotice(batchID: batch, startsOn: start),
+                as: Cast.clerk(for: apps[i].jurisdiction))
         }
         if let first = passed.first {
             try probe(
@@ -352,7 +352,9 @@ extension DemoSeason {
         let docNumber = DocumentNumber.format(policy: policy, year: confirmDay.year, sequence: documentsIssued)
         let head = context(Cast.head)
         let expected = documentsIssued
-        let ids = standing.map { apps[$0].id }
+        // The county's own are confirmed by the county head under the county's 文号 (DemoSeason+County).
+        func inCounty(_ i: Int) -> Bool { apps[i].jurisdiction == Self.county.code }
+        let ids = standing.filter { !inCounty($0) }.map { apps[$0].id }
         try transact { tx in
             let n = try tx.nextNumber(DocumentNumber.counterName(year: confirmDay.year))
             guard n == expected else { throw SeasonError.unexpected("document number \(n), expected \(expected)") }
@@ -362,10 +364,13 @@ extension DemoSeason {
                 self.stats.events += o.events.count
             }
         }
+        let countyIDs = standing.filter(inCounty).map { apps[$0].id }
+        let countyNumber = countyIDs.isEmpty ? docNumber : try confirmInCounty(countyIDs)
         // Certificates: number, certificate stream and the application's record in one transaction.
         let issueDay = try workingDays(2, after: confirmDay)
         at(issueDay)
         for (n, i) in standing.enumerated() {
+            let approval = inCounty(i) ? countyNumber : docNumber
             certificatesIssued += 1
             let sequence = certificatesIssued
             let number = CertificateNumber.format(
@@ -373,13 +378,13 @@ extension DemoSeason {
             let code = signer.code(
                 for: CertificateContent(
                     number: number, holderName: apps[i].name, residentID: apps[i].residentID.value,
-                    series: apps[i].series, level: apps[i].level, approvalDocumentNumber: docNumber, issuedOn: issueDay)
+                    series: apps[i].series, level: apps[i].level, approvalDocumentNumber: approval, issuedOn: issueDay)
             )
             let details = CertificateDetails(
                 number: number, holderID: apps[i].personID, holderName: apps[i].name, applicationID: apps[i].id,
-                series: apps[i].series, level: apps[i].level, approvalDocumentNumber: docNumber, issuedOn: issueDay,
+                series: apps[i].series, level: apps[i].level, approvalDocumentNumber: approval, issuedOn: issueDay,
                 verificationCode: code)
-            let ctx = context(Cast.clerk)
+            let ctx = context(Cast.clerk(for: apps[i].jurisdiction))
             let appID = apps[i].id
             try transact { tx in
                 let seq = try tx.nextNumber(CertificateNumber.counterName(year: issueDay.year))
@@ -390,7 +395,7 @@ extension DemoSeason {
                 self.stats.events += c.events.count + a.events.count
             }
             apps[i].certificateNumber = number
-            apps[i].documentNumber = docNumber
+            apps[i].documentNumber = approval
             progress("发证(第\(round)轮)", n + 1, standing.count)
         }
         return standing

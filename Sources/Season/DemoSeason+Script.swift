@@ -244,7 +244,7 @@ extension DemoSeason {
                 try run(
                     ApplicationMachine.self, a.id, .withdraw(reason: "本年度工作调动,暂不申报"), as: Cast.applicant(a.personID))
             default:
-                try run(ApplicationMachine.self, a.id, .accept, as: Cast.clerk)
+                try run(ApplicationMachine.self, a.id, .accept, as: Cast.clerk(for: a.jurisdiction))
             }
             progress("资格审核", i + 1, active.count)
         }

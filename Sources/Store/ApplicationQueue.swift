@@ -7,6 +7,9 @@ import GRDB
 public struct ApplicationQuery: Sendable, Equatable {
     /// Only this unit's applications (the unit named in the profile): unit HR.
     public var unit: String?
+    /// Only applications of this jurisdiction (`Routing`: a county's code for a county's staff;
+    /// nil: every one — the city's staff).
+    public var jurisdiction: String?
     /// A part of the applicant's name, resident ID number, the application number or the
     /// unit's name (case-insensitive for ASCII, so `x` finds an ID ending in `X`).
     public var text: String?
@@ -22,9 +25,10 @@ public struct ApplicationQuery: Sendable, Equatable {
 
     public init(
         unit: String? = nil, text: String? = nil, statuses: [String] = [], series: String? = nil,
-        level: String? = nil, first: [String] = [], offset: Int = 0, limit: Int = 50
+        level: String? = nil, first: [String] = [], offset: Int = 0, limit: Int = 50, jurisdiction: String? = nil
     ) {
         self.unit = unit
+        self.jurisdiction = jurisdiction
         self.text = text
         self.statuses = statuses
         self.series = series
@@ -60,6 +64,10 @@ extension EventStore {
         if let unit = query.unit {
             conditions.append("a.unit_id = ?")
             arguments.append(unit)
+        }
+        if let jurisdiction = query.jurisdiction {
+            conditions.append("a.jurisdiction = ?")
+            arguments.append(jurisdiction)
         }
         if !query.statuses.isEmpty {
             conditions.append("s.status IN (\(Array(repeating: "?", count: query.statuses.count).joined(separator: ", ")))")
@@ -126,6 +134,29 @@ extension EventStore {
                     WHERE a.unit_id = ? GROUP BY s.status ORDER BY s.status
                     """, arguments: [unit]
             ).map { (status: $0[0] as String, count: $0[1] as Int) }
+        }
+    }
+
+    /// How many applications of `jurisdiction` are in each status (nil: of the whole city, from
+    /// the streams alone): the office console's counts for a county's staff and the city's.
+    public func applicationStatusCounts(jurisdiction: String?) throws(StoreError) -> [(status: String, count: Int)] {
+        guard let jurisdiction else { return try statusCounts(kind: "application") }
+        return try read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT s.status, COUNT(*) FROM application_index a
+                    JOIN streams s ON s.kind = 'application' AND s.id = a.id
+                    WHERE a.jurisdiction = ? GROUP BY s.status ORDER BY s.status
+                    """, arguments: [jurisdiction]
+            ).map { (status: $0[0] as String, count: $0[1] as Int) }
+        }
+    }
+
+    /// The jurisdiction of application `id` as indexed (nil when not indexed).
+    public func applicationJurisdiction(_ id: String) throws(StoreError) -> String? {
+        try read { db in
+            try String.fetchOne(db, sql: "SELECT jurisdiction FROM application_index WHERE id = ?", arguments: [id])
         }
     }
 

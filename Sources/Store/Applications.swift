@@ -13,50 +13,60 @@ extension StoreTransaction {
     func indexApplication(_ id: String, _ p: ApplicationProfile) throws {
         try db.cachedStatement(
             sql: """
-                INSERT INTO application_index (id, person_id, unit_id, series, level, track) VALUES (?, ?, ?, ?, ?, ?)
+                INSERT INTO application_index (id, person_id, unit_id, series, level, track, jurisdiction)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (id) DO UPDATE SET person_id = excluded.person_id, unit_id = excluded.unit_id,
-                    series = excluded.series, level = excluded.level, track = excluded.track
+                    series = excluded.series, level = excluded.level, track = excluded.track,
+                    jurisdiction = excluded.jurisdiction
                 """
         ).run([
             .text(id), .text(p.personID), .text(p.unitID), .text(p.series.rawValue),
-            .text(p.level.rawValue), .text(p.track.rawValue),
+            .text(p.level.rawValue), .text(p.track.rawValue), .text(Routing.jurisdiction(of: p)),
         ])
     }
 }
 
 extension EventStore {
     /// Application ids with their status, in id order: one unit's applications (the unit named
-    /// in the application's profile) or all (`unit` nil), optionally only those in `status`.
-    public func applications(unit: String?, status: String? = nil) throws(StoreError) -> [(
-        id: String, status: String
-    )] {
+    /// in the application's profile) or all (`unit` nil), optionally only those in `status`
+    /// and only those of `jurisdiction` (a county's staff: `Routing`'s jurisdiction indexed).
+    public func applications(unit: String?, status: String? = nil, jurisdiction: String? = nil) throws(StoreError)
+        -> [(id: String, status: String)]
+    {
         try read { db in
             let rows: [Row]
-            switch (unit, status) {
-            case (let unit?, let status?):
+            if unit == nil, jurisdiction == nil {
+                if let status {
+                    rows = try Row.fetchAll(
+                        db.cachedStatement(
+                            sql: "SELECT id, status FROM streams WHERE kind = 'application' AND status = ? ORDER BY id"),
+                        arguments: [status])
+                } else {
+                    rows = try Row.fetchAll(
+                        db.cachedStatement(sql: "SELECT id, status FROM streams WHERE kind = 'application' ORDER BY id"))
+                }
+            } else {
+                var conditions: [String] = []
+                var arguments: [any DatabaseValueConvertible] = []
+                if let unit {
+                    conditions.append("a.unit_id = ?")
+                    arguments.append(unit)
+                }
+                if let jurisdiction {
+                    conditions.append("a.jurisdiction = ?")
+                    arguments.append(jurisdiction)
+                }
+                if let status {
+                    conditions.append("s.status = ?")
+                    arguments.append(status)
+                }
                 rows = try Row.fetchAll(
                     db.cachedStatement(
                         sql: """
                             SELECT a.id, s.status FROM application_index a
                             JOIN streams s ON s.kind = 'application' AND s.id = a.id
-                            WHERE a.unit_id = ? AND s.status = ? ORDER BY a.id
-                            """), arguments: [unit, status])
-            case (let unit?, nil):
-                rows = try Row.fetchAll(
-                    db.cachedStatement(
-                        sql: """
-                            SELECT a.id, s.status FROM application_index a
-                            JOIN streams s ON s.kind = 'application' AND s.id = a.id
-                            WHERE a.unit_id = ? ORDER BY a.id
-                            """), arguments: [unit])
-            case (nil, let status?):
-                rows = try Row.fetchAll(
-                    db.cachedStatement(
-                        sql: "SELECT id, status FROM streams WHERE kind = 'application' AND status = ? ORDER BY id"),
-                    arguments: [status])
-            case (nil, nil):
-                rows = try Row.fetchAll(
-                    db.cachedStatement(sql: "SELECT id, status FROM streams WHERE kind = 'application' ORDER BY id"))
+                            WHERE \(conditions.joined(separator: " AND ")) ORDER BY a.id
+                            """), arguments: StatementArguments(arguments.map { $0.databaseValue }))
             }
             return rows.map { (id: $0[0] as String, status: $0[1] as String) }
         }

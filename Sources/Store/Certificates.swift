@@ -29,11 +29,14 @@ public struct CertificateQuery: Sendable, Equatable {
     public var level: String?
     public var offset: Int
     public var limit: Int
+    /// Only certificates of applications of this jurisdiction (a county's staff; nil: all).
+    public var jurisdiction: String?
 
     public init(
         number: String? = nil, text: String? = nil, series: String? = nil, level: String? = nil, offset: Int = 0,
-        limit: Int = 50
+        limit: Int = 50, jurisdiction: String? = nil
     ) {
+        self.jurisdiction = jurisdiction
         self.number = number
         self.text = text
         self.series = series
@@ -132,8 +135,11 @@ extension EventStore {
     /// latest confirmation first. The partial indexes hold exactly the `confirmed`/`filed`
     /// events: scanning them reads a tenth of the application events (8 ms instead of 60 ms
     /// for a season of 2,000).
-    public func certificateBatches() throws(StoreError) -> [CertificateBatch] {
-        try read { db in
+    /// `jurisdiction`: only the 文号 whose applications are of that jurisdiction (a county's
+    /// staff; nil: all).
+    public func certificateBatches(jurisdiction: String? = nil) throws(StoreError) -> [CertificateBatch] {
+        let scoped = jurisdiction.map { _ in "\n                    JOIN application_index a ON a.id = d.id AND a.jurisdiction = ?" } ?? ""
+        return try read { db in
             try Row.fetchAll(
                 db,
                 sql: """
@@ -146,10 +152,10 @@ extension EventStore {
                         FROM events INDEXED BY events_filed_by_number
                         WHERE stream_kind = 'application' AND type = 'filed')
                     SELECT d.number, COUNT(*), COALESCE(SUM(s.status IN ('certified', 'archived')), 0), MIN(d.seq) AS first
-                    FROM decided d JOIN streams s ON s.kind = 'application' AND s.id = d.id
+                    FROM decided d JOIN streams s ON s.kind = 'application' AND s.id = d.id\(scoped)
                     WHERE s.status IN ('confirmed', 'filed', 'certified', 'archived') AND d.number IS NOT NULL
                     GROUP BY d.number ORDER BY first DESC
-                    """
+                    """, arguments: StatementArguments(jurisdiction.map { [$0] } ?? [])
             ).map { CertificateBatch(number: $0[0], total: $0[1], certified: $0[2]) }
         }
     }
@@ -163,6 +169,10 @@ extension EventStore {
         if let number = query.number {
             conditions.append("json_extract(e.payload, '$.issued.details.approvalDocumentNumber') = ?")
             arguments.append(number)
+        }
+        if let jurisdiction = query.jurisdiction {
+            conditions.append("a.jurisdiction = ?")
+            arguments.append(jurisdiction)
         }
         if let series = query.series {
             conditions.append("json_extract(e.payload, '$.issued.details.series') = ?")

@@ -439,6 +439,22 @@ enum Migrations {
                         WHERE stream_kind = 'certificate' AND type = 'issued';
                     """)
         }
+        m.registerMigration("2026-12-06-application-index-jurisdiction") { db in
+            // Seed item 6: the jurisdiction whose committee reviews each application (`Routing`:
+            // `city`, a county's code or `unit:<id>`), so a county's staff list only their
+            // county's applications in the query. From the profile of the `created` event.
+            try db.execute(
+                sql: """
+                    ALTER TABLE application_index ADD COLUMN jurisdiction TEXT NOT NULL DEFAULT 'city';
+                    UPDATE application_index SET jurisdiction = COALESCE(
+                        (SELECT COALESCE(json_extract(e.payload, '$.created.profile.jurisdiction'),
+                                CASE WHEN json_extract(e.payload, '$.created.profile.unitHasSelfReviewAuthority')
+                                    THEN 'unit:' || json_extract(e.payload, '$.created.profile.unitID') END)
+                         FROM events e WHERE e.stream_kind = 'application' AND e.type = 'created'
+                             AND e.stream_id = application_index.id ORDER BY e.seq DESC LIMIT 1), 'city');
+                    CREATE INDEX application_index_by_jurisdiction ON application_index (jurisdiction, id);
+                    """)
+        }
         return m
     }
 }

@@ -12,21 +12,27 @@ public struct ObjectionQueueRow: Sendable, Equatable {
 
 extension EventStore {
     /// One page of the objections lodged online (`ObjectionMachine` streams), newest receipt
-    /// first, optionally only those in `status`, and how many there are.
+    /// first, optionally only those in `status` and only those against applications of
+    /// `jurisdiction` (a county's staff), and how many there are.
     public func objectionQueue(
-        status: String? = nil, offset: Int = 0, limit: Int = 20
+        status: String? = nil, offset: Int = 0, limit: Int = 20, jurisdiction: String? = nil
     ) throws(StoreError) -> (rows: [ObjectionQueueRow], total: Int) {
-        let condition = status == nil ? "" : " AND status = ?"
+        var condition = status == nil ? "" : " AND s.status = ?"
         var arguments: [any DatabaseValueConvertible] = [ObjectionMachine.kind]
         if let status { arguments.append(status) }
+        if let jurisdiction {
+            condition += " AND \(Self.objectionInJurisdiction)"
+            arguments.append(jurisdiction)
+        }
         let filter = StatementArguments(arguments.map { $0.databaseValue })
         let page = StatementArguments((arguments + [max(1, limit), max(0, offset)]).map { $0.databaseValue })
         let (ids, total): ([(String, String)], Int) = try read { db in
             let total = try Int.fetchOne(
-                db, sql: "SELECT COUNT(*) FROM streams WHERE kind = ?\(condition)", arguments: filter) ?? 0
+                db, sql: "SELECT COUNT(*) FROM streams s WHERE s.kind = ?\(condition)", arguments: filter) ?? 0
             // Receipt numbers are YY-<year>-<zero-padded sequence>: their text order is their order.
             let ids = try Row.fetchAll(
-                db, sql: "SELECT id, status FROM streams WHERE kind = ?\(condition) ORDER BY id DESC LIMIT ? OFFSET ?",
+                db,
+                sql: "SELECT s.id, s.status FROM streams s WHERE s.kind = ?\(condition) ORDER BY s.id DESC LIMIT ? OFFSET ?",
                 arguments: page
             ).map { ($0[0] as String, $0[1] as String) }
             return (ids, total)
@@ -37,6 +43,29 @@ extension EventStore {
             rows.append(ObjectionQueueRow(receipt: id, status: status, state: state))
         }
         return (rows, total)
+    }
+
+    /// An objection stream `s` whose `received` event names an application of the jurisdiction
+    /// bound next.
+    static let objectionInJurisdiction = """
+        EXISTS (SELECT 1 FROM events e JOIN application_index a
+                    ON a.id = json_extract(e.payload, '$.received._0.applicationID')
+                WHERE e.stream_kind = s.kind AND e.stream_id = s.id AND e.type = 'received' AND a.jurisdiction = ?)
+        """
+
+    /// How many objections are in each status: all, or those against applications of
+    /// `jurisdiction` (a county's staff).
+    public func objectionStatusCounts(jurisdiction: String?) throws(StoreError) -> [(status: String, count: Int)] {
+        guard let jurisdiction else { return try statusCounts(kind: ObjectionMachine.kind) }
+        return try read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT s.status, COUNT(*) FROM streams s WHERE s.kind = ? AND \(Self.objectionInJurisdiction)
+                    GROUP BY s.status ORDER BY s.status
+                    """, arguments: [ObjectionMachine.kind, jurisdiction]
+            ).map { (status: $0[0] as String, count: $0[1] as Int) }
+        }
     }
 
     /// The objections received online and not yet registered or dismissed, for `application`

@@ -62,15 +62,15 @@ struct QueueFilter: Sendable, Equatable {
 extension WebServices {
     /// A queue page's list (`application-list` partial) and filter form (`queue-filter`
     /// partial): the applications `filter` selects among `base` (unit, the page's default
-    /// statuses and what comes first), 50 a page.
+    /// statuses and what comes first; a county's staff: `jurisdiction`, in the query), 50 a page.
     func applicationQueue(
-        _ filter: QueueFilter, unit: String?, defaultStatuses: [String], defaultLabel: String, first: [String] = [],
+        _ filter: QueueFilter, unit: String?, jurisdiction: String? = nil, defaultStatuses: [String], defaultLabel: String, first: [String] = [],
         path: String, link: (String) -> String
     ) throws -> [String: TemplateValue] {
         var query = ApplicationQuery(
             unit: unit, text: filter.text.isEmpty ? nil : filter.text,
             statuses: filter.statuses(default: defaultStatuses), series: filter.series?.rawValue,
-            level: filter.level?.rawValue, first: first, offset: 0, limit: Self.pageSize)
+            level: filter.level?.rawValue, first: first, offset: 0, limit: Self.pageSize, jurisdiction: jurisdiction)
         var (rows, total) = try store.applicationQueue(query)
         let pages = max(1, (total + Self.pageSize - 1) / Self.pageSize)
         let page = min(filter.page, pages)

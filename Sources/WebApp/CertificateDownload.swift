@@ -18,9 +18,11 @@ extension OfficeRoutes {
 
     func certificateZip(_ context: WebRequestContext, number: String, part: Int = 1) throws -> Response {
         guard part >= 1 else { throw WebError.notFound }
+        try requireBatchInScope(number, context)
         let (rows, total) = try services.store.certificates(
             CertificateQuery(
-                number: number, offset: (part - 1) * Self.certificateZipLimit, limit: Self.certificateZipLimit))
+                number: number, offset: (part - 1) * Self.certificateZipLimit, limit: Self.certificateZipLimit,
+                jurisdiction: try StaffScope(context).jurisdiction))
         guard total > 0, !rows.isEmpty else { throw WebError.notFound }
         let routes = DocumentRoutes(services: services)
         let digits = number.split { !$0.isASCII || !$0.isNumber }.joined(separator: "-")

@@ -57,7 +57,25 @@ struct CommitteeRoutes {
 
     func loadSession(_ context: WebRequestContext) throws -> CommitteeDesk.Session {
         guard let session = try desk.session(try sessionID(context)) else { throw WebError.notFound }
+        try requireCommitteeInScope(session.plan.committeeID, context)
         return session
+    }
+
+    /// The committees a county's staff work with: their county's (the city's staff: all).
+    func scopedCommittees(_ scope: StaffScope) throws -> [CommitteeRecord] {
+        try services.store.committees().filter { scope.admits($0.jurisdiction) }
+    }
+
+    /// A 403 for a county's staff opening or acting on another jurisdiction's committee or session.
+    func requireCommitteeInScope(_ committeeID: String, _ context: WebRequestContext) throws {
+        let scope = try StaffScope(context)
+        guard let county = scope.county else { return }
+        let committee = try desk.committee(committeeID)
+        if let committee, scope.admits(committee.jurisdiction) { return }
+        let place = committee.map { "\($0.name)由\(Routing.chinese($0.jurisdiction, policy: services.policy))管辖" }
+            ?? "评审委员会\(committeeID)不是本县（市、区）的"
+        throw WebError.forbidden(
+            "您是\(Routing.chinese(county, policy: services.policy))的工作人员，只能办理本县（市、区）评审的申报；\(place)。")
     }
 
     static func may(_ role: Role, _ command: CommitteeSessionCommand) -> Bool {
@@ -68,8 +86,10 @@ struct CommitteeRoutes {
 
     func list(_ context: WebRequestContext) throws -> Response {
         let role = try context.requireIdentity().account.role
-        let sessions = try desk.sessions()
-        let committees = Dictionary(uniqueKeysWithValues: try services.store.committees().map { ($0.id, $0) })
+        let scope = try StaffScope(context)
+        let committees = Dictionary(uniqueKeysWithValues: try scopedCommittees(scope).map { ($0.id, $0) })
+        // A county's staff: the sessions of their county's committees only.
+        let sessions = try desk.sessions().filter { scope.jurisdiction == nil || committees[$0.plan.committeeID] != nil }
         let stages: [CommitteeSessionStage] = [.planned, .drawn, .convened, .voting, .closed]
         let groups: [TemplateValue] = stages.compactMap { stage in
             let rows = sessions.filter { $0.state.stage == stage }
@@ -118,7 +138,7 @@ struct CommitteeRoutes {
         _ context: WebRequestContext, committeeID: String?, values: [String: String] = [:], problem: String? = nil,
         status: HTTPResponse.Status = .ok
     ) throws -> Response {
-        let committees = try services.store.committees()
+        let committees = try scopedCommittees(try StaffScope(context))
         let chosen = committeeID.flatMap { id in committees.first { $0.id == id } }
         if let committeeID, !committeeID.isEmpty, chosen == nil { throw WebError.notFound }
         let picked = Set(values["applications"]?.split(separator: " ").map(String.init) ?? [])
@@ -166,6 +186,7 @@ struct CommitteeRoutes {
         guard let committee = try desk.committee(committeeID) else {
             throw WebError.badRequest(field: "评审委员会", message: "请选择评审委员会。")
         }
+        try requireCommitteeInScope(committee.id, context)
         let dateText = (form["date"] ?? "").trimmingCharacters(in: .whitespaces)
         let venue = (form["venue"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         let ids = form.all("application")
@@ -192,6 +213,7 @@ struct CommitteeRoutes {
     func sessionPage(_ context: WebRequestContext, id: String) throws -> Response {
         let role = try context.requireIdentity().account.role
         guard let session = try desk.session(id) else { throw WebError.notFound }
+        try requireCommitteeInScope(session.plan.committeeID, context)
         let state = session.state
         let experts = try desk.experts(committee: session.plan.committeeID)
         var units: [String: String] = [:]

@@ -100,9 +100,10 @@ public enum DemoAccounts {
         public var note: String
     }
 
-    /// Creates the demo accounts that do not exist yet. - Returns: every demo account.
+    /// Creates the demo accounts that do not exist yet (with `rules`, the demo county's staff
+    /// too: `seedCounty`). - Returns: every demo account.
     public static func seed(
-        store: EventStore, password: String, hasher: PasswordHasher, now: Date
+        store: EventStore, password: String, hasher: PasswordHasher, now: Date, rules: Rulebook? = nil
     ) async throws -> [Created] {
         var wanted: [(NewAccount, String)] = [
             (NewAccount(username: "clerk", passwordHash: "", role: .officeClerk, displayName: "职改办经办人（演示）"), ""),
@@ -151,6 +152,40 @@ public enum DemoAccounts {
                 _ = try store.insertAccount(new, now: now)
             }
             created.append(Created(username: account.username, role: account.role, note: note))
+        }
+        if let rules { created += try await seedCounty(store: store, password: password, hasher: hasher, now: now, rules: rules) }
+        return created
+    }
+
+    /// The demo county's staff (seed item 6; the county of the season's county units,
+    /// `DemoSeason.county`): a clerk, a head and a committee secretary of 修武县, created and
+    /// scoped to the county as the administrator does it (`AdministrationMachine` `.createStaff`
+    /// then `.setScope`, through `AdminActions`). The season's county steps are theirs
+    /// (`Account.actor`: `web-xwclerk`, `web-xwhead`). Nothing when the office is not set up
+    /// (the administration's log needs it) or the county is not in the policy.
+    static let countyCode = "410821"
+
+    static func seedCounty(
+        store: EventStore, password: String, hasher: PasswordHasher, now: Date, rules: Rulebook
+    ) async throws -> [Created] {
+        guard try store.officeProfile() != nil, let county = rules.policy.devolution.county(countyCode) else { return [] }
+        let wanted: [(String, Role, String)] = [
+            ("xwclerk", .officeClerk, "\(county.name)人社局职改股经办人（演示）"),
+            ("xwhead", .officeHead, "\(county.name)人社局职改股负责人（演示）"),
+            ("xwsecretary", .committeeSecretary, "\(county.name)评委会秘书（演示）"),
+        ]
+        var created: [Created] = []
+        for (username, role, displayName) in wanted {
+            if try store.account(username: username) == nil {
+                let hash = try await hasher.hash(password)
+                try AdminActions.createStaff(
+                    store: store, context: Context(actor: .system, now: now, rules: rules), username: username,
+                    role: role, displayName: displayName, passwordHash: hash, reason: "演示系统：\(county.name)工作人员")
+                try AdminActions.setScope(
+                    store: store, context: Context(actor: Actor(id: "demo-administrator", role: .administrator), now: now, rules: rules),
+                    username: username, county: county.code, reason: "演示系统：\(county.name)职称评审工作人员")
+            }
+            created.append(Created(username: username, role: role, note: "工作范围：\(county.name)（\(county.code)）"))
         }
         return created
     }

@@ -93,12 +93,24 @@ extension WebServices {
     }
 
     /// Whether `account` may download `document`: the office, auditors and committee secretaries
-    /// all; unit HR its unit's applications'; an applicant their own applications' and
+    /// all (a county's staff only their county's applications': a 403 otherwise); unit HR its unit's applications'; an applicant their own applications' and
     /// certificates'; an expert the dossiers of the candidates before a session they sit on
     /// (`CommitteeDesk.expertMayRead`). Everyone else: no (answered with 404, like a missing id).
     func mayRead(_ document: IssuedDocument, account: Account) throws -> Bool {
         switch account.role {
-        case .officeClerk, .officeHead, .auditor, .committeeSecretary, .archivist:
+        case .officeClerk, .officeHead, .committeeSecretary:
+            // A county's staff: only their county's applications' (403 naming both places).
+            if StaffScope(account).county != nil, let profile = try owningApplication(of: document) {
+                var id = document.streamID
+                if document.streamKind == CertificateMachine.kind,
+                    let details = try store.load(CertificateMachine.self, id: document.streamID)?.state.details
+                {
+                    id = details.applicationID
+                }
+                try requireInScope(account, applicationID: id, profile: profile)
+            }
+            return true
+        case .auditor, .archivist:
             return true
         case .unitHR:
             guard let unit = account.unitID, let profile = try owningApplication(of: document) else { return false }
@@ -138,8 +150,8 @@ struct DocumentRoutes {
                 let type = Self.contentTypes[String(file[file.index(after: dot)...])]
             else { throw WebError.notFound }
             let ext = String(file[file.index(after: dot)...])
-            guard let document = try services.document(id: id), document.isRendered,
-                try services.mayRead(document, account: identity.account),
+            guard let document = try services.document(id: id), try services.mayRead(document, account: identity.account),
+                document.isRendered,
                 let url = try fileURL(document, ext: ext),
                 let data = FileManager.default.contents(atPath: url.path)
             else { throw WebError.notFound }

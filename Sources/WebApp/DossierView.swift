@@ -139,7 +139,10 @@ extension WebServices {
             let profile = state.profile
         else { return false }
         switch account.role {
-        case .officeClerk, .officeHead, .auditor, .committeeSecretary, .archivist: return true
+        case .officeClerk, .officeHead, .committeeSecretary:
+            try requireInScope(account, applicationID: applicationID, profile: profile)  // a county's staff
+            return true
+        case .auditor, .archivist: return true
         case .unitHR: return account.unitID == profile.unitID
         case .applicant: return account.personID == profile.personID
         case .expert: return try CommitteeDesk.expertMaySee(applicationID, state: state, expertID: account.expertID, store: store)

@@ -188,13 +188,16 @@ struct ObjectionRoutes {
     func queue(_ request: Request, _ context: WebRequestContext) throws -> Response {
         let status = request.uri.queryParameters.get("status").flatMap { ObjectionState.Stage(rawValue: String($0)) }
         let requested = request.uri.queryParameters.get("page").flatMap { Int($0) }.map { max(1, $0) } ?? 1
+        let scope = try StaffScope(context)
         var (rows, total) = try services.store.objectionQueue(
-            status: status?.rawValue, offset: (requested - 1) * Self.pageSize, limit: Self.pageSize)
+            status: status?.rawValue, offset: (requested - 1) * Self.pageSize, limit: Self.pageSize,
+            jurisdiction: scope.jurisdiction)
         let pageCount = max(1, (total + Self.pageSize - 1) / Self.pageSize)
         let page = min(requested, pageCount)
         if page != requested {
             rows = try services.store.objectionQueue(
-                status: status?.rawValue, offset: (page - 1) * Self.pageSize, limit: Self.pageSize
+                status: status?.rawValue, offset: (page - 1) * Self.pageSize, limit: Self.pageSize,
+                jurisdiction: scope.jurisdiction
             ).rows
         }
         func link(_ page: Int) -> String {
@@ -203,7 +206,7 @@ struct ObjectionRoutes {
             if page > 1 { pairs.append(FormPair("page", String(page))) }
             return pairs.isEmpty ? "/office/objections" : "/office/objections?" + URLEncodedForm.encode(pairs)
         }
-        let counts = try services.store.statusCounts(kind: ObjectionMachine.kind)
+        let counts = try services.store.objectionStatusCounts(jurisdiction: scope.jurisdiction)
         let stages: [ObjectionState.Stage] = [.received, .registered, .dismissed]
         let data: [String: TemplateValue] = [
             "rows": .list(rows.map { rowValue($0) }), "hasRows": .bool(!rows.isEmpty),
@@ -239,15 +242,22 @@ struct ObjectionRoutes {
         "register": "异议已登记，申报转入异议调查（公示期满前须作出调查结论）。", "dismiss": "已决定不予登记，理由已记录。",
     ]
 
-    func loadObjection(_ receipt: String) throws -> Versioned<ObjectionState> {
+    /// Objection `receipt`; a county's staff get a 403 for one against another county's application.
+    func loadObjection(_ receipt: String, _ context: WebRequestContext) throws -> Versioned<ObjectionState> {
         guard receipt.count <= 32, receipt.hasPrefix("YY-"),
-            let current = try services.store.load(ObjectionMachine.self, id: receipt), current.state.lodged != nil
+            let current = try services.store.load(ObjectionMachine.self, id: receipt), let lodged = current.state.lodged
         else { throw WebError.notFound }
+        if StaffScope(try context.requireIdentity().account).county != nil,
+            let profile = try services.store.load(ApplicationMachine.self, id: lodged.applicationID)?.state.profile
+        {
+            try services.requireInScope(
+                try context.requireIdentity().account, applicationID: lodged.applicationID, profile: profile)
+        }
         return current
     }
 
     func objectionPage(_ context: WebRequestContext, receipt: String, done: String?) throws -> Response {
-        let current = try loadObjection(receipt)
+        let current = try loadObjection(receipt, context)
         let s = current.state
         guard let lodged = s.lodged else { throw WebError.notFound }
         var application: TemplateValue = .null
@@ -275,14 +285,14 @@ struct ObjectionRoutes {
     }
 
     func register(_ context: WebRequestContext, receipt: String) async throws -> Response {
-        _ = try loadObjection(receipt)
+        _ = try loadObjection(receipt, context)
         let actor = try context.requireIdentity().account.actor
         try await services.actions.transaction(as: actor) { tx, ctx in try tx.registerObjection(receipt, context: ctx) }
         return seeOther("/office/objections/\(receipt)?done=register")
     }
 
     func dismiss(_ context: WebRequestContext, receipt: String, form: FormBody) async throws -> Response {
-        let current = try loadObjection(receipt)
+        let current = try loadObjection(receipt, context)
         let actor = try context.requireIdentity().account.actor
         let choice = (form["reason"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         let detail = (form["detail"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)

@@ -26,7 +26,9 @@ extension OfficeRoutes {
 
     func acceptPage(_ context: WebRequestContext, results: BatchResults) throws -> Response {
         let rows = try services.store.applicationQueue(
-            ApplicationQuery(statuses: [ApplicationStage.qualificationReview.rawValue], limit: Self.acceptLimit)
+            ApplicationQuery(
+                statuses: [ApplicationStage.qualificationReview.rawValue], limit: Self.acceptLimit,
+                jurisdiction: try StaffScope(context).jurisdiction)
         ).rows
         var listed: [TemplateValue] = []
         for r in rows {

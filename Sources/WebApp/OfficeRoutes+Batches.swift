@@ -34,16 +34,23 @@ extension OfficeRoutes {
         addCertificates(to: group)
     }
 
-    /// Applications of `stages`, as checkbox rows (id, applicant, unit, title).
-    func selectable(_ stages: [ApplicationStage]) throws -> [TemplateValue] {
+    /// Applications of `stages` within `scope` (a county's staff: their county's), as checkbox
+    /// rows (id, applicant, unit, title).
+    func selectable(_ stages: [ApplicationStage], scope: StaffScope) throws -> [TemplateValue] {
         var rows: [TemplateValue] = []
         for stage in stages {
-            for (id, _) in try services.applicationIDs(unit: nil, status: stage.rawValue) {
+            for (id, _) in try services.store.applications(
+                unit: nil, status: stage.rawValue, jurisdiction: scope.jurisdiction)
+            {
                 guard let p = try services.store.load(ApplicationMachine.self, id: id)?.state.profile else { continue }
                 rows.append([
                     "id": .string(id), "name": .string(try services.store.person(p.personID)?.name ?? p.personID),
                     "unit": .string(try services.store.unit(p.unitID)?.name ?? p.unitID),
                     "title": .string(TitleNames.title(p.series, p.level)), "href": .string("/office/applications/\(id)"),
+                    // Seed item 6: a self-reviewing unit's result (and a county's, when the policy says so) is filed 备案.
+                    "filing": .string(
+                        Routing.resultIsFiled(p, policy: services.policy)
+                            ? "备案（\(Routing.chinese(Routing.jurisdiction(of: p), policy: services.policy))）" : "确认"),
                 ])
             }
         }
@@ -53,7 +60,7 @@ extension OfficeRoutes {
     // MARK: public notice
 
     func noticePage(_ context: WebRequestContext, batch: String?) throws -> Response {
-        let rows = try selectable([.passed])
+        let rows = try selectable([.passed], scope: try StaffScope(context))
         let today = services.today
         var documents: [TemplateValue] = []
         if let batch, let first = try services.store.documents(kind: .publicNotice, subject: batch).first {
@@ -90,11 +97,12 @@ extension OfficeRoutes {
     // MARK: confirmation
 
     func confirmPage(_ context: WebRequestContext, number: String?) throws -> Response {
-        let rows = try selectable([.awaitingConfirmation])
+        let scope = try StaffScope(context)
+        let rows = try selectable([.awaitingConfirmation], scope: scope)
         var documents: [TemplateValue] = []
         if let number {
             // The 取得资格通知 of that 文号: one per confirmed application, rendered once.
-            for (id, _) in try services.applicationIDs(unit: nil, status: nil) {
+            for (id, _) in try services.store.applications(unit: nil, jurisdiction: scope.jurisdiction) {
                 guard let state = try services.store.load(ApplicationMachine.self, id: id)?.state,
                     state.documentNumber == number
                 else { continue }

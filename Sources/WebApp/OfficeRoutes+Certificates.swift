@@ -69,6 +69,7 @@ extension OfficeRoutes {
             var request = request
             let number = (try await request.form()["number"] ?? "").trimmingCharacters(in: .whitespaces)
             let actor = try context.requireIdentity().account.actor
+            try requireBatchInScope(number, context)
             try await services.certificateRuns.start(number: number, services: services, actor: actor)
             return seeOther("/office/certificates/run?number=\(percentEncoded(number))")
         }
@@ -84,7 +85,8 @@ extension OfficeRoutes {
     /// The confirmations (文号) with applications to certify or certified, with counts, and a
     /// search of every issued certificate.
     func certificatesPage(_ context: WebRequestContext, filter: CertificateFilter) throws -> Response {
-        let rows: [TemplateValue] = try services.store.certificateBatches().map { batch in
+        let scope = try StaffScope(context)
+        let rows: [TemplateValue] = try services.store.certificateBatches(jurisdiction: scope.jurisdiction).map { batch in
             [
                 "number": .string(batch.number), "total": .string(String(batch.total)),
                 "done": .string(String(batch.certified)), "pending": .string(String(batch.pending)),
@@ -94,7 +96,7 @@ extension OfficeRoutes {
         }
         var filter = filter
         filter.number = nil
-        var data = try certificateList(filter, path: "/office/certificates")
+        var data = try certificateList(filter, path: "/office/certificates", scope: scope)
         data["rows"] = .list(rows)
         data["hasRows"] = .bool(!rows.isEmpty)
         return try services.pages.response(.officeCertificates, title: "证书颁发", data: data, context: context)
@@ -106,10 +108,11 @@ extension OfficeRoutes {
         guard let number = filter.number, let batch = try services.store.certificateBatch(number: number) else {
             throw WebError.notFound
         }
+        try requireBatchInScope(number, context)
         let run = await services.certificateRuns.status(number)
         // Every certificate of the batch recorded: done, even while the task renders the last one.
         let running = (run?.isRunning ?? false) && batch.pending > 0
-        var data = try certificateList(filter, path: "/office/certificates/run")
+        var data = try certificateList(filter, path: "/office/certificates/run", scope: try StaffScope(context))
         let refusals: [TemplateValue] = (run?.refusals ?? []).map {
             ["application": .string($0.application), "message": .string($0.message)]
         }
@@ -142,6 +145,17 @@ extension OfficeRoutes {
         return try services.pages.response(.officeCertificateRun, title: "证书颁发进度", data: data, context: context)
     }
 
+    /// A 403 for a county's staff opening, running or downloading a 文号 that is not their
+    /// county's (the city's staff: every 文号).
+    func requireBatchInScope(_ number: String, _ context: WebRequestContext) throws {
+        let scope = try StaffScope(context)
+        guard let county = scope.county,
+            try !services.store.certificateBatches(jurisdiction: county).contains(where: { $0.number == number })
+        else { return }
+        throw WebError.forbidden(
+            "您是\(Routing.chinese(county, policy: services.policy))的工作人员，只能办理本县（市、区）评审的申报；文号\(number)不是本县（市、区）的确认。")
+    }
+
     /// The zips a run's certificates are downloaded in: `certificateZipLimit` a part.
     static func zipParts(certified: Int) -> [(index: Int, first: Int, count: Int)] {
         stride(from: 0, to: certified, by: certificateZipLimit).enumerated().map { i, start in
@@ -151,11 +165,11 @@ extension OfficeRoutes {
 
     /// The `certificate-list` partial's data: one page of the certificates `filter` selects, the
     /// pager and the search form.
-    func certificateList(_ filter: CertificateFilter, path: String) throws -> [String: TemplateValue] {
+    func certificateList(_ filter: CertificateFilter, path: String, scope: StaffScope) throws -> [String: TemplateValue] {
         let size = WebServices.pageSize
         var query = CertificateQuery(
             number: filter.number, text: filter.text.isEmpty ? nil : filter.text, series: filter.series?.rawValue,
-            level: filter.level?.rawValue, offset: 0, limit: size)
+            level: filter.level?.rawValue, offset: 0, limit: size, jurisdiction: scope.jurisdiction)
         query.offset = (filter.page - 1) * size
         var (rows, total) = try services.store.certificates(query)
         let pages = max(1, (total + size - 1) / size)

@@ -33,6 +33,7 @@ extension OfficeRoutes {
             let note = (try await request.form()["note"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
             let id = context.parameters.get("id") ?? ""
             guard try services.store.load(PostHocCheckMachine.self, id: id) != nil else { throw WebError.notFound }
+            try requireCheckInScope(id, context)
             try await services.actions.perform(
                 PostHocCheckMachine.self, id: id, .confirm(note: note), as: context.requireIdentity().account.actor)
             return seeOther("/office/checks/\(id)?done=confirm")
@@ -44,20 +45,43 @@ extension OfficeRoutes {
         group.get("/records") { _, context in try recordsPage(context) }
     }
 
-    /// Every check id with its state, in id order.
-    func checks() throws -> [(id: String, state: PostHocCheckState)] {
+    /// Every check id with its state, in id order (a county's staff: the checks of their
+    /// county's applications).
+    func checks(scope: StaffScope) throws -> [(id: String, state: PostHocCheckState)] {
         try services.store.streamIDs(PostHocCheckMachine.self).compactMap { id in
-            try services.store.load(PostHocCheckMachine.self, id: id).map { (id: id, state: $0.state) }
+            guard let state = try services.store.load(PostHocCheckMachine.self, id: id)?.state else { return nil }
+            if let county = scope.county,
+                try state.subject.flatMap({ try services.store.applicationJurisdiction($0.applicationID) }) != county
+            {
+                return nil
+            }
+            return (id: id, state: state)
         }
     }
 
-    /// Certified applications with a valid certificate and no check yet: the sampling pool.
-    func samplingPool() throws -> [String: CheckSubject] { try OfficeSteps.samplingPool(store: services.store) }
+    /// Certified applications with a valid certificate and no check yet: the sampling pool (a
+    /// county's staff: their county's applications).
+    func samplingPool(scope: StaffScope) throws -> [String: CheckSubject] {
+        let pool = try OfficeSteps.samplingPool(store: services.store)
+        guard let county = scope.county else { return pool }
+        return try pool.filter { try services.store.applicationJurisdiction($0.key) == county }
+    }
+
+    /// A 403 for a county's staff opening or deciding a check of another county's application.
+    func requireCheckInScope(_ id: String, _ context: WebRequestContext) throws {
+        let account = try context.requireIdentity().account
+        guard StaffScope(account).county != nil,
+            let subject = try services.store.load(PostHocCheckMachine.self, id: id)?.state.subject,
+            let profile = try services.store.load(ApplicationMachine.self, id: subject.applicationID)?.state.profile
+        else { return }
+        try services.requireInScope(account, applicationID: subject.applicationID, profile: profile)
+    }
 
     func checkSubject(_ id: String, _ state: ApplicationState) -> CheckSubject? { OfficeSteps.checkSubject(id, state) }
 
     func checksPage(_ context: WebRequestContext, opened: String?) throws -> Response {
-        let rows: [TemplateValue] = try checks().reversed().map { id, state -> TemplateValue in
+        let scope = try StaffScope(context)
+        let rows: [TemplateValue] = try checks(scope: scope).reversed().map { id, state -> TemplateValue in
             let origin: String =
                 switch state.origin {
                 case .sampled(let seed, let percent): "抽查（\(percent)%，种子 \(seed)）"
@@ -76,7 +100,7 @@ extension OfficeRoutes {
             data: [
                 "rows": .list(rows), "hasRows": .bool(!rows.isEmpty),
                 "percent": .string(String(services.policy.postHocSamplePercent)),
-                "pool": .string(String(try samplingPool().count)),
+                "pool": .string(String(try samplingPool(scope: scope).count)),
                 "seed": .string(String(UInt64(services.now.timeIntervalSince1970))),
                 "opened": opened.map { .string($0) } ?? .null,
             ], context: context)
@@ -88,7 +112,7 @@ extension OfficeRoutes {
         guard let percent = Int(form["percent"] ?? ""), let seed = UInt64(form["seed"] ?? "") else {
             throw WebError.badRequest(field: "抽查比例与随机种子", message: "请填写抽查比例（整数）和随机种子（非负整数）。")
         }
-        let pool = try samplingPool()
+        let pool = try samplingPool(scope: try StaffScope(context))
         let actor = try context.requireIdentity().account.actor
         let opened = try await services.actions.transaction(as: actor) { tx, ctx in
             try OfficeSteps.openSampledChecks(tx, ctx, pool: pool, percent: percent, seed: seed)
@@ -110,6 +134,7 @@ extension OfficeRoutes {
     func checkPage(_ context: WebRequestContext, id: String, done: String?) throws -> Response {
         guard let current = try services.store.load(PostHocCheckMachine.self, id: id), let subject = current.state.subject
         else { throw WebError.notFound }
+        try requireCheckInScope(id, context)
         let state = current.state
         var facts: [TemplateValue] = [
             ["label": "核查编号", "value": .string(id)],
@@ -152,6 +177,7 @@ extension OfficeRoutes {
         guard try services.store.load(PostHocCheckMachine.self, id: id)?.state.subject != nil else {
             throw WebError.notFound
         }
+        try requireCheckInScope(id, context)
         func text(_ name: String) -> String { (form[name] ?? "").trimmingCharacters(in: .whitespacesAndNewlines) }
         let byUnit = form["by_unit"] == "yes"
         let proof = text("proof")

@@ -45,10 +45,11 @@ struct OfficeRoutes {
 
     func home(_ request: Request, _ context: WebRequestContext) throws -> Response {
         let filter = QueueFilter(request)
-        let counts = try services.store.statusCounts(kind: ApplicationMachine.kind)
+        let scope = try StaffScope(context)
+        let counts = try services.store.applicationStatusCounts(jurisdiction: scope.jurisdiction)
         let fallback = ApplicationStage.qualificationReview
         var data = try services.applicationQueue(
-            filter, unit: nil, defaultStatuses: [fallback.rawValue], defaultLabel: "\(fallback.chinese)（默认）",
+            filter, unit: nil, jurisdiction: scope.jurisdiction, defaultStatuses: [fallback.rawValue], defaultLabel: "\(fallback.chinese)（默认）",
             path: "/office", link: { "/office/applications/\($0)" })
         let current = filter.status.isEmpty ? fallback.rawValue : filter.status
         data["counts"] = .list(services.statusCountList(counts, current: current, path: "/office"))
@@ -59,19 +60,22 @@ struct OfficeRoutes {
         data["awaiting"] = .string(count(.awaitingConfirmation))
         data["confirmed"] = .string(
             String((Int(count(.confirmed)) ?? 0) + (Int(count(.filed)) ?? 0)))
+        data["scopeNote"] = scope.note(policy: services.policy).map { .string($0) } ?? .null
         return try services.pages.response(.officeHome, title: "职改办工作台", data: data, context: context)
     }
 
     // MARK: one application
 
-    func load(_ id: String) throws -> Versioned<ApplicationState> {
-        guard let current = try services.store.load(ApplicationMachine.self, id: id), current.state.profile != nil
+    /// Application `id` with a profile; a county's staff get a 403 for another county's.
+    func load(_ id: String, _ context: WebRequestContext) throws -> Versioned<ApplicationState> {
+        guard let current = try services.store.load(ApplicationMachine.self, id: id), let profile = current.state.profile
         else { throw WebError.notFound }
+        try services.requireInScope(try context.requireIdentity().account, applicationID: id, profile: profile)
         return current
     }
 
     func applicationPage(_ context: WebRequestContext, id: String, done: String?) throws -> Response {
-        let current = try load(id)
+        let current = try load(id, context)
         let state = current.state
         let role = try context.requireIdentity().account.role
         let correcting = state.stage == .qualificationReview && !state.hasUsedCorrection
@@ -144,7 +148,7 @@ struct OfficeRoutes {
     func applicationStep(_ context: WebRequestContext, form: FormBody) async throws -> Response {
         let id = context.parameters.get("id") ?? ""
         let action = context.parameters.get("action") ?? ""
-        let current = try load(id)
+        let current = try load(id, context)
         let expected = form["version"].flatMap { Int($0) } ?? current.version
         let actor = try context.requireIdentity().account.actor
         let state = current.state

@@ -2,6 +2,7 @@ import Documents
 import Domain
 import Foundation
 import Hummingbird
+import Workflow
 
 /// The HTML pages: Mustache templates from `web/pages/`, each able to use every other file
 /// there as a partial (`{{> header}}`, `{{> footer}}`: the shared layout).
@@ -12,6 +13,8 @@ public struct Pages: Sendable {
     let templates: [String: MustacheTemplate]
     /// Site-wide values every page gets as `site`.
     let site: TemplateValue
+    /// The header names a county account's scope (`StaffScope`) with the county's name.
+    let policy: Policy
 
     /// Loads `*.html` from `directory`. `banner`: shown at the top of every page (`site.banner`:
     /// a training/test installation's warning).
@@ -43,6 +46,7 @@ public struct Pages: Sendable {
             throw WebSetupError("缺少页面模板 \(required.rawValue).html（目录 \(directory)）")
         }
         templates = compiled
+        self.policy = policy
         let region = policy.region
         site = [
             "name": .string(region.name), "authority": .string(region.authority), "office": .string(region.office),
@@ -80,6 +84,7 @@ public struct Pages: Sendable {
                 values["viewer"] = [
                     "name": .string(identity.account.displayName), "username": .string(identity.account.username),
                     "role": .string(identity.account.role.chinese), "home": .string(homePath(for: identity.account.role)),
+                    "scope": StaffScope(identity.account).jurisdiction.map { .string(Routing.chinese($0, policy: policy)) } ?? .null,
                     "unread": identity.unreadMessages > 0 ? .string(String(identity.unreadMessages)) : .null,
                     "areas": .list(areaList(identity, path: context.path)),
                 ]

@@ -971,6 +971,27 @@ def demo_accounts_sign_in(b: Browser, s: Server) -> None:
         b.expect_no_text("退出登录")
 
 
+@step("county-clerk-sees-its-county", needs="demo-accounts-sign-in")
+def county_clerk_sees_its_county(b: Browser, s: Server) -> None:
+    """Seed item 6: the demo's 修武县 clerk (scoped by the administrator) sees only the county's
+    applications in the office queue, the header names the county, and the city's application
+    answers 403 naming both places."""
+    if "xwclerk" not in [username for username, _ in s.accounts]:
+        skip("serve --demo printed no county accounts (a build without them)")
+    county = [r[0] for r in db_rows(s, "SELECT id FROM application_index WHERE jurisdiction = '410821' ORDER BY id")]
+    other = [r[0] for r in db_rows(s, "SELECT id FROM application_index WHERE jurisdiction <> '410821' ORDER BY id")]
+    check(county and other, "the demo season has no county application (or only county ones)")
+    b.login("xwclerk")
+    b.visit("/office?status=all")
+    b.expect_text("修武县（410821）", f"共 {len(county)} 件（全部状态）", *county)
+    b.expect_no_text(*other)
+    city = [r[0] for r in db_rows(s, "SELECT id FROM application_index WHERE jurisdiction = 'city' ORDER BY id LIMIT 1")]
+    b.visit(f"/office/applications/{city[0]}", status=403)
+    b.expect_text("您是修武县（410821）的工作人员", f"申报{city[0]}由全市评审")
+    b.visit("/office")
+    b.logout()
+
+
 # ---------------------------------------------------------------------------------------------
 # the workflow scenario (issue 6): one engineer's application from registration to a revoked
 # certificate, every person in their own signed-in browser session (`Browser.as_user`). The

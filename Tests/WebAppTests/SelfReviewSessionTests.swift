@@ -145,6 +145,32 @@ import Workflow
                 try store.history(CommitteeSessionMachine.self, id: sessionID).map(\.stored)
                     .filter { $0.actorRole == Role.committeeSecretary.rawValue }.map(\.actorID))
             #expect(actors == ["web-jzdx-sec"])
+
+            // ---- the office: the notice runs its days, then the head files the result 备案.
+            let clerk = Context(actor: Actor(id: "test-clerk", role: .officeClerk), now: now, rules: rules)
+            try store.write { tx in
+                try OfficeSteps.startPublicNotice(tx, clerk, applications: [ownID], batch: "N-SR", startsOn: today)
+            }
+            let end = try #require(try store.load(ApplicationMachine.self, id: ownID)?.state.notice?.end)
+            let later = Context(
+                actor: clerk.actor, now: end.adding(days: 1).startInstant.addingTimeInterval(10 * 3600), rules: rules)
+            try store.write { tx in _ = try tx.execute(ApplicationMachine.self, id: ownID, .concludeNotice, context: later) }
+            #expect(try store.load(ApplicationMachine.self, id: ownID)?.state.stage == .awaitingConfirmation)
+            _ = try store.insertAccount(
+                NewAccount(username: "sr-head", passwordHash: hash, role: .officeHead, displayName: "负责人"), now: Date())
+            var office = TestBrowser(client)
+            #expect(try await office.signIn("sr-head", Self.password).status == .seeOther)
+            let confirmPage = try await office.get("/office/confirm")
+            #expect(confirmPage.status == .ok)
+            #expect(try xmllintProblems(confirmPage.body) == "")
+            let confirmText = devolutionPageText(confirmPage.body)
+            #expect(confirmText.contains(ownID) && confirmText.contains("备案（单位自主评审（U001））"))
+            let filed = try await office.post("/office/confirm", [("id", ownID)])
+            #expect(filed.status == .seeOther)
+            let after = try #require(try store.load(ApplicationMachine.self, id: ownID)?.state)
+            #expect(after.stage == .filed && after.documentNumber?.isEmpty == false)
+            let flash = devolutionPageText(try await office.get(try #require(filed.location)).body)
+            #expect(flash.contains("已以 \(after.documentNumber!) 确认（单位自主评审的结果为备案）"))
         }
     }
 }

@@ -181,9 +181,8 @@ public enum DeclarationGenerator {
                 for i in 0..<n {
                     let png = types.contains("image/png") && !types.contains("application/pdf")
                     let label = "\(field.label)\(n > 1 ? String(i + 1) : "")"
-                    let bytes = png ? SmallFiles.png(seed: next(255)) : SmallFiles.pdf(text: label)
+                    let (bytes, sha) = png ? SmallFiles.cachedPNG(seed: next(255)) : SmallFiles.cachedPDF(text: label)
                     guard bytes.count <= maxBytes else { return nil }
-                    let sha = SHA256Digest.hex(of: bytes)
                     files[sha] = bytes
                     list.append([
                         "name": .string(label + (png ? ".png" : ".pdf")),
@@ -199,6 +198,34 @@ public enum DeclarationGenerator {
 
 /// Small real files for generated declarations: a one-page PDF and a solid-colour PNG.
 enum SmallFiles {
+    /// Made once per process: a declaration's PNG has one of 255 seeds and a PDF is its field's
+    /// label, so a season of 20,000 declarations asks for a few hundred distinct files (making
+    /// each anew was half the demo's workflow time). The same bytes and SHA-256 as `png`/`pdf`.
+    private static let made = MadeFiles()
+
+    static func cachedPNG(seed: UInt64) -> (bytes: [UInt8], sha256: String) {
+        made.file("png:\(seed)") { png(seed: seed) }
+    }
+
+    static func cachedPDF(text: String) -> (bytes: [UInt8], sha256: String) {
+        made.file("pdf:" + text) { pdf(text: text) }
+    }
+
+    private final class MadeFiles: @unchecked Sendable {
+        private let lock = NSLock()
+        private var files: [String: (bytes: [UInt8], sha256: String)] = [:]
+
+        func file(_ key: String, make: () -> [UInt8]) -> (bytes: [UInt8], sha256: String) {
+            lock.lock()
+            defer { lock.unlock() }
+            if let hit = files[key] { return hit }
+            let bytes = make()
+            let made = (bytes: bytes, sha256: SHA256Digest.hex(of: bytes))
+            if files.count < 4096 { files[key] = made }
+            return made
+        }
+    }
+
     /// A valid one-page PDF (ASCII text only in the page; the name stays in the file list).
     static func pdf(text: String) -> [UInt8] {
         let ascii = "Pingshen attachment " + SHA256Digest.hex(of: text).prefix(16)

@@ -14,6 +14,9 @@ extension DemoSeason {
         var data: JSONValue
         var files: [String: [UInt8]]
         var pledgeText: String
+        /// `data.canonical` and its SHA-256, computed once (the pledge signs it, the store keeps it).
+        var canonical: String
+        var dataSHA256: String
     }
 
     /// The form an application declares with: of its series, offering its track (the skills
@@ -37,21 +40,24 @@ extension DemoSeason {
         let generated = DeclarationGenerator.declaration(
             form: form, level: a.level, track: track, applicant: applicant, on: config.start,
             seed: config.seed &* 1_000_003 &+ number)
-        return DemoDeclaration(form: form, data: generated.data, files: generated.files, pledgeText: pledge.text)
+        let canonical = generated.data.canonical
+        return DemoDeclaration(
+            form: form, data: generated.data, files: generated.files, pledgeText: pledge.text, canonical: canonical,
+            dataSHA256: SHA256Digest.hex(of: canonical))
     }
 
     /// Writes the declared files (content-addressed; already-present files are kept).
     func writeFiles(_ d: DemoDeclaration) throws {
         guard let root = attachments else { return }
         let folder = AttachmentFolder(root: root)
-        for bytes in d.files.values { try folder.write(bytes) }
+        for (sha, bytes) in d.files { try folder.write(bytes, sha256: sha) }
     }
 
     /// The pledge the applicant signs now for `d`.
     func pledge(_ a: DemoApplication, _ d: DemoDeclaration) -> Workflow.PledgeRecord {
         Workflow.PledgeRecord(
             signerID: a.personID, signedAt: clock, textHash: SHA256Digest.hex(of: d.pledgeText),
-            dataHash: SHA256Digest.hex(of: d.data.canonical))
+            dataHash: d.dataSHA256)
     }
 
     /// Submits with the declaration stored in the same transaction.
@@ -72,7 +78,7 @@ extension DemoSeason {
             try tx.record(
                 StoredDeclaration(
                     applicationID: a.id, version: outcome.version, formID: d.form.id, formVersion: d.form.version,
-                    data: d.data.canonical, dataSHA256: pledge.dataHash, pledge: pledgeJSON, pledgeText: d.pledgeText,
+                    data: d.canonical, dataSHA256: pledge.dataHash, pledge: pledgeJSON, pledgeText: d.pledgeText,
                     submittedAt: Timestamp.format(pledge.signedAt)))
         }
     }

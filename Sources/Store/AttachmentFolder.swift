@@ -31,10 +31,16 @@ public struct AttachmentFolder: Sendable {
     @discardableResult
     public func write(_ bytes: [UInt8]) throws -> String {
         let sha = SHA256Digest.hex(of: bytes)
-        guard let url = url(sha256: sha) else { return sha }
-        if FileManager.default.fileExists(atPath: url.path) { return sha }
+        try write(bytes, sha256: sha)
+        return sha
+    }
+
+    /// Keeps `bytes` whose SHA-256 the caller has just computed as `sha256` (the demo's generated
+    /// files, hashed when they were made) — `write(_:)` without hashing them again.
+    public func write(_ bytes: [UInt8], sha256 sha: String) throws {
+        guard let url = url(sha256: sha) else { return }
+        if FileManager.default.fileExists(atPath: url.path) { return }
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         try Data(bytes).write(to: url, options: .atomic)
-        return sha
     }
 }

@@ -64,6 +64,9 @@ func renderQueuedDocuments(
     let service = DocumentService(
         store: store, rules: rules, library: TemplateLibrary(directory: templatesURL), forms: library,
         attachments: AttachmentFolder(root: uploads ?? directory.appendingPathComponent("uploads")))
+    // The workflow's cached states are not read while rendering (`pingshen demo` runs this
+    // right after its season).
+    store.dropCachedStates()
     let target = directory.appendingPathComponent("documents")
     var bar = ProgressBar(total: 1, label: "生成文书")
     let summary: IssuanceSummary

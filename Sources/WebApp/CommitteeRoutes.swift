@@ -72,10 +72,12 @@ struct CommitteeRoutes {
         guard let county = scope.county else { return }
         let committee = try desk.committee(committeeID)
         if let committee, scope.admits(committee.jurisdiction) { return }
+        // A self-reviewing unit's staff (`unit:<id>`) work on their unit's committee only.
+        let own = Routing.unitID(of: county) != nil ? "本单位自主评审委员会" : "本县（市、区）"
         let place = committee.map { "\($0.name)由\(Routing.chinese($0.jurisdiction, policy: services.policy))管辖" }
-            ?? "评审委员会\(committeeID)不是本县（市、区）的"
+            ?? "评审委员会\(committeeID)不是\(own)的"
         throw WebError.forbidden(
-            "您是\(Routing.chinese(county, policy: services.policy))的工作人员，只能办理本县（市、区）评审的申报；\(place)。")
+            "您是\(Routing.chinese(county, policy: services.policy))的工作人员，只能办理\(own)评审的申报；\(place)。")
     }
 
     static func may(_ role: Role, _ command: CommitteeSessionCommand) -> Bool {

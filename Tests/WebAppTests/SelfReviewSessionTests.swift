@@ -70,6 +70,11 @@ import Workflow
             #expect(devolutionPageText(refused.body).contains("U001"))
             #expect(try store.streamIDs(CommitteeSessionMachine.self) == sessionsBefore)
             #expect(try store.load(ApplicationMachine.self, id: cityID)?.state.stage == .accepted)
+            // The city's committee is not listed for it, and its page names the unit's own scope.
+            let cityForm = try await secretary.get("/committee/new?committee=\(cityCommittee.id)")
+            #expect(cityForm.status != .ok)
+            let list = devolutionPageText(try await secretary.get("/committee/new").body)
+            #expect(list.contains(unitCommittee.name) && !list.contains(cityCommittee.name))
 
             // ---- plan the unit committee's session for its own teacher
             let form = try await secretary.get("/committee/new?committee=\(unitCommittee.id)")

@@ -148,6 +148,7 @@ extension DocumentService {
             sessionsOf.append(d.applicationID)
             people.append(d.holderID)
         }
+        var declarationsOf = Set(applications)  // a session's documents print no declaration
         for id in sessions {
             guard let s = try? state(CommitteeSessionMachine.self, id) else { continue }
             applications += s.results.map(\.applicationID)
@@ -163,10 +164,11 @@ extension DocumentService {
                 people.append(p.personID)
                 units.append(p.unitID)
             }
+            if decided.contains(id) { declarationsOf.insert(id) }
             if decided.contains(id), let session = s.result?.sessionID ?? s.sessionID { deciding.append(session) }
         }
         try prefetch(CommitteeSessionMachine.self, deciding)
-        try gatherRegistry(people: people, units: units, declarationsOf: Array(seen))
+        try gatherRegistry(people: people, units: units, declarationsOf: Array(declarationsOf))
     }
 
     /// People, units and declarations not cached yet, in one batch each.

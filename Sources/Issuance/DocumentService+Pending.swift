@@ -156,9 +156,21 @@ extension DocumentService {
         // the documents phase's peak RSS from ≈180 MB to 589 MB.
         let lists = gathers ? order.filter { Self.isList($0.kind) } : []
         let chunked = gathers ? order.filter { !Self.isList($0.kind) } : order
-        for chunk in stride(from: 0, to: chunked.count, by: max(1, chunkSize)).map({
-            chunked[$0..<min($0 + max(1, chunkSize), chunked.count)]
-        }) {
+        // A session's documents name about 60 applications each: chunks of them are 1/16 the size.
+        var chunks: [ArraySlice<DocumentKey>] = []
+        var first = 0
+        while first < chunked.count {
+            let size = Self.isSession(chunked[first].kind) ? max(1, chunkSize / 16) : max(1, chunkSize)
+            var end = first
+            while end < chunked.count, end - first < size,
+                Self.isSession(chunked[end].kind) == Self.isSession(chunked[first].kind)
+            {
+                end += 1
+            }
+            chunks.append(chunked[first..<end])
+            first = end
+        }
+        for chunk in chunks {
             var jobs: [RenderJob] = []
             for key in chunk {
                 let rows = members[key] ?? []
@@ -259,6 +271,9 @@ extension DocumentService {
     static let numberedKinds: Set<DocumentKind> = [
         .acceptanceNotice, .correctionNotice, .refusalNotice, .reexaminationDecision, .publicNotice, .minutes,
     ]
+
+    /// A committee session's document (纪要, 表决票汇总表: every application it decided).
+    static func isSession(_ kind: DocumentKind) -> Bool { kind == .minutes || kind == .voteRecord }
 
     /// A list document (one per batch or 文号, naming many applications).
     static func isList(_ kind: DocumentKind) -> Bool { kind == .publicNotice || kind == .qualificationNotice }

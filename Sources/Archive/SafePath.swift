@@ -16,7 +16,14 @@ public enum SafePath {
         if path.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
             return "control character in path"
         }
-        if path.precomposedStringWithCanonicalMapping != path { return "not in Unicode NFC" }
+        // ASCII is its own NFC: only other text goes through Foundation's normaliser (which was
+        // most of a package's path checks). Compared byte for byte: Swift's `==` holds canonically
+        // equivalent strings equal, so it would let a decomposed name through.
+        if !path.utf8.allSatisfy({ $0 < 0x80 }),
+            !path.utf8.elementsEqual(path.precomposedStringWithCanonicalMapping.utf8)
+        {
+            return "not in Unicode NFC"
+        }
         for component in path.split(separator: "/", omittingEmptySubsequences: false) {
             switch component {
             case "": return "empty component (// or trailing /)"

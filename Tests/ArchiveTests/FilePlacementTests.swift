@@ -124,3 +124,17 @@ import Testing
         }
     }
 }
+
+/// Paths are checked before anything is written: ASCII (its own NFC) and Chinese in NFC pass,
+/// a decomposed accent and the unsafe forms are refused.
+@Suite struct SafePathTests {
+    @Test func pathsInNFCPassAndOthersAreRefused() {
+        #expect(SafePath.problem("applications/A1/dossier/application-form.odt") == nil)
+        #expect(SafePath.problem("decision/取得资格通知.odt") == nil)
+        #expect(SafePath.problem("applications/A1/caf\u{E9}.txt") == nil)
+        #expect(SafePath.problem("applications/A1/cafe\u{301}.txt") == "not in Unicode NFC")
+        #expect(SafePath.problem("a/../b") == "\"..\" component")
+        #expect(SafePath.problem("/etc/passwd") == "absolute path")
+        #expect(SafePath.problem("a//b") == "empty component (// or trailing /)")
+    }
+}

@@ -366,6 +366,7 @@ extension DemoSeason {
         }
         let countyIDs = standing.filter(inCounty).map { apps[$0].id }
         let countyNumber = countyIDs.isEmpty ? docNumber : try confirmInCounty(countyIDs)
+        if config.stopBeforeCertificates { throw SeasonError.interrupted(afterStep: step) }
         // Certificates: number, certificate stream and the application's record in one transaction.
         let issueDay = try workingDays(2, after: confirmDay)
         at(issueDay)

@@ -22,14 +22,20 @@ public final class DemoSeason {
         public var start: Day
         /// Stop (as if killed) after committing this many steps — for testing recovery.
         public var stopAfterStep: Int?
+        /// Stop (`SeasonError.interrupted`) right after the first confirmation's transaction: a
+        /// 文号 whose applications are confirmed and wait for their certificates (the office's
+        /// certificate run, `pingshen-bench certificate-run`).
+        public var stopBeforeCertificates: Bool
 
         public init(
-            applications: Int, seed: UInt64, start: Day = Day(year: 2026, month: 3, day: 2)!, stopAfterStep: Int? = nil
+            applications: Int, seed: UInt64, start: Day = Day(year: 2026, month: 3, day: 2)!, stopAfterStep: Int? = nil,
+            stopBeforeCertificates: Bool = false
         ) {
             self.applications = applications
             self.seed = seed
             self.start = start
             self.stopAfterStep = stopAfterStep
+            self.stopBeforeCertificates = stopBeforeCertificates
         }
     }
 

@@ -19,6 +19,10 @@ import Store
 //                                     templates/certificate.odt to disk, one .odt per distinct
 //                                     certificate: 1,000 on 1 thread, N (10,000) on every core,
 //                                     against copying the same N files (in process and cp -r)
+//   pingshen-bench certificate-run APPLICATIONS [DIR] [--kill-at F]
+//                                     one 文号's certificate run through a real `pingshen serve`
+//                                     over HTTP: wall, certificates/s, CPU, peak RSS, list pages,
+//                                     searches, a zip part (CertificateRun.swift)
 //
 // Each size runs in its own process so its peak RSS is its own.
 
@@ -107,6 +111,8 @@ do {
             templateURL: template, documents: n, smallDocuments: min(n, 1_000),
             threads: ProcessInfo.processInfo.activeProcessorCount, rounds: rounds, directory: dir)
         print(r.description)
+    case "certificate-run":
+        try CertificateRunBench.run(arguments: Array(args.dropFirst()))
     case "full-season":
         try FullSeason.run(
             applications: args.count > 1 ? Int(args[1]) ?? 2000 : 2000, seed: 11,

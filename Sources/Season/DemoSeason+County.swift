@@ -5,12 +5,16 @@ import Workflow
 /// The county's own staff in the demo season (seed item 6): 修武县's office clerk and head — the
 /// actors of the demo server's county accounts (`DemoAccounts`: `xwclerk`, `xwhead`, scoped to
 /// the county through `AdministrationMachine.setScope`; `Account.actor` names them `web-<user>`)
+/// — and its committee secretary (`xwsecretary`, who runs the county committee's sessions)
 /// — accept the county's 中小学一级教师 applications, start their public notice, confirm them under
 /// the county's own 文号 (its prefix from `policy.yaml` `devolution.counties`, its own gap-free
 /// counter) and issue their certificates. The city's staff do the rest of the city.
 extension Cast {
     static let countyClerk = Actor(id: "web-xwclerk", role: .officeClerk, county: DemoSeason.county.code)
     static let countyHead = Actor(id: "web-xwhead", role: .officeHead, county: DemoSeason.county.code)
+    /// The county's committee secretary (`xwsecretary`): runs the sessions of the county's committee.
+    static let countySecretary = Actor(
+        id: "web-xwsecretary", role: .committeeSecretary, county: DemoSeason.county.code)
 
     /// The clerk who handles an application of `jurisdiction`: the county's for the county's.
     static func clerk(for jurisdiction: String) -> Actor {

@@ -17,8 +17,9 @@ extension Cast {
     }
 
     /// Who runs the sessions of `committee`: the unit's own secretary for a self-reviewing
-    /// unit's committee, else the city's.
+    /// unit's committee, the county's for the county's committee (DemoSeason+County), else the city's.
     static func secretary(for committee: CommitteeRecord) -> Actor {
-        Routing.unitID(of: committee.jurisdiction).map(unitSecretary) ?? secretary
+        if committee.jurisdiction == DemoSeason.county.code { return countySecretary }
+        return Routing.unitID(of: committee.jurisdiction).map(unitSecretary) ?? secretary
     }
 }

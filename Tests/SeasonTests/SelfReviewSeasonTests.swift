@@ -17,6 +17,7 @@ extension DemoSeasonTests {
         #expect(summary.auditIntact)
         let committees = Dictionary(uniqueKeysWithValues: try store.committees().map { ($0.id, $0) })
         var unitSessions = 0
+        var countySessions = 0
         for id in try store.streamIDs(CommitteeSessionMachine.self) {
             let plan = try #require(try store.load(CommitteeSessionMachine.self, id: id)?.state.plan)
             let committee = try #require(committees[plan.committeeID])
@@ -28,11 +29,18 @@ extension DemoSeasonTests {
                 unitSessions += 1
                 #expect(staff.allSatisfy { $0.actorID == "web-unitsecretary" }, "\(id): the unit's own secretary")
                 #expect(Set(staff.map(\.type)).isSuperset(of: ["planned", "expertsDrawn", "convened", "ballotsRecorded", "closed"]))
+            } else if committee.jurisdiction == "410821" {
+                // 修武县's committee: the county's own secretary (`xwsecretary`, scoped to the county).
+                countySessions += 1
+                #expect(staff.allSatisfy { $0.actorID == "web-xwsecretary" }, "\(id): the county's own secretary")
+                #expect(Set(staff.map(\.type)).isSuperset(of: ["planned", "expertsDrawn", "convened", "ballotsRecorded", "closed"]))
             } else {
                 #expect(!staff.contains { $0.actorID == "web-unitsecretary" }, "\(id): not the unit's business")
+                #expect(!staff.contains { $0.actorID == "web-xwsecretary" }, "\(id): not the county's business")
             }
         }
         #expect(unitSessions >= 1)
+        #expect(countySessions >= 1)
         let university = try #require(try store.load(ApplicationMachine.self, id: "A2026-00015")?.state)
         let filed = try store.history(ApplicationMachine.self, id: "A2026-00015").first { $0.event.name == "filed" }
         #expect(filed?.stored.actorRole == Role.officeHead.rawValue)

@@ -167,8 +167,10 @@ struct ServeCommand: AsyncParsableCommand {
                 }
                 if !accounts.isEmpty {
                     print("演示账户(密码均为 \(Self.demoPassword);申报人请在 \(address)/register 自行注册)：")
+                    // Names in a column of at least 10 (never cut: `padding` truncates a longer one).
+                    let width = accounts.map(\.username.count).max().map { max($0, 10) } ?? 10
                     for a in accounts where a.role != .expert {
-                        print("  \(a.username.padding(toLength: 10, withPad: " ", startingAt: 0)) \(a.role.chinese)"
+                        print("  \(a.username.padding(toLength: width, withPad: " ", startingAt: 0)) \(a.role.chinese)"
                             + (a.note.isEmpty ? "" : "  \(a.note)"))
                     }
                     // Experts: one line per committee (expert1 … expertN).

@@ -142,7 +142,9 @@ public enum DemoAccounts {
                 ))
         }
         // The self-reviewing unit's committee secretary, `unitsecretary` (DemoSelfReview.swift).
-        var created = try await seedSelfReview(store: store, password: password, hasher: hasher, now: now)
+        // Listed after the city's staff (whom `serve --demo` prints first, one per role).
+        let unitStaff = try await seedSelfReview(store: store, password: password, hasher: hasher, now: now)
+        var created: [Created] = []
         var hash: String?
         for (account, note) in wanted {
             if try store.account(username: account.username) == nil {
@@ -153,6 +155,7 @@ public enum DemoAccounts {
             }
             created.append(Created(username: account.username, role: account.role, note: note))
         }
+        created += unitStaff
         if let rules { created += try await seedCounty(store: store, password: password, hasher: hasher, now: now, rules: rules) }
         return created
     }

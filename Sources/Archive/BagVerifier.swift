@@ -376,6 +376,21 @@ public enum BagVerifier {
         return report
     }
 
+    /// The county code in a package name of a confirmation's or revocation's package
+    /// (`decision-410821-2026-1` → 410821): six ASCII digits after the kind, not a year's four.
+    static func countyCode(in name: String, decision: ArchiveDecision) -> String? {
+        let kind: String
+        switch decision {
+        case .confirmation: kind = "decision-"
+        case .revocation: kind = "revocation-"
+        case .session, .reexamination: return nil
+        }
+        guard name.hasPrefix(kind) else { return nil }
+        let code = name.dropFirst(kind.count).prefix { $0 != "-" }
+        guard code.count == 6, code.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
+        return String(code)
+    }
+
     /// The package name a decision's package must have: `DecisionArchiver.packageName` of the
     /// decision in `External-Identifier` — a session's when the payload holds that session's
     /// `committee/<id>/session.json`, else a confirmation 文号's.
@@ -390,7 +405,12 @@ public enum BagVerifier {
             ]
         }
         let decision = decision(externalIdentifier: id, listed: listed)
-        let expected = DecisionArchiver.packageName(decision)
+        // A county's decision carries the county's division code after the kind
+        // (`decision-410821-2026-1`, `DecisionArchiver.countyPrefixes`); the package alone does
+        // not say which county a 文号 prefix is, so any county code is accepted here (the
+        // database check names the decision the package must hold).
+        let expected = countyCode(in: name, decision: decision).map { DecisionArchiver.packageName(decision, county: $0) }
+            ?? DecisionArchiver.packageName(decision)
         var out: [BagProblem] = []
         if name != expected {
             out.append(

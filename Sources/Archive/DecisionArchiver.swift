@@ -157,6 +157,10 @@ public struct DecisionArchiver: Sendable {
     public let keyring: OfficeKeyring
     public let documents: any DocumentSource
     public let organization: String
+    /// 文号 prefix → the county's division code (`policy.yaml` `devolution.counties`): a county
+    /// numbers its decisions on its own counter, so 修职改〔2026〕1号 and the city's 焦职改〔2026〕1号
+    /// share their digits — their packages are `decision-410821-2026-1` and `decision-2026-1`.
+    public var countyPrefixes: [String: String] = [:]
 
     public init(store: EventStore, keyring: OfficeKeyring, documents: any DocumentSource, organization: String) {
         self.store = store
@@ -179,16 +183,32 @@ public struct DecisionArchiver: Sendable {
 
     /// The folder name of a decision's package: `decision-2026-12` for 焦职改〔2026〕12号,
     /// `session-<id>` for a session (ASCII letters, digits, `-`, `_`, `.` kept).
-    public static func packageName(_ decision: ArchiveDecision) -> String {
+    public static func packageName(_ decision: ArchiveDecision, county: String? = nil) -> String {
+        let tag = county.map { sanitize($0) + "-" } ?? ""
         switch decision {
         case .confirmation(let number):
-            return "decision-" + digits(number)
+            return "decision-" + tag + digits(number)
         case .session(let id):
             return "session-" + sanitize(id)
         case .revocation(let number):
-            return "revocation-" + digits(number)
+            return "revocation-" + tag + digits(number)
         case .reexamination(let id):
             return "reexamination-" + sanitize(id)
+        }
+    }
+
+    /// The package name of `decision` in this office: a county's 文号 (its prefix in
+    /// `countyPrefixes`) carries the county's code, so no two decisions share a package.
+    public func packageName(_ decision: ArchiveDecision) -> String {
+        Self.packageName(decision, county: Self.county(of: decision, prefixes: countyPrefixes))
+    }
+
+    /// The county whose 文号 prefix `decision` carries (a confirmation's or revocation's), if any.
+    public static func county(of decision: ArchiveDecision, prefixes: [String: String]) -> String? {
+        switch decision {
+        case .confirmation(let number), .revocation(let number):
+            prefixes[String(number.prefix { $0 != "〔" && $0 != "[" })]
+        case .session, .reexamination: nil
         }
     }
 
@@ -223,7 +243,7 @@ public struct DecisionArchiver: Sendable {
                 payload.append(BagFile(path: file.path, bytes: bytes))
             }
         }
-        return try BagWriter.build(name: Self.packageName(decision), payload: payload, info: info, keyring: keyring)
+        return try BagWriter.build(name: packageName(decision), payload: payload, info: info, keyring: keyring)
     }
 
     /// Writes the package, streamed (`BagStreamWriter`: each file hashed while written, files on
@@ -239,7 +259,7 @@ public struct DecisionArchiver: Sendable {
         -> Written
     {
         let bag = try BagStreamWriter(
-            name: Self.packageName(decision), into: directory, chunkSize: chunkSize, placement: placement)
+            name: packageName(decision), into: directory, chunkSize: chunkSize, placement: placement)
         do throws(ArchiveError) {
             let info = try contents(of: decision, asOfSeq: asOfSeq) { file throws(ArchiveError) in
                 switch file.content {

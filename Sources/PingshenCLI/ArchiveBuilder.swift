@@ -146,6 +146,19 @@ struct ArchiveBuilder: Sendable {
     /// How rendered documents and uploads get into the packages' folders (`archive build
     /// --files`, `demo --archive-files`): copied by default.
     var placement: FilePlacement = .copy
+    /// 文号 prefix → county code (`DecisionArchiver.countyPrefixes`): a county's decisions get
+    /// their own package names.
+    var countyPrefixes: [String: String] = [:]
+
+    /// The office's county prefixes from the policy.
+    static func countyPrefixes(_ policy: Policy) -> [String: String] {
+        Dictionary(policy.devolution.counties.map { ($0.documentPrefix, $0.code) }, uniquingKeysWith: { a, _ in a })
+    }
+
+    /// The package name of `decision` (a county's carries its code).
+    func packageName(_ decision: ArchiveDecision) -> String {
+        DecisionArchiver.packageName(decision, county: DecisionArchiver.county(of: decision, prefixes: countyPrefixes))
+    }
 
     struct Report: Sendable {
         var written: [DecisionArchiver.Written] = []
@@ -186,10 +199,11 @@ struct ArchiveBuilder: Sendable {
         } catch {
             throw .database("cannot prepare \(archive.path): \(error)")
         }
-        let archiver = DecisionArchiver(
+        var archiver = DecisionArchiver(
             store: store, keyring: keyring,
             documents: RenderedDocumentSource(store: store, root: documents, uploads: uploads, forms: forms),
             organization: organization)
+        archiver.countyPrefixes = countyPrefixes
         for entry in entries {
             let written: DecisionArchiver.Written
             do {
@@ -208,7 +222,7 @@ struct ArchiveBuilder: Sendable {
                 continue
             }
             try store.markArchiveBuilt(
-                entry.decision, asOfSeq: entry.asOfSeq, package: DecisionArchiver.packageName(entry.decision), at: now())
+                entry.decision, asOfSeq: entry.asOfSeq, package: packageName(entry.decision), at: now())
             report.written.append(written)
             // The four-property check at filing (DA/T 70), its report kept beside the package.
             do {
@@ -243,7 +257,7 @@ struct ArchiveBuilder: Sendable {
             documents: data.appendingPathComponent("documents"),
             archive: archive ?? data.appendingPathComponent("archive"), uploads: data.appendingPathComponent("uploads"),
             forms: try? FormLibrary.load(directory: forms), retention: book.retention, external: external,
-            packageForms: packageForms, placement: placement)
+            packageForms: packageForms, placement: placement, countyPrefixes: countyPrefixes(book.policy))
     }
 
     /// The real outside programs in `folder` (nil: none); a folder missing one is refused.
@@ -285,7 +299,7 @@ struct ArchiveBuilder: Sendable {
             let planned = PackageRecords.plan(
                 written: payload, names: { retention.entry(forRecordKind: $0)?.name },
                 person: { id in people[id]?.name })
-            let package = DecisionArchiver.packageName(decision)
+            let package = packageName(decision)
             let documentNumber: String? = if case .confirmation(let n) = decision { n } else { nil }
             var requests: [CatalogueRecord] = []
             for p in planned {

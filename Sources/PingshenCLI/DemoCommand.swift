@@ -125,7 +125,8 @@ struct DemoCommand: ParsableCommand {
                 documents: outURL.appendingPathComponent("documents"), archive: archive,
                 uploads: URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent("uploads"),
                 forms: try? FormLibrary.load(directory: formsDirectory), retention: book.retention,
-                packageForms: archiveForm.forms, placement: archiveFiles)
+                packageForms: archiveForm.forms, placement: archiveFiles,
+                countyPrefixes: ArchiveBuilder.countyPrefixes(book.policy))
             let report = try builder.run()
             if let failure = report.failed.first ?? report.waiting.first.map({ ($0, "文书尚未生成") }) {
                 throw CLIError("归档包未能生成：\(failure.0)：\(failure.1)")

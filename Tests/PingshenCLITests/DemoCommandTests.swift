@@ -91,6 +91,23 @@ import Testing
         #expect(ok.status == 0, "\(ok.stdout)\(ok.stderr)")
         #expect(try CLI.run(["archive", "verify", package + ".zip", "--keyring", "\(dir)/keys"]).status == 0)
 
+        // Every decision has its own package: the county's 修职改〔2026〕1号 shares its digits with
+        // the city's 焦职改〔2026〕1号, and its package carries the county's code (it used to be
+        // written over the city's, under one name).
+        let outbox = try CLI.sqlite(
+            "\(dir)/pingshen.sqlite",
+            "SELECT reference || '|' || package FROM archive_outbox WHERE kind = 'confirmation' ORDER BY reference"
+        ).split(separator: "\n").map { $0.split(separator: "|").map(String.init) }
+        #expect(Set(outbox.map { $0[1] }).count == outbox.count, "\(outbox)")
+        let county = try #require(outbox.first { $0[0].hasPrefix("修职改") }, "the season has a county confirmation: \(outbox)")
+        #expect(county[1].hasPrefix("decision-410821-"), "\(county)")
+        for row in outbox {
+            let info = try String(contentsOfFile: "\(archive)/\(row[1])/bag-info.txt", encoding: .utf8)
+            #expect(info.contains("External-Identifier: \(row[0])"), "\(row[1]) holds \(row[0])")
+        }
+        let countyCheck = try CLI.run(["archive", "verify", "\(archive)/\(county[1])", "--db", "\(dir)/pingshen.sqlite"])
+        #expect(countyCheck.status == 0, "\(countyCheck.stdout)\(countyCheck.stderr)")
+
         // One changed byte in a dossier file is named.
         let dossier = try fm.subpathsOfDirectory(atPath: "\(package)/data/applications").first {
             $0.hasSuffix(".html")

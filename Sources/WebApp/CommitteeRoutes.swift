@@ -69,15 +69,13 @@ struct CommitteeRoutes {
     /// A 403 for a county's staff opening or acting on another jurisdiction's committee or session.
     func requireCommitteeInScope(_ committeeID: String, _ context: WebRequestContext) throws {
         let scope = try StaffScope(context)
-        guard let county = scope.county else { return }
+        guard let words = scope.refusalWords(policy: services.policy) else { return }
         let committee = try desk.committee(committeeID)
         if let committee, scope.admits(committee.jurisdiction) { return }
         // A self-reviewing unit's staff (`unit:<id>`) work on their unit's committee only.
-        let own = Routing.unitID(of: county) != nil ? "本单位自主评审委员会" : "本县（市、区）"
         let place = committee.map { "\($0.name)由\(Routing.chinese($0.jurisdiction, policy: services.policy))管辖" }
-            ?? "评审委员会\(committeeID)不是\(own)的"
-        throw WebError.forbidden(
-            "您是\(Routing.chinese(county, policy: services.policy))的工作人员，只能办理\(own)评审的申报；\(place)。")
+            ?? "评审委员会\(committeeID)不是\(words.own)的"
+        throw WebError.forbidden("您是\(words.who)的工作人员，只能办理\(words.handles)；\(place)。")
     }
 
     static func may(_ role: Role, _ command: CommitteeSessionCommand) -> Bool {
@@ -142,7 +140,11 @@ struct CommitteeRoutes {
     ) throws -> Response {
         let committees = try scopedCommittees(try StaffScope(context))
         let chosen = committeeID.flatMap { id in committees.first { $0.id == id } }
-        if let committeeID, !committeeID.isEmpty, chosen == nil { throw WebError.notFound }
+        if let committeeID, !committeeID.isEmpty, chosen == nil {
+            // Another place's committee: a 403 naming both places; an unknown one: not found.
+            if try desk.committee(committeeID) != nil { try requireCommitteeInScope(committeeID, context) }
+            throw WebError.notFound
+        }
         let picked = Set(values["applications"]?.split(separator: " ").map(String.init) ?? [])
         var candidates: [TemplateValue] = []
         if let chosen {

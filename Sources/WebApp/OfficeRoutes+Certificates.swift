@@ -149,11 +149,11 @@ extension OfficeRoutes {
     /// county's (the city's staff: every 文号).
     func requireBatchInScope(_ number: String, _ context: WebRequestContext) throws {
         let scope = try StaffScope(context)
-        guard let county = scope.county,
+        guard let county = scope.county, let words = scope.refusalWords(policy: services.policy),
             try !services.store.certificateBatches(jurisdiction: county).contains(where: { $0.number == number })
         else { return }
         throw WebError.forbidden(
-            "您是\(Routing.chinese(county, policy: services.policy))的工作人员，只能办理本县（市、区）评审的申报；文号\(number)不是本县（市、区）的确认。")
+            "您是\(words.who)的工作人员，只能办理\(words.handles)；文号\(number)不是\(words.own)的确认。")
     }
 
     /// The zips a run's certificates are downloaded in: `certificateZipLimit` a part.

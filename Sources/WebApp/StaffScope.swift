@@ -34,6 +34,15 @@ struct StaffScope: Sendable, Equatable {
     /// Whether an application or committee of `other` is within the scope.
     func admits(_ other: String) -> Bool { jurisdiction == nil || jurisdiction == other }
 
+    /// How a refusal names the account's place, what it handles and its own place:
+    /// (修武县（410821）, 本县（市、区）评审的申报, 本县（市、区）) for a county's staff,
+    /// (单位U001, 本单位自主评审的申报, 本单位) for a self-reviewing unit's; nil for the city's.
+    func refusalWords(policy: Policy) -> (who: String, handles: String, own: String)? {
+        guard let jurisdiction else { return nil }
+        if let unit = Routing.unitID(of: jurisdiction) { return ("单位\(unit)", "本单位自主评审的申报", "本单位") }
+        return (Routing.chinese(jurisdiction, policy: policy), "本县（市、区）评审的申报", "本县（市、区）")
+    }
+
     /// 修武县（410821）…, or nil for the city's staff: the line the office console shows under its title.
     func note(policy: Policy) -> String? {
         jurisdiction.map { "您的工作范围：\(Routing.chinese($0, policy: policy))。以下仅列出由其评审的申报。" }

@@ -247,6 +247,13 @@ import Workflow
             #expect(refused.status == .forbidden)
             #expect(devolutionPageText(refused.body).contains("您是修武县（410821）的工作人员"))
             #expect(try await xw.get("/committee/sessions/\(countySessions[0])").status == .ok)
+            // Planning with another place's committee: a 403 naming both (it answered 404).
+            let cityCommittee = try #require(committees.values.first { $0.jurisdiction != Self.county })
+            let other = try await xw.get("/committee/new?committee=\(cityCommittee.id)")
+            #expect(other.status == .forbidden)
+            let otherText = devolutionPageText(other.body)
+            #expect(otherText.contains("您是修武县（410821）的工作人员，只能办理本县（市、区）评审的申报"), "\(otherText)")
+            #expect(otherText.contains(cityCommittee.name))
 
             var city = try await Self.signedIn(client, "citysecretary")
             let all = Self.text(try await Self.lines(&city, "/committee"))

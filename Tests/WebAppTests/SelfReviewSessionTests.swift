@@ -72,7 +72,12 @@ import Workflow
             #expect(try store.load(ApplicationMachine.self, id: cityID)?.state.stage == .accepted)
             // The city's committee is not listed for it, and its page names the unit's own scope.
             let cityForm = try await secretary.get("/committee/new?committee=\(cityCommittee.id)")
-            #expect(cityForm.status != .ok)
+            #expect(cityForm.status == .forbidden)
+            #expect(try await secretary.get("/committee/new?committee=C-no-such").status == .notFound)
+            // The refusal names the unit, not a county (it said 本县（市、区） to a unit's secretary).
+            let cityFormText = devolutionPageText(cityForm.body)
+            #expect(cityFormText.contains("您是单位U001的工作人员，只能办理本单位自主评审的申报"), "\(cityFormText)")
+            #expect(!cityFormText.contains("本县"))
             let list = devolutionPageText(try await secretary.get("/committee/new").body)
             #expect(list.contains(unitCommittee.name) && !list.contains(cityCommittee.name))
 

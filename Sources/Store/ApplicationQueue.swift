@@ -125,14 +125,22 @@ extension EventStore {
 
     /// How many of one unit's applications are in each status.
     public func applicationQueueCounts(unit: String) throws(StoreError) -> [(status: String, count: Int)] {
+        try indexedStatusCounts(where: "a.unit_id", is: unit)
+    }
+
+    /// How many indexed applications whose `column` (of `application_index a`, named by the
+    /// caller, never from input) is `value` are in each status.
+    private func indexedStatusCounts(where column: String, is value: String) throws(StoreError)
+        -> [(status: String, count: Int)]
+    {
         try read { db in
             try Row.fetchAll(
                 db,
                 sql: """
                     SELECT s.status, COUNT(*) FROM application_index a
                     JOIN streams s ON s.kind = 'application' AND s.id = a.id
-                    WHERE a.unit_id = ? GROUP BY s.status ORDER BY s.status
-                    """, arguments: [unit]
+                    WHERE \(column) = ? GROUP BY s.status ORDER BY s.status
+                    """, arguments: [value]
             ).map { (status: $0[0] as String, count: $0[1] as Int) }
         }
     }
@@ -141,16 +149,7 @@ extension EventStore {
     /// the streams alone): the office console's counts for a county's staff and the city's.
     public func applicationStatusCounts(jurisdiction: String?) throws(StoreError) -> [(status: String, count: Int)] {
         guard let jurisdiction else { return try statusCounts(kind: "application") }
-        return try read { db in
-            try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT s.status, COUNT(*) FROM application_index a
-                    JOIN streams s ON s.kind = 'application' AND s.id = a.id
-                    WHERE a.jurisdiction = ? GROUP BY s.status ORDER BY s.status
-                    """, arguments: [jurisdiction]
-            ).map { (status: $0[0] as String, count: $0[1] as Int) }
-        }
+        return try indexedStatusCounts(where: "a.jurisdiction", is: jurisdiction)
     }
 
     /// The jurisdiction of application `id` as indexed (nil when not indexed).

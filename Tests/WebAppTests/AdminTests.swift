@@ -12,17 +12,7 @@ import Workflow
 /// and says the same for every wrong answer.
 @Suite struct AdminTests {
     @Test func theAdministratorManagesStaffAndEveryChangeIsLogged() async throws {
-        let s = try await ConsoleScenario.make()
-        let system = Context(actor: .system, now: s.now.now, rules: s.rules)
-        let hash = try await PasswordHasher(cost: 4).hash(ConsoleScenario.password)
-        try s.store.write { tx in
-            try tx.execute(
-                AdministrationMachine.self, id: AdministrationMachine.streamID,
-                .setUp(office: OfficeProfile(name: "焦作市职称改革领导小组办公室", fonds: "J012")), context: system)
-        }
-        try AdminActions.createStaff(
-            store: s.store, context: system, username: "root", role: .administrator, displayName: "管理员",
-            passwordHash: hash, reason: "系统初始化")
+        let s = try await ConsoleScenario.withAdministrator()
         try await s.withApp { client in
             var clerk = TestBrowser(client)
             try await clerk.signIn("clerk")

@@ -38,6 +38,22 @@ struct ConsoleScenario: Sendable {
     let now: TestNow
     let configuration: WebConfiguration
 
+    /// `make(applications:)` with the office set up as `pingshen init` does (its name and 全宗号
+    /// J012) and its administrator `root` (password `Console2026pw`), both by the system.
+    static func withAdministrator(applications: Int = 1) async throws -> ConsoleScenario {
+        let s = try await make(applications: applications)
+        let system = Context(actor: .system, now: s.now.now, rules: s.rules)
+        try s.store.write { tx in
+            try tx.execute(
+                AdministrationMachine.self, id: AdministrationMachine.streamID,
+                .setUp(office: OfficeProfile(name: "焦作市职称改革领导小组办公室", fonds: "J012")), context: system)
+        }
+        try AdminActions.createStaff(
+            store: s.store, context: system, username: "root", role: .administrator, displayName: "管理员",
+            passwordHash: try await PasswordHasher(cost: 4).hash(password), reason: "系统初始化")
+        return s
+    }
+
     /// `applications` per unit: ids `A-1`… in unit `U-1`, `B-1`… in unit `U-2`.
     static func make(applications: Int = 1) async throws -> ConsoleScenario {
         let fixture = try WebFixture.get()

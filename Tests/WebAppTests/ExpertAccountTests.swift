@@ -19,17 +19,7 @@ import Workflow
     /// The office set up, an administrator `root`, two committees and a pool: E001…E016 in
     /// PW-GC, E090 suspended in PW-GC, E099 in another committee.
     static func office() async throws -> ConsoleScenario {
-        let s = try await ConsoleScenario.make()
-        let system = Context(actor: .system, now: s.now.now, rules: s.rules)
-        let hash = try await PasswordHasher(cost: 4).hash(ConsoleScenario.password)
-        try s.store.write { tx in
-            try tx.execute(
-                AdministrationMachine.self, id: AdministrationMachine.streamID,
-                .setUp(office: OfficeProfile(name: "焦作市职称改革领导小组办公室", fonds: "J012")), context: system)
-        }
-        try AdminActions.createStaff(
-            store: s.store, context: system, username: "root", role: .administrator, displayName: "管理员",
-            passwordHash: hash, reason: "系统初始化")
+        let s = try await ConsoleScenario.withAdministrator()
         let head = Context(actor: ConsoleScenario.head, now: s.now.now, rules: s.rules)
         for (id, level, members) in [(committee, Level.intermediate, 15), ("PW-CJ", Level.assistant, 7)] {
             try ExpertImport.setUpCommittee(

@@ -28,21 +28,6 @@ import Workflow
         }
     }
 
-    static func withAdministrator() async throws -> ConsoleScenario {
-        let s = try await ConsoleScenario.make()
-        let hash = try await PasswordHasher(cost: 4).hash(ConsoleScenario.password)
-        let system = Context(actor: .system, now: s.now.now, rules: s.rules)
-        try s.store.write { tx in
-            try tx.execute(
-                AdministrationMachine.self, id: AdministrationMachine.streamID,
-                .setUp(office: OfficeProfile(name: "焦作市职称改革领导小组办公室", fonds: "J012")), context: system)
-        }
-        try AdminActions.createStaff(
-            store: s.store, context: system, username: "root", role: .administrator, displayName: "管理员",
-            passwordHash: hash, reason: "系统初始化")
-        return s
-    }
-
     static func upload(_ browser: inout TestBrowser, name: String, _ file: [UInt8]) async throws -> TestBrowser.Page {
         let boundary = "----pingshen-units-boundary"
         var bytes = Array(
@@ -94,7 +79,7 @@ import Workflow
     }
 
     @Test func theAdministratorImportsTheUnitListFromAnXLSX() async throws {
-        let s = try await Self.withAdministrator()
+        let s = try await ConsoleScenario.withAdministrator()
         let rows = Self.rows(3)
         try await s.withApp { client in
             var admin = TestBrowser(client)
@@ -143,7 +128,7 @@ import Workflow
     }
 
     @Test func aFileWithBadRowsListsEveryProblemAndWritesNothing() async throws {
-        let s = try await Self.withAdministrator()
+        let s = try await ConsoleScenario.withAdministrator()
         var bad = Self.rows(6)
         let code = bad[0][0]
         bad[1][0] = code  // row 3: the credit code of row 2 again
@@ -180,7 +165,7 @@ import Workflow
     }
 
     @Test func onlyTheAdministratorImports() async throws {
-        let s = try await Self.withAdministrator()
+        let s = try await ConsoleScenario.withAdministrator()
         let csv = try SheetImport.file([Self.header] + Self.rows(1), format: .csv, sheetName: "单位")
         try await s.withApp { client in
             var clerk = TestBrowser(client)
@@ -211,8 +196,8 @@ import Workflow
     }
 
     @Test func anExportImportedIntoAFreshDatabaseGivesTheSameUnits() async throws {
-        let first = try await Self.withAdministrator()
-        let second = try await Self.withAdministrator()
+        let first = try await ConsoleScenario.withAdministrator()
+        let second = try await ConsoleScenario.withAdministrator()
         let rows = Self.rows(4)
         try await first.withApp { client in
             var admin = TestBrowser(client)

@@ -24,17 +24,7 @@ import Workflow
     }
 
     @Test func aUnitRegistersAndTheOfficeDecides() async throws {
-        let s = try await ConsoleScenario.make()
-        let hash = try await PasswordHasher(cost: 4).hash(ConsoleScenario.password)
-        let system = Context(actor: .system, now: s.now.now, rules: s.rules)
-        try s.store.write { tx in
-            try tx.execute(
-                AdministrationMachine.self, id: AdministrationMachine.streamID,
-                .setUp(office: OfficeProfile(name: "焦作市职称改革领导小组办公室", fonds: "J012")), context: system)
-        }
-        try AdminActions.createStaff(
-            store: s.store, context: system, username: "root", role: .administrator, displayName: "管理员",
-            passwordHash: hash, reason: "系统初始化")
+        let s = try await ConsoleScenario.withAdministrator()
         let good = try #require(CreditCode.completing("12410800MB1234567"))
         let other = try #require(CreditCode.completing("91410800MA9876543"))
         try await s.withApp { client in

@@ -16,17 +16,8 @@ import Workflow
     static let password = "UnitHR2026pass"
 
     @Test func aUnitsAdministratorManagesItsOwnReviewersOnly() async throws {
-        let s = try await ConsoleScenario.make()
+        let s = try await ConsoleScenario.withAdministrator()
         let hash = try await PasswordHasher(cost: 4).hash(Self.password)
-        let system = Context(actor: .system, now: s.now.now, rules: s.rules)
-        try s.store.write { tx in
-            try tx.execute(
-                AdministrationMachine.self, id: AdministrationMachine.streamID,
-                .setUp(office: OfficeProfile(name: "焦作市职称改革领导小组办公室", fonds: "J012")), context: system)
-        }
-        try AdminActions.createStaff(
-            store: s.store, context: system, username: "root", role: .administrator, displayName: "管理员",
-            passwordHash: try await PasswordHasher(cost: 4).hash(ConsoleScenario.password), reason: "系统初始化")
         let root = Context(actor: try #require(try s.store.account(username: "root")).actor, now: s.now.now, rules: s.rules)
         let codeA = try CreditCode(try #require(CreditCode.completing("12410800MB1234567")))
         let codeB = try CreditCode(try #require(CreditCode.completing("91410800MA9876543")))

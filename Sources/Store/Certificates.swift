@@ -1,12 +1,15 @@
 import Foundation
 import GRDB
+import Workflow
 
 /// The office's certificate runs, read from the log in SQL: the applications a confirmation
 /// 文号 covers (their `confirmed`/`filed` event names it), how many of them hold a certificate,
 /// and the certificates issued (`issued` events of certificate streams) — counted, listed and
-/// searched without loading any application's state. The events are found through the
-/// expression indexes of the migration `2026-12-05-certificate-runs` (the 文号 inside each
-/// payload), so a page of a 文号 with 20,000 applications reads one page of rows.
+/// searched without loading any application's state. The applications' events are found
+/// through the expression indexes of the migration `2026-12-05-certificate-runs` (the 文号
+/// inside each payload); the certificates are read from `certificate_index` (migration
+/// `2026-12-07-certificate-index`, written with each `issued` event), so a page of a 文号 with
+/// 20,000 certificates reads one page of rows.
 ///
 /// An application holds a certificate exactly when its status is `certified` or `archived`
 /// (only `recordCertificate` leads there, and nothing leads back).
@@ -161,48 +164,48 @@ extension EventStore {
     }
 
     /// One page of the certificates `query` selects (by certificate number) and how many it
-    /// selects in all. The page is chosen first (event rows only), then only its rows are read
-    /// whole with their documents.
+    /// selects in all, from `certificate_index` (one row a certificate, ordered by number within
+    /// its 文号): the page's numbers are read from the index first, then only its rows whole
+    /// with their documents. A 文号's page walks its part of the index (no event JSON, no join);
+    /// a search by text reads the index's rows with the holder's and the unit's by key.
     public func certificates(_ query: CertificateQuery) throws(StoreError) -> (rows: [CertificateRow], total: Int) {
         var conditions: [String] = []
         var arguments: [any DatabaseValueConvertible] = []
+        var joins: [String] = []
         if let number = query.number {
-            conditions.append("json_extract(e.payload, '$.issued.details.approvalDocumentNumber') = ?")
+            conditions.append("c.approval = ?")
             arguments.append(number)
+        }
+        let text = query.text?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+        if query.jurisdiction != nil || !text.isEmpty {
+            joins.append("LEFT JOIN application_index a ON a.id = c.application_id")
         }
         if let jurisdiction = query.jurisdiction {
             conditions.append("a.jurisdiction = ?")
             arguments.append(jurisdiction)
         }
         if let series = query.series {
-            conditions.append("json_extract(e.payload, '$.issued.details.series') = ?")
+            conditions.append("c.series = ?")
             arguments.append(series)
         }
         if let level = query.level {
-            conditions.append("json_extract(e.payload, '$.issued.details.level') = ?")
+            conditions.append("c.level = ?")
             arguments.append(level)
         }
-        if let text = query.text?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty {
+        if !text.isEmpty {
             let pattern = "%" + Self.likeEscaped(text) + "%"
+            joins.append("LEFT JOIN people p ON p.id = c.holder_id")
+            joins.append("LEFT JOIN units u ON u.id = a.unit_id")
             conditions.append(
                 """
-                (e.stream_id LIKE ? ESCAPE '\\' OR json_extract(e.payload, '$.issued.details.applicationID') LIKE ? ESCAPE '\\'
-                 OR json_extract(e.payload, '$.issued.details.holderName') LIKE ? ESCAPE '\\'
+                (c.number LIKE ? ESCAPE '\\' OR c.application_id LIKE ? ESCAPE '\\' OR c.holder_name LIKE ? ESCAPE '\\'
                  OR p.name LIKE ? ESCAPE '\\' OR p.resident_id LIKE ? ESCAPE '\\' OR u.name LIKE ? ESCAPE '\\')
                 """)
             arguments.append(contentsOf: Array(repeating: pattern, count: 6))
         }
-        let joins = """
-            JOIN streams s ON s.kind = 'certificate' AND s.id = e.stream_id
-            LEFT JOIN people p ON p.id = json_extract(e.payload, '$.issued.details.holderID')
-            LEFT JOIN application_index a ON a.id = json_extract(e.payload, '$.issued.details.applicationID')
-            LEFT JOIN units u ON u.id = a.unit_id
-            """
-        let from = """
-            FROM events e
-            \(joins)
-            WHERE e.stream_kind = 'certificate' AND e.type = 'issued'
-            """ + conditions.map { "\n    AND " + $0 }.joined()
+        let from =
+            "FROM certificate_index c" + joins.map { "\n" + $0 }.joined()
+            + (conditions.isEmpty ? "" : "\nWHERE " + conditions.joined(separator: "\n    AND "))
         let filter = StatementArguments(arguments.map { $0.databaseValue })
         let page = StatementArguments(
             (arguments + [max(1, query.limit), max(0, query.offset)]).map { $0.databaseValue })
@@ -211,23 +214,23 @@ extension EventStore {
             let rows = try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT e.stream_id, json_extract(e.payload, '$.issued.details.applicationID'),
-                        json_extract(e.payload, '$.issued.details.holderName'), p.resident_id, a.unit_id, u.name,
-                        json_extract(e.payload, '$.issued.details.series'), json_extract(e.payload, '$.issued.details.level'),
-                        json_extract(e.payload, '$.issued.details.approvalDocumentNumber'),
-                        json_extract(e.payload, '$.issued.details.issuedOn'), s.status,
+                    SELECT c.number, c.application_id, c.holder_name, p.resident_id, a.unit_id, u.name,
+                        c.series, c.level, c.approval, c.issued_on, s.status,
                         COALESCE(
-                            (SELECT d.id FROM documents d WHERE d.stream_kind = 'certificate' AND d.stream_id = e.stream_id
+                            (SELECT d.id FROM documents d WHERE d.stream_kind = 'certificate' AND d.stream_id = c.number
                                 AND +d.kind = 'certificate' AND d.status = 'rendered' ORDER BY d.id DESC LIMIT 1),
                             (SELECT d.id FROM documents d WHERE d.stream_kind = 'application'
-                                AND d.stream_id = json_extract(e.payload, '$.issued.details.applicationID')
+                                AND d.stream_id = c.application_id
                                 AND +d.kind = 'certificate' AND d.status = 'rendered' ORDER BY d.id DESC LIMIT 1),
-                            (SELECT d.id FROM documents d WHERE d.stream_kind = 'certificate' AND d.stream_id = e.stream_id
+                            (SELECT d.id FROM documents d WHERE d.stream_kind = 'certificate' AND d.stream_id = c.number
                                 AND +d.kind = 'certificate' ORDER BY d.id DESC LIMIT 1)) AS doc
-                    FROM (SELECT e.seq AS seq \(from) ORDER BY e.stream_id LIMIT ? OFFSET ?) AS page
-                    JOIN events e ON e.seq = page.seq
-                    \(joins)
-                    ORDER BY e.stream_id
+                    FROM (SELECT c.number AS number \(from) ORDER BY c.number LIMIT ? OFFSET ?) AS page
+                    JOIN certificate_index c ON c.number = page.number
+                    JOIN streams s ON s.kind = 'certificate' AND s.id = c.number
+                    LEFT JOIN people p ON p.id = c.holder_id
+                    LEFT JOIN application_index a ON a.id = c.application_id
+                    LEFT JOIN units u ON u.id = a.unit_id
+                    ORDER BY c.number
                     """, arguments: page)
             var documents: [Int64: (status: String, rendered: Bool)] = [:]
             let ids = rows.compactMap { $0[11] as Int64? }
@@ -252,5 +255,40 @@ extension EventStore {
                 }, total
             )
         }
+    }
+}
+
+extension StoreTransaction {
+    /// The `certificate_index` row of certificate stream `number`, written with its `issued`
+    /// event (`execute`): what the lists and searches of the certificates read.
+    func indexCertificate(_ number: String, _ d: CertificateDetails) throws {
+        try db.cachedStatement(
+            sql: """
+                INSERT OR REPLACE INTO certificate_index
+                    (number, approval, application_id, holder_id, holder_name, series, level, issued_on)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """
+        ).run([
+            .text(number), .text(d.approvalDocumentNumber), .text(d.applicationID), .text(d.holderID),
+            .text(d.holderName), .text(d.series.rawValue), .text(d.level.rawValue), .text(d.issuedOn.description),
+        ])
+    }
+
+    /// `certificate_index` written again from the log's `issued` events (a projection rebuilt).
+    func rebuildCertificateIndex() throws {
+        try db.execute(
+            sql: """
+                DELETE FROM certificate_index;
+                INSERT OR REPLACE INTO certificate_index
+                    (number, approval, application_id, holder_id, holder_name, series, level, issued_on)
+                SELECT stream_id, json_extract(payload, '$.issued.details.approvalDocumentNumber'),
+                    json_extract(payload, '$.issued.details.applicationID'),
+                    json_extract(payload, '$.issued.details.holderID'),
+                    json_extract(payload, '$.issued.details.holderName'),
+                    json_extract(payload, '$.issued.details.series'),
+                    json_extract(payload, '$.issued.details.level'),
+                    json_extract(payload, '$.issued.details.issuedOn')
+                FROM events WHERE stream_kind = 'certificate' AND type = 'issued' ORDER BY seq;
+                """)
     }
 }

@@ -139,6 +139,7 @@ extension EventStore {
                 try tx.db.execute(sql: "DELETE FROM application_index")
                 for (id, p) in profiles { try tx.indexApplication(id, p) }
             }
+            if M.kind == CertificateMachine.kind { try tx.rebuildCertificateIndex() }
         }
     }
 }

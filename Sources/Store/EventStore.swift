@@ -290,6 +290,11 @@ public final class StoreTransaction {
             {
                 try indexApplication(id, profile)
             }
+            if M.kind == CertificateMachine.kind {
+                for (event, _) in appended {
+                    if case .issued(let details)? = event as? CertificateEvent { try indexCertificate(id, details) }
+                }
+            }
             try deliverMessages(machine, id: id, appended: appended, state: newState, at: recordedAt)
         }
         for a in decision.archives where !archives.contains(a) { archives.append(a) }

@@ -455,6 +455,38 @@ enum Migrations {
                     CREATE INDEX application_index_by_jurisdiction ON application_index (jurisdiction, id);
                     """)
         }
+        m.registerMigration("2026-12-07-certificate-index") { db in
+            // Issue 15: the certificates listed, searched and paged without the log — one row a
+            // certificate (`Store/Certificates.swift`), written in the transaction of its `issued`
+            // event (`StoreTransaction.indexCertificate`), ordered by number within its 文号, so a
+            // page of a run of 20,000 reads its 50 rows. Filled here from the log for databases
+            // that issued certificates before.
+            try db.execute(
+                sql: """
+                    CREATE TABLE certificate_index (
+                        number TEXT PRIMARY KEY,
+                        approval TEXT NOT NULL,
+                        application_id TEXT NOT NULL,
+                        holder_id TEXT NOT NULL,
+                        holder_name TEXT NOT NULL,
+                        series TEXT NOT NULL,
+                        level TEXT NOT NULL,
+                        issued_on TEXT NOT NULL
+                    ) WITHOUT ROWID;
+                    INSERT OR REPLACE INTO certificate_index
+                        (number, approval, application_id, holder_id, holder_name, series, level, issued_on)
+                    SELECT stream_id, json_extract(payload, '$.issued.details.approvalDocumentNumber'),
+                        json_extract(payload, '$.issued.details.applicationID'),
+                        json_extract(payload, '$.issued.details.holderID'),
+                        json_extract(payload, '$.issued.details.holderName'),
+                        json_extract(payload, '$.issued.details.series'),
+                        json_extract(payload, '$.issued.details.level'),
+                        json_extract(payload, '$.issued.details.issuedOn')
+                    FROM events WHERE stream_kind = 'certificate' AND type = 'issued' ORDER BY seq;
+                    CREATE INDEX certificate_index_by_approval ON certificate_index (approval, number);
+                    CREATE INDEX certificate_index_by_application ON certificate_index (application_id);
+                    """)
+        }
         return m
     }
 }

@@ -294,6 +294,12 @@ struct MustacheRenderer {
     var steps = 0
     let stepLimit = Self.budget.steps
     let byteLimit = Self.budget.bytes
+    /// The one list given a batch at a time (`StreamedList`), read where a section names it and
+    /// the data does not hold it.
+    var streamed: StreamedList? = nil
+    /// Takes what is written so far and empties `out`, after each item of `streamed` once
+    /// `out` holds `StreamedList.flushBytes`; nil: everything stays in `out`.
+    var sink: ((inout [UInt8]) throws -> Void)? = nil
 
     /// `TemplateLimits`' render budget. Only the mustache and odt fuzz targets lower it (to fuzz
     /// at thousands of inputs a second instead of one input a second at the limit).
@@ -361,6 +367,16 @@ struct MustacheRenderer {
                 write(v, escaped: escaped)
             case .section(let name, let inverted, let body, let at):
                 let found = lookup(name)
+                if found == nil, let list = streamed, name.parts.count == 1, name.full == list.name {
+                    depth += 1
+                    if inverted {
+                        if list.count == 0 { try render(body) }
+                    } else {
+                        try renderStreamed(list, body)
+                    }
+                    depth -= 1
+                    continue
+                }
                 if found == nil { noteMissing(name, at: at) }
                 let v = found ?? .null
                 depth += 1
@@ -397,6 +413,30 @@ struct MustacheRenderer {
                 currentPartial = saved
                 depth -= 1
                 partialDepth -= 1
+            }
+        }
+    }
+
+    /// A section over the streamed list: its body once per item, as for an array in the data,
+    /// a batch of items at a time; what is written handed to `sink` as it grows. Each item's
+    /// body is bounded by the render budget on its own (the list's length is the data's, not
+    /// the template's).
+    mutating func renderStreamed(_ list: StreamedList, _ body: [MustacheNode]) throws {
+        let before = steps
+        var k = 0
+        while true {
+            let items = try list.batch(k)
+            k += 1
+            if items.isEmpty { break }
+            for item in items {
+                stack.append(item)
+                try render(body)
+                stack.removeLast()
+                steps = before
+                if let flush = sink, out.count >= StreamedList.flushBytes {
+                    try flush(&out)
+                    out.removeAll(keepingCapacity: true)
+                }
             }
         }
     }

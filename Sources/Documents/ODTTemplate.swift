@@ -161,6 +161,62 @@ public final class ODTTemplate: Sendable {
     ) throws
         -> [UInt8]
     {
+        let found = try self.pictures(data, images: images, strict: strict)
+        var missing = found.missing
+        let extras = found.extras
+        let pictures = found.pictures
+
+        var rendered: [String: [UInt8]] = [:]
+        for (partName, part) in parts {
+            var r = MustacheRenderer(escaping: .odt, strict: strict, partials: PartialTable(), capacity: part.sizeHint)
+            r.templateName = name
+            r.stack.append(.object(extras))
+            r.stack.append(data)
+            try r.render(context.parts[partName]!)
+            for m in r.missing where !m.name.hasPrefix("%image-") {
+                missing.append(MissingName(name: m.name, place: part.locate(m.at)))
+            }
+            rendered[partName] = r.out
+        }
+        if !missing.isEmpty { throw TemplateError.missingNames(missing) }
+
+        let manifest = self.manifest(pictures)
+        if packaging == .prepared, let prepared {
+            var zip: [ZipPart] = [.prepared(prepared.mimetype)]
+            zip.reserveCapacity(plan.count + pictures.count + 1)
+            for p in plan {
+                switch p {
+                case .copy(let index, _): zip.append(.prepared(prepared.copies[index]!))
+                case .part(let n): zip.append(.stored(name: n, bytes: rendered[n]!))
+                case .manifest(let n): zip.append(.stored(name: n, bytes: manifest))
+                }
+            }
+            for pic in pictures { zip.append(.stored(name: pic.path, bytes: pic.bytes)) }
+            if let bytes = prepared.assembler.archive(zip) { return bytes }
+        }
+
+        var entries: [ODTPackageWriter.Entry] = [.bytes(name: "mimetype", data: Self.mimetype, compression: .store)]
+        for p in plan {
+            switch p {
+            case .copy(let index, let n):
+                entries.append(.copy(index: index, name: n))
+            case .part(let n):
+                entries.append(.bytes(name: n, data: rendered[n]!, compression: compression))
+            case .manifest(let n):
+                entries.append(.bytes(name: n, data: manifest, compression: compression))
+            }
+        }
+        // Pictures are stored: JPEG and PNG are compressed already (the QR PNG is a few KB),
+        // and a zlib stream per entry would cost more than the bytes it saves.
+        for pic in pictures { entries.append(.bytes(name: pic.path, data: pic.bytes, compression: .store)) }
+        return try ODTPackageWriter.write(reader: context.reader, entries: entries)
+    }
+
+    /// The pictures of one document (QR codes and `image:KEY` frames), the names missing for
+    /// them, and the holes the image frames fill.
+    func pictures(_ data: TemplateValue, images: [String: [UInt8]], strict: Bool) throws -> (
+        missing: [MissingName], extras: [String: TemplateValue], pictures: [(path: String, bytes: [UInt8], type: String)]
+    ) {
         var missing: [MissingName] = []
         var extras: [String: TemplateValue] = [:]
         var pictures: [(path: String, bytes: [UInt8], type: String)] = []
@@ -197,20 +253,11 @@ public final class ODTTemplate: Sendable {
             }
         }
 
-        var rendered: [String: [UInt8]] = [:]
-        for (partName, part) in parts {
-            var r = MustacheRenderer(escaping: .odt, strict: strict, partials: PartialTable(), capacity: part.sizeHint)
-            r.templateName = name
-            r.stack.append(.object(extras))
-            r.stack.append(data)
-            try r.render(context.parts[partName]!)
-            for m in r.missing where !m.name.hasPrefix("%image-") {
-                missing.append(MissingName(name: m.name, place: part.locate(m.at)))
-            }
-            rendered[partName] = r.out
-        }
-        if !missing.isEmpty { throw TemplateError.missingNames(missing) }
+        return (missing, extras, pictures)
+    }
 
+    /// The manifest of a document with these pictures (empty when the template's is copied).
+    func manifest(_ pictures: [(path: String, bytes: [UInt8], type: String)]) -> [UInt8] {
         var manifest: [UInt8] = []
         if plan.contains(where: { if case .manifest = $0 { true } else { false } }) {
             manifest = manifestHead
@@ -222,35 +269,7 @@ public final class ODTTemplate: Sendable {
             }
             manifest.append(contentsOf: manifestTail)
         }
-        if packaging == .prepared, let prepared {
-            var zip: [ZipPart] = [.prepared(prepared.mimetype)]
-            zip.reserveCapacity(plan.count + pictures.count + 1)
-            for p in plan {
-                switch p {
-                case .copy(let index, _): zip.append(.prepared(prepared.copies[index]!))
-                case .part(let n): zip.append(.stored(name: n, bytes: rendered[n]!))
-                case .manifest(let n): zip.append(.stored(name: n, bytes: manifest))
-                }
-            }
-            for pic in pictures { zip.append(.stored(name: pic.path, bytes: pic.bytes)) }
-            if let bytes = prepared.assembler.archive(zip) { return bytes }
-        }
-
-        var entries: [ODTPackageWriter.Entry] = [.bytes(name: "mimetype", data: Self.mimetype, compression: .store)]
-        for p in plan {
-            switch p {
-            case .copy(let index, let n):
-                entries.append(.copy(index: index, name: n))
-            case .part(let n):
-                entries.append(.bytes(name: n, data: rendered[n]!, compression: compression))
-            case .manifest(let n):
-                entries.append(.bytes(name: n, data: manifest, compression: compression))
-            }
-        }
-        // Pictures are stored: JPEG and PNG are compressed already (the QR PNG is a few KB),
-        // and a zlib stream per entry would cost more than the bytes it saves.
-        for pic in pictures { entries.append(.bytes(name: pic.path, data: pic.bytes, compression: .store)) }
-        return try ODTPackageWriter.write(reader: context.reader, entries: entries)
+        return manifest
     }
 
     /// The rendered XML of one part (`content.xml` or `styles.xml`), for tests and previews.

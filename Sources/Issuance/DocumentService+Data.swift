@@ -379,19 +379,16 @@ extension DocumentService {
     }
 
     func publicNotice(batch: String) throws -> TemplateValue {
-        let requests =
-            gathers ? try kindIndex(.publicNotice).rows(subject: batch) : try rows(kind: .publicNotice, subject: batch)
+        if gathers { return try wholeListDocument(DocumentKey(.publicNotice, name: batch)) }
+        // Without gathering (the reference the tests compare with): one application at a time.
+        let requests = try rows(kind: .publicNotice, subject: batch)
         guard let first = requests.first else {
             throw IssuanceError.missingData(document: "public-notice/\(batch)", what: "公示名单")
         }
         var apps: [ApplicationFacts] = []
         var seen = Set<String>()
-        if gathers {
-            apps = try listed(requests.filter { seen.insert($0.streamID).inserted })
-        } else {
-            for r in requests where seen.insert(r.streamID).inserted {
-                apps.append(try application(r.streamID, asOf: r.version))
-            }
+        for r in requests where seen.insert(r.streamID).inserted {
+            apps.append(try application(r.streamID, asOf: r.version))
         }
         guard let notice = apps.first?.state.notice else {
             throw IssuanceError.missingData(document: "public-notice/\(batch)", what: "公示期")
@@ -436,16 +433,12 @@ extension DocumentService {
     }
 
     func qualificationNotice(documentNumber: String) throws -> TemplateValue {
+        if gathers { return try wholeListDocument(DocumentKey(.qualificationNotice, name: documentNumber)) }
         var apps: [ApplicationFacts] = []
         var seen = Set<String>()
-        if gathers {
-            // The index holds the rows whose application had this 文号 as of the row.
-            apps = try listed((try qualificationIndex()[documentNumber] ?? []).filter { seen.insert($0.streamID).inserted })
-        } else {
-            for r in try rows(kind: .qualificationNotice) {
-                let a = try application(r.streamID, asOf: r.version)
-                if a.state.documentNumber == documentNumber, seen.insert(r.streamID).inserted { apps.append(a) }
-            }
+        for r in try rows(kind: .qualificationNotice) {
+            let a = try application(r.streamID, asOf: r.version)
+            if a.state.documentNumber == documentNumber, seen.insert(r.streamID).inserted { apps.append(a) }
         }
         guard let lead = apps.first, let confirmed = lead.state.confirmedOn else {
             throw IssuanceError.missingData(document: "qualification-notice/\(documentNumber)", what: "取得资格人员名单")

@@ -186,7 +186,9 @@ extension DocumentService {
     /// The applications a list document names (one request each, in order), read a slice at a
     /// time and kept without their declarations (the specialty read first), so a batch of any
     /// size holds one slice of histories and declarations; then the sessions that decided them.
-    func listed(_ rows: [QueuedDocument]) throws -> [ApplicationFacts] {
+    /// - Parameter sessions: read the histories of the sessions that decided them too (for
+    ///   `sessions(of:)`).
+    func listed(_ rows: [QueuedDocument], sessions: Bool = true) throws -> [ApplicationFacts] {
         var out: [ApplicationFacts] = []
         for start in stride(from: 0, to: rows.count, by: gatherSlice) {
             let slice = rows[start..<min(start + gatherSlice, rows.count)]
@@ -218,7 +220,9 @@ extension DocumentService {
             }
         }
         forgetStreams()
-        try prefetch(CommitteeSessionMachine.self, out.compactMap { $0.state.result?.sessionID ?? $0.state.sessionID })
+        if sessions {
+            try prefetch(CommitteeSessionMachine.self, out.compactMap { $0.state.result?.sessionID ?? $0.state.sessionID })
+        }
         return out
     }
 }

@@ -150,10 +150,8 @@ extension DocumentService {
             progress?(done, total)
         }
         // A list document (a 公示 or 取得资格通知 names a whole batch: 18,183 applications each in
-        // the 20,000 season, the one document whose size grows with the season) is prepared and
-        // rendered alone after the others, its ODT written before its HTML is made: in the
-        // 20,000 season the two, prepared together and rendered side by side at the end, took
-        // the documents phase's peak RSS from ≈180 MB to 589 MB.
+        // the 20,000 season, the one document whose size grows with the season) is rendered
+        // alone after the others, its list streamed (see `writeList`).
         let lists = gathers ? order.filter { Self.isList($0.kind) } : []
         let chunked = gathers ? order.filter { !Self.isList($0.kind) } : order
         // A session's documents name about 60 applications each: chunks of them are 1/16 the size.
@@ -170,21 +168,22 @@ extension DocumentService {
             chunks.append(chunked[first..<end])
             first = end
         }
+        /// Where a document's `.odt` and `.html` go.
+        func files(_ key: DocumentKey) throws -> (odt: URL, html: URL) {
+            (
+                try OutputPath.file(in: directory, folder: key.kind.rawValue, subject: key.name, extension: "odt"),
+                try OutputPath.file(in: directory, folder: key.kind.rawValue, subject: key.name, extension: "html")
+            )
+        }
         for chunk in chunks {
             var jobs: [RenderJob] = []
             for key in chunk {
                 let rows = members[key] ?? []
                 do {
-                    let odt = try OutputPath.file(
-                        in: directory, folder: key.kind.rawValue, subject: key.name, extension: "odt")
-                    let html = try OutputPath.file(
-                        in: directory, folder: key.kind.rawValue, subject: key.name, extension: "html")
-                    // A list document reads the applications it names a slice at a time through
-                    // this service (which drops what it had gathered): it is prepared here, before
-                    // the chunk is gathered; so is every document without gathering (the
-                    // reference, one document at a time).
-                    let work: RenderJob.Work =
-                        gathers && !Self.isList(key.kind) ? .anchor(rows[0]) : .prepared(try prepare(key, anchor: rows[0]))
+                    let (odt, html) = try files(key)
+                    // Without gathering (the reference, one document at a time) each is prepared
+                    // here, the lists too.
+                    let work: RenderJob.Work = gathers ? .anchor(rows[0]) : .prepared(try prepare(key, anchor: rows[0]))
                     jobs.append(
                         RenderJob(
                             key: key, work: work, group: Self.group(key, rows: rows), odt: odt, html: html,
@@ -197,7 +196,7 @@ extension DocumentService {
             // threads prepare them from a copy that only they read.
             var preparer: ChunkPreparer?
             if gathers && jobs.contains(where: { if case .anchor = $0.work { true } else { false } }) {
-                try gather(chunk.filter { !Self.isList($0.kind) }.map { ($0, members[$0]![0]) })
+                try gather(chunk.map { ($0, members[$0]![0]) })
                 preparer = ChunkPreparer(DocumentService(copying: self))
             }
             let rendering = BackgroundRendering(
@@ -212,20 +211,27 @@ extension DocumentService {
             inFlight = nil
             try finish(previous)
         }
+        // Each list alone on this thread, its list streamed into its files (`writeList`): the
+        // applications it names read, and its rows rendered and written, a slice at a time.
         for key in lists {
             let rows = members[key] ?? []
+            var written: URL?
             do {
-                let odt = try OutputPath.file(in: directory, folder: key.kind.rawValue, subject: key.name, extension: "odt")
-                let html = try OutputPath.file(
-                    in: directory, folder: key.kind.rawValue, subject: key.name, extension: "html")
-                let job = RenderJob(
-                    key: key, work: .prepared(try prepare(key, anchor: rows[0])), group: key.description, odt: odt,
-                    html: html, rows: rows.map(\.id))
-                try finish(BackgroundRendering(jobs: [job], skipped: 0, preparer: nil, library: library, threads: 1))
+                let (odt, html) = try files(key)
+                try writeList(key, odt: odt, html: html)
+                written = odt
             } catch {
                 for r in rows { failedRows.append((r.id, "\(key): \(error)")) }
-                done += 1
             }
+            if let odt = written {
+                let relative = "\(odt.deletingLastPathComponent().lastPathComponent)/\(odt.lastPathComponent)"
+                try mark(rendered: rows.map { ($0.id, relative) }, failed: [])
+                summary.documents += 1
+                summary.byKind[key.kind, default: 0] += 1
+                summary.requests += rows.count
+            }
+            done += 1
+            progress?(done, total)
         }
         if !failedRows.isEmpty {
             try mark(rendered: [], failed: failedRows)

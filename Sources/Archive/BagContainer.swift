@@ -1,4 +1,5 @@
 import Crypto
+import Documents
 import Domain
 import Foundation
 import ZipKit
@@ -24,14 +25,18 @@ public struct VerificationBudget: Sendable, Equatable {
     /// Each tag file (`bagit.txt`, `bag-info.txt`, the manifests, the signature) and each JSON
     /// file the database check reads (`heads.json`, `events.json`).
     public var maxTagFileBytes: Int
+    /// Each tag file only hashed or read record by record (`metadata.xml`, which grows ≈ 10 KB
+    /// an application: ≈ 180 MB for a city's confirmation of 18,000).
+    public var maxStreamedTagFileBytes: Int
     /// Bytes per read.
     public var chunkBytes: Int
 
     public init(
         maxPayloadBytes: Int = 2 << 30, signedSlackBytes: Int = 64 << 20, maxCompressionRatio: Int = 100,
         ratioFloorBytes: Int = 16 << 20, maxEntries: Int = 2_000_000, maxTagFileBytes: Int = 64 << 20,
-        chunkBytes: Int = 1 << 20
+        maxStreamedTagFileBytes: Int = 2 << 30, chunkBytes: Int = 1 << 20
     ) {
+        self.maxStreamedTagFileBytes = maxStreamedTagFileBytes
         self.maxPayloadBytes = maxPayloadBytes
         self.signedSlackBytes = signedSlackBytes
         self.maxCompressionRatio = maxCompressionRatio
@@ -42,7 +47,7 @@ public struct VerificationBudget: Sendable, Equatable {
     }
 
     /// 2 GiB of payload unless signed for more, compression at most 100:1, 2,000,000 entries,
-    /// tag files up to 64 MiB, 1 MiB chunks. The entries are listed before the signature is
+    /// tag files read whole up to 64 MiB and streamed ones up to 2 GiB, 1 MiB chunks. The entries are listed before the signature is
     /// checked; a confirmation under one 文号 of a 20,000-application season holds over 200,000
     /// files (ten or so per application), so the limit is set for a season of 100,000 and more.
     public static let standard = VerificationBudget()
@@ -338,6 +343,69 @@ final class BagContainer: @unchecked Sendable {
                 .budget, path: path, "larger than \(limit) bytes: not read", zh: "\(path) 超过 \(limit) 字节，未读取")
         }
         return out
+    }
+
+    /// Reads the package's `metadata.xml` record by record (`PackageMetadata.scan`), at most
+    /// `limit` bytes: a folder's file through its descriptor (a link is not followed), a zip's
+    /// entry first streamed into an unlinked temporary file, bytes in memory as they are. The
+    /// metadata of a season's confirmation (≈ 180 MB at 18,000 applications) is never whole
+    /// in memory.
+    /// - Throws: `BagProblem` when the file cannot be read or is larger than `limit`; a
+    ///   `MarkupProblem` (inside `.parse`) when it is not metadata.
+    func scanMetadata(
+        limit: Int, root: (String?) -> Void, visit: (PackageMetadata.Record) -> Void
+    ) -> Result<String?, MetadataReadProblem> {
+        let path = PackageMetadata.path
+        guard let entry = entries[path] else { return .failure(.read(BagProblem(.missing, path: path, "not in the package"))) }
+        guard entry.size <= limit else {
+            return .failure(
+                .read(BagProblem(.budget, path: path, "larger than \(limit) bytes: not read", zh: "\(path) 超过 \(limit) 字节，未读取")))
+        }
+        func scan(_ source: PackageMetadata.Source) -> Result<String?, MetadataReadProblem> {
+            do throws(MarkupProblem) { return .success(try PackageMetadata.scan(source, root: root, visit: visit)) } catch {
+                return .failure(.parse(error))
+            }
+        }
+        switch storage {
+        case .memory(let files):
+            return scan(.bytes(files[path] ?? []))
+        case .folder(let folder):
+            let fd = Foundation.open(folder.path + "/" + path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
+            guard fd >= 0 else { return .failure(.read(BagProblem(.unreadable, path: path, String(cString: strerror(errno))))) }
+            defer { close(fd) }
+            return scan(.descriptor(fd))
+        case .zip:
+            var template = Array((NSTemporaryDirectory() + "/pingshen-metadata-XXXXXX").utf8CString)
+            let fd = mkstemp(&template)
+            guard fd >= 0 else { return .failure(.read(BagProblem(.unreadable, path: path, "cannot make a temporary file"))) }
+            unlink(String(cString: template))  // gone with the descriptor
+            defer { close(fd) }
+            var failed = false
+            do {
+                let end = try main.stream(path, limit: limit, chunk: 1 << 20) { chunk in
+                    var done = 0
+                    while done < chunk.count, !failed {
+                        let n = Foundation.write(fd, chunk.baseAddress! + done, chunk.count - done)
+                        if n < 0 { if errno != EINTR { failed = true } } else { done += n }
+                    }
+                }
+                if case .overLimit = end {
+                    return .failure(
+                        .read(BagProblem(.budget, path: path, "larger than \(limit) bytes: not read", zh: "\(path) 超过 \(limit) 字节，未读取")))
+                }
+            } catch {
+                return .failure(.read(error))
+            }
+            guard !failed, lseek(fd, 0, SEEK_SET) == 0 else {
+                return .failure(.read(BagProblem(.unreadable, path: path, "cannot write a temporary file")))
+            }
+            return scan(.descriptor(fd))
+        }
+    }
+
+    enum MetadataReadProblem: Error {
+        case read(BagProblem)
+        case parse(MarkupProblem)
     }
 
     /// SHA-256 (hex) of the file at `path`, read in chunks.

@@ -39,6 +39,34 @@ public struct WrittenFile: Sendable, Equatable {
     public var sha256: String
 }
 
+/// A further tag file at a package's root (`metadata.xml`): bytes already made, or text written
+/// piece by piece as its producer emits it (a file of hundreds of megabytes never whole in
+/// memory: the metadata of a season's confirmation is read from the catalogue row by row).
+public struct TagFile {
+    /// Emits the file's text, in order, by calling the function it is given.
+    public typealias Producer = (_ emit: (String) throws(ArchiveError) -> Void) throws(ArchiveError) -> Void
+
+    enum Content {
+        case bytes([UInt8])
+        case streamed(Producer)
+    }
+
+    public let path: String
+    let content: Content
+
+    /// Written as `produce` emits it.
+    public init(path: String, produce: @escaping Producer) {
+        self.path = path
+        content = .streamed(produce)
+    }
+
+    /// Bytes already made.
+    public init(_ file: BagFile) {
+        path = file.path
+        content = .bytes(file.bytes)
+    }
+}
+
 /// Writes a signed BagIt 1.0 package file by file, in bounded memory: each payload file is
 /// written (or copied from disk in chunks) into a staging folder and hashed while written; the
 /// manifests, `bag-info.txt` (`Payload-Oxum`) and the Ed25519 signature are made from those
@@ -297,19 +325,27 @@ public final class BagStreamWriter {
     /// Writes a tag file at the bag's root by lines, hashing them as they go (the manifest of a
     /// package with many files is never one string).
     private func writeLines(_ file: String, _ lines: some Sequence<String>) throws(ArchiveError) -> String {
+        try writeStreamed(file) { emit throws(ArchiveError) in
+            for line in lines { try emit(line) }
+        }
+    }
+
+    /// Writes a tag file at the bag's root from what `produce` emits, in 64 KiB writes, hashing
+    /// as it goes: memory is the buffer, whatever the file's size.
+    private func writeStreamed(_ file: String, _ produce: TagFile.Producer) throws(ArchiveError) -> String {
         let url = try SafePath.join(root, file)
         let fd = try create(url)
         defer { close(fd) }
         var hasher = SHA256()
         var pending: [UInt8] = []
-        pending.reserveCapacity(1 << 16)
+        pending.reserveCapacity(1 << 17)
         func flush() throws(ArchiveError) {
             hasher.update(data: pending)
             try writeAll(fd, pending, path: url.path)
             pending.removeAll(keepingCapacity: true)
         }
-        for line in lines {
-            pending.append(contentsOf: line.utf8)
+        try produce { text throws(ArchiveError) in
+            pending.append(contentsOf: text.utf8)
             if pending.count >= 1 << 16 { try flush() }
         }
         try flush()
@@ -333,7 +369,7 @@ public final class BagStreamWriter {
     /// asked into `parent` (an older package of the same name is replaced).
     public func finish(
         info: BagInfo, keyring: OfficeKeyring, forms: Set<BagForm> = [.folder],
-        tagFiles: (_ payload: [WrittenFile]) throws(ArchiveError) -> [BagFile] = { _ in [] }
+        tagFiles: (_ payload: [WrittenFile]) throws(ArchiveError) -> [TagFile] = { _ in [] }
     ) throws(ArchiveError) -> Result {
         guard !forms.isEmpty else { throw .io(path: parent.path, reason: "no form asked for the package \(name)") }
         let payload = self.payload
@@ -357,7 +393,10 @@ public final class BagStreamWriter {
                 t.path != BagLayout.tagManifest, t.path != BagLayout.signature
             else { throw .unsafePath(t.path, reason: "a further tag file is one new file at the package's root") }
             tagPaths.insert(t.path)
-            tagHashes.append((t.path, try write(t.bytes, to: try SafePath.join(root, t.path))))
+            switch t.content {
+            case .bytes(let bytes): tagHashes.append((t.path, try write(bytes, to: try SafePath.join(root, t.path))))
+            case .streamed(let produce): tagHashes.append((t.path, try writeStreamed(t.path, produce)))
+            }
         }
         let tagManifest = BagLayout.manifest(tagHashes)
         _ = try write(tagManifest, to: try SafePath.join(root, BagLayout.tagManifest))

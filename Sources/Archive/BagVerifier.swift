@@ -321,11 +321,12 @@ public enum BagVerifier {
                     problems.append(.init(.missing, path: entry.path, "listed in \(BagLayout.tagManifest)"))
                     continue
                 }
+                // Hashed in chunks, so a tag file written streamed (`metadata.xml`) may be as
+                // large as the streamed limit; the files read whole were bounded when read.
+                let hashLimit = max(budget.maxTagFileBytes, budget.maxStreamedTagFileBytes)
                 let hash: String?
                 do {
-                    hash = try bag.sha256(
-                        entry.path, cursor: bag.main, limit: budget.maxTagFileBytes, chunk: budget.chunkBytes
-                    ).hash
+                    hash = try bag.sha256(entry.path, cursor: bag.main, limit: hashLimit, chunk: budget.chunkBytes).hash
                 } catch {
                     problems.append(error)
                     continue
@@ -333,8 +334,8 @@ public enum BagVerifier {
                 guard let hash else {
                     problems.append(
                         .init(
-                            .budget, path: entry.path, "larger than \(budget.maxTagFileBytes) bytes: not read",
-                            zh: "\(entry.path) 超过 \(budget.maxTagFileBytes) 字节，未读取"))
+                            .budget, path: entry.path, "larger than \(hashLimit) bytes: not read",
+                            zh: "\(entry.path) 超过 \(hashLimit) 字节，未读取"))
                     continue
                 }
                 if hash != entry.hash {

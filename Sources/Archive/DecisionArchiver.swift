@@ -254,7 +254,7 @@ public struct DecisionArchiver: Sendable {
     public func write(
         _ decision: ArchiveDecision, into directory: String, forms: Set<BagForm> = [.folder], asOfSeq: Int? = nil,
         chunkSize: Int = BagStreamWriter.defaultChunkSize, placement: FilePlacement = .copy,
-        filing: ((_ payload: [WrittenFile], _ info: BagInfo) throws(ArchiveError) -> [BagFile])? = nil
+        filing: ((_ payload: [WrittenFile], _ info: BagInfo) throws(ArchiveError) -> [TagFile])? = nil
     ) throws(ArchiveError)
         -> Written
     {

@@ -163,8 +163,6 @@ public struct FourPropertyCheck: Sendable {
 
     struct ContentPass {
         var files: [FileRecord] = []
-        var metadataBytes: [UInt8]?
-        var metadataProblem: String?
     }
 
     /// Reads and inspects every payload file, one at a time per core (each worker with its own
@@ -205,11 +203,6 @@ public struct FourPropertyCheck: Sendable {
             }
         }
         pass.files = records.items.map { $0! }
-        if bag.entries[PackageMetadata.path] != nil {
-            do { pass.metadataBytes = try bag.read(PackageMetadata.path, limit: budget.maxTagFileBytes) } catch {
-                pass.metadataProblem = error.chinese
-            }
-        }
         return pass
     }
 
@@ -243,61 +236,22 @@ public struct FourPropertyCheck: Sendable {
                 "归档包中没有元数据文件 \(PackageMetadata.path)（DA/T 46 电子文件元数据），无法核对各记录的档号、件号、大小和数字摘要",
                 files: [PackageMetadata.path])
         }
-        guard let bytes = contents.metadataBytes else {
-            return all(
-                .failed, "元数据文件 \(PackageMetadata.path) 无法读取：\(contents.metadataProblem ?? "")",
-                files: [PackageMetadata.path])
-        }
-        let metadata: PackageMetadata
-        do { metadata = try PackageMetadata.parse(bytes) } catch {
-            return all(
-                .failed, "元数据文件 \(PackageMetadata.path) 无法解析：\(error.description)", files: [PackageMetadata.path])
-        }
-        var items: [CheckItem] = []
-        // integrity.metadata
-        let own = metadata.problems()
-        if metadata.records.isEmpty {
-            items.append(
-                CheckItem(
-                    .integrity, id: "integrity.metadata", name: names.complete, outcome: .failed,
-                    details: ["元数据文件 \(PackageMetadata.path) 中没有任何 <记录>"], files: [PackageMetadata.path]))
-        } else if own.isEmpty {
-            let catalogued = Set(metadata.records.compactMap { $0["计算机文件名"] }.map { "data/" + $0 })
-            let uncatalogued = contents.files.filter { !catalogued.contains($0.path) }.count
-            items.append(
-                CheckItem(
-                    .integrity, id: "integrity.metadata", name: names.complete, outcome: .passed,
-                    details: ["\(metadata.records.count) 条记录的元数据齐全，档号符合 DA/T 13（全宗号 \(metadata.fonds ?? "")）"]
-                        + (uncatalogued > 0 ? ["另有 \(uncatalogued) 个数据文件未单独著录（事件日志、申报数据等随所属记录归档）"] : [])))
-        } else {
-            items.append(
-                CheckItem(
-                    .integrity, id: "integrity.metadata", name: names.complete, outcome: .failed,
-                    details: own.map { "\($0.record)：\($0.problem)" }, files: [PackageMetadata.path]))
-        }
-        // integrity.item-numbers
-        let gaps = metadata.itemNumberProblems()
-        items.append(
-            gaps.isEmpty
-                ? CheckItem(
-                    .integrity, id: "integrity.item-numbers", name: names.items,
-                    outcome: metadata.records.isEmpty ? .notApplicable : .passed,
-                    details: ["包内各记录的件号连续，无缺号、无重号（跨归档包的连续性由档案目录核对）"])
-                : CheckItem(
-                    .integrity, id: "integrity.item-numbers", name: names.items, outcome: .failed, details: gaps,
-                    files: [PackageMetadata.path]))
-        // integrity.content and authenticity.metadata
-        let byPath = Dictionary(contents.files.map { ($0.path, $0) }, uniquingKeysWith: { a, _ in a })
+        // Read record by record (the metadata of a season's confirmation is ≈ 180 MB): each
+        // record is audited and compared with its file as it is read, then dropped.
+        let byPath = Dictionary(contents.files.indices.map { (contents.files[$0].path, $0) }, uniquingKeysWith: { a, _ in a })
+        var audit: PackageMetadata.Audit?
         var missing: [String] = []
         var disagreements: [String] = []
         var disagreeingFiles: [String] = []
-        for r in metadata.records {
-            guard let name = r["计算机文件名"], !name.isEmpty else { continue }
+        let scanned = bag.scanMetadata(limit: budget.maxStreamedTagFileBytes, root: { audit = .init(fonds: $0) }) { r in
+            audit?.add(r)
+            guard let name = r["计算机文件名"], !name.isEmpty else { return }
             let path = "data/" + name
-            guard let file = byPath[path] else {
+            guard let index = byPath[path] else {
                 missing.append(path)
-                continue
+                return
             }
+            let file = contents.files[index]
             var wrong: [String] = []
             if let s = r["计算机文件大小"], let size = Int(s), size != file.size {
                 wrong.append("大小著录为 \(size) 字节，实为 \(file.size) 字节")
@@ -315,12 +269,57 @@ public struct FourPropertyCheck: Sendable {
                 disagreeingFiles.append(path)
             }
         }
+        switch scanned {
+        case .failure(.read(let problem)):
+            return all(
+                .failed, "元数据文件 \(PackageMetadata.path) 无法读取：\(problem.chinese)", files: [PackageMetadata.path])
+        case .failure(.parse(let problem)):
+            return all(
+                .failed, "元数据文件 \(PackageMetadata.path) 无法解析：\(problem.description)", files: [PackageMetadata.path])
+        case .success:
+            break
+        }
+        let metadata = audit ?? PackageMetadata.Audit(fonds: nil)
+        var items: [CheckItem] = []
+        // integrity.metadata
+        let own = metadata.problems
+        let recordCount = metadata.recordCount
+        if recordCount == 0 {
+            items.append(
+                CheckItem(
+                    .integrity, id: "integrity.metadata", name: names.complete, outcome: .failed,
+                    details: ["元数据文件 \(PackageMetadata.path) 中没有任何 <记录>"], files: [PackageMetadata.path]))
+        } else if own.isEmpty {
+            let uncatalogued = contents.files.filter { !metadata.files.contains(String($0.path.dropFirst(BagLayout.payloadDirectory.count))) }.count
+            items.append(
+                CheckItem(
+                    .integrity, id: "integrity.metadata", name: names.complete, outcome: .passed,
+                    details: ["\(recordCount) 条记录的元数据齐全，档号符合 DA/T 13（全宗号 \(metadata.fonds ?? "")）"]
+                        + (uncatalogued > 0 ? ["另有 \(uncatalogued) 个数据文件未单独著录（事件日志、申报数据等随所属记录归档）"] : [])))
+        } else {
+            items.append(
+                CheckItem(
+                    .integrity, id: "integrity.metadata", name: names.complete, outcome: .failed,
+                    details: own.map { "\($0.record)：\($0.problem)" }, files: [PackageMetadata.path]))
+        }
+        // integrity.item-numbers
+        let gaps = metadata.itemNumberProblems()
+        items.append(
+            gaps.isEmpty
+                ? CheckItem(
+                    .integrity, id: "integrity.item-numbers", name: names.items,
+                    outcome: recordCount == 0 ? .notApplicable : .passed,
+                    details: ["包内各记录的件号连续，无缺号、无重号（跨归档包的连续性由档案目录核对）"])
+                : CheckItem(
+                    .integrity, id: "integrity.item-numbers", name: names.items, outcome: .failed, details: gaps,
+                    files: [PackageMetadata.path]))
+        // integrity.content and authenticity.metadata
         items.append(
             missing.isEmpty
                 ? CheckItem(
                     .integrity, id: "integrity.content", name: names.content,
-                    outcome: metadata.records.isEmpty ? .notApplicable : .passed,
-                    details: ["元数据著录的 \(metadata.records.count) 条记录在包内都有其文件"])
+                    outcome: recordCount == 0 ? .notApplicable : .passed,
+                    details: ["元数据著录的 \(recordCount) 条记录在包内都有其文件"])
                 : CheckItem(
                     .integrity, id: "integrity.content", name: names.content, outcome: .failed,
                     details: missing.map { "著录的记录缺少内容：\($0) 不在归档包中" }, files: missing))
@@ -328,8 +327,8 @@ public struct FourPropertyCheck: Sendable {
             disagreements.isEmpty
                 ? CheckItem(
                     .authenticity, id: "authenticity.metadata", name: names.authenticity,
-                    outcome: metadata.records.isEmpty ? .notApplicable : .passed,
-                    details: ["\(metadata.records.count - missing.count) 条记录的大小、SHA-256 数字摘要和格式与文件内容一致"])
+                    outcome: recordCount == 0 ? .notApplicable : .passed,
+                    details: ["\(recordCount - missing.count) 条记录的大小、SHA-256 数字摘要和格式与文件内容一致"])
                 : CheckItem(
                     .authenticity, id: "authenticity.metadata", name: names.authenticity, outcome: .failed,
                     details: disagreements, files: disagreeingFiles))

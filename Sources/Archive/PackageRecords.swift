@@ -1,6 +1,7 @@
 import Documents
 import Domain
 import Foundation
+import Store
 import Workflow
 
 /// The records 件 of a package as the archive catalogues them: one per payload file, each with
@@ -136,32 +137,63 @@ public enum PackageRecords {
     }
 
     /// `metadata.xml`: the DA/T 46 elements of every record (escaped; records in 档号 order).
+    /// Small packages and tests; the archive builder writes the same text streamed, from the
+    /// catalogue (`metadataHeader`, `metadataEntry`, `metadataFooter`).
     public static func metadataFile(fonds: String, organization: String, records: [Filed]) -> BagFile {
-        func esc(_ s: String) -> String {
-            // Characters XML 1.0 does not allow become U+FFFD (`XMLText`), then the markup is escaped.
-            XMLText.clean(s).replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-                .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
-        }
-        var xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-        xml += "<电子文件元数据 全宗号=\"\(esc(fonds))\" 立档单位=\"\(esc(organization))\" 标准=\"DA/T 46-2009\">\n"
-        for r in records.sorted(by: { $0.code < $1.code }) {
-            let p = r.planned
-            xml += "  <记录>\n"
-            xml += "    <档号>\(esc(r.code.description))</档号>\n"
-            xml += "    <件号>\(r.code.item)</件号>\n"
-            xml += "    <题名>\(esc(p.title))</题名>\n"
-            xml += "    <文号>\(esc(r.documentNumber ?? ""))</文号>\n"
-            xml += "    <责任者>\(esc(r.responsible))</责任者>\n"
-            xml += "    <日期>\(r.date.description)</日期>\n"
-            xml += "    <保管期限>\(r.code.retention.chinese)</保管期限>\n"
-            xml += "    <密级>\(esc(r.classification))</密级>\n"
-            xml += "    <计算机文件名>\(esc(p.path))</计算机文件名>\n"
-            xml += "    <计算机文件大小>\(p.size)</计算机文件大小>\n"
-            xml += "    <格式信息>\(esc(p.format))</格式信息>\n"
-            xml += "    <数字摘要 算法=\"SHA-256\">\(p.sha256)</数字摘要>\n"
-            xml += "  </记录>\n"
-        }
-        xml += "</电子文件元数据>\n"
-        return BagFile(path: "metadata.xml", bytes: Array(xml.utf8))  // `PackageMetadata.path`, which reads it
+        var xml = metadataHeader(fonds: fonds, organization: organization)
+        for r in records.sorted(by: { $0.code < $1.code }) { xml += metadataEntry(r) }
+        xml += metadataFooter
+        return BagFile(path: PackageMetadata.path, bytes: Array(xml.utf8))
+    }
+
+    static func escape(_ s: String) -> String {
+        // Characters XML 1.0 does not allow become U+FFFD (`XMLText`), then the markup is escaped.
+        XMLText.clean(s).replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+    }
+
+    /// The declaration and the root's start tag of `metadata.xml`.
+    public static func metadataHeader(fonds: String, organization: String) -> String {
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+            + "<电子文件元数据 全宗号=\"\(escape(fonds))\" 立档单位=\"\(escape(organization))\" 标准=\"DA/T 46-2009\">\n"
+    }
+
+    /// One record's `<记录>` element.
+    public static func metadataEntry(_ r: Filed) -> String {
+        let p = r.planned
+        let esc = escape
+        var xml = "  <记录>\n"
+        xml += "    <档号>\(esc(r.code.description))</档号>\n"
+        xml += "    <件号>\(r.code.item)</件号>\n"
+        xml += "    <题名>\(esc(p.title))</题名>\n"
+        xml += "    <文号>\(esc(r.documentNumber ?? ""))</文号>\n"
+        xml += "    <责任者>\(esc(r.responsible))</责任者>\n"
+        xml += "    <日期>\(r.date.description)</日期>\n"
+        xml += "    <保管期限>\(r.code.retention.chinese)</保管期限>\n"
+        xml += "    <密级>\(esc(r.classification))</密级>\n"
+        xml += "    <计算机文件名>\(esc(p.path))</计算机文件名>\n"
+        xml += "    <计算机文件大小>\(p.size)</计算机文件大小>\n"
+        xml += "    <格式信息>\(esc(p.format))</格式信息>\n"
+        xml += "    <数字摘要 算法=\"SHA-256\">\(p.sha256)</数字摘要>\n"
+        xml += "  </记录>\n"
+        return xml
+    }
+
+    /// The root's end tag.
+    public static let metadataFooter = "</电子文件元数据>\n"
+}
+
+extension PackageRecords.Filed {
+    /// A record as the catalogue holds it (`EventStore.forEachArchiveRecord`).
+    public init(catalogued r: CatalogueRecord, responsible: String) throws(ArchiveError) {
+        let code: ArchivalCode
+        do { code = try ArchivalCode(parsing: r.code) } catch { throw .filing("档号 \(r.code)：\(error)") }
+        guard let date = Day(r.date) else { throw .filing("档号 \(r.code) 的日期“\(r.date)”不是 YYYY-MM-DD") }
+        self.init(
+            planned: PackageRecords.Planned(
+                path: r.path, kind: r.kind, title: r.title, applicationID: r.applicationID, size: r.size,
+                format: r.format, sha256: r.sha256),
+            code: code, documentNumber: r.documentNumber, responsible: responsible, date: date,
+            classification: r.classification)
     }
 }

@@ -348,11 +348,13 @@ public enum Transfer {
         let bag = BagContainer.open(path: path, budget: .standard)
         var records = 0
         var codes: [ArchivalCode] = []  // every record's
-        if let bytes = try? bag.read(PackageMetadata.path, limit: 64 << 20),
-            let metadata = try? PackageMetadata.parse(bytes)
-        {
-            records = metadata.records.count
-            codes = metadata.records.compactMap { $0["档号"].flatMap { try? ArchivalCode(parsing: $0) } }
+        if bag.entries[PackageMetadata.path] != nil {
+            var (count, found): (Int, [ArchivalCode]) = (0, [])
+            let scanned = bag.scanMetadata(limit: VerificationBudget.standard.maxStreamedTagFileBytes, root: { _ in }) {
+                count += 1
+                if let code = $0["档号"].flatMap({ try? ArchivalCode(parsing: $0) }) { found.append(code) }
+            }
+            if case .success = scanned { (records, codes) = (count, found) }
         }
         return TransferList.Entry(
             name: name, kind: isDirectory.boolValue ? "folder" : "zip", externalIdentifier: report.externalIdentifier,

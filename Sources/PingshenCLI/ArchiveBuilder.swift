@@ -277,8 +277,10 @@ struct ArchiveBuilder: Sendable {
     }
 
     /// Numbers the package's records in the catalogue (the same numbers on every rebuild) and
-    /// writes its DA/T 46 `metadata.xml`.
-    func file(_ decision: ArchiveDecision, payload: [WrittenFile], info: BagInfo) throws(ArchiveError) -> [BagFile] {
+    /// returns its DA/T 46 `metadata.xml`, written as the package is finished from the
+    /// catalogue's rows in 档号 order — streamed: a city's confirmation of 18,000 applications
+    /// catalogues a quarter of a million records (≈ 180 MB of metadata), never held at once.
+    func file(_ decision: ArchiveDecision, payload: [WrittenFile], info: BagInfo) throws(ArchiveError) -> [TagFile] {
         do {
             guard let fonds = try store.officeProfile()?.fonds else {
                 throw ArchiveError.filing("本系统未设置全宗号（pingshen init --fonds）")
@@ -296,46 +298,74 @@ struct ArchiveBuilder: Sendable {
                     profile.level.chinese
                 )
             }
-            let planned = PackageRecords.plan(
-                written: payload, names: { retention.entry(forRecordKind: $0)?.name },
-                person: { id in people[id]?.name })
+            // Every record kind must be in the schedule before anything is filed.
+            for f in payload {
+                let kind = PackageRecords.kind(ofPath: f.path)
+                guard retention.retention(forRecordKind: kind) != nil else {
+                    throw ArchiveError.filing("记录类型“\(kind)”（\(f.path)）不在归档范围和保管期限表（policy/retention.yaml）中")
+                }
+            }
             let package = packageName(decision)
             let documentNumber: String? = if case .confirmation(let n) = decision { n } else { nil }
-            var requests: [CatalogueRecord] = []
-            for p in planned {
-                guard let period = retention.retention(forRecordKind: p.kind) else {
-                    throw ArchiveError.filing("记录类型“\(p.kind)”（\(p.path)）不在归档范围和保管期限表（policy/retention.yaml）中")
-                }
-                let series = "\(fonds)-\(year)-\(period.code)-\(retention.organisation(forRecordKind: p.kind))"
+            let (retention, date) = (self.retention, info.baggingDate.description)
+            let requests = PackageRecords.plan(
+                written: payload, names: { retention.entry(forRecordKind: $0)?.name },
+                person: { id in people[id]?.name }
+            ).lazy.map { p in
+                let period = retention.retention(forRecordKind: p.kind)!  // every kind checked above
                 let who = p.applicationID.flatMap { people[$0] }
-                requests.append(
-                    CatalogueRecord(
-                        series: series, package: package, decision: decision.description, path: p.path, kind: p.kind,
-                        title: p.title, documentNumber: documentNumber, date: info.baggingDate.description, year: year,
-                        retention: period.code, classification: PackageRecords.classification(ofKind: p.kind),
-                        size: p.size, format: p.format, sha256: p.sha256, applicationID: p.applicationID,
-                        personName: who?.name, idNumber: who?.id, certificateNumber: who?.certificate,
-                        titleSeries: who?.series, level: who?.level))
+                return CatalogueRecord(
+                    series: "\(fonds)-\(year)-\(period.code)-\(retention.organisation(forRecordKind: p.kind))",
+                    package: package, decision: decision.description, path: p.path, kind: p.kind, title: p.title,
+                    documentNumber: documentNumber, date: date, year: year, retention: period.code,
+                    classification: PackageRecords.classification(ofKind: p.kind), size: p.size, format: p.format,
+                    sha256: p.sha256, applicationID: p.applicationID, personName: who?.name, idNumber: who?.id,
+                    certificateNumber: who?.certificate, titleSeries: who?.series, level: who?.level)
             }
-            let filed = try store.fileArchiveRecords(requests) { series, item in
+            try store.fileArchiveRecords(streaming: requests) { series, item in
                 "\(series)-\(item < 10_000 ? String(format: "%04d", item) : String(item))"
             }
-            let byPath = Dictionary(uniqueKeysWithValues: planned.map { ($0.path, $0) })
-            let records = try filed.map { r throws(ArchiveError) -> PackageRecords.Filed in
-                let code: ArchivalCode
-                do { code = try ArchivalCode(parsing: r.code) } catch {
-                    throw ArchiveError.filing("档号 \(r.code)：\(error)")
+            let (store, organization) = (self.store, self.organization)
+            let metadata = TagFile(path: PackageMetadata.path) { emit throws(ArchiveError) in
+                try emit(PackageRecords.metadataHeader(fonds: fonds, organization: organization))
+                // A record of this package's path that is no longer in its payload (an older
+                // build's) keeps its catalogue row but is not described.
+                var failure: ArchiveError?
+                do {
+                    try store.forEachArchiveRecord(package: package) { row in
+                        do throws(ArchiveError) {
+                            guard Self.contains(payload, row.path) else { return true }
+                            try emit(PackageRecords.metadataEntry(.init(catalogued: row, responsible: organization)))
+                            return true
+                        } catch {
+                            failure = error
+                            return false
+                        }
+                    }
+                } catch {
+                    throw ArchiveError.store("\(error)")
                 }
-                return PackageRecords.Filed(
-                    planned: byPath[r.path]!, code: code, documentNumber: r.documentNumber, responsible: organization,
-                    date: info.baggingDate, classification: r.classification)
+                if let failure { throw failure }
+                try emit(PackageRecords.metadataFooter)
             }
-            return [PackageRecords.metadataFile(fonds: fonds, organization: organization, records: records)]
+            return [metadata]
         } catch let error as ArchiveError {
             throw error
         } catch {
             throw ArchiveError.store("\(error)")
         }
+    }
+
+    /// Whether `payload` (in `BagLayout.pathOrder`, as `BagStreamWriter` gives it) holds `path`:
+    /// a binary search, no second index of a quarter of a million paths.
+    static func contains(_ payload: [WrittenFile], _ path: String) -> Bool {
+        var (low, high) = (0, payload.count)
+        while low < high {
+            let mid = (low + high) / 2
+            if payload[mid].path.utf8.elementsEqual(path.utf8) { return true }
+            if BagLayout.pathOrder(payload[mid].path, path) { low = mid + 1 } else { high = mid }
+        }
+        return false
     }
 }
 

@@ -125,43 +125,73 @@ extension EventStore {
     public func fileArchiveRecords(
         _ records: [CatalogueRecord], code format: @escaping (_ series: String, _ item: Int) -> String
     ) throws(StoreError) -> [CatalogueRecord] {
+        var out: [CatalogueRecord] = []
+        try fileArchiveRecords(streaming: records, code: format) { out.append($0) }
+        return out
+    }
+
+    /// `fileArchiveRecords(_:code:)` for a package of any size: the records are taken from
+    /// `records` one at a time (a lazy sequence: never all in memory) and each is handed to
+    /// `filed` with its code and 件号 once written — all in one transaction.
+    /// - Returns: the number of records filed.
+    @discardableResult
+    public func fileArchiveRecords(
+        streaming records: some Sequence<CatalogueRecord>, code format: @escaping (_ series: String, _ item: Int) -> String,
+        filed: (CatalogueRecord) -> Void = { _ in }
+    ) throws(StoreError) -> Int {
         try write { tx in
             let db = tx.db
-            var out: [CatalogueRecord] = []
+            let existing = try db.cachedStatement(
+                sql: "SELECT code, item, series FROM archive_records WHERE package = ? AND path = ?")
+            let remove = try db.cachedStatement(sql: "DELETE FROM archive_records WHERE package = ? AND path = ?")
+            let insert = try db.cachedStatement(
+                sql: """
+                    INSERT INTO archive_records (code, series, item, package, decision, path, kind, title,
+                        document_number, date, year, retention, classification, size, format, sha256,
+                        application_id, person_name, id_number, certificate_number, title_series, level)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (code) DO UPDATE SET
+                        title = excluded.title, document_number = excluded.document_number,
+                        date = excluded.date, size = excluded.size, format = excluded.format,
+                        sha256 = excluded.sha256, person_name = excluded.person_name,
+                        id_number = excluded.id_number, certificate_number = excluded.certificate_number,
+                        title_series = excluded.title_series, level = excluded.level
+                    """)
+            var count = 0
             for var r in records {
-                if let row = try Row.fetchOne(
-                    db, sql: "SELECT code, item, series FROM archive_records WHERE package = ? AND path = ?",
-                    arguments: [r.package, r.path]), (row["series"] as String) == r.series
+                if let row = try Row.fetchOne(existing, arguments: [r.package, r.path]),
+                    (row["series"] as String) == r.series
                 {
                     r.code = row["code"]
                     r.item = row["item"]
                 } else {
-                    try db.execute(
-                        sql: "DELETE FROM archive_records WHERE package = ? AND path = ?", arguments: [r.package, r.path])
+                    try remove.execute(arguments: [r.package, r.path])
                     r.item = try tx.nextNumber("archive-item/\(r.series)")
                     r.code = format(r.series, r.item)
                 }
-                try db.execute(
-                    sql: """
-                        INSERT INTO archive_records (code, series, item, package, decision, path, kind, title,
-                            document_number, date, year, retention, classification, size, format, sha256,
-                            application_id, person_name, id_number, certificate_number, title_series, level)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                        ON CONFLICT (code) DO UPDATE SET
-                            title = excluded.title, document_number = excluded.document_number,
-                            date = excluded.date, size = excluded.size, format = excluded.format,
-                            sha256 = excluded.sha256, person_name = excluded.person_name,
-                            id_number = excluded.id_number, certificate_number = excluded.certificate_number,
-                            title_series = excluded.title_series, level = excluded.level
-                        """,
-                    arguments: [
-                        r.code, r.series, r.item, r.package, r.decision, r.path, r.kind, r.title, r.documentNumber,
-                        r.date, r.year, r.retention, r.classification, r.size, r.format, r.sha256, r.applicationID,
-                        r.personName, r.idNumber, r.certificateNumber, r.titleSeries, r.level,
-                    ])
-                out.append(r)
+                try insert.execute(arguments: [
+                    r.code, r.series, r.item, r.package, r.decision, r.path, r.kind, r.title, r.documentNumber,
+                    r.date, r.year, r.retention, r.classification, r.size, r.format, r.sha256, r.applicationID,
+                    r.personName, r.idNumber, r.certificateNumber, r.titleSeries, r.level,
+                ])
+                filed(r)
+                count += 1
             }
-            return out
+            return count
+        }
+    }
+
+    /// Every record filed under `package`, in 档号 order (series, then 件号: the order of
+    /// `ArchivalCode`), read through a cursor and handed to `body` one at a time — the
+    /// metadata of a package of a quarter of a million records without holding them. `body`
+    /// returns false to stop.
+    public func forEachArchiveRecord(package: String, _ body: (CatalogueRecord) -> Bool) throws(StoreError) {
+        try read { db in
+            let rows = try Row.fetchCursor(
+                db, sql: "SELECT * FROM archive_records WHERE package = ? ORDER BY series, item", arguments: [package])
+            while let row = try rows.next() {
+                if !body(CatalogueRecord(row: row)) { break }
+            }
         }
     }
 

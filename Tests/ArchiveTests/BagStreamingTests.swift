@@ -76,7 +76,7 @@ import Testing
         return try bag.finish(info: sampleInfo(), keyring: keyring, forms: forms) { written in
             // The filing callback sees every file with its size and digest taken while written.
             #expect(written.map(\.path) == written.map(\.path).sorted(by: BagLayout.pathOrder))
-            return [metadata]
+            return [TagFile(metadata)]
         }
     }
 

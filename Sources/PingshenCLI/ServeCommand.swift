@@ -112,7 +112,9 @@ struct ServeCommand: AsyncParsableCommand {
             throw CLIError("数据库文件不存在: \(path)(可加 --demo 生成演示数据)")
         }
         let store: EventStore
-        do { store = try EventStore(path: path) } catch { throw CLIError(error.chinese + " (\(error))") }
+        do { store = try EventStore(path: path, cachedStates: EventStore.serverCachedStates) } catch {
+            throw CLIError(error.chinese + " (\(error))")
+        }
         let clockMode = try Self.clockMode(store: store, demo: demo, path: path)
         var configuration = WebConfiguration(
             store: store, rules: book, host: host, port: port, webDirectory: webDirectory,

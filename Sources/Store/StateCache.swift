@@ -21,7 +21,7 @@ final class StateCache: Sendable {
     private let entries = Mutex<[String: Entry]>([:])
     let limit: Int
 
-    init(limit: Int = 250_000) { self.limit = limit }
+    init(limit: Int = EventStore.defaultCachedStates) { self.limit = limit }
 
     func get(_ key: String) -> Entry? { entries.withLock { $0[key] } }
 

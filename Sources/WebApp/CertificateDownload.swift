@@ -27,24 +27,38 @@ extension OfficeRoutes {
         let routes = DocumentRoutes(services: services)
         let digits = number.split { !$0.isASCII || !$0.isNumber }.joined(separator: "-")
         let folder = "证书-" + (digits.isEmpty ? "batch" : digits)
-        var zip = ZipWriter(time: time(nil))
+        // libzip reads each file in chunks while it writes the zip into a file of its own; the
+        // response then streams that file: 2,000 certificates (134 MB) are never in memory.
+        let file = try Self.zipFile(services)
+        let zip: ZipFileWriter
+        do { zip = try ZipFileWriter(path: file.path, time: time_t(services.now.timeIntervalSince1970)) } catch {
+            throw WebError.refused(rule: "certificate.zip", message: "证书压缩包无法生成。")
+        }
         var count = 0
         for row in rows {
             guard let id = row.documentID, let document = try services.document(id: id), document.isRendered else {
                 continue
             }
             for ext in ["odt", "html"] {
-                guard let url = try routes.fileURL(document, ext: ext),
-                    let data = FileManager.default.contents(atPath: url.path)
+                guard let url = try routes.fileURL(document, ext: ext), FileManager.default.isReadableFile(atPath: url.path)
                 else { continue }
                 // ODT packages are compressed already.
-                zip.add("\(folder)/\(row.number).\(ext)", bytes: Array(data), compression: ext == "odt" ? .store : .deflate(level: 6))
+                do {
+                    try zip.addFile(
+                        "\(folder)/\(row.number).\(ext)", from: url.path, compression: ext == "odt" ? .store : .deflate(level: 6))
+                } catch {
+                    throw WebError.refused(rule: "certificate.zip", message: "证书压缩包无法生成。")
+                }
             }
             count += 1
         }
         guard count > 0 else { throw WebError.notFound }
-        let bytes: [UInt8]
-        do { bytes = try zip.finish() } catch {
+        let body: ResponseBody
+        do {
+            try zip.finish()
+            body = try Self.streamed(file)
+        } catch {
+            try? FileManager.default.removeItem(at: file)
             throw WebError.refused(rule: "certificate.zip", message: "证书压缩包无法生成。")
         }
         var headers: HTTPFields = [.contentType: "application/zip"]
@@ -52,6 +66,63 @@ extension OfficeRoutes {
             "\(number)证书" + (total > rows.count ? "第\(part)部分" : "") + "（\(count)张）.zip",
             fallback: "\(folder.replacingOccurrences(of: "证书", with: "certificates"))" + (part > 1 ? "-\(part)" : "") + ".zip")
         headers[.cacheControl] = "private, no-store"
-        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+        return Response(status: .ok, headers: headers, body: body)
     }
+
+    /// A new file for a zip being built: `DIR/downloads/.building/<uuid>.zip` (removed once open
+    /// for streaming; what a killed server left there over an hour ago is removed here).
+    static func zipFile(_ services: WebServices) throws -> URL {
+        let base =
+            services.configuration.dataDirectory.map { URL(fileURLWithPath: $0, isDirectory: true) }
+            ?? FileManager.default.temporaryDirectory
+        let folder = base.appendingPathComponent("downloads/.building", isDirectory: true)
+        do {
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        } catch {
+            throw WebError.refused(rule: "certificate.zip", message: "证书压缩包无法生成。")
+        }
+        let stale = Date().addingTimeInterval(-3600)
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? [] {
+            let path = folder.appendingPathComponent(name).path
+            if let modified = (try? FileManager.default.attributesOfItem(atPath: path))?[.modificationDate] as? Date,
+                modified < stale
+            {
+                try? FileManager.default.removeItem(atPath: path)
+            }
+        }
+        return folder.appendingPathComponent(UUID().uuidString + ".zip")
+    }
+
+    /// The body that streams `file` in chunks of 256 KB; the file is opened and then removed
+    /// (the open handle keeps its bytes until the last chunk is read).
+    static func streamed(_ file: URL) throws -> ResponseBody {
+        let handle = try FileHandle(forReadingFrom: file)
+        let size = try handle.seekToEnd()
+        try handle.seek(toOffset: 0)
+        try FileManager.default.removeItem(at: file)
+        let reader = ZipFileStream(handle: handle)
+        return ResponseBody(contentLength: Int(size)) { writer in
+            defer { reader.close() }
+            while let chunk = try reader.next() {
+                try await writer.write(chunk)
+            }
+            try await writer.finish(nil)
+        }
+    }
+}
+
+/// The open file a zip download streams from, read a chunk at a time by the response's task.
+final class ZipFileStream: @unchecked Sendable {
+    static let chunk = 256 * 1024
+    private let handle: FileHandle
+
+    init(handle: FileHandle) { self.handle = handle }
+
+    /// The next chunk; nil at the end.
+    func next() throws -> ByteBuffer? {
+        guard let data = try handle.read(upToCount: Self.chunk), !data.isEmpty else { return nil }
+        return ByteBuffer(bytes: data)
+    }
+
+    func close() { try? handle.close() }
 }

@@ -9,6 +9,7 @@ import HummingbirdTesting
 import OfficeSteps
 import Testing
 import Workflow
+import ZipKit
 
 @testable import Store
 @testable import WebApp
@@ -230,6 +231,60 @@ import Workflow
         }
         #expect(counter == 1)
         #expect(try s.store.certificates(CertificateQuery(number: Self.number)).total == 1)
+    }
+
+    /// The zip of a run is written to a file by libzip and streamed: the entries of the zip
+    /// built in memory from the same files, nothing left behind on the server.
+    @Test func theZipIsStreamedWithTheEntriesOfTheZipBuiltInMemory() async throws {
+        let s = try await Self.confirmed(2)
+        let ids = ["A-1", "A-2", "B-1", "B-2"]
+        try Self.issue(ids, s)
+        let services = try Self.services(s)
+        let desk = try #require(services.actions.desk)
+        _ = await desk.issuePending()
+        let (rows, total) = try s.store.certificates(CertificateQuery(number: Self.number, limit: 2_000))
+        #expect(total == 4 && rows.count == 4)
+        // What the zip must hold, built the way it was before: every file read into memory.
+        let routes = DocumentRoutes(services: services)
+        var expected = ZipWriter(time: time_t(services.now.timeIntervalSince1970))
+        var contents: [String: [UInt8]] = [:]
+        for row in rows {
+            let id = try #require(row.documentID)
+            let document = try #require(try services.document(id: id))
+            #expect(document.isRendered)
+            for ext in ["odt", "html"] {
+                let url = try #require(try routes.fileURL(document, ext: ext))
+                let bytes = Array(try Data(contentsOf: url))
+                let name = "证书-2026-1/\(row.number).\(ext)"
+                contents[name] = bytes
+                expected.add(name, bytes: bytes, compression: ext == "odt" ? .store : .deflate(level: 6))
+            }
+        }
+        let expectedBytes = try expected.finish()
+        let files = contents
+        let html = String(decoding: try #require(files.first { $0.key.hasSuffix(".html") }?.value), as: UTF8.self)
+        #expect(rows.contains { html.contains($0.number) })
+        try await s.withApp { client in
+            var clerk = TestBrowser(client)
+            try await clerk.signIn("clerk")
+            let download = try await clerk.get("/office/certificates/download?number=" + TestBrowser.encode(Self.number))
+            #expect(download.status == .ok)
+            #expect(download.headers[.contentLength] == String(download.bytes.count))
+            // The same entries in the same order, each stored or deflated as before, with the
+            // same bytes (libzip marks entries read from files as made on Unix with their mode:
+            // only those header fields differ from the zip built in memory).
+            let zip = try ZipReader(bytes: download.bytes)
+            let before = try ZipReader(bytes: expectedBytes)
+            #expect(zip.names == before.names && zip.count == 8)
+            for i in 0..<zip.count {
+                let name = zip.name(i)
+                #expect(zip.isStored(i) == before.isStored(i) && zip.isStored(i) == name.hasSuffix(".odt"), "\(name)")
+                #expect(try zip.read(i) == files[name], "\(name)")
+            }
+        }
+        let building = URL(fileURLWithPath: try #require(s.configuration.dataDirectory))
+            .appendingPathComponent("downloads/.building").path
+        #expect(try FileManager.default.contentsOfDirectory(atPath: building).isEmpty)
     }
 
     @Test func onlyTheOfficeSeesOrRunsCertificates() async throws {

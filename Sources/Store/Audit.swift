@@ -17,6 +17,7 @@ public struct AuditReport: Sendable, Equatable {
             case index  // the application index is not the replayed profile
             case declaration  // a declaration's data, digest or pledge disagree with the signed pledge
             case orphan  // a projection row (stream, snapshot, index, declaration) with no events
+            case certificateIndex  // a `certificate_index` row is not what the `issued` event says, or is missing
         }
         public var kind: Kind
         public var seq: Int?
@@ -56,6 +57,7 @@ public struct AuditReport: Sendable, Equatable {
             case .index: return "申报 \(stream) 的索引与事件日志不符（索引表被改动）：\(d)"
             case .declaration: return "申报 \(stream) 第 \(version) 版申报数据与已签名的承诺书不符：\(d)"
             case .orphan: return "\(stream) 没有对应的事件日志（日志被删除或数据被伪造）：\(d)"
+            case .certificateIndex: return "证书 \(stream) 的索引与事件日志不符（证书索引表被改动）：\(d)"
             }
         }
     }
@@ -255,6 +257,30 @@ struct Auditor {
                     kind: .orphan, seq: nil, stream: "\(application)/\(id)", version: 0,
                     detail: "index row without events",
                     chineseDetail: "申报索引"))
+        }
+        // `certificate_index` against the `issued` events (each row exactly what its event says).
+        for number in try String.fetchAll(
+            db,
+            sql: """
+                WITH issued(number, approval, application_id, holder_id, holder_name, series, level, issued_on) AS (
+                    SELECT stream_id, json_extract(payload, '$.issued.details.approvalDocumentNumber'),
+                        json_extract(payload, '$.issued.details.applicationID'),
+                        json_extract(payload, '$.issued.details.holderID'),
+                        json_extract(payload, '$.issued.details.holderName'),
+                        json_extract(payload, '$.issued.details.series'),
+                        json_extract(payload, '$.issued.details.level'),
+                        json_extract(payload, '$.issued.details.issuedOn')
+                    FROM events WHERE stream_kind = 'certificate' AND type = 'issued')
+                SELECT number FROM (SELECT * FROM issued EXCEPT SELECT * FROM certificate_index)
+                UNION
+                SELECT number FROM (SELECT * FROM certificate_index EXCEPT SELECT * FROM issued)
+                ORDER BY number
+                """)
+        {
+            problems.append(
+                .init(
+                    kind: .certificateIndex, seq: nil, stream: "\(CertificateMachine.kind)/\(number)", version: 0,
+                    detail: "certificate index row differs from the issued event", chineseDetail: "证书索引"))
         }
         for id in try String.fetchAll(db, sql: "SELECT DISTINCT application_id FROM declarations")
         where !seen.contains("\(application)/\(id)") {

@@ -110,13 +110,23 @@ import Workflow
         #expect(try store.certificates(CertificateQuery(number: Self.second)).total == 2)
     }
 
-    @Test func theIndexIsRebuiltWithTheProjection() throws {
+    @Test func theAuditChecksTheIndexAndItIsRebuiltWithTheProjection() throws {
         let store = try EventStore()
         try Self.issue(store)
         let before = try Self.listed(store, CertificateQuery())
+        #expect(try store.audit().isIntact)
+        // The audit finds a row changed behind the log's back, and one missing.
+        try store.write { tx in
+            try tx.db.execute(sql: "UPDATE certificate_index SET holder_name = '冒名' WHERE number = '2026-00002'")
+            try tx.db.execute(sql: "DELETE FROM certificate_index WHERE number = '2026-00006'")
+        }
+        let found = try store.audit().problems.filter { $0.kind == .certificateIndex }
+        #expect(found.map(\.stream) == ["certificate/2026-00002", "certificate/2026-00006"])
+        #expect(found.first?.chinese.contains("证书索引") == true)
         try store.write { tx in try tx.db.execute(sql: "DELETE FROM certificate_index") }
         #expect(try store.certificates(CertificateQuery()).total == 0)
         try store.rebuildProjection(CertificateMachine.self)
         #expect(try Self.listed(store, CertificateQuery()) == before)
+        #expect(try store.audit().isIntact)
     }
 }

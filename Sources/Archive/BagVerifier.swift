@@ -152,7 +152,18 @@ public enum BagVerifier {
         verify(BagContainer.memory(files, name: name), keys: keys, budget: budget)
     }
 
-    static func verify(_ bag: BagContainer, keys: PublicKeySet, budget: VerificationBudget) -> BagReport {
+    /// Sees each payload file as the verifier hashes it (on the hashing threads): its path, its
+    /// whole bytes when it is no larger than `wholeLimit` (nil otherwise) and its SHA-256 — so
+    /// the four-property check inspects each file in the same read that verifies it, instead
+    /// of reading every byte a second time.
+    struct PayloadObserver: Sendable {
+        var wholeLimit: Int
+        var observe: @Sendable (_ path: String, _ bytes: [UInt8]?, _ sha256: String) -> Void
+    }
+
+    static func verify(
+        _ bag: BagContainer, keys: PublicKeySet, budget: VerificationBudget, observer: PayloadObserver? = nil
+    ) -> BagReport {
         var problems = bag.problems
         var report = BagReport(name: bag.name)
         // Nothing to read, or the listing already broke the budget: stop before reading.
@@ -287,7 +298,8 @@ public enum BagVerifier {
                     "数据文件共 \(declared) 字节，超出允许的 \(limit) 字节（\(signedOctets == nil ? "签名未通过验证时的校验限额" : "已签名的 Payload-Oxum 加余量")），未计算任何校验值"
             )
         } else {
-            let outcome = hashPayload(bag, paths: present.map(\.path), limit: limit, chunk: budget.chunkBytes)
+            let outcome = hashPayload(
+                bag, paths: present.map(\.path), limit: limit, chunk: budget.chunkBytes, observer: observer)
             hashes = outcome.hashes
             problems += outcome.problems
             if outcome.overBudget {
@@ -443,7 +455,7 @@ public enum BagVerifier {
     /// Hashes the payload files in chunks on every core (each worker with its own reader),
     /// stopping once `limit` bytes have been read in all.
     static func hashPayload(
-        _ bag: BagContainer, paths: [String], limit: Int, chunk: Int
+        _ bag: BagContainer, paths: [String], limit: Int, chunk: Int, observer: PayloadObserver? = nil
     ) -> (hashes: [String?], problems: [BagProblem], overBudget: Bool) {
         final class Shared: @unchecked Sendable {
             let lock = NSLock()
@@ -464,9 +476,31 @@ public enum BagVerifier {
                 let stop = shared.over
                 shared.lock.unlock()
                 if stop { return }
+                let path = paths[i]
                 let result: Result<(hash: String?, end: BagContainer.ReadEnd), BagProblem> = Result {
                     () throws(BagProblem) in
-                    try bag.sha256(paths[i], cursor: cursor, limit: max(remaining, 0), chunk: chunk)
+                    guard let observer else {
+                        return try bag.sha256(path, cursor: cursor, limit: max(remaining, 0), chunk: chunk)
+                    }
+                    // Hashed and, when small enough, kept whole for the observer.
+                    let declared = bag.entries[path]?.size ?? 0
+                    var whole: [UInt8]? = declared <= observer.wholeLimit ? [] : nil
+                    whole?.reserveCapacity(declared)
+                    var hasher = SHA256()
+                    let end = try cursor.stream(path, limit: max(remaining, 0), chunk: chunk) { piece in
+                        hasher.update(bufferPointer: piece)
+                        if whole != nil {
+                            if whole!.count + piece.count <= observer.wholeLimit {
+                                whole!.append(contentsOf: piece)
+                            } else {
+                                whole = nil
+                            }
+                        }
+                    }
+                    if case .overLimit = end { return (nil, end) }
+                    let hash = Hex.lowercase(hasher.finalize())
+                    observer.observe(path, whole, hash)
+                    return (hash, end)
                 }
                 shared.lock.lock()
                 switch result {

@@ -39,12 +39,16 @@ public struct FourPropertyCheck: Sendable {
     public var requireMetadata: Bool
     /// The long-term list (`RetentionSchedule.longTermFormats` through `LongTermFormat.list`).
     public var formats: Set<LongTermFormat>
+    /// Findings of files already inspected, shared by the checks of one archive run (a
+    /// session's package and its decision's hold the same applications' files); nil: none.
+    public var memo: InspectionMemo?
 
     public init(
         keys: PublicKeySet, trust: String, store: EventStore? = nil, external: ExternalChecks = .none,
         budget: VerificationBudget = .standard, requireMetadata: Bool = true,
-        formats: Set<LongTermFormat> = Set(LongTermFormat.allCases)
+        formats: Set<LongTermFormat> = Set(LongTermFormat.allCases), memo: InspectionMemo? = nil
     ) {
+        self.memo = memo
         self.keys = keys
         self.trust = trust
         self.store = store
@@ -61,7 +65,17 @@ public struct FourPropertyCheck: Sendable {
     /// Checks the package at `path`. Never throws: what cannot be read fails its items.
     public func check(path: String, occasion: CheckOccasion, now: Date = Date()) -> FourPropertyReport {
         let bag = BagContainer.open(path: path, budget: budget)
-        let verified = BagVerifier.verify(bag, keys: keys, budget: budget)
+        // Every file the verifier hashes is inspected in the same read (`readContents` reads
+        // only what it did not see: files the manifest does not list).
+        let observed = Observed()
+        let (formats, memo, budget) = (self.formats, self.memo, self.budget)
+        let observer = BagVerifier.PayloadObserver(wholeLimit: budget.maxTagFileBytes) { path, bytes, hash in
+            observed.add(
+                Self.record(
+                    path: path, bytes: bytes, sha256: hash, bag: bag, formats: formats, memo: memo,
+                    limit: budget.maxTagFileBytes))
+        }
+        let verified = BagVerifier.verify(bag, keys: keys, budget: budget, observer: observer)
         var items: [CheckItem] = []
         let problems = verified.problems
 
@@ -123,7 +137,7 @@ public struct FourPropertyCheck: Sendable {
             !problems.contains { $0.kind == .budget }
             && !(bag.entries.isEmpty && problems.contains { $0.kind == .unreadable })
         var contents = ContentPass()
-        if readable { contents = readContents(bag) }
+        if readable { contents = readContents(bag, observed: observed.take()) }
 
         // The metadata (DA/T 46).
         items += metadataItems(bag: bag, contents: contents, readable: readable)
@@ -167,9 +181,10 @@ public struct FourPropertyCheck: Sendable {
 
     /// Reads and inspects every payload file, one at a time per core (each worker with its own
     /// reader); nothing of a file is kept but its record.
-    func readContents(_ bag: BagContainer) -> ContentPass {
+    func readContents(_ bag: BagContainer, observed: [String: FileRecord] = [:]) -> ContentPass {
         var pass = ContentPass()
-        let paths = bag.entries.keys.filter { $0.hasPrefix(BagLayout.payloadDirectory) }.sorted(by: BagLayout.pathOrder)
+        let all = bag.entries.keys.filter { $0.hasPrefix(BagLayout.payloadDirectory) }.sorted(by: BagLayout.pathOrder)
+        let paths = all.filter { observed[$0] == nil }
         final class Records: @unchecked Sendable {
             var items: [FileRecord?]
             let lock = NSLock()
@@ -187,9 +202,9 @@ public struct FourPropertyCheck: Sendable {
                 let record: FileRecord
                 do throws(BagProblem) {
                     let bytes = try bag.read(path, limit: budget.maxTagFileBytes, cursor: cursor)
-                    let findings = ContentInspection.inspect(path: inside, bytes: bytes, allowed: formats)
-                    record = FileRecord(
-                        path: path, size: bytes.count, sha256: SHA256Digest.hex(of: bytes), findings: findings)
+                    record = Self.record(
+                        path: path, bytes: bytes, sha256: SHA256Digest.hex(of: bytes), bag: bag, formats: formats,
+                        memo: nil, limit: budget.maxTagFileBytes)
                 } catch {
                     record = FileRecord(
                         path: path, size: bag.entries[path]?.size ?? 0, sha256: nil, findings: FileFindings(),
@@ -202,8 +217,52 @@ public struct FourPropertyCheck: Sendable {
                 i += workers
             }
         }
-        pass.files = records.items.map { $0! }
+        var read = records.items.makeIterator()
+        pass.files = all.map { observed[$0] ?? read.next()!! }
         return pass
+    }
+
+    /// A payload file's record from its bytes (nil: larger than a tag file read whole, so not
+    /// inspected) — its findings from `memo` when the same bytes under the same kind of name
+    /// were inspected before.
+    static func record(
+        path: String, bytes: [UInt8]?, sha256: String, bag: BagContainer, formats: Set<LongTermFormat>,
+        memo: InspectionMemo?, limit: Int
+    ) -> FileRecord {
+        guard let bytes else {
+            return FileRecord(
+                path: path, size: bag.entries[path]?.size ?? 0, sha256: sha256, findings: FileFindings(),
+                readProblem: "文件超过 \(limit >> 20) MiB，未检查其内容")
+        }
+        let inside = String(path.dropFirst(BagLayout.payloadDirectory.count))
+        let findings: FileFindings
+        if let memo, let known = memo.findings(sha256: sha256, path: inside, formats: formats) {
+            findings = known
+        } else {
+            findings = ContentInspection.inspect(path: inside, bytes: bytes, allowed: formats)
+            memo?.remember(findings, sha256: sha256, path: inside, formats: formats)
+        }
+        return FileRecord(path: path, size: bytes.count, sha256: sha256, findings: findings)
+    }
+
+    /// The records the verifier's observer made, from its threads.
+    final class Observed: @unchecked Sendable {
+        private let lock = NSLock()
+        private var records: [String: FileRecord] = [:]
+
+        func add(_ record: FileRecord) {
+            lock.lock()
+            records[record.path] = record
+            lock.unlock()
+        }
+
+        func take() -> [String: FileRecord] {
+            lock.lock()
+            defer { lock.unlock() }
+            let out = records
+            records = [:]
+            return out
+        }
     }
 
     // MARK: - metadata
@@ -629,5 +688,85 @@ public enum ArchiveFolder {
             try? FileManager.default.removeItem(at: staging)
             throw .io(path: url.path, reason: reason)
         }
+    }
+}
+
+/// What the content inspection found in files already inspected, by content: a file's findings
+/// depend only on its bytes, the kind of name it has (its extension) and the long-term list, so
+/// a file met again — the same dossier in a session's package and in its decision's — is not
+/// inspected again. Only clean findings (a format, no problem) are kept, about 50 bytes a file;
+/// a file with a problem is inspected each time, so its report always says it afresh.
+public final class InspectionMemo: @unchecked Sendable {
+    struct Key: Hashable {
+        var digest: (UInt64, UInt64, UInt64, UInt64)
+        /// The name's extension, lower-cased (a short string: stored inline).
+        var ext: String
+
+        static func == (a: Key, b: Key) -> Bool {
+            a.digest == b.digest && a.ext == b.ext
+        }
+
+        func hash(into h: inout Hasher) {
+            h.combine(digest.0)
+            h.combine(digest.1)
+            h.combine(digest.2)
+            h.combine(digest.3)
+            h.combine(ext)
+        }
+
+        init?(sha256: String, path: String) {
+            let utf8 = Array(sha256.utf8)
+            guard utf8.count == 64 else { return nil }
+            var words: [UInt64] = []
+            for w in 0..<4 {
+                var v: UInt64 = 0
+                for c in utf8[(w * 16)..<(w * 16 + 16)] {
+                    let d: UInt8
+                    switch c {
+                    case UInt8(ascii: "0")...UInt8(ascii: "9"): d = c - UInt8(ascii: "0")
+                    case UInt8(ascii: "a")...UInt8(ascii: "f"): d = c - UInt8(ascii: "a") + 10
+                    default: return nil
+                    }
+                    v = v << 4 | UInt64(d)
+                }
+                words.append(v)
+            }
+            digest = (words[0], words[1], words[2], words[3])
+            ext = (path as NSString).pathExtension.lowercased()
+        }
+    }
+
+    private let lock = NSLock()
+    private var clean: [Key: LongTermFormat] = [:]
+    private var formats: Set<LongTermFormat>?
+
+    public init() {}
+
+    /// How many files' findings are kept.
+    public var count: Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return clean.count
+    }
+
+    func findings(sha256: String, path: String, formats: Set<LongTermFormat>) -> FileFindings? {
+        guard let key = Key(sha256: sha256, path: path) else { return nil }
+        lock.lock()
+        defer { lock.unlock() }
+        guard self.formats == formats, let format = clean[key] else { return nil }
+        return FileFindings(format: format)
+    }
+
+    func remember(_ findings: FileFindings, sha256: String, path: String, formats: Set<LongTermFormat>) {
+        guard let format = findings.format, findings == FileFindings(format: format),
+            let key = Key(sha256: sha256, path: path)
+        else { return }
+        lock.lock()
+        defer { lock.unlock() }
+        if self.formats != formats {
+            self.formats = formats
+            clean = [:]
+        }
+        clean[key] = format
     }
 }

@@ -204,6 +204,9 @@ struct ArchiveBuilder: Sendable {
             documents: RenderedDocumentSource(store: store, root: documents, uploads: uploads, forms: forms),
             organization: organization)
         archiver.countyPrefixes = countyPrefixes
+        // The filing checks of this run share what they found in each file: a session's package
+        // and its decision's hold the same dossiers, inspected once.
+        let memo = InspectionMemo()
         for entry in entries {
             let written: DecisionArchiver.Written
             do {
@@ -228,7 +231,8 @@ struct ArchiveBuilder: Sendable {
             do {
                 let check = FourPropertyCheck(
                     keys: try OfficeKeyring.trustedKeys(directory: keyringDirectory), trust: "职改办密钥库",
-                    store: store, external: external, formats: LongTermFormat.list(retention.longTermFormats))
+                    store: store, external: external, formats: LongTermFormat.list(retention.longTermFormats),
+                    memo: memo)
                 for path in written.paths {
                     let result = check.check(path: path, occasion: .filing, now: now())
                     try FourPropertyCheck.writeReports(result, besidePackage: path)

@@ -46,16 +46,21 @@ extension DocumentService {
                 }
             }
         }
-        forgetStreams()
-        try prefetch(CommitteeSessionMachine.self, sessionIDs)
-        // In the order the applications first name them, as `sessions(of:)` reads them.
+        // In the order the applications first name them, as `sessions(of:)` reads them, 16
+        // sessions at a time (a session's history holds every ballot: the 330 sessions of the
+        // 20,000 season read at once were ≈70 MB).
         var names: [String] = []
         var days: [Day] = []
-        for id in sessionIDs {
-            guard let plan = try self.state(CommitteeSessionMachine.self, id).plan else { continue }
-            let name = try committee(id: plan.committeeID)?.name ?? plan.committeeID
-            if !names.contains(name) { names.append(name) }
-            if !days.contains(plan.date) { days.append(plan.date) }
+        for start in stride(from: 0, to: sessionIDs.count, by: 16) {
+            let slice = Array(sessionIDs[start..<min(start + 16, sessionIDs.count)])
+            forgetStreams()
+            try prefetch(CommitteeSessionMachine.self, slice)
+            for id in slice {
+                guard let plan = try self.state(CommitteeSessionMachine.self, id).plan else { continue }
+                let name = try committee(id: plan.committeeID)?.name ?? plan.committeeID
+                if !names.contains(name) { names.append(name) }
+                if !days.contains(plan.date) { days.append(plan.date) }
+            }
         }
         forgetStreams()
         let committee = names.count == 1 ? names[0] : "\(policy.region.name)各职称评审委员会"

@@ -211,24 +211,38 @@ extension DocumentService {
             inFlight = nil
             try finish(previous)
         }
-        // Each list alone on this thread, its list streamed into its files (`writeList`): the
-        // applications it names read, and its rows rendered and written, a slice at a time.
+        // The lists after the others, each with its list streamed into its files (`writeList`:
+        // the applications it names read, and its rows rendered and written, a slice at a time),
+        // side by side on the rendering threads, each with its own copy of this service (a
+        // list reads its applications three times — what surrounds the list, the ODT, the HTML —
+        // so one after the other on this thread they were the phase's longest stretch).
+        var listFiles: [(odt: URL, html: URL)?] = []
         for key in lists {
-            let rows = members[key] ?? []
-            var written: URL?
-            do {
-                let (odt, html) = try files(key)
-                try writeList(key, odt: odt, html: html)
-                written = odt
-            } catch {
-                for r in rows { failedRows.append((r.id, "\(key): \(error)")) }
+            do { listFiles.append(try files(key)) } catch {
+                listFiles.append(nil)
+                for r in members[key] ?? [] { failedRows.append((r.id, "\(key): \(error)")) }
             }
-            if let odt = written {
-                let relative = "\(odt.deletingLastPathComponent().lastPathComponent)/\(odt.lastPathComponent)"
-                try mark(rendered: rows.map { ($0.id, relative) }, failed: [])
-                summary.documents += 1
-                summary.byKind[key.kind, default: 0] += 1
-                summary.requests += rows.count
+        }
+        let listErrors = ResultBox(count: lists.count)
+        let parent = ChunkPreparer(self)
+        DispatchQueue.concurrentPerform(iterations: lists.count) { [lists, listFiles] i in
+            guard let (odt, html) = listFiles[i] else { return }
+            do { try DocumentService(copying: parent.service).writeList(lists[i], odt: odt, html: html) } catch {
+                listErrors.set(i, error)
+            }
+        }
+        for (i, key) in lists.enumerated() {
+            let rows = members[key] ?? []
+            if let odt = listFiles[i]?.odt {
+                if let error = listErrors.errors[i] {
+                    for r in rows { failedRows.append((r.id, "\(key): \(error)")) }
+                } else {
+                    let relative = "\(odt.deletingLastPathComponent().lastPathComponent)/\(odt.lastPathComponent)"
+                    try mark(rendered: rows.map { ($0.id, relative) }, failed: [])
+                    summary.documents += 1
+                    summary.byKind[key.kind, default: 0] += 1
+                    summary.requests += rows.count
+                }
             }
             done += 1
             progress?(done, total)

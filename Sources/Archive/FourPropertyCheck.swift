@@ -143,7 +143,7 @@ public struct FourPropertyCheck: Sendable {
         items += metadataItems(bag: bag, contents: contents, readable: readable)
 
         // 真实性: the database.
-        items.append(databaseItem(path: path))
+        items.append(databaseItem(bag: bag))
 
         // 可用性 and 安全性.
         items += usabilityItems(bag: bag, contents: contents, readable: readable)
@@ -396,7 +396,7 @@ public struct FourPropertyCheck: Sendable {
 
     // MARK: - database
 
-    func databaseItem(path: String) -> CheckItem {
+    func databaseItem(bag: BagContainer) -> CheckItem {
         let name = "与数据库一致（决定、申报、记录头哈希）"
         guard let store else {
             return CheckItem(
@@ -404,7 +404,7 @@ public struct FourPropertyCheck: Sendable {
                 details: ["未指定数据库，未核对归档包与事件日志"])
         }
         do {
-            let heads = try DecisionArchiver.verifyHeads(store: store, package: path, budget: budget)
+            let heads = try DecisionArchiver.verifyHeads(store: store, bag: bag, keys: nil, budget: budget)
             return heads.isIntact
                 ? CheckItem(
                     .authenticity, id: "authenticity.database", name: name, outcome: .passed,

@@ -78,7 +78,14 @@ extension DecisionArchiver {
     public static func verifyHeads(
         store: EventStore, package path: String, keys: PublicKeySet? = nil, budget: VerificationBudget = .standard
     ) throws(StoreError) -> HeadsReport {
-        let bag = BagContainer.open(path: path, budget: budget)
+        try verifyHeads(store: store, bag: BagContainer.open(path: path, budget: budget), keys: keys, budget: budget)
+    }
+
+    /// `verifyHeads` on a package already listed (the four-property check's: a season's
+    /// confirmation lists a quarter of a million files, not to be listed twice).
+    static func verifyHeads(
+        store: EventStore, bag: BagContainer, keys: PublicKeySet?, budget: VerificationBudget
+    ) throws(StoreError) -> HeadsReport {
         var problems: [HeadsProblem] = []
         if let keys {
             for p in BagVerifier.verify(bag, keys: keys, budget: budget).problems {
@@ -130,15 +137,23 @@ extension DecisionArchiver {
             var version: Int
             var hash: String
         }
+        /// A log as the check needs it: whether it has events, and its last.
+        struct LogEnd {
+            var isEmpty: Bool
+            var last: LoggedEvent?
+        }
         // Every stream whose log the package holds with events must be listed, and no other.
-        var logs: [String: [LoggedEvent]?] = [:]
+        // Only each log's last event is kept (a season's confirmation holds 35,000 logs).
+        var logs: [String: LogEnd?] = [:]
         for (kind, prefix) in [
             (ApplicationMachine.kind, "data/applications/"), (CommitteeSessionMachine.kind, "data/committee/"),
             (CertificateMachine.kind, "data/certificates/"),
         ] {
             for id in folders(prefix, holding: "events.json") {
                 logs["\(kind)/\(id)"] = json("\(prefix)\(id)/events.json").flatMap {
-                    try? JSONDecoder().decode([LoggedEvent].self, from: Data($0))
+                    (try? JSONDecoder().decode([LoggedEvent].self, from: Data($0))).map {
+                        LogEnd(isEmpty: $0.isEmpty, last: $0.last)
+                    }
                 }
             }
         }

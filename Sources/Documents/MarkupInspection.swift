@@ -94,38 +94,71 @@ public enum MarkupInspection {
         return String(cString: p)
     }
 
-    /// Preorder, without recursion (a deep document must not exhaust the stack).
+    /// Preorder, without recursion (a deep document must not exhaust the stack). The strings
+    /// libxml2 interns (names, prefixes, namespace URIs) are made into Swift strings once per
+    /// document, not once per element: an archive's filing check inspects every ODT's XML, and
+    /// a namespace URI made anew for each element and attribute was most of its allocations.
     private static func collect(_ root: xmlNodePtr, into out: inout [MarkupElement]) {
+        struct Pair: Hashable {
+            var a: UnsafeRawPointer?
+            var b: UnsafeRawPointer?
+        }
+        var interned: [UnsafeRawPointer: String] = [:]
+        var qualified: [Pair: String] = [:]
+        func cached(_ p: UnsafePointer<xmlChar>?) -> String {
+            guard let p else { return "" }
+            let key = UnsafeRawPointer(p)
+            if let s = interned[key] { return s }
+            let s = String(cString: p)
+            interned[key] = s
+            return s
+        }
+        /// `prefix:local`, or `local` without a prefix.
+        func qualifiedName(_ prefix: UnsafePointer<xmlChar>?, _ local: UnsafePointer<xmlChar>?) -> String {
+            guard let prefix else { return cached(local) }
+            let key = Pair(a: UnsafeRawPointer(prefix), b: local.map(UnsafeRawPointer.init))
+            if let s = qualified[key] { return s }
+            let s = cached(prefix) + ":" + cached(local)
+            qualified[key] = s
+            return s
+        }
         var stack: [(node: xmlNodePtr, depth: Int)] = [(root, 0)]
+        var children: [xmlNodePtr] = []
         while let (n, depth) = stack.popLast() {
             guard n.pointee.type == XML_ELEMENT_NODE else { continue }
-            let local = string(n.pointee.name)
+            let local = cached(n.pointee.name)
             var qname = local
             var namespace: String?
             if let ns = n.pointee.ns {
-                namespace = string(ns.pointee.href)
-                if let prefix = ns.pointee.prefix { qname = string(prefix) + ":" + local }
+                namespace = cached(ns.pointee.href)
+                if ns.pointee.prefix != nil { qname = qualifiedName(ns.pointee.prefix, n.pointee.name) }
             }
             var attributes: [MarkupElement.Attribute] = []
             var a = n.pointee.properties
             while let attr = a {
-                var name = string(attr.pointee.name)
+                var name: String
                 var attrNamespace: String?
                 if let ns = attr.pointee.ns {
-                    attrNamespace = string(ns.pointee.href)
-                    if let prefix = ns.pointee.prefix { name = string(prefix) + ":" + name }
+                    attrNamespace = cached(ns.pointee.href)
+                    name = qualifiedName(ns.pointee.prefix, attr.pointee.name)
+                } else {
+                    name = cached(attr.pointee.name)
                 }
                 var value = ""
                 var c = attr.pointee.children
-                while let t = c {
-                    value += string(t.pointee.content)
-                    c = t.pointee.next
+                if let only = c, only.pointee.next == nil {
+                    value = string(only.pointee.content)
+                } else {
+                    while let t = c {
+                        value += string(t.pointee.content)
+                        c = t.pointee.next
+                    }
                 }
                 attributes.append(.init(name: name, namespace: attrNamespace, value: value))
                 a = attr.pointee.next
             }
             var text = ""
-            var children: [xmlNodePtr] = []
+            children.removeAll(keepingCapacity: true)
             var c = n.pointee.children
             while let child = c {
                 switch child.pointee.type {
@@ -139,7 +172,7 @@ public enum MarkupInspection {
                 MarkupElement(
                     name: qname, localName: local, namespace: namespace, attributes: attributes, text: text,
                     line: Int(xmlGetLineNo(n)), depth: depth))
-            stack.append(contentsOf: children.reversed().map { ($0, depth + 1) })
+            for child in children.reversed() { stack.append((child, depth + 1)) }
         }
     }
 }

@@ -263,14 +263,7 @@ struct Auditor {
             db,
             sql: """
                 WITH issued(number, approval, application_id, holder_id, holder_name, series, level, issued_on) AS (
-                    SELECT stream_id, json_extract(payload, '$.issued.details.approvalDocumentNumber'),
-                        json_extract(payload, '$.issued.details.applicationID'),
-                        json_extract(payload, '$.issued.details.holderID'),
-                        json_extract(payload, '$.issued.details.holderName'),
-                        json_extract(payload, '$.issued.details.series'),
-                        json_extract(payload, '$.issued.details.level'),
-                        json_extract(payload, '$.issued.details.issuedOn')
-                    FROM events WHERE stream_kind = 'certificate' AND type = 'issued')
+                    \(StoreTransaction.issuedRows))
                 SELECT number FROM (SELECT * FROM issued EXCEPT SELECT * FROM certificate_index)
                 UNION
                 SELECT number FROM (SELECT * FROM certificate_index EXCEPT SELECT * FROM issued)

@@ -277,6 +277,21 @@ extension StoreTransaction {
         ])
     }
 
+    /// Each `issued` event as the `certificate_index` row it makes (number, approval,
+    /// application_id, holder_id, holder_name, series, level, issued_on): what the rebuild
+    /// writes and the audit compares. (The migration that made the table keeps its own copy:
+    /// a shipped migration never changes.)
+    static let issuedRows = """
+        SELECT stream_id, json_extract(payload, '$.issued.details.approvalDocumentNumber'),
+            json_extract(payload, '$.issued.details.applicationID'),
+            json_extract(payload, '$.issued.details.holderID'),
+            json_extract(payload, '$.issued.details.holderName'),
+            json_extract(payload, '$.issued.details.series'),
+            json_extract(payload, '$.issued.details.level'),
+            json_extract(payload, '$.issued.details.issuedOn')
+        FROM events WHERE stream_kind = 'certificate' AND type = 'issued'
+        """
+
     /// `certificate_index` written again from the log's `issued` events (a projection rebuilt).
     func rebuildCertificateIndex() throws {
         try db.execute(
@@ -284,14 +299,7 @@ extension StoreTransaction {
                 DELETE FROM certificate_index;
                 INSERT OR REPLACE INTO certificate_index
                     (number, approval, application_id, holder_id, holder_name, series, level, issued_on)
-                SELECT stream_id, json_extract(payload, '$.issued.details.approvalDocumentNumber'),
-                    json_extract(payload, '$.issued.details.applicationID'),
-                    json_extract(payload, '$.issued.details.holderID'),
-                    json_extract(payload, '$.issued.details.holderName'),
-                    json_extract(payload, '$.issued.details.series'),
-                    json_extract(payload, '$.issued.details.level'),
-                    json_extract(payload, '$.issued.details.issuedOn')
-                FROM events WHERE stream_kind = 'certificate' AND type = 'issued' ORDER BY seq;
+                \(Self.issuedRows) ORDER BY seq;
                 """)
     }
 }

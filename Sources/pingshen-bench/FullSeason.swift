@@ -53,7 +53,10 @@ enum FullSeason {
         return getloadavg(&averages, 3) > 0 ? averages[0] : -1
     }
 
-    static func run(applications: Int, seed: UInt64, directory: URL?, repository: URL) throws {
+    /// - Parameter demoOptions: more of `pingshen demo`'s options (`--archive-files link`).
+    static func run(
+        applications: Int, seed: UInt64, directory: URL?, repository: URL, demoOptions: [String] = []
+    ) throws {
         let out =
             directory
             ?? FileManager.default.temporaryDirectory.appendingPathComponent("pingshen-full-season-\(UUID().uuidString)")
@@ -62,7 +65,9 @@ enum FullSeason {
         }
         defer { if directory == nil { try? FileManager.default.removeItem(at: out) } }
         let cores = ProcessInfo.processInfo.activeProcessorCount
-        print("full-season: \(applications) applications, seed \(seed), \(cores) cores, into \(out.path)")
+        print(
+            "full-season: \(applications) applications, seed \(seed), \(cores) cores, into \(out.path)"
+                + (demoOptions.isEmpty ? "" : " (\(demoOptions.joined(separator: " ")))"))
         print(String(format: "load average at start: %.2f", load()))
         // A line per phase as it ends, flushed (a long season can be watched, or stopped after
         // the phases of interest).
@@ -84,7 +89,7 @@ enum FullSeason {
                 "--policy-dir", repository.appendingPathComponent("policy").path,
                 "--templates-dir", repository.appendingPathComponent("templates").path,
                 "--forms-dir", repository.appendingPathComponent("forms").path,
-            ]
+            ] + demoOptions
         ) { phase, made in
             let seconds = Date().timeIntervalSince(start)
             let peak = peakMegabytes()

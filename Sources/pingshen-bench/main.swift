@@ -10,7 +10,8 @@ import Store
 //   pingshen-bench season [SIZES]     durable-store seasons, e.g. `season 2000,20000,100000`
 //   pingshen-bench season-one N SEED  one season in this process (used by `season` per size)
 //   pingshen-bench archive            2,000 synthetic dossiers hashed, signed, written, zipped, verified
-//   pingshen-bench full-season N [DIR]  `pingshen demo --applications N --seed 11` in this process:
+//   pingshen-bench full-season N [DIR] [DEMO OPTIONS]  `pingshen demo --applications N --seed 11`
+//                                     (and e.g. `--archive-files link`) in this process:
 //                                     workflow, documents, archive — each phase's wall time,
 //                                     items/s, MB/s written and peak RSS (FullSeason.swift)
 //   pingshen-bench render             ODT certificates (12 fields, 5-row table, conditional
@@ -117,7 +118,8 @@ do {
         try FullSeason.run(
             applications: args.count > 1 ? Int(args[1]) ?? 2000 : 2000, seed: 11,
             directory: args.count > 2 ? URL(fileURLWithPath: args[2]) : nil,
-            repository: URL(fileURLWithPath: policyDirectory()).deletingLastPathComponent())
+            repository: URL(fileURLWithPath: policyDirectory()).deletingLastPathComponent(),
+            demoOptions: Array(args.dropFirst(3)))
     case "season":
         let sizes = (args.count > 1 ? args[1] : "2000,20000").split(separator: ",").compactMap { Int($0) }
         try season(sizes: sizes)

@@ -79,16 +79,15 @@ public struct PackageMetadata: Sendable, Equatable {
         case .bytes(let bytes):
             if contains(bytes, "<!ENTITY") { throw MarkupProblem(message: "含实体声明（<!ENTITY>），不予解析", line: nil) }
             guard !bytes.isEmpty else { throw MarkupProblem(message: "文件为空", line: nil) }
-            // The reader parses from this buffer as it goes: it must outlive the reader, which
-            // the copy made here does (freed after the reader, below).
-            let copy = UnsafeMutableBufferPointer<CChar>.allocate(capacity: bytes.count)
-            _ = copy.initialize(from: bytes.lazy.map { CChar(bitPattern: $0) })
-            defer { copy.deallocate() }
-            guard let reader = xmlReaderForMemory(copy.baseAddress, Int32(copy.count), path, "UTF-8", options) else {
-                throw MarkupProblem(message: "不是格式良好的 XML", line: nil)
+            // The reader parses from the buffer as it goes: the whole reading stays inside it.
+            return try bytes.withUnsafeBufferPointer { buf throws(MarkupProblem) in
+                let start = UnsafeRawPointer(buf.baseAddress!).assumingMemoryBound(to: CChar.self)
+                guard let reader = xmlReaderForMemory(start, Int32(buf.count), path, "UTF-8", options) else {
+                    throw MarkupProblem(message: "不是格式良好的 XML", line: nil)
+                }
+                defer { xmlFreeTextReader(reader) }
+                return try scan(reader: reader, root: root, visit: visit)
             }
-            defer { xmlFreeTextReader(reader) }
-            return try scan(reader: reader, root: root, visit: visit)
         case .descriptor(let fd):
             var st = stat()
             if fstat(fd, &st) == 0, st.st_size == 0 { throw MarkupProblem(message: "文件为空", line: nil) }

@@ -624,19 +624,24 @@ public struct MustacheTemplate: Sendable {
         r.templateName = name
         r.stack.append(data)
         try r.render(nodes)
-        if !r.missing.isEmpty {
-            throw TemplateError.missingNames(
-                r.missing.map { m in
-                    MissingName(
-                        name: m.name,
-                        place: m.partial == nil
-                            ? locate(m.at)
-                            : TemplatePlace(
-                                template: "partial '\(m.partial!)'", english: "offset \(m.at)", chinese: "第 \(m.at) 字节")
-                    )
-                })
-        }
+        try throwMissing(r.missing)
         return r.out
+    }
+
+    /// The names a strict rendering found missing, each with its place (in this template or
+    /// in a partial), as the error `render`, `renderBytes` and a streamed write throw.
+    func throwMissing(_ missing: [(name: String, at: Int, partial: String?)]) throws(TemplateError) {
+        guard !missing.isEmpty else { return }
+        throw TemplateError.missingNames(
+            missing.map { m in
+                MissingName(
+                    name: m.name,
+                    place: m.partial == nil
+                        ? locate(m.at)
+                        : TemplatePlace(
+                            template: "partial '\(m.partial!)'", english: "offset \(m.at)", chinese: "第 \(m.at) 字节")
+                )
+            })
     }
 }
 

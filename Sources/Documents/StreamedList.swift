@@ -137,18 +137,7 @@ extension MustacheTemplate {
             r.stack.append(data)
             try r.render(nodes)
             try put(r.out)
-            if !r.missing.isEmpty {
-                throw TemplateError.missingNames(
-                    r.missing.map { m in
-                        MissingName(
-                            name: m.name,
-                            place: m.partial == nil
-                                ? locate(m.at)
-                                : TemplatePlace(
-                                    template: "partial '\(m.partial!)'", english: "offset \(m.at)",
-                                    chinese: "第 \(m.at) 字节"))
-                    })
-            }
+            try throwMissing(r.missing)
             closed = true
             guard fclose(f) == 0 else { throw TemplateError.io("cannot write \(path)") }
         } catch {

@@ -92,6 +92,9 @@ public final class BagStreamWriter {
     let staging: URL
     /// The bag's folder inside the staging folder.
     let root: URL
+    /// `root`'s path, and that of its `data/` folder with a trailing slash.
+    let rootPath: String
+    let dataPrefix: String
     let chunkSize: Int
     /// How files on disk are placed (`add(_:copying:)`).
     public let placement: FilePlacement
@@ -122,6 +125,8 @@ public final class BagStreamWriter {
         self.parent = URL(fileURLWithPath: parent, isDirectory: true).standardizedFileURL
         staging = try Self.stagingURL(name: name, parent: self.parent)
         root = try SafePath.join(staging, name)
+        rootPath = root.path
+        dataPrefix = rootPath + "/" + BagLayout.payloadDirectory
         self.chunkSize = max(chunkSize, 1)
         self.placement = placement
         buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: self.chunkSize, alignment: 16)
@@ -138,7 +143,7 @@ public final class BagStreamWriter {
         do { try fm.createDirectory(at: root, withIntermediateDirectories: false) } catch {
             throw .io(path: root.path, reason: "\(error)")
         }
-        madeFolders.insert(root.path)
+        madeFolders.insert(rootPath)
     }
 
     deinit {
@@ -163,26 +168,34 @@ public final class BagStreamWriter {
 
     /// The file's place in the staging folder, its folders made; the path checked as
     /// `BagWriter.build` checks it.
-    private func prepare(_ path: String) throws(ArchiveError) -> URL {
+    /// Returns the file's path in the file system: a checked relative path (no `..`, `.` or
+    /// empty component, not absolute) under the bag's `data/` stays inside it, so it is joined
+    /// as text (URL joining was a tenth of writing a city's package).
+    private func prepare(_ path: String) throws(ArchiveError) -> String {
         try SafePath.check(path)
         guard !path.contains("%") else { throw .unsafePath(path, reason: "\"%\" in a payload path") }
         guard files[path] == nil else { throw .duplicatePath(path) }
-        let url = try SafePath.join(root, BagLayout.payloadDirectory + path)
-        let folder = url.deletingLastPathComponent()
-        if !madeFolders.contains(folder.path) {
-            do { try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true) } catch {
-                throw .io(path: folder.path, reason: "\(error)")
+        let target = dataPrefix + path
+        let folder = String(target[..<target.utf8.lastIndex(of: UInt8(ascii: "/"))!])
+        if !madeFolders.contains(folder) {
+            do { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) } catch {
+                throw .io(path: folder, reason: "\(error)")
             }
-            var f = folder
-            while f.path.count >= root.path.count, madeFolders.insert(f.path).inserted { f.deleteLastPathComponent() }
+            // The folder and the ones above it, up to the bag's root, are made now.
+            var f = Substring(folder)
+            while f.utf8.count > rootPath.utf8.count, madeFolders.insert(String(f)).inserted,
+                let slash = f.utf8.lastIndex(of: UInt8(ascii: "/"))
+            {
+                f = f[..<slash]
+            }
         }
-        return url
+        return target
     }
 
     /// Writes a payload file (`heads.json`, `applications/A1/events.json`) from bytes.
     public func add(_ path: String, bytes: [UInt8]) throws(ArchiveError) {
-        let url = try prepare(path)
-        let hash = try write(bytes, to: url)
+        let target = try prepare(path)
+        let hash = try write(bytes, to: target)
         files[path] = WrittenFile(path: path, size: bytes.count, sha256: hash)
     }
 
@@ -195,65 +208,69 @@ public final class BagStreamWriter {
     ///   the copy cannot be written.
     @discardableResult
     public func add(_ path: String, copying source: URL, expectedSHA256: String? = nil) throws(ArchiveError) -> Bool {
-        let url = try prepare(path)
+        let target = try prepare(path)
         let placed: (size: Int, hash: String)?
         switch placement {
-        case .link: placed = try linked(source, to: url, optional: expectedSHA256 != nil)
-        case .copy, .clone: placed = try copied(source, to: url, optional: expectedSHA256 != nil)
+        case .link: placed = try linked(source, to: target, optional: expectedSHA256 != nil)
+        case .copy, .clone: placed = try copied(source, to: target, optional: expectedSHA256 != nil)
         }
         guard let placed else { return false }
         if let expectedSHA256, expectedSHA256 != placed.hash {
-            unlink(url.path)
+            unlink(target)
             return false
         }
         files[path] = WrittenFile(path: path, size: placed.size, sha256: placed.hash)
         return true
     }
 
-    /// `source` hard-linked as `url` (a copy when the system cannot link it there), then hashed
-    /// by reading the package's file. Nil when the source is missing and `optional`.
-    private func linked(_ source: URL, to url: URL, optional: Bool) throws(ArchiveError) -> (size: Int, hash: String)? {
-        guard Glibc.link(source.path, url.path) == 0 else {
+    /// `source` hard-linked as `target` (a copy when the system cannot link it there), then
+    /// hashed by reading the package's file. Nil when the source is missing and `optional`.
+    private func linked(_ source: URL, to target: String, optional: Bool) throws(ArchiveError) -> (
+        size: Int, hash: String
+    )? {
+        guard Glibc.link(source.path, target) == 0 else {
             let failure = errno
             if failure == ENOENT || failure == EACCES {
                 if optional { return nil }
                 throw .io(path: source.path, reason: String(cString: strerror(failure)))
             }
             // EXDEV (another filesystem), EPERM (a filesystem without hard links), EMLINK …
-            return try copied(source, to: url, optional: optional)
+            return try copied(source, to: target, optional: optional)
         }
-        let input = open(url.path, O_RDONLY | O_CLOEXEC)
+        let input = open(target, O_RDONLY | O_CLOEXEC)
         guard input >= 0 else {
             let reason = String(cString: strerror(errno))
-            unlink(url.path)
-            throw .io(path: url.path, reason: reason)
+            unlink(target)
+            throw .io(path: target, reason: reason)
         }
         defer { close(input) }
-        do { return try hash(input, copyingTo: nil, path: url.path, source: url.path) } catch {
-            unlink(url.path)
+        do { return try hash(input, copyingTo: nil, path: target, source: target) } catch {
+            unlink(target)
             throw error
         }
     }
 
-    /// `source` copied (or, with `.clone`, cloned) as `url`, hashed on the way. Nil when the
+    /// `source` copied (or, with `.clone`, cloned) as `target`, hashed on the way. Nil when the
     /// source is missing and `optional`.
-    private func copied(_ source: URL, to url: URL, optional: Bool) throws(ArchiveError) -> (size: Int, hash: String)? {
+    private func copied(_ source: URL, to target: String, optional: Bool) throws(ArchiveError) -> (
+        size: Int, hash: String
+    )? {
         let input = open(source.path, O_RDONLY | O_CLOEXEC)
         guard input >= 0 else {
             if optional { return nil }
             throw .io(path: source.path, reason: String(cString: strerror(errno)))
         }
         defer { close(input) }
-        let output = try create(url)
+        let output = try create(target)
         defer { close(output) }
         do throws(ArchiveError) {
             // FICLONE = _IOW(0x94, 9, int): the package's file shares the source's blocks.
             if placement == .clone, ioctl(output, 0x4004_9409, input) == 0 {
-                return try hash(output, copyingTo: nil, path: url.path, source: url.path)
+                return try hash(output, copyingTo: nil, path: target, source: target)
             }
-            return try hash(input, copyingTo: output, path: url.path, source: source.path)
+            return try hash(input, copyingTo: output, path: target, source: source.path)
         } catch {
-            unlink(url.path)
+            unlink(target)
             throw error
         }
     }
@@ -280,9 +297,9 @@ public final class BagStreamWriter {
         return (size, Hex.lowercase(hasher.finalize()))
     }
 
-    private func create(_ url: URL) throws(ArchiveError) -> Int32 {
-        let fd = open(url.path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0o666)
-        guard fd >= 0 else { throw .io(path: url.path, reason: String(cString: strerror(errno))) }
+    private func create(_ path: String) throws(ArchiveError) -> Int32 {
+        let fd = open(path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0o666)
+        guard fd >= 0 else { throw .io(path: path, reason: String(cString: strerror(errno))) }
         return fd
     }
 
@@ -314,11 +331,11 @@ public final class BagStreamWriter {
         if failure != 0 { throw .io(path: path, reason: String(cString: strerror(failure))) }
     }
 
-    /// Writes `bytes` to `url`; returns their SHA-256.
-    private func write(_ bytes: [UInt8], to url: URL) throws(ArchiveError) -> String {
-        let fd = try create(url)
+    /// Writes `bytes` to `path`; returns their SHA-256.
+    private func write(_ bytes: [UInt8], to path: String) throws(ArchiveError) -> String {
+        let fd = try create(path)
         defer { close(fd) }
-        try writeAll(fd, bytes, path: url.path)
+        try writeAll(fd, bytes, path: path)
         return BagLayout.sha256Hex(bytes)
     }
 
@@ -334,7 +351,7 @@ public final class BagStreamWriter {
     /// as it goes: memory is the buffer, whatever the file's size.
     private func writeStreamed(_ file: String, _ produce: TagFile.Producer) throws(ArchiveError) -> String {
         let url = try SafePath.join(root, file)
-        let fd = try create(url)
+        let fd = try create(url.path)
         defer { close(fd) }
         var hasher = SHA256()
         var pending: [UInt8] = []
@@ -376,9 +393,9 @@ public final class BagStreamWriter {
         let octets = payload.reduce(0) { $0 + $1.size }
         var tagHashes: [(path: String, hash: String)] = []
         let declarationURL = try SafePath.join(root, BagLayout.declaration)
-        tagHashes.append((BagLayout.declaration, try write(BagLayout.declarationBytes, to: declarationURL)))
+        tagHashes.append((BagLayout.declaration, try write(BagLayout.declarationBytes, to: declarationURL.path)))
         let infoBytes = BagWriter.infoFile(info, octets: octets, count: payload.count)
-        tagHashes.append((BagLayout.info, try write(infoBytes, to: try SafePath.join(root, BagLayout.info))))
+        tagHashes.append((BagLayout.info, try write(infoBytes, to: try SafePath.join(root, BagLayout.info).path)))
         tagHashes.append(
             (
                 BagLayout.manifest,
@@ -394,16 +411,16 @@ public final class BagStreamWriter {
             else { throw .unsafePath(t.path, reason: "a further tag file is one new file at the package's root") }
             tagPaths.insert(t.path)
             switch t.content {
-            case .bytes(let bytes): tagHashes.append((t.path, try write(bytes, to: try SafePath.join(root, t.path))))
+            case .bytes(let bytes): tagHashes.append((t.path, try write(bytes, to: try SafePath.join(root, t.path).path)))
             case .streamed(let produce): tagHashes.append((t.path, try writeStreamed(t.path, produce)))
             }
         }
         let tagManifest = BagLayout.manifest(tagHashes)
-        _ = try write(tagManifest, to: try SafePath.join(root, BagLayout.tagManifest))
+        _ = try write(tagManifest, to: try SafePath.join(root, BagLayout.tagManifest).path)
         let (keyID, signature) = keyring.sign(tagManifest)
         _ = try write(
             BagLayout.signatureFile(keyID: keyID, signature: signature),
-            to: try SafePath.join(root, BagLayout.signature))
+            to: try SafePath.join(root, BagLayout.signature).path)
 
         var result = Result(folder: nil, zip: nil, payloadBytes: octets, payloadFiles: payload.count)
         if forms.contains(.zip) {

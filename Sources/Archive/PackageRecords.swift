@@ -147,8 +147,23 @@ public enum PackageRecords {
     }
 
     static func escape(_ s: String) -> String {
+        // Most values (titles, paths, digests) hold nothing to escape: one pass over the bytes
+        // then returns them as they are (a quarter of a million records a city package).
+        var s = s
+        let plain = s.withUTF8 { bytes in
+            for (i, b) in bytes.enumerated() {
+                switch b {
+                case UInt8(ascii: "&"), UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "\""), 0..<0x20: return false
+                // U+FFFE and U+FFFF (EF BF BE, EF BF BF); other EF… scalars (fullwidth ，（）) are plain.
+                case 0xEF where i + 2 < bytes.count && bytes[i + 1] == 0xBF && bytes[i + 2] >= 0xBE: return false
+                default: continue
+                }
+            }
+            return true
+        }
+        if plain { return s }
         // Characters XML 1.0 does not allow become U+FFFD (`XMLText`), then the markup is escaped.
-        XMLText.clean(s).replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+        return XMLText.clean(s).replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
             .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
     }
 

@@ -183,7 +183,9 @@ struct ArchiveBuilder: Sendable {
 
     /// Builds every pending (and failed) decision; with `all`, rebuilds the built ones too;
     /// with `onlyPending`, leaves the failed ones for later.
-    func run(all: Bool = false, onlyPending: Bool = false, now: @Sendable () -> Date = { Date() }) throws(StoreError)
+    func run(
+        all: Bool = false, onlyPending: Bool = false, now: @escaping @Sendable () -> Date = { Date() }
+    ) throws(StoreError)
         -> Report
     {
         // What a killed builder left half-made goes first, whether or not anything is left to build.
@@ -207,7 +209,12 @@ struct ArchiveBuilder: Sendable {
         // The filing checks of this run share what they found in each file: a session's package
         // and its decision's hold the same dossiers, inspected once.
         let memo = InspectionMemo()
-        for entry in entries {
+        // Each package's filing check runs on a lane of its own while the next package is
+        // written (one check at a time, one behind the writer): writing is mostly the kernel
+        // making files and the check mostly reading and parsing them, so the two overlap.
+        let lane = CheckLane()
+        defer { _ = lane.drain() }  // a failure below still waits for the check under way
+        for (index, entry) in entries.enumerated() {
             let written: DecisionArchiver.Written
             do {
                 written = try archiver.write(
@@ -228,19 +235,31 @@ struct ArchiveBuilder: Sendable {
                 entry.decision, asOfSeq: entry.asOfSeq, package: packageName(entry.decision), at: now())
             report.written.append(written)
             // The four-property check at filing (DA/T 70), its report kept beside the package.
-            do {
-                let check = FourPropertyCheck(
-                    keys: try OfficeKeyring.trustedKeys(directory: keyringDirectory), trust: "职改办密钥库",
-                    store: store, external: external, formats: LongTermFormat.list(retention.longTermFormats),
-                    memo: memo)
-                for path in written.paths {
-                    let result = check.check(path: path, occasion: .filing, now: now())
-                    try FourPropertyCheck.writeReports(result, besidePackage: path)
-                    if !result.passed { report.checkFailed.append(URL(fileURLWithPath: path).lastPathComponent) }
+            let (decision, paths, store, external, keyringDirectory) = (
+                entry.decision, written.paths, self.store, self.external, self.keyringDirectory
+            )
+            let formats = LongTermFormat.list(retention.longTermFormats)
+            lane.submit(index) {
+                var outcome = CheckLane.Outcome()
+                do {
+                    let check = FourPropertyCheck(
+                        keys: try OfficeKeyring.trustedKeys(directory: keyringDirectory), trust: "职改办密钥库",
+                        store: store, external: external, formats: formats, memo: memo)
+                    for path in paths {
+                        let result = check.check(path: path, occasion: .filing, now: now())
+                        try FourPropertyCheck.writeReports(result, besidePackage: path)
+                        if !result.passed { outcome.checkFailed.append(URL(fileURLWithPath: path).lastPathComponent) }
+                    }
+                } catch {
+                    outcome.failure = (decision, "四性检测未能进行：\(error)")
                 }
-            } catch {
-                report.failed.append((entry.decision, "四性检测未能进行：\(error)"))
+                return outcome
             }
+        }
+        // The checks' results, in the order the packages were built.
+        for outcome in lane.drain() {
+            report.checkFailed += outcome.checkFailed
+            if let failure = outcome.failure { report.failed.append(failure) }
         }
         return report
     }
@@ -370,6 +389,44 @@ struct ArchiveBuilder: Sendable {
             if BagLayout.pathOrder(payload[mid].path, path) { low = mid + 1 } else { high = mid }
         }
         return false
+    }
+}
+
+/// The filing checks of one archive run, each run on a background thread one behind the writer:
+/// `submit` waits while the previous check still runs (at most one check and one package being
+/// written at a time, so memory stays what the larger of the two needs), and `drain` waits for
+/// the last and gives every outcome in the order submitted.
+final class CheckLane: @unchecked Sendable {
+    struct Outcome: Sendable {
+        var checkFailed: [String] = []
+        var failure: (decision: ArchiveDecision, reason: String)?
+    }
+
+    private let queue = DispatchQueue(label: "pingshen.archive.check")
+    /// One slot: taken by a submitted check until it ends.
+    private let slot = DispatchSemaphore(value: 1)
+    private let lock = NSLock()
+    private var outcomes: [(Int, Outcome)] = []
+
+    /// Runs `check` once the previous check has ended (the caller waits until then).
+    func submit(_ order: Int, _ check: @escaping @Sendable () -> Outcome) {
+        slot.wait()
+        queue.async { [self] in
+            let outcome = check()
+            lock.lock()
+            outcomes.append((order, outcome))
+            lock.unlock()
+            slot.signal()
+        }
+    }
+
+    /// Waits for the checks submitted; their outcomes in the order of `submit`'s `order`.
+    func drain() -> [Outcome] {
+        slot.wait()
+        slot.signal()
+        lock.lock()
+        defer { lock.unlock() }
+        return outcomes.sorted { $0.0 < $1.0 }.map(\.1)
     }
 }
 

@@ -26,6 +26,22 @@ import Testing
         return (fonds, records)
     }
 
+    /// The metadata's escaping returns a plain value as it is and escapes the rest exactly as
+    /// the general way does (characters XML forbids → U+FFFD, then the markup).
+    @Test func metadataValuesAreEscapedAsTheGeneralWayDoes() {
+        func general(_ s: String) -> String {
+            XMLText.clean(s).replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+                .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+        }
+        let values = [
+            "", "申报表（A2026-00042）.odt", "applications/A1/dossier/pledge/A1.html", "张三，李四：“评审”",
+            "a & b", "<script>", "x > y", "\"引号\"", "tab\there", "line\nbreak", "nul\u{0}byte", "\u{FFFE}", "end\u{FFFF}",
+            "\u{FFFD}", "\u{FF0C}\u{FF08}\u{FF09}", "\u{1F600}", "焦职改〔2026〕12号",
+        ]
+        for v in values { #expect(PackageRecords.escape(v) == general(v), "\(v.unicodeScalars.map { $0.value })") }
+        #expect(PackageRecords.escape("\u{FFFF}<") == "\u{FFFD}&lt;")
+    }
+
     @Test func readingFromTheFileGivesWhatParsingTheBytesGives() throws {
         let bytes = Fixture.metadata(Fixture.defaultRecords(), payload: Fixture.defaultPayload())
         let whole = try PackageMetadata.parse(bytes)

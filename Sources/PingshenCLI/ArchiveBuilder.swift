@@ -209,12 +209,12 @@ struct ArchiveBuilder: Sendable {
         // The filing checks of this run share what they found in each file: a session's package
         // and its decision's hold the same dossiers, inspected once.
         let memo = InspectionMemo()
-        // Each package's filing check runs on a lane of its own while the next package is
-        // written (one check at a time, one behind the writer): writing is mostly the kernel
-        // making files and the check mostly reading and parsing them, so the two overlap.
+        // Each package's filing check runs on a lane of its own while the next packages are
+        // written: writing is mostly the kernel making files and the store's reads, the check
+        // mostly reading and parsing them, so the two overlap.
         let lane = CheckLane()
-        defer { _ = lane.drain() }  // a failure below still waits for the check under way
-        for (index, entry) in entries.enumerated() {
+        defer { _ = lane.drain() }  // a failure below still waits for the checks queued
+        for entry in entries {
             let written: DecisionArchiver.Written
             do {
                 written = try archiver.write(
@@ -239,7 +239,7 @@ struct ArchiveBuilder: Sendable {
                 entry.decision, written.paths, self.store, self.external, self.keyringDirectory
             )
             let formats = LongTermFormat.list(retention.longTermFormats)
-            lane.submit(index) {
+            lane.submit {
                 var outcome = CheckLane.Outcome()
                 do {
                     let check = FourPropertyCheck(
@@ -392,41 +392,34 @@ struct ArchiveBuilder: Sendable {
     }
 }
 
-/// The filing checks of one archive run, each run on a background thread one behind the writer:
-/// `submit` waits while the previous check still runs (at most one check and one package being
-/// written at a time, so memory stays what the larger of the two needs), and `drain` waits for
-/// the last and gives every outcome in the order submitted.
+/// The filing checks of one archive run, run in turn on a thread of their own while the writer
+/// goes on: `submit` queues a check and returns at once (a check waiting holds only its
+/// package's paths; one runs at a time, so memory is one check beside one package being
+/// written), and `drain` waits for them all and gives every outcome in the order submitted.
 final class CheckLane: @unchecked Sendable {
     struct Outcome: Sendable {
         var checkFailed: [String] = []
         var failure: (decision: ArchiveDecision, reason: String)?
     }
 
+    /// Serial: the checks run one after another, in the order submitted.
     private let queue = DispatchQueue(label: "pingshen.archive.check")
-    /// One slot: taken by a submitted check until it ends.
-    private let slot = DispatchSemaphore(value: 1)
+    private let group = DispatchGroup()
     private let lock = NSLock()
-    private var outcomes: [(Int, Outcome)] = []
+    private var outcomes: [Outcome] = []
 
-    /// Runs `check` once the previous check has ended (the caller waits until then).
-    func submit(_ order: Int, _ check: @escaping @Sendable () -> Outcome) {
-        slot.wait()
-        queue.async { [self] in
+    /// Queues `check` after the ones submitted before it.
+    func submit(_ check: @escaping @Sendable () -> Outcome) {
+        queue.async(group: group) { [self] in
             let outcome = check()
-            lock.lock()
-            outcomes.append((order, outcome))
-            lock.unlock()
-            slot.signal()
+            lock.withLock { outcomes.append(outcome) }
         }
     }
 
-    /// Waits for the checks submitted; their outcomes in the order of `submit`'s `order`.
+    /// Waits for the checks submitted; their outcomes in the order submitted.
     func drain() -> [Outcome] {
-        slot.wait()
-        slot.signal()
-        lock.lock()
-        defer { lock.unlock() }
-        return outcomes.sorted { $0.0 < $1.0 }.map(\.1)
+        group.wait()
+        return lock.withLock { outcomes }
     }
 }
 

@@ -214,6 +214,7 @@ struct ArchiveBuilder: Sendable {
         // mostly reading and parsing them, so the two overlap.
         let lane = CheckLane()
         defer { _ = lane.drain() }  // a failure below still waits for the checks queued
+        let formats = LongTermFormat.list(retention.longTermFormats)
         for entry in entries {
             let written: DecisionArchiver.Written
             do {
@@ -235,10 +236,7 @@ struct ArchiveBuilder: Sendable {
                 entry.decision, asOfSeq: entry.asOfSeq, package: packageName(entry.decision), at: now())
             report.written.append(written)
             // The four-property check at filing (DA/T 70), its report kept beside the package.
-            let (decision, paths, store, external, keyringDirectory) = (
-                entry.decision, written.paths, self.store, self.external, self.keyringDirectory
-            )
-            let formats = LongTermFormat.list(retention.longTermFormats)
+            let (decision, paths) = (entry.decision, written.paths)
             lane.submit {
                 var outcome = CheckLane.Outcome()
                 do {
